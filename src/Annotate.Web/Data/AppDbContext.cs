@@ -1,0 +1,24 @@
+using Annotate.Web.Features.Accounts;
+using Annotate.Web.Features.Documents;
+using Annotate.Web.Features.Projects;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Annotate.Web.Data;
+
+/// <summary>The one database of the app. Each feature configures its own tables (IEntityTypeConfiguration in its folder).</summary>
+public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
+{
+    public DbSet<Project> Projects => Set<Project>();
+    public DbSet<ProjectMember> ProjectMembers => Set<ProjectMember>();
+    public DbSet<LabelDefinition> LabelDefinitions => Set<LabelDefinition>();
+    public DbSet<Document> Documents => Set<Document>();
+    public DbSet<DocumentState> DocumentStates => Set<DocumentState>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        SnakeCaseNaming.Apply(builder);
+    }
+}

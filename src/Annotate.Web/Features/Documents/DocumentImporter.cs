@@ -1,0 +1,112 @@
+using Annotate.Web.Data;
+using Annotate.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Annotate.Web.Features.Documents;
+
+/// <summary>A file as it arrives from a form or the API.</summary>
+public record UploadedFile(string Name, long Length, Func<Stream> Open);
+
+public record ImportedDocument(long Id, string Title, string File, int? Line);
+public record DuplicateDocument(string Title, string File, int? Line, long ExistingDocumentId);
+public record ImportResult(IReadOnlyList<ImportedDocument> Created, IReadOnlyList<DuplicateDocument> Duplicates);
+
+/// <summary>
+/// Reads every file first and stores nothing unless all of them are fine; then writes the new articles with
+/// one binary COPY inside one transaction. A text already in the project (same SHA-256) is reported, not stored twice.
+/// </summary>
+public class DocumentImporter(AppDbContext db, ImportOptions options)
+{
+    public async Task<ImportResult> ImportAsync(long projectId, string userId, IReadOnlyList<UploadedFile> files, CancellationToken cancel)
+    {
+        if (files.Count == 0)
+            throw ProblemException.BadRequest($"No files were sent. Attach one or more files ({ImportFormats.SupportedTypes}) in the field 'files'.");
+
+        var articles = new List<ParsedArticle>();
+        var errors = new List<ImportError>();
+        foreach (var file in files)
+        {
+            var name = Path.GetFileName(file.Name);
+            if (file.Length > options.MaxFileBytes)
+            {
+                errors.Add(new(name, null, $"is {file.Length / 1048576.0:0.#} MB; the limit is {options.MaxFileMegabytes:0.#} MB (setting Import__MaxFileMegabytes)"));
+                continue;
+            }
+            var content = new byte[file.Length];
+            await using (var stream = file.Open()) await stream.ReadExactlyAsync(content, cancel);
+            ImportFormats.Parse(name, content, articles, errors);
+        }
+        if (errors.Count > 0)
+        {
+            var first = errors[0];
+            throw ProblemException.BadRequest(
+                $"Nothing was imported: {Describe(first)}{(errors.Count > 1 ? $" (and {errors.Count - 1} more problems, listed in errors)" : "")}.",
+                new { errors });
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancel);
+        var hashes = articles.Select(a => a.Sha256).Distinct().ToList();
+        var existing = await db.Documents
+            .Where(d => d.ProjectId == projectId && hashes.Contains(d.Sha256))
+            .Select(d => new { d.Id, d.Sha256 })
+            .ToDictionaryAsync(d => d.Sha256, d => d.Id, cancel);
+
+        var fresh = new List<ParsedArticle>();
+        var duplicates = new List<ParsedArticle>();
+        var seen = new HashSet<string>(existing.Keys);
+        foreach (var article in articles)
+        {
+            if (seen.Add(article.Sha256)) fresh.Add(article);
+            else duplicates.Add(article);
+        }
+
+        try
+        {
+            await CopyAsync(projectId, userId, fresh, cancel);
+        }
+        catch (PostgresException error) when (error.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw ProblemException.Conflict("Nothing was imported: another import stored one of these texts at the same moment. Import again; it will be reported as a duplicate.");
+        }
+        var ids = await db.Documents
+            .Where(d => d.ProjectId == projectId && hashes.Contains(d.Sha256))
+            .Select(d => new { d.Id, d.Sha256 })
+            .ToDictionaryAsync(d => d.Sha256, d => d.Id, cancel);
+        await transaction.CommitAsync(cancel);
+
+        // A duplicate points at the stored copy: one already in the project, or the first of this upload.
+        return new ImportResult(
+            fresh.Select(a => new ImportedDocument(ids[a.Sha256], a.Title, a.File, a.Line)).ToList(),
+            duplicates.Select(a => new DuplicateDocument(a.Title, a.File, a.Line, ids[a.Sha256])).ToList());
+    }
+
+    private static string Describe(ImportError error) =>
+        error.Line is { } line ? $"{error.File} (line {line}) {error.Message}" : $"{error.File} {error.Message}";
+
+    private async Task CopyAsync(long projectId, string userId, List<ParsedArticle> articles, CancellationToken cancel)
+    {
+        if (articles.Count == 0) return;
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var now = DateTimeOffset.UtcNow;
+        await using var writer = await connection.BeginBinaryImportAsync(
+            "COPY documents (project_id, title, source, published_at, text, sha256, length, meta, imported_by_id, created_at) FROM STDIN (FORMAT BINARY)",
+            cancel);
+        foreach (var article in articles)
+        {
+            await writer.StartRowAsync(cancel);
+            await writer.WriteAsync(projectId, NpgsqlDbType.Bigint, cancel);
+            await writer.WriteAsync(article.Title, NpgsqlDbType.Varchar, cancel);
+            if (article.Source is null) await writer.WriteNullAsync(cancel); else await writer.WriteAsync(article.Source, NpgsqlDbType.Varchar, cancel);
+            if (article.Published is null) await writer.WriteNullAsync(cancel); else await writer.WriteAsync(article.Published.Value.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancel);
+            await writer.WriteAsync(article.Text, NpgsqlDbType.Text, cancel);
+            await writer.WriteAsync(article.Sha256, NpgsqlDbType.Varchar, cancel);
+            await writer.WriteAsync(article.Length, NpgsqlDbType.Integer, cancel);
+            await writer.WriteAsync(article.Meta, NpgsqlDbType.Jsonb, cancel);
+            await writer.WriteAsync(userId, NpgsqlDbType.Text, cancel);
+            await writer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancel);
+        }
+        await writer.CompleteAsync(cancel);
+    }
+}

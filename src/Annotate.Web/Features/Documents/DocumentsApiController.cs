@@ -1,0 +1,53 @@
+using Annotate.Web.Data;
+using Annotate.Web.Features.Projects;
+using Annotate.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Annotate.Web.Features.Documents;
+
+public record DocumentSummary(long Id, string Title, string? Source, DateTimeOffset? PublishedAt, int Length, string Sha256, DateTimeOffset CreatedAt);
+/// <summary>A document with its text; <c>length</c> counts Unicode code points, like every offset of the API.</summary>
+public record DocumentView(long Id, long ProjectId, string Title, string? Source, DateTimeOffset? PublishedAt, string Text, string Sha256, int Length, System.Text.Json.JsonElement Meta);
+
+[Route("api")]
+public class DocumentsApiController(AppDbContext db, ProjectAccess access, DocumentImporter importer) : ApiController
+{
+    [HttpGet("projects/{projectId:long}/documents")]
+    public async Task<IReadOnlyList<DocumentSummary>> List(long projectId)
+    {
+        await access.RequireAsync(User, projectId);
+        return await db.Documents.Where(d => d.ProjectId == projectId)
+            .OrderBy(d => d.Id)
+            .Select(d => new DocumentSummary(d.Id, d.Title, d.Source, d.PublishedAt, d.Length, d.Sha256, d.CreatedAt))
+            .ToListAsync();
+    }
+
+    /// <summary>Imports one or more files (multipart field <c>files</c>): .txt, .jsonl or Label Studio .json. All or nothing.</summary>
+    [HttpPost("projects/{projectId:long}/documents")]
+    [Consumes("multipart/form-data")]
+    [ProducesResponseType(typeof(ImportResult), StatusCodes.Status201Created)]
+    public async Task<ActionResult<ImportResult>> Import(long projectId, CancellationToken cancel)
+    {
+        await access.RequireManagerAsync(User, projectId);
+        if (!Request.HasFormContentType)
+            throw ProblemException.BadRequest("Send the files as multipart/form-data in the field 'files'.");
+        var form = await Request.ReadFormAsync(cancel);
+        var files = form.Files.Select(f => new UploadedFile(f.FileName, f.Length, f.OpenReadStream)).ToList();
+        var result = await importer.ImportAsync(projectId, ProjectAccess.UserId(User), files, cancel);
+        return StatusCode(result.Created.Count > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK, result);
+    }
+
+    [HttpGet("documents/{id:long}")]
+    public async Task<DocumentView> Get(long id)
+    {
+        var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id) ?? throw DocumentNotFound(id);
+        if (await access.RoleAsync(User, document.ProjectId) is null) throw DocumentNotFound(id);
+        using var meta = System.Text.Json.JsonDocument.Parse(document.Meta);
+        return new DocumentView(document.Id, document.ProjectId, document.Title, document.Source, document.PublishedAt,
+            document.Text, document.Sha256, document.Length, meta.RootElement.Clone());
+    }
+
+    public static ProblemException DocumentNotFound(long id) =>
+        ProblemException.NotFound($"Document {id} does not exist or you are not a member of its project.");
+}

@@ -1,0 +1,230 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Annotate.Web.Infrastructure;
+
+namespace Annotate.Web.Features.Documents;
+
+public class ImportOptions
+{
+    /// <summary>Largest file one import accepts (Import__MaxFileMegabytes).</summary>
+    public double MaxFileMegabytes { get; set; } = 50;
+    public long MaxFileBytes => (long)(MaxFileMegabytes * 1024 * 1024);
+}
+
+/// <summary>One article read from a file, not yet stored. <see cref="Line"/> is 1-based (null for a whole file).</summary>
+public record ParsedArticle(string File, int? Line, string Title, string? Source, DateTimeOffset? Published, string Text, string Meta)
+{
+    public string Sha256 { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Text)));
+    public int Length { get; } = CodePoints.Count(Text);
+}
+
+/// <summary>What is wrong, where: the file and (when it has them) the line or task number.</summary>
+public record ImportError(string File, int? Line, string Message);
+
+/// <summary>
+/// Reads the formats people bring: plain .txt (one article a file), .jsonl (ours and doccano's lines) and
+/// Label Studio's task .json. Pure: bytes in, articles or errors out; storing is the importer's job.
+/// </summary>
+public static class ImportFormats
+{
+    public const string SupportedTypes = ".txt, .jsonl (or .ndjson) and .json (Label Studio tasks)";
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Fields of a JSONL line that are read; any other field is kept in the article's meta.</summary>
+    private static readonly HashSet<string> KnownFields = ["text", "title", "source", "published", "meta", "label", "labels", "entities", "relations"];
+
+    public static void Parse(string fileName, byte[] content, List<ParsedArticle> articles, List<ImportError> errors)
+    {
+        var extension = Path.GetExtension(fileName).ToLowerInvariant();
+        if (extension is not (".txt" or ".jsonl" or ".ndjson" or ".json"))
+        {
+            errors.Add(new(fileName, null, $"unknown file type '{extension}': use {SupportedTypes}"));
+            return;
+        }
+        if (!TryDecode(fileName, content, errors, out var text)) return;
+        switch (extension)
+        {
+            case ".txt": ParseText(fileName, text, articles, errors); break;
+            case ".json": ParseLabelStudio(fileName, text, articles, errors); break;
+            default: ParseJsonLines(fileName, text, articles, errors); break;
+        }
+    }
+
+    /// <summary>Strict UTF-8; a leading byte-order mark is an encoding marker and is dropped, nothing else changes.</summary>
+    private static bool TryDecode(string fileName, byte[] content, List<ImportError> errors, out string text)
+    {
+        var start = content.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        try
+        {
+            text = StrictUtf8.GetString(content, start, content.Length - start);
+            return true;
+        }
+        catch (DecoderFallbackException error)
+        {
+            var offset = start + Math.Max(0, error.Index);
+            var line = 1 + content.AsSpan(0, Math.Min(offset, content.Length)).Count((byte)'\n');
+            errors.Add(new(fileName, line, $"is not valid UTF-8 (byte offset {offset}); save the file as UTF-8 and import it again"));
+            text = "";
+            return false;
+        }
+    }
+
+    private static void ParseText(string fileName, string text, List<ParsedArticle> articles, List<ImportError> errors)
+    {
+        if (CheckText(fileName, null, text, errors) is false) return;
+        articles.Add(new(fileName, null, TitleOf(fileName, text), null, null, text, "{}"));
+    }
+
+    /// <summary>
+    /// The first line is the title when it reads like one: short, starting with a capital or digit, not ending a
+    /// sentence, and followed by more text. Otherwise the file name (without extension) names the article.
+    /// </summary>
+    public static string TitleOf(string fileName, string text)
+    {
+        var newline = text.IndexOf('\n');
+        if (newline > 0)
+        {
+            var first = text[..newline].Trim();
+            var rest = text[(newline + 1)..];
+            if (first.Length is > 0 and <= 150
+                && (char.IsUpper(first[0]) || char.IsDigit(first[0]))
+                && !".,;:!?…".Contains(first[^1])
+                && !string.IsNullOrWhiteSpace(rest))
+                return first;
+        }
+        return Path.GetFileNameWithoutExtension(fileName);
+    }
+
+    private static void ParseJsonLines(string fileName, string text, List<ParsedArticle> articles, List<ImportError> errors)
+    {
+        var lineNumber = 0;
+        var any = false;
+        foreach (var rawLine in text.Split('\n'))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(rawLine)) continue;
+            any = true;
+            JsonDocument json;
+            try { json = JsonDocument.Parse(rawLine); }
+            catch (JsonException error)
+            {
+                errors.Add(new(fileName, lineNumber, $"is not valid JSON ({FirstSentence(error.Message)})"));
+                continue;
+            }
+            using (json) ReadArticleObject(fileName, lineNumber, "", json.RootElement, articles, errors);
+        }
+        if (!any) errors.Add(new(fileName, null, "has no articles: every line is empty"));
+    }
+
+    private static void ParseLabelStudio(string fileName, string text, List<ParsedArticle> articles, List<ImportError> errors)
+    {
+        JsonDocument json;
+        try { json = JsonDocument.Parse(text); }
+        catch (JsonException error)
+        {
+            errors.Add(new(fileName, (int?)(error.LineNumber + 1), $"is not valid JSON ({FirstSentence(error.Message)})"));
+            return;
+        }
+        using (json)
+        {
+            var root = json.RootElement;
+            IEnumerable<JsonElement> tasks = root.ValueKind switch
+            {
+                JsonValueKind.Array => root.EnumerateArray(),
+                JsonValueKind.Object => [root],
+                _ => [],
+            };
+            var number = 0;
+            foreach (var task in tasks)
+            {
+                number++;
+                if (task.ValueKind != JsonValueKind.Object || !task.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+                {
+                    errors.Add(new(fileName, null, $"task {number} has no \"data\" object; Label Studio tasks look like {{\"data\": {{\"text\": \"...\"}}}}"));
+                    continue;
+                }
+                ReadArticleObject(fileName, null, $"task {number} ", data, articles, errors);
+            }
+            if (number == 0) errors.Add(new(fileName, null, "has no tasks: expected a JSON array of Label Studio tasks"));
+        }
+    }
+
+    /// <param name="where">"" for a JSONL line (the line number says where), "task N " inside a Label Studio file.</param>
+    private static void ReadArticleObject(string fileName, int? line, string where, JsonElement item, List<ParsedArticle> articles, List<ImportError> errors)
+    {
+        void Fail(string message) => errors.Add(new(fileName, line, where + message));
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            Fail("is not a JSON object with a \"text\" field");
+            return;
+        }
+        if (!item.TryGetProperty("text", out var textElement) || textElement.ValueKind != JsonValueKind.String)
+        {
+            Fail("has no \"text\" string");
+            return;
+        }
+        string text;
+        try { text = textElement.GetString()!; }
+        catch (InvalidOperationException)
+        {
+            Fail("has a \"text\" with an unpaired surrogate escape");
+            return;
+        }
+        if (CodePoints.FindInvalidCharacter(text) is { } invalid) { Fail($"has a text that contains {invalid}"); return; }
+        if (string.IsNullOrWhiteSpace(text)) { Fail("has an empty text: there is nothing to annotate"); return; }
+
+        string? OptionalString(string name)
+        {
+            if (!item.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+            if (value.ValueKind == JsonValueKind.String) return value.GetString();
+            Fail($"has a \"{name}\" that is not a string");
+            return null;
+        }
+        var errorsBefore = errors.Count;
+        var title = OptionalString("title") ?? OptionalString("headline");
+        var source = OptionalString("source") ?? OptionalString("url");
+        DateTimeOffset? published = null;
+        if (OptionalString("published") is { } publishedText)
+        {
+            if (DateTimeOffset.TryParse(publishedText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)) published = parsed;
+            else Fail("has a \"published\" that is not a date (use ISO 8601, e.g. 2024-11-27 or 2024-11-27T09:30:00Z)");
+        }
+        var meta = new Dictionary<string, JsonElement>();
+        if (item.TryGetProperty("meta", out var metaElement) && metaElement.ValueKind != JsonValueKind.Null)
+        {
+            if (metaElement.ValueKind != JsonValueKind.Object) Fail("has a \"meta\" that is not a JSON object");
+            else foreach (var property in metaElement.EnumerateObject()) meta[property.Name] = property.Value.Clone();
+        }
+        foreach (var property in item.EnumerateObject())
+            if (!KnownFields.Contains(property.Name) && property.Name is not ("headline" or "url")) meta.TryAdd(property.Name, property.Value.Clone());
+        if (errors.Count > errorsBefore) return;
+
+        title = string.IsNullOrWhiteSpace(title) ? $"{Path.GetFileNameWithoutExtension(fileName)} {where.Trim()}{(line is { } l ? $"line {l}" : "")}".Trim() : title.Trim();
+        if (title.Length > 500) title = title[..500];
+        articles.Add(new(fileName, line, title, source, published, text, JsonSerializer.Serialize(meta)));
+    }
+
+    private static bool CheckText(string fileName, int? line, string text, List<ImportError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            errors.Add(new(fileName, line, "has an empty text: there is nothing to annotate"));
+            return false;
+        }
+        if (CodePoints.FindInvalidCharacter(text) is { } problem)
+        {
+            errors.Add(new(fileName, line, $"contains {problem}"));
+            return false;
+        }
+        return true;
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end > 0 ? message[..end] : message.TrimEnd('.');
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.RegularExpressions;
+using Annotate.Web.Data;
+using Annotate.Web.Features.Accounts;
+using Annotate.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Annotate.Web.Features.Projects;
+
+/// <summary>
+/// Changes to projects, shared by the pages and the API so both enforce the same rules. Callers check the
+/// caller's role first (ProjectAccess); these methods check the data.
+/// </summary>
+public partial class ProjectAdmin(AppDbContext db)
+{
+    public async Task<Project> CreateAsync(string creatorId, string? name, string? description, Visibility visibility)
+    {
+        name = name?.Trim();
+        if (string.IsNullOrEmpty(name)) throw ProblemException.BadRequest("A project needs a name.");
+        if (name.Length > 200) throw ProblemException.BadRequest("A project name has at most 200 characters.");
+        if (description?.Length > 4000) throw ProblemException.BadRequest("A description has at most 4000 characters.");
+        var now = DateTimeOffset.UtcNow;
+        var project = new Project
+        {
+            Name = name,
+            Description = description?.Trim() ?? "",
+            Visibility = visibility,
+            CreatedAt = now,
+            Members = [new ProjectMember { UserId = creatorId, Role = ProjectRole.Manager, AddedAt = now }],
+            Labels = LabelDefinition.DefaultsForNews().ToList(),
+        };
+        db.Projects.Add(project);
+        await db.SaveChangesAsync();
+        return project;
+    }
+
+    public async Task UpdateSettingsAsync(Project project, string? name, string? description, Visibility visibility, bool snapToWords)
+    {
+        name = name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 200) throw ProblemException.BadRequest("A project name has 1 to 200 characters.");
+        if (description?.Length > 4000) throw ProblemException.BadRequest("A description has at most 4000 characters.");
+        project.Name = name;
+        project.Description = description?.Trim() ?? "";
+        project.Visibility = visibility;
+        project.SnapToWords = snapToWords;
+        await db.SaveChangesAsync();
+    }
+
+    public async Task UpdateGuidelinesAsync(Project project, string? markdown)
+    {
+        if (markdown?.Length > 200_000) throw ProblemException.BadRequest("Guidelines have at most 200,000 characters.");
+        project.Guidelines = markdown ?? "";
+        await db.SaveChangesAsync();
+    }
+
+    public async Task<ProjectMember> AddMemberAsync(long projectId, string? email, ProjectRole role)
+    {
+        email = email?.Trim();
+        if (string.IsNullOrEmpty(email)) throw ProblemException.BadRequest("Give the email of the person to add.");
+        var normalized = email.ToUpperInvariant();
+        var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalized)
+            ?? throw ProblemException.BadRequest($"No account uses {email}. Ask them to sign up first, then add them.");
+        if (await db.ProjectMembers.AnyAsync(m => m.ProjectId == projectId && m.UserId == user.Id))
+            throw ProblemException.Conflict($"{email} is already a member of this project; change their role instead.");
+        var member = new ProjectMember { ProjectId = projectId, UserId = user.Id, Role = role, AddedAt = DateTimeOffset.UtcNow, User = user };
+        db.ProjectMembers.Add(member);
+        await db.SaveChangesAsync();
+        return member;
+    }
+
+    public async Task ChangeRoleAsync(long projectId, string userId, ProjectRole role)
+    {
+        var member = await FindMemberAsync(projectId, userId);
+        if (member.Role == ProjectRole.Manager && role != ProjectRole.Manager) await EnsureAnotherManagerAsync(projectId, userId);
+        member.Role = role;
+        await db.SaveChangesAsync();
+    }
+
+    public async Task RemoveMemberAsync(long projectId, string userId)
+    {
+        var member = await FindMemberAsync(projectId, userId);
+        if (member.Role == ProjectRole.Manager) await EnsureAnotherManagerAsync(projectId, userId);
+        db.ProjectMembers.Remove(member);
+        await db.SaveChangesAsync();
+    }
+
+    private async Task<ProjectMember> FindMemberAsync(long projectId, string userId) =>
+        await db.ProjectMembers.FirstOrDefaultAsync(m => m.ProjectId == projectId && m.UserId == userId)
+        ?? throw ProblemException.NotFound("That person is not a member of this project.");
+
+    private async Task EnsureAnotherManagerAsync(long projectId, string userId)
+    {
+        if (!await db.ProjectMembers.AnyAsync(m => m.ProjectId == projectId && m.Role == ProjectRole.Manager && m.UserId != userId))
+            throw ProblemException.Conflict("A project keeps at least one manager: make someone else manager first.");
+    }
+
+    public async Task<LabelDefinition> SaveLabelAsync(long projectId, long? labelId, LabelKind kind, string? name, string? colour, string? key)
+    {
+        name = name?.Trim().ToUpperInvariant() ?? "";
+        if (!LabelName().IsMatch(name))
+            throw ProblemException.BadRequest("A label name has 1 to 64 letters, digits, '_' or '-' (it is stored in capitals).");
+        colour = colour?.Trim() ?? "";
+        if (!Colour().IsMatch(colour)) throw ProblemException.BadRequest("A colour is written #rrggbb, e.g. #e6194b.");
+        key = string.IsNullOrWhiteSpace(key) ? null : key.Trim().ToLowerInvariant();
+        if (key is not null && (key.Length != 1 || !char.IsLetterOrDigit(key[0])))
+            throw ProblemException.BadRequest("A label's key is one letter or digit.");
+        if (kind == LabelKind.Relation) key = null;
+
+        var label = labelId is null
+            ? new LabelDefinition { ProjectId = projectId, Kind = kind, SortOrder = await NextSortOrderAsync(projectId) }
+            : await db.LabelDefinitions.FirstOrDefaultAsync(l => l.Id == labelId && l.ProjectId == projectId)
+              ?? throw ProblemException.NotFound("That label does not exist in this project.");
+        if (await db.LabelDefinitions.AnyAsync(l => l.ProjectId == projectId && l.Id != label.Id && l.Kind == label.Kind && l.Name == name))
+            throw ProblemException.Conflict($"This project already has a {label.Kind.ToString().ToLowerInvariant()} label {name}.");
+        if (key is not null && await db.LabelDefinitions.AnyAsync(l => l.ProjectId == projectId && l.Id != label.Id && l.Key == key))
+            throw ProblemException.Conflict($"The key '{key}' already applies another label; pick another key.");
+        label.Name = name;
+        label.Colour = colour.ToLowerInvariant();
+        label.Key = key;
+        if (labelId is null) db.LabelDefinitions.Add(label);
+        await db.SaveChangesAsync();
+        return label;
+    }
+
+    public async Task DeleteLabelAsync(long projectId, long labelId)
+    {
+        var label = await db.LabelDefinitions.FirstOrDefaultAsync(l => l.Id == labelId && l.ProjectId == projectId)
+            ?? throw ProblemException.NotFound("That label does not exist in this project.");
+        db.LabelDefinitions.Remove(label);
+        await db.SaveChangesAsync();
+    }
+
+    private async Task<int> NextSortOrderAsync(long projectId) =>
+        (await db.LabelDefinitions.Where(l => l.ProjectId == projectId).MaxAsync(l => (int?)l.SortOrder) ?? 0) + 1;
+
+    [GeneratedRegex("^[A-Z0-9_-]{1,64}$")]
+    private static partial Regex LabelName();
+
+    [GeneratedRegex("^#[0-9a-fA-F]{6}$")]
+    private static partial Regex Colour();
+}

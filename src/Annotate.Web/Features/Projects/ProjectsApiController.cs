@@ -1,0 +1,89 @@
+using System.ComponentModel.DataAnnotations;
+using Annotate.Web.Data;
+using Annotate.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Annotate.Web.Features.Projects;
+
+public record ProjectSummary(long Id, string Name, string Description, Visibility Visibility, ProjectRole Role, int Documents, DateTimeOffset CreatedAt);
+public record NewProject([Required, MaxLength(200)] string Name, [MaxLength(4000)] string? Description, Visibility? Visibility);
+public record MemberView(string UserId, string Email, string DisplayName, ProjectRole Role);
+public record NewMember([Required] string Email, [Required] ProjectRole? Role);
+public record RoleChange([Required] ProjectRole? Role);
+public record LabelView(long Id, LabelKind Kind, string Name, string Colour, string? Key);
+public record ProjectDetails(long Id, string Name, string Description, string Guidelines, Visibility Visibility, bool SnapToWords,
+    ProjectRole Role, IReadOnlyList<LabelView> Labels);
+
+[Route("api/projects")]
+public class ProjectsApiController(AppDbContext db, ProjectAccess access, ProjectAdmin admin) : ApiController
+{
+    [HttpGet]
+    public async Task<IReadOnlyList<ProjectSummary>> List()
+    {
+        var userId = ProjectAccess.UserId(User);
+        var isAdmin = ProjectAccess.IsAdmin(User);
+        return await db.Projects
+            .Where(p => isAdmin || p.Members.Any(m => m.UserId == userId))
+            .OrderBy(p => p.Name)
+            .Select(p => new ProjectSummary(p.Id, p.Name, p.Description, p.Visibility,
+                p.Members.Where(m => m.UserId == userId).Select(m => (ProjectRole?)m.Role).FirstOrDefault() ?? ProjectRole.Manager,
+                db.Documents.Count(d => d.ProjectId == p.Id), p.CreatedAt))
+            .ToListAsync();
+    }
+
+    [HttpPost]
+    public async Task<ActionResult<ProjectDetails>> Create(NewProject request)
+    {
+        var project = await admin.CreateAsync(ProjectAccess.UserId(User), request.Name, request.Description, request.Visibility ?? Visibility.Open);
+        return CreatedAtAction(nameof(Get), new { id = project.Id }, ToDetails(project, ProjectRole.Manager));
+    }
+
+    [HttpGet("{id:long}")]
+    public async Task<ProjectDetails> Get(long id)
+    {
+        var (project, role) = await access.RequireAsync(User, id);
+        await db.Entry(project).Collection(p => p.Labels).LoadAsync();
+        return ToDetails(project, role);
+    }
+
+    [HttpGet("{id:long}/members")]
+    public async Task<IReadOnlyList<MemberView>> Members(long id)
+    {
+        await access.RequireAsync(User, id);
+        return await db.ProjectMembers.Where(m => m.ProjectId == id)
+            .OrderBy(m => m.User!.Email)
+            .Select(m => new MemberView(m.UserId, m.User!.Email!, m.User.DisplayName, m.Role))
+            .ToListAsync();
+    }
+
+    [HttpPost("{id:long}/members")]
+    public async Task<ActionResult<MemberView>> AddMember(long id, NewMember request)
+    {
+        await access.RequireManagerAsync(User, id);
+        var member = await admin.AddMemberAsync(id, request.Email, request.Role!.Value);
+        return Created($"/api/projects/{id}/members", new MemberView(member.UserId, member.User!.Email!, member.User.DisplayName, member.Role));
+    }
+
+    [HttpPut("{id:long}/members/{userId}")]
+    public async Task<IActionResult> ChangeRole(long id, string userId, RoleChange request)
+    {
+        await access.RequireManagerAsync(User, id);
+        await admin.ChangeRoleAsync(id, userId, request.Role!.Value);
+        return NoContent();
+    }
+
+    [HttpDelete("{id:long}/members/{userId}")]
+    public async Task<IActionResult> RemoveMember(long id, string userId)
+    {
+        await access.RequireManagerAsync(User, id);
+        await admin.RemoveMemberAsync(id, userId);
+        return NoContent();
+    }
+
+    private static ProjectDetails ToDetails(Project project, ProjectRole role) => new(
+        project.Id, project.Name, project.Description, project.Guidelines, project.Visibility, project.SnapToWords, role,
+        project.Labels.OrderBy(l => l.SortOrder).Select(ToView).ToList());
+
+    public static LabelView ToView(LabelDefinition label) => new(label.Id, label.Kind, label.Name, label.Colour, label.Key);
+}

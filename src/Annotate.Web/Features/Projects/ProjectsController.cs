@@ -1,0 +1,166 @@
+using Annotate.Web.Data;
+using Annotate.Web.Features.Documents;
+using Annotate.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Annotate.Web.Features.Projects;
+
+public record ProjectPage(Project Project, ProjectRole Role, IReadOnlyList<DocumentSummary> Documents,
+    IReadOnlyList<MemberView> Members, IReadOnlyList<LabelDefinition> Labels, string GuidelinesHtml, string Tab);
+
+/// <summary>The project pages. Each action checks the caller's role; shared rules live in ProjectAdmin.</summary>
+[Authorize]
+[Route("projects")]
+public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAdmin admin, DocumentImporter importer) : Controller
+{
+    [HttpGet("/")]
+    public IActionResult Home() => Redirect("/projects");
+
+    [HttpGet("")]
+    public async Task<IActionResult> Index()
+    {
+        var userId = ProjectAccess.UserId(User);
+        var isAdmin = ProjectAccess.IsAdmin(User);
+        var projects = await db.Projects
+            .Where(p => isAdmin || p.Members.Any(m => m.UserId == userId))
+            .OrderBy(p => p.Name)
+            .Select(p => new ProjectSummary(p.Id, p.Name, p.Description, p.Visibility,
+                p.Members.Where(m => m.UserId == userId).Select(m => (ProjectRole?)m.Role).FirstOrDefault() ?? ProjectRole.Manager,
+                db.Documents.Count(d => d.ProjectId == p.Id), p.CreatedAt))
+            .ToListAsync();
+        return View(projects);
+    }
+
+    [HttpPost("")]
+    public async Task<IActionResult> Create(string? name, string? description, Visibility visibility = Visibility.Open)
+    {
+        try
+        {
+            var project = await admin.CreateAsync(ProjectAccess.UserId(User), name, description, visibility);
+            return Redirect($"/projects/{project.Id}");
+        }
+        catch (ProblemException problem)
+        {
+            TempData["Error"] = problem.Detail;
+            return Redirect("/projects");
+        }
+    }
+
+    [HttpGet("{id:long}")]
+    public async Task<IActionResult> Show(long id, string tab = "documents")
+    {
+        var (project, role) = await access.RequireAsync(User, id);
+        var documents = await db.Documents.Where(d => d.ProjectId == id).OrderBy(d => d.Id)
+            .Select(d => new DocumentSummary(d.Id, d.Title, d.Source, d.PublishedAt, d.Length, d.Sha256, d.CreatedAt))
+            .ToListAsync();
+        var members = await db.ProjectMembers.Where(m => m.ProjectId == id).OrderBy(m => m.User!.Email)
+            .Select(m => new MemberView(m.UserId, m.User!.Email!, m.User.DisplayName, m.Role))
+            .ToListAsync();
+        var labels = await db.LabelDefinitions.Where(l => l.ProjectId == id).OrderBy(l => l.SortOrder).ToListAsync();
+        var known = new[] { "documents", "members", "labels", "guidelines", "settings" };
+        return View(new ProjectPage(project, role, documents, members, labels, Markdown.ToSafeHtml(project.Guidelines),
+            known.Contains(tab) ? tab : "documents"));
+    }
+
+    [HttpPost("{id:long}/import")]
+    public async Task<IActionResult> Import(long id, List<IFormFile> files, CancellationToken cancel)
+    {
+        await access.RequireManagerAsync(User, id);
+        return await Attempt(id, "documents", async () =>
+        {
+            var result = await importer.ImportAsync(id, ProjectAccess.UserId(User),
+                files.Select(f => new UploadedFile(f.FileName, f.Length, f.OpenReadStream)).ToList(), cancel);
+            var message = $"Imported {result.Created.Count} article(s).";
+            if (result.Duplicates.Count > 0)
+                message += $" Already here, not imported again: {string.Join(", ", result.Duplicates.Select(d => d.File + (d.Line is { } l ? $" line {l}" : "")))}.";
+            return message;
+        });
+    }
+
+    [HttpPost("{id:long}/members")]
+    public async Task<IActionResult> AddMember(long id, string? email, ProjectRole role)
+    {
+        await access.RequireManagerAsync(User, id);
+        return await Attempt(id, "members", async () =>
+        {
+            await admin.AddMemberAsync(id, email, role);
+            return $"Added {email} as {role.ToString().ToLowerInvariant()}.";
+        });
+    }
+
+    [HttpPost("{id:long}/members/{userId}/role")]
+    public async Task<IActionResult> ChangeRole(long id, string userId, ProjectRole role)
+    {
+        await access.RequireManagerAsync(User, id);
+        return await Attempt(id, "members", async () =>
+        {
+            await admin.ChangeRoleAsync(id, userId, role);
+            return "Role changed.";
+        });
+    }
+
+    [HttpPost("{id:long}/members/{userId}/remove")]
+    public async Task<IActionResult> RemoveMember(long id, string userId)
+    {
+        await access.RequireManagerAsync(User, id);
+        return await Attempt(id, "members", async () =>
+        {
+            await admin.RemoveMemberAsync(id, userId);
+            return "Member removed.";
+        });
+    }
+
+    [HttpPost("{id:long}/labels")]
+    public async Task<IActionResult> SaveLabel(long id, long? labelId, LabelKind kind, string? name, string? colour, string? key)
+    {
+        await access.RequireManagerAsync(User, id);
+        return await Attempt(id, "labels", async () =>
+        {
+            var label = await admin.SaveLabelAsync(id, labelId, kind, name, colour, key);
+            return $"Label {label.Name} saved.";
+        });
+    }
+
+    [HttpPost("{id:long}/labels/{labelId:long}/delete")]
+    public async Task<IActionResult> DeleteLabel(long id, long labelId)
+    {
+        await access.RequireManagerAsync(User, id);
+        return await Attempt(id, "labels", async () =>
+        {
+            await admin.DeleteLabelAsync(id, labelId);
+            return "Label deleted.";
+        });
+    }
+
+    [HttpPost("{id:long}/guidelines")]
+    public async Task<IActionResult> SaveGuidelines(long id, string? guidelines)
+    {
+        var (project, _) = await access.RequireManagerAsync(User, id);
+        return await Attempt(id, "guidelines", async () =>
+        {
+            await admin.UpdateGuidelinesAsync(project, guidelines);
+            return "Guidelines saved.";
+        });
+    }
+
+    [HttpPost("{id:long}/settings")]
+    public async Task<IActionResult> SaveSettings(long id, string? name, string? description, Visibility visibility, bool snapToWords)
+    {
+        var (project, _) = await access.RequireManagerAsync(User, id);
+        return await Attempt(id, "settings", async () =>
+        {
+            await admin.UpdateSettingsAsync(project, name, description, visibility, snapToWords);
+            return "Settings saved.";
+        });
+    }
+
+    /// <summary>Runs a change and returns to the tab with its outcome: a success line or the reason it was refused.</summary>
+    private async Task<IActionResult> Attempt(long id, string tab, Func<Task<string>> change)
+    {
+        try { TempData["Message"] = await change(); }
+        catch (ProblemException problem) { TempData["Error"] = problem.Detail; }
+        return Redirect($"/projects/{id}?tab={tab}");
+    }
+}

@@ -1,0 +1,122 @@
+using Annotate.Web.Data;
+using Annotate.Web.Features.Accounts;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Identity;
+
+namespace Annotate.Web.Infrastructure;
+
+public static class AuthSetup
+{
+    /// <summary>Picks the bearer handler for scripts (header, or access_token query on the hub) and the cookie otherwise.</summary>
+    private const string CookieOrBearer = "CookieOrBearer";
+
+    public static void AddAnnotateAuth(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = CookieOrBearer;
+                options.DefaultChallengeScheme = CookieOrBearer;
+            })
+            .AddPolicyScheme(CookieOrBearer, "Cookie or bearer token", options =>
+            {
+                options.ForwardDefaultSelector = context => UsesBearerToken(context.Request)
+                    ? IdentityConstants.BearerScheme
+                    : IdentityConstants.ApplicationScheme;
+            })
+            .AddBearerToken(IdentityConstants.BearerScheme, options =>
+            {
+                options.BearerTokenExpiration = TimeSpan.FromHours(8);
+                options.Events.OnMessageReceived = context =>
+                {
+                    // Browsers' WebSocket API cannot set headers, so SignalR clients send the token in the query.
+                    if (context.Request.Path.StartsWithSegments("/hubs") && context.Request.Query.TryGetValue("access_token", out var token))
+                        context.Token = token;
+                    return Task.CompletedTask;
+                };
+            })
+            .AddIdentityCookies();
+
+        services.AddIdentityCore<AppUser>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 8;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireDigit = false;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddApiEndpoints();
+
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/account/login";
+            options.LogoutPath = "/account/logout";
+            options.AccessDeniedPath = "/account/login";
+            options.Cookie.Name = "annotate.auth";
+            options.Cookie.HttpOnly = true;
+            // Strict: no other site can make a browser send it, one of two guards against cross-site requests.
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.SlidingExpiration = true;
+            options.ExpireTimeSpan = TimeSpan.FromDays(7);
+            options.Events.OnRedirectToLogin = context => RejectOrRedirect(context.HttpContext, 401, context.RedirectUri);
+            options.Events.OnRedirectToAccessDenied = context => RejectOrRedirect(context.HttpContext, 403, context.RedirectUri);
+        });
+        services.AddAntiforgery(options =>
+        {
+            options.HeaderName = "RequestVerificationToken";
+            options.Cookie.Name = "annotate.antiforgery";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        services.AddAuthorization();
+    }
+
+    private static bool UsesBearerToken(HttpRequest request) =>
+        request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+        || (request.Path.StartsWithSegments("/hubs") && request.Query.ContainsKey("access_token"));
+
+    /// <summary>Scripts get a status code; people are sent to the sign-in page.</summary>
+    private static Task RejectOrRedirect(HttpContext context, int status, string redirectUri)
+    {
+        if (ErrorHandling.WantsProblemJson(context))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        context.Response.Redirect(redirectUri);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The page's scripts call the API with the auth cookie; such unsafe requests must also carry the
+    /// antiforgery token (from the page's meta tag), so no other site can act for a signed-in person.
+    /// Bearer-token requests are not at risk (browsers never attach the token by themselves).
+    /// </summary>
+    public static void UseCookieApiAntiforgery(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var request = context.Request;
+            var unsafeMethod = !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method));
+            if (unsafeMethod
+                && request.Path.StartsWithSegments("/api")
+                && !request.Path.StartsWithSegments("/api/auth")
+                && !UsesBearerToken(request)
+                && context.User.Identity?.IsAuthenticated == true)
+            {
+                var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
+                if (!await antiforgery.IsRequestValidAsync(context))
+                    throw new ProblemException(400, "Missing antiforgery token",
+                        "Requests made with the sign-in cookie must send the RequestVerificationToken header from the page; scripts should use a bearer token.");
+            }
+            await next();
+        });
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text;
+
+namespace Annotate.Web.Infrastructure;
+
+/// <summary>
+/// Offsets outside the browser count Unicode code points (Python's text[start:end], PostgreSQL's substring).
+/// .NET strings are UTF-16, so the server converts here, and only here, when it slices a string.
+/// </summary>
+public static class CodePoints
+{
+    /// <summary>Number of code points; a lone surrogate (which valid text never has) counts as one.</summary>
+    public static int Count(string text)
+    {
+        var count = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>The UTF-16 index where code point <paramref name="codePointIndex"/> starts (text.Length for the end).</summary>
+    public static int ToUtf16Index(string text, int codePointIndex) => Advance(text, 0, codePointIndex);
+
+    /// <summary>Moves <paramref name="codePoints"/> code points forward from UTF-16 index <paramref name="utf16"/>.</summary>
+    private static int Advance(string text, int utf16, int codePoints)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(codePoints);
+        for (var seen = 0; seen < codePoints; seen++)
+        {
+            if (utf16 >= text.Length) throw new ArgumentOutOfRangeException(nameof(codePoints), "past the end of the text");
+            utf16 += char.IsHighSurrogate(text[utf16]) && utf16 + 1 < text.Length && char.IsLowSurrogate(text[utf16 + 1]) ? 2 : 1;
+        }
+        return utf16;
+    }
+
+    /// <summary>
+    /// The code-point index of UTF-16 index <paramref name="utf16Index"/>; null when it falls between the two
+    /// halves of a surrogate pair (the position would split a character).
+    /// </summary>
+    public static int? FromUtf16Index(string text, int utf16Index)
+    {
+        if (utf16Index < 0 || utf16Index > text.Length) return null;
+        if (utf16Index > 0 && utf16Index < text.Length && char.IsLowSurrogate(text[utf16Index]) && char.IsHighSurrogate(text[utf16Index - 1]))
+            return null;
+        var count = 0;
+        for (var i = 0; i < utf16Index; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>text[start:end] in code points.</summary>
+    public static string Slice(string text, int start, int end)
+    {
+        var from = Advance(text, 0, start);
+        return text[from..Advance(text, from, end - start)];
+    }
+
+    /// <summary>First problem that makes the text unstorable or unsliceable, or null when it is fine.</summary>
+    public static string? FindInvalidCharacter(string text)
+    {
+        for (var i = 0; i < text.Length;)
+        {
+            var status = Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var used);
+            if (status != System.Buffers.OperationStatus.Done)
+                return $"an unpaired surrogate at UTF-16 index {i}";
+            if (rune.Value == 0) return $"a NUL character at code point {Count(text[..i])}, which PostgreSQL text cannot store";
+            i += used;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,80 @@
+using Annotate.Web.Features.Demo;
+using Annotate.Web.Features.Documents;
+using Annotate.Web.Features.Projects;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Razor;
+
+namespace Annotate.Web.Infrastructure;
+
+public static class WebSetup
+{
+    public static void AddAnnotateWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        // Production logs are JSON lines for log collectors; a person running it locally reads plain text.
+        if (builder.Environment.IsProduction()) builder.Logging.ClearProviders().AddJsonConsole();
+        services.AddControllersWithViews(options =>
+            {
+                // Pages' forms must carry the antiforgery token; API controllers opt out (see UseCookieApiAntiforgery).
+                options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+            })
+            .AddJsonOptions(options => JsonOptions.ApplyTo(options.JsonSerializerOptions))
+            .ConfigureApiBehaviorOptions(options =>
+            {
+                options.InvalidModelStateResponseFactory = context =>
+                {
+                    var problem = new ValidationProblemDetails(context.ModelState)
+                    {
+                        Status = 400,
+                        Title = "Invalid request",
+                        Detail = "Some fields are missing or malformed; see errors.",
+                        Instance = context.HttpContext.Request.Path,
+                    };
+                    return new BadRequestObjectResult(problem) { ContentTypes = { "application/problem+json" } };
+                };
+            });
+        services.Configure<RazorViewEngineOptions>(options =>
+        {
+            options.ViewLocationFormats.Clear();
+            options.ViewLocationFormats.Add("/Features/Shared/{0}.cshtml");
+            options.ViewLocationExpanders.Add(new FeatureViewLocations());
+        });
+        services.ConfigureHttpJsonOptions(options => JsonOptions.ApplyTo(options.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddHealthChecks();
+
+        services.AddSingleton(provider =>
+            provider.GetRequiredService<IConfiguration>().GetSection("Import").Get<ImportOptions>() ?? new ImportOptions());
+        // Each file is checked against the limit by name in the importer; these caps only stop runaway uploads.
+        services.AddOptions<FormOptions>().Configure<ImportOptions>((form, import) =>
+        {
+            form.MultipartBodyLengthLimit = Math.Max(import.MaxFileBytes * 4, 1024 * 1024);
+            form.ValueCountLimit = 1024;
+        });
+        services.AddOptions<KestrelServerOptions>().Configure<ImportOptions>((kestrel, import) =>
+            kestrel.Limits.MaxRequestBodySize = Math.Max(import.MaxFileBytes * 4, 1024 * 1024) + 1024 * 1024);
+
+        // Sign-in cookies stay valid across restarts when the keys live in the data folder (./annotate up sets it).
+        if (builder.Configuration["Annotate:KeysPath"] is { Length: > 0 } keysPath)
+            services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keysPath)).SetApplicationName("Annotate");
+
+        services.AddScoped<ProjectAccess>();
+        services.AddScoped<ProjectAdmin>();
+        services.AddScoped<DocumentImporter>();
+        services.AddScoped<DemoSeeder>();
+    }
+
+    public static void MapHealth(this WebApplication app)
+    {
+        app.MapGet("/healthz", async (Data.AppDbContext db, CancellationToken cancel) =>
+        {
+            var databaseUp = await db.Database.CanConnectAsync(cancel);
+            var body = new { status = databaseUp ? "healthy" : "unhealthy", database = databaseUp ? "up" : "unreachable" };
+            return databaseUp ? Results.Ok(body) : Results.Json(body, statusCode: 503);
+        }).AllowAnonymous().ExcludeFromDescription();
+    }
+}

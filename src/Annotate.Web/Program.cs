@@ -1,0 +1,37 @@
+using Annotate.Web.Features.Accounts;
+using Annotate.Web.Features.Demo;
+using Annotate.Web.Infrastructure;
+
+// A command (`user add ...`) runs against the same configuration as the server, then exits.
+var command = CommandLine.Parse(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = command is null ? args : [],
+    WebRootPath = WebRoot.Locate(),
+});
+
+builder.AddAnnotateDatabase();
+builder.AddAnnotateAuth();
+builder.AddAnnotateWeb();
+
+var app = builder.Build();
+if (command is not null) return await command.RunAsync(app.Services);
+
+app.UseAnnotateErrorHandling();
+app.UseStaticFiles();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseCookieApiAntiforgery();
+
+app.MapControllers();
+app.MapGroup("/api/auth").WithTags("Auth").MapIdentityApi<AppUser>();
+app.MapOpenApi();
+app.MapHealth();
+
+await app.SeedDemoWhenConfiguredAsync();
+await app.RunAsync();
+return 0;
+
+/// <summary>Visible to the test projects' WebApplicationFactory.</summary>
+public partial class Program;

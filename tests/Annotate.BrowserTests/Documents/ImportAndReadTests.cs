@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+using Annotate.Testing;
+using Microsoft.Playwright;
+
+namespace Annotate.BrowserTests.Documents;
+
+public class ImportAndReadTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task A_newcomer_signs_up_creates_a_project_uploads_an_article_and_reads_it()
+    {
+        var page = await browser.NewPageAsync();
+        var email = AnnotateFactory.NewEmail("newcomer");
+
+        await page.GotoAsync("/");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign up" }).First.ClickAsync();
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password (8 characters or more)").FillAsync(AnnotateFactory.Password);
+        await page.GetByLabel("Password again").FillAsync(AnnotateFactory.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign up" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(email);
+
+        await page.GetByLabel("Name").FillAsync("Aleppo coverage");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create project" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Aleppo coverage" })).ToBeVisibleAsync();
+
+        // Article 002 carries flag emoji: the text must come back exactly.
+        var path = Corpus.PathOf("002");
+        await page.GetByLabel(new Regex("^Files")).SetInputFilesAsync(path);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Imported 1 article(s).");
+
+        await page.GetByTestId("documents").GetByRole(AriaRole.Link).First.ClickAsync();
+        var shown = await page.GetByTestId("document-text").TextContentAsync();
+        Assert.Equal(await File.ReadAllTextAsync(path), shown);
+        // Line breaks are kept on screen, not only in the DOM.
+        var whiteSpace = await page.GetByTestId("document-text").EvaluateAsync<string>("e => getComputedStyle(e).whiteSpace");
+        Assert.Equal("pre-wrap", whiteSpace);
+    }
+
+    [Fact]
+    public async Task Sign_in_with_a_wrong_password_says_so()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email").FillAsync("nobody@test.example");
+        await page.GetByLabel("Password").FillAsync("wrong password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Email or password is wrong.");
+    }
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Annotate.Testing;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Annotate.IntegrationTests.Pages;
+
+/// <summary>The server-rendered pages as a browser uses them: cookies, forms with antiforgery tokens.</summary>
+public partial class PageTests(AnnotateFactory factory) : IClassFixture<AnnotateFactory>
+{
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex FormToken();
+
+    [GeneratedRegex("name=\"request-verification-token\" content=\"([^\"]+)\"")]
+    private static partial Regex MetaToken();
+
+    private HttpClient Browser() => factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    private static async Task<string> TokenFromAsync(HttpClient client, string path) =>
+        FormToken().Match(await client.GetStringAsync(path)).Groups[1].Value;
+
+    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string formPage, string action, Dictionary<string, string> fields)
+    {
+        fields["__RequestVerificationToken"] = await TokenFromAsync(client, formPage);
+        return await client.PostAsync(action, new FormUrlEncodedContent(fields));
+    }
+
+    private async Task<(HttpClient Client, string Email)> SignedUpBrowserAsync()
+    {
+        var client = Browser();
+        var email = AnnotateFactory.NewEmail("page");
+        var response = await PostFormAsync(client, "/account/register", "/account/register", new()
+        {
+            ["Email"] = email, ["Password"] = AnnotateFactory.Password, ["ConfirmPassword"] = AnnotateFactory.Password,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return (client, email);
+    }
+
+    [Fact]
+    public async Task A_form_without_its_antiforgery_token_is_refused()
+    {
+        var (client, _) = await SignedUpBrowserAsync();
+        var response = await client.PostAsync("/projects", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "No token" }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain("No token", await client.GetStringAsync("/projects"));
+    }
+
+    [Fact]
+    public async Task Cookie_api_calls_must_carry_the_page_token()
+    {
+        var (client, _) = await SignedUpBrowserAsync();
+        var without = await client.PostAsJsonAsync("/api/projects", new { name = "Via cookie" });
+        Assert.Equal(HttpStatusCode.BadRequest, without.StatusCode);
+        Assert.Contains("RequestVerificationToken", (await without.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+
+        var token = MetaToken().Match(await client.GetStringAsync("/projects")).Groups[1].Value;
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/projects") { Content = JsonContent.Create(new { name = "Via cookie" }) };
+        request.Headers.Add("RequestVerificationToken", token);
+        Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Article_text_and_guidelines_are_rendered_inert()
+    {
+        var (client, _) = await SignedUpBrowserAsync();
+        var created = await PostFormAsync(client, "/projects", "/projects", new() { ["name"] = "Inert", ["visibility"] = "Open" });
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var projectPath = created.Headers.Location!.OriginalString;
+
+        var hostile = "<script>window.pwned=1</script>\n<img src=x onerror=alert(1)>\nLine two & more";
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent(await TokenFromAsync(client, projectPath)), "__RequestVerificationToken" },
+            { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(hostile)), "files", "hostile.txt" },
+        };
+        var imported = await client.PostAsync(projectPath + "/import", form);
+        Assert.Equal(HttpStatusCode.Redirect, imported.StatusCode);
+        var projectPage = await client.GetStringAsync(projectPath);
+        Assert.Contains("Imported 1 article(s).", projectPage);
+        var documentPath = Regex.Match(projectPage, "href=\"(/documents/\\d+)\"").Groups[1].Value;
+
+        var page = await client.GetStringAsync(documentPath);
+        Assert.DoesNotContain("<script>window.pwned", page);
+        Assert.DoesNotContain("<img src=x", page);
+        Assert.Contains("&lt;script&gt;window.pwned=1&lt;/script&gt;", page);
+        Assert.Contains("Line two &amp; more", page);
+
+        var saved = await PostFormAsync(client, projectPath + "?tab=guidelines", projectPath + "/guidelines", new()
+        {
+            ["guidelines"] = "# Rules\n<script>alert(1)</script>\n[click](javascript:alert(2)) and **bold**",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var guidelines = await client.GetStringAsync(projectPath + "?tab=guidelines");
+        var rendered = Regex.Match(guidelines, "data-testid=\"guidelines\">(.*?)</article>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("<h1", rendered);
+        Assert.Contains("<strong>bold</strong>", rendered);
+        Assert.DoesNotContain("<script>", rendered);
+        Assert.DoesNotContain("javascript:", rendered);
+    }
+
+    [Fact]
+    public async Task A_failed_import_in_the_page_names_the_problem()
+    {
+        var (client, _) = await SignedUpBrowserAsync();
+        var created = await PostFormAsync(client, "/projects", "/projects", new() { ["name"] = "Bad import" });
+        var projectPath = created.Headers.Location!.OriginalString;
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent(await TokenFromAsync(client, projectPath)), "__RequestVerificationToken" },
+            { new ByteArrayContent([0xFF, 0xFE, 0x00]), "files", "binary.txt" },
+        };
+        await client.PostAsync(projectPath + "/import", form);
+        var page = await client.GetStringAsync(projectPath);
+        Assert.Contains("binary.txt", page);
+        Assert.Contains("not valid UTF-8", page);
+        Assert.Contains("No documents yet", page);
+    }
+
+    [Fact]
+    public async Task A_non_member_sees_a_not_found_page_without_details()
+    {
+        var (owner, _) = await SignedUpBrowserAsync();
+        var created = await PostFormAsync(owner, "/projects", "/projects", new() { ["name"] = "Private" });
+        var projectPath = created.Headers.Location!.OriginalString;
+        var (stranger, _) = await SignedUpBrowserAsync();
+        var request = new HttpRequestMessage(HttpMethod.Get, projectPath);
+        request.Headers.Accept.ParseAdd("text/html");
+        var response = await stranger.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("not a member", html);
+        Assert.DoesNotContain("Private", html);
+        Assert.DoesNotContain("   at ", html);
+    }
+}

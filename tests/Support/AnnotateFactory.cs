@@ -1,0 +1,49 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Annotate.Testing;
+
+/// <summary>The real app (same Program, same middleware) on the test database. Settings can be overridden per fixture.</summary>
+public class AnnotateFactory : WebApplicationFactory<Program>
+{
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Default", TestDatabase.ConnectionStringAsync().GetAwaiter().GetResult());
+        // Test output shows failures, not request logs.
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+    }
+
+    public static string NewEmail(string who = "user") => $"{who}-{Guid.NewGuid():N}@test.example";
+
+    public const string Password = "correct horse battery";
+
+    /// <summary>Signs up through the API and returns a client that sends that account's bearer token.</summary>
+    public async Task<SignedInClient> SignUpAsync(string who = "user")
+    {
+        var email = NewEmail(who);
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var register = await client.PostAsJsonAsync("/api/auth/register", new { email, password = Password });
+        register.EnsureSuccessStatusCode();
+        await AuthorizeAsync(client, email, Password);
+        return new SignedInClient(client, email);
+    }
+
+    public static async Task AuthorizeAsync(HttpClient client, string email, string password)
+    {
+        var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password });
+        login.EnsureSuccessStatusCode();
+        var token = (await login.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    private record TokenResponse(string AccessToken);
+}
+
+public record SignedInClient(HttpClient Http, string Email);
