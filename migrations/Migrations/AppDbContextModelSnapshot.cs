@@ -107,6 +107,106 @@ namespace Annotate.Migrations.Migrations
                     b.ToTable("asp_net_users", (string)null);
                 });
 
+            modelBuilder.Entity("Annotate.Web.Features.Annotations.Annotation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AnnotatorId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("annotator_id");
+
+                    b.Property<string>("Attributes")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("attributes");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("DocumentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("document_id");
+
+                    b.Property<int>("End")
+                        .HasColumnType("integer")
+                        .HasColumnName("end");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("label");
+
+                    b.Property<string>("Layer")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("layer");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("origin");
+
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<int>("Start")
+                        .HasColumnType("integer")
+                        .HasColumnName("start");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_annotations");
+
+                    b.HasIndex("AnnotatorId")
+                        .HasDatabaseName("ix_annotations_annotator_id");
+
+                    b.HasIndex("DocumentId", "Start")
+                        .HasDatabaseName("ix_annotations_document_id_start");
+
+                    b.HasIndex("ProjectId", "Layer")
+                        .HasDatabaseName("ix_annotations_project_id_layer");
+
+                    b.ToTable("annotations", t =>
+                        {
+                            t.HasCheckConstraint("ck_annotations_attributes_object", "jsonb_typeof(attributes) = 'object'");
+
+                            t.HasCheckConstraint("ck_annotations_layer", "layer IN ('entity', 'claim')");
+
+                            t.HasCheckConstraint("ck_annotations_offsets", "start >= 0 AND start < \"end\"");
+
+                            t.HasCheckConstraint("ck_annotations_origin", "origin IN ('manual', 'imported', 'curated')");
+
+                            t.HasCheckConstraint("ck_annotations_text", "char_length(text) = \"end\" - start");
+
+                            t.HasCheckConstraint("ck_annotations_version", "version >= 1");
+                        });
+                });
+
             modelBuilder.Entity("Annotate.Web.Features.Documents.Document", b =>
                 {
                     b.Property<long>("Id")
@@ -211,6 +311,84 @@ namespace Annotate.Migrations.Migrations
                         {
                             t.HasCheckConstraint("ck_document_states_status", "status IN ('new', 'in_progress', 'finished')");
                         });
+                });
+
+            modelBuilder.Entity("Annotate.Web.Features.LiveSync.ChangeEvent", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actor_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("data");
+
+                    b.Property<long?>("DocumentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("document_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("OtherDocumentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("other_document_id");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("owner_id");
+
+                    b.Property<Guid?>("SubjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subject_id");
+
+                    b.HasKey("ProjectId", "Sequence")
+                        .HasName("pk_change_events");
+
+                    b.HasIndex("DocumentId", "Sequence")
+                        .HasDatabaseName("ix_change_events_document_id_sequence");
+
+                    b.HasIndex("OtherDocumentId", "Sequence")
+                        .HasDatabaseName("ix_change_events_other_document_id_sequence");
+
+                    b.ToTable("change_events", t =>
+                        {
+                            t.HasCheckConstraint("ck_change_events_sequence", "sequence >= 1");
+                        });
+                });
+
+            modelBuilder.Entity("Annotate.Web.Features.LiveSync.ProjectSequence", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_sequence");
+
+                    b.HasKey("ProjectId")
+                        .HasName("pk_project_sequences");
+
+                    b.ToTable("project_sequences");
                 });
 
             modelBuilder.Entity("Annotate.Web.Features.Projects.LabelDefinition", b =>
@@ -352,6 +530,75 @@ namespace Annotate.Migrations.Migrations
                     b.ToTable("project_members", t =>
                         {
                             t.HasCheckConstraint("ck_project_members_role", "role IN ('annotator', 'reviewer', 'manager')");
+                        });
+                });
+
+            modelBuilder.Entity("Annotate.Web.Features.Relations.Relation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AnnotatorId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("annotator_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("FromId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("from_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)")
+                        .HasColumnName("note");
+
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<Guid>("ToId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("to_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("type");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_relations");
+
+                    b.HasIndex("AnnotatorId")
+                        .HasDatabaseName("ix_relations_annotator_id");
+
+                    b.HasIndex("FromId")
+                        .HasDatabaseName("ix_relations_from_id");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_relations_project_id");
+
+                    b.HasIndex("ToId")
+                        .HasDatabaseName("ix_relations_to_id");
+
+                    b.ToTable("relations", t =>
+                        {
+                            t.HasCheckConstraint("ck_relations_distinct_ends", "from_id <> to_id");
+
+                            t.HasCheckConstraint("ck_relations_version", "version >= 1");
                         });
                 });
 
@@ -519,6 +766,34 @@ namespace Annotate.Migrations.Migrations
                     b.ToTable("asp_net_user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Annotate.Web.Features.Annotations.Annotation", b =>
+                {
+                    b.HasOne("Annotate.Web.Features.Accounts.AppUser", "Annotator")
+                        .WithMany()
+                        .HasForeignKey("AnnotatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_annotations_asp_net_users_annotator_id");
+
+                    b.HasOne("Annotate.Web.Features.Documents.Document", "Document")
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_annotations_documents_document_id");
+
+                    b.HasOne("Annotate.Web.Features.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_annotations_projects_project_id");
+
+                    b.Navigation("Annotator");
+
+                    b.Navigation("Document");
+                });
+
             modelBuilder.Entity("Annotate.Web.Features.Documents.Document", b =>
                 {
                     b.HasOne("Annotate.Web.Features.Accounts.AppUser", null)
@@ -558,6 +833,26 @@ namespace Annotate.Migrations.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Annotate.Web.Features.LiveSync.ChangeEvent", b =>
+                {
+                    b.HasOne("Annotate.Web.Features.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_change_events_projects_project_id");
+                });
+
+            modelBuilder.Entity("Annotate.Web.Features.LiveSync.ProjectSequence", b =>
+                {
+                    b.HasOne("Annotate.Web.Features.Projects.Project", null)
+                        .WithOne()
+                        .HasForeignKey("Annotate.Web.Features.LiveSync.ProjectSequence", "ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_project_sequences_projects_project_id");
+                });
+
             modelBuilder.Entity("Annotate.Web.Features.Projects.LabelDefinition", b =>
                 {
                     b.HasOne("Annotate.Web.Features.Projects.Project", "Project")
@@ -589,6 +884,43 @@ namespace Annotate.Migrations.Migrations
                     b.Navigation("Project");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Annotate.Web.Features.Relations.Relation", b =>
+                {
+                    b.HasOne("Annotate.Web.Features.Accounts.AppUser", "Annotator")
+                        .WithMany()
+                        .HasForeignKey("AnnotatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_relations_asp_net_users_annotator_id");
+
+                    b.HasOne("Annotate.Web.Features.Annotations.Annotation", "From")
+                        .WithMany()
+                        .HasForeignKey("FromId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_relations_annotations_from_id");
+
+                    b.HasOne("Annotate.Web.Features.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_relations_projects_project_id");
+
+                    b.HasOne("Annotate.Web.Features.Annotations.Annotation", "To")
+                        .WithMany()
+                        .HasForeignKey("ToId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_relations_annotations_to_id");
+
+                    b.Navigation("Annotator");
+
+                    b.Navigation("From");
+
+                    b.Navigation("To");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -1,5 +1,6 @@
 using Annotate.Web.Features.Accounts;
 using Annotate.Web.Features.Demo;
+using Annotate.Web.Features.LiveSync;
 using Annotate.Web.Infrastructure;
 
 // A command (`user add ...`) runs against the same configuration as the server, then exits.
@@ -25,6 +26,7 @@ app.UseAuthorization();
 app.UseCookieApiAntiforgery();
 
 app.MapControllers();
+app.MapHub<AnnotationHub>(AnnotationHub.Path);
 app.MapGroup("/api/auth").WithTags("Auth").MapIdentityApi<AppUser>();
 app.MapOpenApi();
 app.MapHealth();

@@ -25,25 +25,29 @@ public class AnnotateFactory : WebApplicationFactory<Program>
     public const string Password = "correct horse battery";
 
     /// <summary>Signs up through the API and returns a client that sends that account's bearer token.</summary>
-    public async Task<SignedInClient> SignUpAsync(string who = "user")
+    public Task<SignedInClient> SignUpAsync(string who = "user") =>
+        SignUpAsync(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }), who);
+
+    /// <summary>Signs up with the given client (e.g. one aimed at a real Kestrel port) and makes it send the token.</summary>
+    public static async Task<SignedInClient> SignUpAsync(HttpClient client, string who)
     {
         var email = NewEmail(who);
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var register = await client.PostAsJsonAsync("/api/auth/register", new { email, password = Password });
         register.EnsureSuccessStatusCode();
-        await AuthorizeAsync(client, email, Password);
-        return new SignedInClient(client, email);
+        var token = await AuthorizeAsync(client, email, Password);
+        return new SignedInClient(client, email, token);
     }
 
-    public static async Task AuthorizeAsync(HttpClient client, string email, string password)
+    public static async Task<string> AuthorizeAsync(HttpClient client, string email, string password)
     {
         var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password });
         login.EnsureSuccessStatusCode();
         var token = (await login.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken;
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return token;
     }
 
     private record TokenResponse(string AccessToken);
 }
 
-public record SignedInClient(HttpClient Http, string Email);
+public record SignedInClient(HttpClient Http, string Email, string Token);

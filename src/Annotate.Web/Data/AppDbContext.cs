@@ -1,6 +1,9 @@
 using Annotate.Web.Features.Accounts;
+using Annotate.Web.Features.Annotations;
 using Annotate.Web.Features.Documents;
+using Annotate.Web.Features.LiveSync;
 using Annotate.Web.Features.Projects;
+using Annotate.Web.Features.Relations;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,6 +17,10 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<LabelDefinition> LabelDefinitions => Set<LabelDefinition>();
     public DbSet<Document> Documents => Set<Document>();
     public DbSet<DocumentState> DocumentStates => Set<DocumentState>();
+    public DbSet<Annotation> Annotations => Set<Annotation>();
+    public DbSet<Relation> Relations => Set<Relation>();
+    public DbSet<ChangeEvent> ChangeEvents => Set<ChangeEvent>();
+    public DbSet<ProjectSequence> ProjectSequences => Set<ProjectSequence>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,5 +1,7 @@
+using Annotate.Web.Features.Annotations;
 using Annotate.Web.Features.Demo;
 using Annotate.Web.Features.Documents;
+using Annotate.Web.Features.LiveSync;
 using Annotate.Web.Features.Projects;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
@@ -62,6 +64,12 @@ public static class WebSetup
         if (builder.Configuration["Annotate:KeysPath"] is { Length: > 0 } keysPath)
             services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keysPath)).SetApplicationName("Annotate");
 
+        services.AddSignalR().AddJsonProtocol(options => JsonOptions.ApplyTo(options.PayloadSerializerOptions));
+        services.AddSingleton<Presence>();
+        services.AddHostedService<ChangeBroadcaster>();
+        services.AddScoped<ChangeLog>();
+        services.AddScoped<AnnotationWriter>();
+        services.AddScoped<AnnotationReader>();
         services.AddScoped<ProjectAccess>();
         services.AddScoped<ProjectAdmin>();
         services.AddScoped<DocumentImporter>();

@@ -1,0 +1,108 @@
+using System.Security.Claims;
+using Annotate.Web.Data;
+using Annotate.Web.Features.Documents;
+using Annotate.Web.Features.LiveSync;
+using Annotate.Web.Features.Projects;
+using Annotate.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Annotate.Web.Features.Annotations;
+
+/// <summary>Who may see what: the caller's own work always; everyone's in an open project or as reviewer/manager.</summary>
+public record Viewer(string UserId, Project Project, ProjectRole Role)
+{
+    public bool SeesEveryone => AnnotationWriter.SeesEveryone(Project, Role);
+}
+
+/// <summary>Reads annotations, relations and the change log as one viewer may see them (blind projects filtered here).</summary>
+public class AnnotationReader(AppDbContext db, ProjectAccess access)
+{
+    public async Task<Viewer> ViewerAsync(ClaimsPrincipal user, long projectId)
+    {
+        var (project, role) = await access.RequireAsync(user, projectId);
+        return new Viewer(ProjectAccess.UserId(user), project, role);
+    }
+
+    /// <summary>The viewer of a document's project; a non-member learns nothing (404), as for the document itself.</summary>
+    public async Task<(Viewer Viewer, Document Document)> DocumentViewerAsync(ClaimsPrincipal user, long documentId)
+    {
+        var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == documentId)
+            ?? throw DocumentsApiController.DocumentNotFound(documentId);
+        var role = await access.RoleAsync(user, document.ProjectId) ?? throw DocumentsApiController.DocumentNotFound(documentId);
+        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == document.ProjectId);
+        return (new Viewer(ProjectAccess.UserId(user), project, role), document);
+    }
+
+    public async Task<AnnotationView?> FindAnnotationAsync(ClaimsPrincipal user, Guid id)
+    {
+        var row = await db.Annotations.AsNoTracking().Where(a => a.Id == id)
+            .Select(a => new { Annotation = a, Name = a.Annotator!.DisplayName }).FirstOrDefaultAsync();
+        if (row is null) return null;
+        var role = await access.RoleAsync(user, row.Annotation.ProjectId);
+        if (role is null) return null;
+        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == row.Annotation.ProjectId);
+        var viewer = new Viewer(ProjectAccess.UserId(user), project, role.Value);
+        return viewer.SeesEveryone || row.Annotation.AnnotatorId == viewer.UserId ? AnnotationView.Of(row.Annotation, row.Name) : null;
+    }
+
+    public async Task<List<AnnotationView>> AnnotationsAsync(Viewer viewer, long documentId, string? annotatorId = null)
+    {
+        var query = db.Annotations.AsNoTracking().Where(a => a.DocumentId == documentId);
+        if (!viewer.SeesEveryone) query = query.Where(a => a.AnnotatorId == viewer.UserId);
+        if (annotatorId is not null) query = query.Where(a => a.AnnotatorId == annotatorId);
+        var rows = await query.OrderBy(a => a.Start).ThenBy(a => a.End)
+            .Select(a => new { Annotation = a, Name = a.Annotator!.DisplayName }).ToListAsync();
+        return rows.Select(r => AnnotationView.Of(r.Annotation, r.Name)).ToList();
+    }
+
+    /// <summary>Relations of the project (or touching one document), each end visible to the viewer.</summary>
+    public async Task<List<RelationView>> RelationsAsync(Viewer viewer, long? documentId = null)
+    {
+        var query = db.Relations.AsNoTracking().Where(r => r.ProjectId == viewer.Project.Id);
+        if (!viewer.SeesEveryone) query = query.Where(r => r.AnnotatorId == viewer.UserId);
+        if (documentId is not null) query = query.Where(r => r.From!.DocumentId == documentId || r.To!.DocumentId == documentId);
+        var rows = await query.OrderBy(r => r.CreatedAt)
+            .Select(r => new { Relation = r, FromDocument = r.From!.DocumentId, ToDocument = r.To!.DocumentId, Name = r.Annotator!.DisplayName })
+            .ToListAsync();
+        return rows.Select(r => RelationView.Of(r.Relation, r.FromDocument, r.ToDocument, r.Name)).ToList();
+    }
+
+    /// <summary>The project's claims whose text, label, note or document title contains <paramref name="search"/>.</summary>
+    public async Task<List<ClaimView>> ClaimsAsync(Viewer viewer, string? search, long? documentId, int limit)
+    {
+        var query = db.Annotations.AsNoTracking().Where(a => a.ProjectId == viewer.Project.Id && a.Layer == AnnotationLayer.Claim);
+        if (!viewer.SeesEveryone) query = query.Where(a => a.AnnotatorId == viewer.UserId);
+        if (documentId is not null) query = query.Where(a => a.DocumentId == documentId);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var pattern = "%" + search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            query = query.Where(a => EF.Functions.ILike(a.Text, pattern) || EF.Functions.ILike(a.Note ?? "", pattern) || EF.Functions.ILike(a.Document!.Title, pattern));
+        }
+        return await query.OrderBy(a => a.DocumentId).ThenBy(a => a.Start).Take(Math.Clamp(limit, 1, 500))
+            .Select(a => new ClaimView(a.Id, a.DocumentId, a.Document!.Title, a.Label, a.Start, a.End, a.Text, a.Note, a.AnnotatorId, a.Annotator!.DisplayName, a.Version))
+            .ToListAsync();
+    }
+
+    /// <summary>The log after <paramref name="after"/>, in sequence order, as the viewer may see it; optionally only what touches one document.</summary>
+    public async Task<List<ChangeEventView>> EventsAsync(Viewer viewer, long after, long? documentId = null, int limit = 10_000)
+    {
+        var query = db.ChangeEvents.AsNoTracking().Where(e => e.ProjectId == viewer.Project.Id && e.Sequence > after);
+        if (documentId is not null) query = query.Where(e => e.DocumentId == documentId || e.OtherDocumentId == documentId);
+        if (!viewer.SeesEveryone) query = query.Where(e => e.OwnerId == viewer.UserId);
+        var rows = await query.OrderBy(e => e.Sequence).Take(limit).ToListAsync();
+        return rows.Select(ChangeEventView.Of).ToList();
+    }
+
+    public async Task<long> LastSequenceAsync(long projectId) =>
+        await db.ProjectSequences.Where(s => s.ProjectId == projectId).Select(s => (long?)s.LastSequence).FirstOrDefaultAsync() ?? 0;
+
+    public async Task<List<DocumentStateView>> DocumentStatesAsync(Viewer viewer, long documentId)
+    {
+        var query = db.DocumentStates.AsNoTracking().Where(s => s.DocumentId == documentId);
+        if (!viewer.SeesEveryone) query = query.Where(s => s.UserId == viewer.UserId);
+        return await query.Select(s => new DocumentStateView(s.DocumentId, s.UserId, s.User!.DisplayName, s.Status, s.UpdatedAt)).ToListAsync();
+    }
+}
+
+public record ClaimView(Guid Id, long DocumentId, string DocumentTitle, string Label, int Start, int End, string Text, string? Note,
+    string AnnotatorId, string AnnotatorName, int Version);

@@ -1,0 +1,286 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Annotate.Web.Data;
+using Annotate.Web.Features.Documents;
+using Annotate.Web.Features.LiveSync;
+using Annotate.Web.Features.Projects;
+using Annotate.Web.Features.Relations;
+using Annotate.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Annotate.Web.Features.Annotations;
+
+/// <summary>
+/// The one write path for annotations, relations and document states, used by the hub and the REST API alike:
+/// check the caller's role, validate, write the change and its log entry in one transaction (ChangeLog), and
+/// return the new state. Broadcasting follows from the log after commit.
+/// </summary>
+public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog log)
+{
+    public async Task<(AnnotationView View, bool Created)> CreateAnnotationAsync(ClaimsPrincipal user, long documentId, NewAnnotation request)
+    {
+        var userId = ProjectAccess.UserId(user);
+        var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == documentId)
+            ?? throw DocumentsApiController.DocumentNotFound(documentId);
+        if (await access.RoleAsync(user, document.ProjectId) is null) throw DocumentsApiController.DocumentNotFound(documentId);
+
+        var layer = request.Layer ?? throw ProblemException.BadRequest("Say which layer the span belongs to: \"entity\" or \"claim\".");
+        var label = await RequireLabelAsync(document.ProjectId, layer, request.Label);
+        var (start, end, text) = SpanRules.Resolve(document.Text, document.Length, request.Start, request.End, request.Unit ?? OffsetUnit.Codepoint, request.Text);
+        var attributes = NormaliseAttributes(request.Attributes);
+        var note = NormaliseNote(request.Note);
+        var id = request.Id ?? Guid.NewGuid();
+        if (id == Guid.Empty) throw ProblemException.BadRequest("An annotation id cannot be the empty uuid.");
+        var name = await DisplayNameAsync(userId);
+
+        return await log.WriteAsync(document.ProjectId, async () =>
+        {
+            var existing = await db.Annotations.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id);
+            if (existing is not null)
+            {
+                // A retried create (same uuid, same author, same span) returns what the first attempt stored.
+                if (existing.AnnotatorId == userId && existing.DocumentId == documentId && existing.Start == start && existing.End == end && existing.Label == label)
+                    return (AnnotationView.Of(existing, name), false);
+                throw ProblemException.Conflict($"The id {id} is already used by another annotation; make a new uuid for a new span.");
+            }
+            var now = Clock.Now;
+            var annotation = new Annotation
+            {
+                Id = id, ProjectId = document.ProjectId, DocumentId = documentId, AnnotatorId = userId, Layer = layer, Label = label,
+                Start = start, End = end, Text = text, Attributes = attributes, Note = note, Version = 1,
+                Origin = AnnotationOrigin.Manual, CreatedAt = now, UpdatedAt = now,
+            };
+            db.Annotations.Add(annotation);
+            await MarkInProgressAsync(documentId, userId, name);
+            var view = AnnotationView.Of(annotation, name);
+            log.Append(ChangeKind.AnnotationCreated, documentId, null, id, userId, userId, view);
+            return (view, true);
+        });
+    }
+
+    public async Task<AnnotationView> UpdateAnnotationAsync(ClaimsPrincipal user, Guid id, AnnotationChange request)
+    {
+        var userId = ProjectAccess.UserId(user);
+        var (annotation, document) = await FindOwnAnnotationAsync(user, id);
+        if (request.Version is null) throw ProblemException.BadRequest("Send the version your change is based on (\"version\"), so nobody's edit is overwritten unseen.");
+        var label = request.Label is null ? annotation.Label : await RequireLabelAsync(document.ProjectId, annotation.Layer, request.Label);
+        int start = annotation.Start, end = annotation.End;
+        var text = annotation.Text;
+        if (request.Start is not null || request.End is not null)
+        {
+            var unit = request.Unit ?? OffsetUnit.Codepoint;
+            if (unit == OffsetUnit.Utf16 && (request.Start is null || request.End is null))
+                throw ProblemException.BadRequest("With UTF-16 offsets send both start and end.");
+            (start, end, text) = SpanRules.Resolve(document.Text, document.Length, request.Start ?? annotation.Start, request.End ?? annotation.End, unit, request.Text);
+        }
+        var name = await DisplayNameAsync(userId);
+
+        return await log.WriteAsync(document.ProjectId, async () =>
+        {
+            var current = await db.Annotations.FirstOrDefaultAsync(a => a.Id == id)
+                ?? throw ProblemException.NotFound($"Annotation {id} was deleted meanwhile.");
+            if (current.Version != request.Version)
+                throw StaleVersion("annotation", id, request.Version.Value, AnnotationView.Of(current, name));
+            current.Label = label;
+            (current.Start, current.End, current.Text) = (start, end, text);
+            if (request.Note is not null) current.Note = NormaliseNote(request.Note);
+            if (request.Attributes is not null) current.Attributes = NormaliseAttributes(request.Attributes);
+            current.Version++;
+            current.UpdatedAt = Clock.Now;
+            var view = AnnotationView.Of(current, name);
+            log.Append(ChangeKind.AnnotationUpdated, current.DocumentId, null, id, userId, userId, view);
+            return view;
+        });
+    }
+
+    /// <summary>Deletes one's own annotation and every relation that links it (each relation's deletion is logged too).</summary>
+    public async Task DeleteAnnotationAsync(ClaimsPrincipal user, Guid id, int? version)
+    {
+        var userId = ProjectAccess.UserId(user);
+        var (annotation, document) = await FindOwnAnnotationAsync(user, id);
+        if (version is null) throw ProblemException.BadRequest("Send the version you are deleting (?version=N), so a newer edit is not deleted unseen.");
+        var name = await DisplayNameAsync(userId);
+
+        await log.WriteAsync(document.ProjectId, async () =>
+        {
+            var current = await db.Annotations.FirstOrDefaultAsync(a => a.Id == id)
+                ?? throw ProblemException.NotFound($"Annotation {id} was already deleted.");
+            if (current.Version != version) throw StaleVersion("annotation", id, version.Value, AnnotationView.Of(current, name));
+            var links = await db.Relations.Where(r => r.FromId == id || r.ToId == id)
+                .Select(r => new { Relation = r, FromDocument = r.From!.DocumentId, ToDocument = r.To!.DocumentId })
+                .ToListAsync();
+            foreach (var link in links)
+            {
+                db.Relations.Remove(link.Relation);
+                log.Append(ChangeKind.RelationDeleted, link.FromDocument, link.ToDocument, link.Relation.Id, link.Relation.AnnotatorId, userId,
+                    new DeletedView(link.Relation.Id, link.Relation.Version, link.FromDocument));
+            }
+            db.Annotations.Remove(current);
+            log.Append(ChangeKind.AnnotationDeleted, current.DocumentId, null, id, userId, userId, new DeletedView(id, current.Version, current.DocumentId));
+            return true;
+        });
+    }
+
+    public async Task<(RelationView View, bool Created)> CreateRelationAsync(ClaimsPrincipal user, long projectId, NewRelation request)
+    {
+        var userId = ProjectAccess.UserId(user);
+        var (project, role) = await access.RequireAsync(user, projectId);
+        if (request.From is null || request.To is null) throw ProblemException.BadRequest("A relation needs \"from\" and \"to\": the ids of two claims.");
+        if (request.From == request.To) throw ProblemException.BadRequest("A claim cannot be linked to itself.");
+        var typeName = request.Type?.Trim().ToUpperInvariant();
+        if (string.IsNullOrEmpty(typeName)) throw ProblemException.BadRequest("Say the relation's type, e.g. \"contradicts\" or \"supports\".");
+        var type = await db.LabelDefinitions.Where(l => l.ProjectId == projectId && l.Kind == LabelKind.Relation && l.Name == typeName)
+            .Select(l => l.Name).FirstOrDefaultAsync()
+            ?? throw ProblemException.BadRequest($"This project has no relation type {typeName}; its types are: {string.Join(", ", await RelationTypesAsync(projectId))}.");
+        var note = NormaliseNote(request.Note);
+        var id = request.Id ?? Guid.NewGuid();
+        var name = await DisplayNameAsync(userId);
+        var seesAll = SeesEveryone(project, role);
+
+        return await log.WriteAsync(projectId, async () =>
+        {
+            var ends = await db.Annotations.AsNoTracking().Where(a => a.Id == request.From || a.Id == request.To).ToListAsync();
+            var from = ends.FirstOrDefault(a => a.Id == request.From);
+            var to = ends.FirstOrDefault(a => a.Id == request.To);
+            foreach (var (end, which, endId) in new[] { (from, "from", request.From), (to, "to", request.To) })
+            {
+                if (end is null || end.ProjectId != projectId || (!seesAll && end.AnnotatorId != userId))
+                    throw ProblemException.NotFound($"The \"{which}\" claim {endId} does not exist in this project (it may have been deleted).");
+                if (end.Layer != AnnotationLayer.Claim)
+                    throw ProblemException.BadRequest($"The \"{which}\" span {endId} is a {end.Label} entity; relations link claims.");
+            }
+            var existing = await db.Relations.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id);
+            if (existing is not null)
+            {
+                if (existing.AnnotatorId == userId && existing.FromId == from!.Id && existing.ToId == to!.Id && existing.Type == type)
+                    return (RelationView.Of(existing, from.DocumentId, to.DocumentId, name), false);
+                throw ProblemException.Conflict($"The id {id} is already used by another relation; make a new uuid.");
+            }
+            var now = Clock.Now;
+            var relation = new Relation
+            {
+                Id = id, ProjectId = projectId, Type = type, FromId = from!.Id, ToId = to!.Id, Note = note,
+                AnnotatorId = userId, Version = 1, CreatedAt = now, UpdatedAt = now,
+            };
+            db.Relations.Add(relation);
+            var view = RelationView.Of(relation, from.DocumentId, to.DocumentId, name);
+            log.Append(ChangeKind.RelationCreated, from.DocumentId, to.DocumentId, id, userId, userId, view);
+            return (view, true);
+        });
+    }
+
+    public async Task DeleteRelationAsync(ClaimsPrincipal user, Guid id, int? version)
+    {
+        var userId = ProjectAccess.UserId(user);
+        var relation = await db.Relations.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id) ?? throw RelationNotFound(id);
+        var role = await access.RoleAsync(user, relation.ProjectId) ?? throw RelationNotFound(id);
+        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == relation.ProjectId);
+        if (relation.AnnotatorId != userId)
+        {
+            if (!SeesEveryone(project, role)) throw RelationNotFound(id);
+            throw ProblemException.Forbidden("This link belongs to another annotator; only they can delete it.");
+        }
+        if (version is null) throw ProblemException.BadRequest("Send the version you are deleting (?version=N).");
+        await log.WriteAsync(relation.ProjectId, async () =>
+        {
+            var current = await db.Relations.Include(r => r.From).Include(r => r.To).FirstOrDefaultAsync(r => r.Id == id)
+                ?? throw ProblemException.NotFound($"Relation {id} was already deleted.");
+            if (current.Version != version)
+                throw StaleVersion("relation", id, version.Value, RelationView.Of(current, current.From!.DocumentId, current.To!.DocumentId, await DisplayNameAsync(current.AnnotatorId)));
+            db.Relations.Remove(current);
+            log.Append(ChangeKind.RelationDeleted, current.From!.DocumentId, current.To!.DocumentId, id, userId, userId,
+                new DeletedView(id, current.Version, current.From.DocumentId));
+            return true;
+        });
+    }
+
+    public async Task<DocumentStateView> SetDocumentStatusAsync(ClaimsPrincipal user, long documentId, DocumentStatus? status)
+    {
+        var userId = ProjectAccess.UserId(user);
+        if (status is null) throw ProblemException.BadRequest("Say the status: \"new\", \"in_progress\" or \"finished\".");
+        var document = await db.Documents.AsNoTracking().Select(d => new { d.Id, d.ProjectId }).FirstOrDefaultAsync(d => d.Id == documentId)
+            ?? throw DocumentsApiController.DocumentNotFound(documentId);
+        if (await access.RoleAsync(user, document.ProjectId) is null) throw DocumentsApiController.DocumentNotFound(documentId);
+        var name = await DisplayNameAsync(userId);
+        return await log.WriteAsync(document.ProjectId, async () =>
+        {
+            var state = await db.DocumentStates.FirstOrDefaultAsync(s => s.DocumentId == documentId && s.UserId == userId);
+            if (state is null) db.DocumentStates.Add(state = new DocumentState { DocumentId = documentId, UserId = userId });
+            state.Status = status.Value;
+            state.UpdatedAt = Clock.Now;
+            var view = new DocumentStateView(documentId, userId, name, state.Status, state.UpdatedAt);
+            log.Append(ChangeKind.DocumentStateChanged, documentId, null, null, userId, userId, view);
+            return view;
+        });
+    }
+
+    /// <summary>The first span someone makes on a new document moves it to in progress (within the same change).</summary>
+    private async Task MarkInProgressAsync(long documentId, string userId, string name)
+    {
+        var state = await db.DocumentStates.FirstOrDefaultAsync(s => s.DocumentId == documentId && s.UserId == userId);
+        if (state is not null && state.Status != DocumentStatus.New) return;
+        if (state is null) db.DocumentStates.Add(state = new DocumentState { DocumentId = documentId, UserId = userId });
+        state.Status = DocumentStatus.InProgress;
+        state.UpdatedAt = Clock.Now;
+        log.Append(ChangeKind.DocumentStateChanged, documentId, null, null, userId, userId, new DocumentStateView(documentId, userId, name, state.Status, state.UpdatedAt));
+    }
+
+    /// <summary>In an open project everyone sees everyone's work; in a blind one only reviewers and managers do.</summary>
+    public static bool SeesEveryone(Project project, ProjectRole role) => project.Visibility == Visibility.Open || role != ProjectRole.Annotator;
+
+    private async Task<(Annotation Annotation, Document Document)> FindOwnAnnotationAsync(ClaimsPrincipal user, Guid id)
+    {
+        var userId = ProjectAccess.UserId(user);
+        var annotation = await db.Annotations.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id) ?? throw AnnotationNotFound(id);
+        var role = await access.RoleAsync(user, annotation.ProjectId) ?? throw AnnotationNotFound(id);
+        if (annotation.AnnotatorId != userId)
+        {
+            var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == annotation.ProjectId);
+            if (!SeesEveryone(project, role)) throw AnnotationNotFound(id);
+            throw ProblemException.Forbidden("This span belongs to another annotator; only they can change or delete it.");
+        }
+        var document = await db.Documents.AsNoTracking().FirstAsync(d => d.Id == annotation.DocumentId);
+        return (annotation, document);
+    }
+
+    private async Task<string> RequireLabelAsync(long projectId, AnnotationLayer layer, string? label)
+    {
+        var name = label?.Trim().ToUpperInvariant();
+        if (string.IsNullOrEmpty(name)) throw ProblemException.BadRequest("A span needs a label.");
+        var kind = layer == AnnotationLayer.Claim ? LabelKind.Claim : LabelKind.Entity;
+        if (await db.LabelDefinitions.AnyAsync(l => l.ProjectId == projectId && l.Kind == kind && l.Name == name)) return name;
+        var known = await db.LabelDefinitions.Where(l => l.ProjectId == projectId && l.Kind == kind).OrderBy(l => l.SortOrder).Select(l => l.Name).ToListAsync();
+        throw ProblemException.BadRequest($"This project has no {layer.ToString().ToLowerInvariant()} label {name}; its {layer.ToString().ToLowerInvariant()} labels are: {string.Join(", ", known)}.");
+    }
+
+    private Task<List<string>> RelationTypesAsync(long projectId) =>
+        db.LabelDefinitions.Where(l => l.ProjectId == projectId && l.Kind == LabelKind.Relation).OrderBy(l => l.SortOrder).Select(l => l.Name).ToListAsync();
+
+    private async Task<string> DisplayNameAsync(string userId) =>
+        await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).FirstOrDefaultAsync() ?? "";
+
+    private static string NormaliseAttributes(JsonElement? attributes)
+    {
+        if (attributes is null || attributes.Value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return "{}";
+        if (attributes.Value.ValueKind != JsonValueKind.Object)
+            throw ProblemException.BadRequest("\"attributes\" must be a JSON object, e.g. {\"attributedTo\": \"the Coast Guard\"}.");
+        var json = attributes.Value.GetRawText();
+        if (json.Length > SpanRules.MaxAttributesLength) throw ProblemException.BadRequest($"\"attributes\" may hold at most {SpanRules.MaxAttributesLength} characters of JSON.");
+        return json;
+    }
+
+    private static string? NormaliseNote(string? note)
+    {
+        if (string.IsNullOrWhiteSpace(note)) return null;
+        if (note.Length > SpanRules.MaxNoteLength) throw ProblemException.BadRequest($"A note has at most {SpanRules.MaxNoteLength} characters.");
+        if (CodePoints.FindInvalidCharacter(note) is { } invalid) throw ProblemException.BadRequest($"The note contains {invalid}.");
+        return note;
+    }
+
+    private static ProblemException StaleVersion(string what, Guid id, int based, object current) => ProblemException.Conflict(
+        $"This {what} changed since you loaded it (you sent version {based}); nothing was changed. The current state is in \"current\": reapply your edit to it if you still want it.",
+        new { current });
+
+    public static ProblemException AnnotationNotFound(Guid id) => ProblemException.NotFound($"Annotation {id} does not exist or you cannot see it.");
+    public static ProblemException RelationNotFound(Guid id) => ProblemException.NotFound($"Relation {id} does not exist or you cannot see it.");
+}

@@ -1,0 +1,101 @@
+using Annotate.Web.Data;
+using Annotate.Web.Features.Annotations;
+using Annotate.Web.Features.Documents;
+using Annotate.Web.Features.Projects;
+using Annotate.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Annotate.Web.Features.LiveSync;
+
+public record JoinResult(long DocumentId, long ProjectId, long LastSequence, IReadOnlyList<ChangeEventView> Events, IReadOnlyList<PresentUser> Present);
+
+/// <summary>
+/// Live collaboration on documents, at /hubs/annotations. Every method checks the caller's role in the
+/// document's project (a non-member learns nothing). Changes go through AnnotationWriter, like the REST API;
+/// clients hear of them through `Changed`, sent from the change log after commit (ChangeBroadcaster).
+/// Client methods: Changed(event), Presence(documentId, people).
+/// </summary>
+[Authorize]
+public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Presence presence, AppDbContext db) : Hub
+{
+    public const string Path = "/hubs/annotations";
+
+    /// <summary>Everyone on the document: for presence.</summary>
+    public static string DocumentGroup(long documentId) => $"doc:{documentId}";
+    /// <summary>Those who see every annotator's work on the document.</summary>
+    public static string EveryoneGroup(long documentId) => $"doc:{documentId}:all";
+    /// <summary>One person's connections on the document: their own work (and, in open projects, everyone's).</summary>
+    public static string PersonGroup(long documentId, string userId) => $"doc:{documentId}:user:{userId}";
+
+    /// <summary>
+    /// Subscribes to a document and returns every visible event after <paramref name="afterSequence"/>, so a
+    /// client that reconnects catches up; pushes that race with this answer carry sequences it can skip.
+    /// </summary>
+    public async Task<JoinResult> JoinDocument(long documentId, long afterSequence)
+    {
+        var (viewer, _) = await Guard(() => reader.DocumentViewerAsync(Context.User!, documentId));
+        await Groups.AddToGroupAsync(Context.ConnectionId, PersonGroup(documentId, viewer.UserId));
+        if (viewer.Role != ProjectRole.Annotator) await Groups.AddToGroupAsync(Context.ConnectionId, EveryoneGroup(documentId));
+        await Groups.AddToGroupAsync(Context.ConnectionId, DocumentGroup(documentId));
+        var last = await reader.LastSequenceAsync(viewer.Project.Id);
+        var events = await reader.EventsAsync(viewer, Math.Max(0, afterSequence), documentId);
+        var name = await db.Users.Where(u => u.Id == viewer.UserId).Select(u => u.DisplayName).FirstAsync();
+        var present = presence.Join(documentId, Context.ConnectionId, new PresentUser(viewer.UserId, name));
+        await Clients.Group(DocumentGroup(documentId)).SendAsync("Presence", documentId, present);
+        return new JoinResult(documentId, viewer.Project.Id, last, events, present);
+    }
+
+    public async Task LeaveDocument(long documentId)
+    {
+        var userId = ProjectAccess.UserId(Context.User!);
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, PersonGroup(documentId, userId));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, EveryoneGroup(documentId));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, DocumentGroup(documentId));
+        await Clients.Group(DocumentGroup(documentId)).SendAsync("Presence", documentId, presence.Leave(documentId, Context.ConnectionId));
+    }
+
+    public Task<ChangeResult> CreateAnnotation(long documentId, NewAnnotation request) =>
+        Attempt(async () => (object)(await writer.CreateAnnotationAsync(Context.User!, documentId, request)).View);
+
+    public Task<ChangeResult> UpdateAnnotation(Guid id, AnnotationChange change) =>
+        Attempt(async () => (object)await writer.UpdateAnnotationAsync(Context.User!, id, change));
+
+    public Task<ChangeResult> DeleteAnnotation(Guid id, int version) =>
+        Attempt(async () => { await writer.DeleteAnnotationAsync(Context.User!, id, version); return new { id, version }; });
+
+    public Task<ChangeResult> CreateRelation(long projectId, NewRelation request) =>
+        Attempt(async () => (object)(await writer.CreateRelationAsync(Context.User!, projectId, request)).View);
+
+    public Task<ChangeResult> DeleteRelation(Guid id, int version) =>
+        Attempt(async () => { await writer.DeleteRelationAsync(Context.User!, id, version); return new { id, version }; });
+
+    public Task<ChangeResult> SetDocumentStatus(long documentId, DocumentStatus status) =>
+        Attempt(async () => (object)await writer.SetDocumentStatusAsync(Context.User!, documentId, status));
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        foreach (var documentId in presence.Disconnect(Context.ConnectionId))
+            await Clients.Group(DocumentGroup(documentId)).SendAsync("Presence", documentId, presence.On(documentId));
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    /// <summary>A refusal is an answer (status, detail, and the current state on a conflict), not a dropped call.</summary>
+    private static async Task<ChangeResult> Attempt(Func<Task<object>> change)
+    {
+        try { return ChangeResult.Success(await change()); }
+        catch (ProblemException problem)
+        {
+            var current = problem.Extensions?.GetType().GetProperty("current")?.GetValue(problem.Extensions);
+            return new ChangeResult(false, problem.Status, null, problem.Title, problem.Detail, current);
+        }
+    }
+
+    /// <summary>Joining is refused with a HubException, whose message (unlike other exceptions') reaches the client.</summary>
+    private static async Task<T> Guard<T>(Func<Task<T>> action)
+    {
+        try { return await action(); }
+        catch (ProblemException problem) { throw new HubException(problem.Detail); }
+    }
+}

@@ -1,0 +1,137 @@
+using System.Threading.Channels;
+using Annotate.Web.Data;
+using Annotate.Web.Features.Annotations;
+using Annotate.Web.Features.Projects;
+using Annotate.Web.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Annotate.Web.Features.LiveSync;
+
+/// <summary>
+/// Sends committed changes to this node's connections, in log order. Every node LISTENs for the NOTIFY that
+/// a writer's transaction sends on commit, then reads the log after the last sequence it sent for that
+/// project: the log, not the notification, is the truth, so a missed or late notification only delays.
+/// A catch-up every few seconds closes any gap (a dropped LISTEN connection, say).
+/// </summary>
+public class ChangeBroadcaster(IServiceProvider services, IHubContext<AnnotationHub> hub, ILogger<ChangeBroadcaster> logger) : BackgroundService
+{
+    private static readonly TimeSpan CatchUpEvery = TimeSpan.FromSeconds(3);
+
+    /// <summary>(project, sequence) from notifications; (0, 0) asks for a catch-up of every known project.</summary>
+    private readonly Channel<(long Project, long Sequence)> notified = Channel.CreateUnbounded<(long, long)>(new() { SingleReader = true });
+    private readonly Dictionary<long, long> lastSent = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        var sending = SendLoopAsync(stop);
+        while (!stop.IsCancellationRequested)
+        {
+            try { await ListenAsync(stop); }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+            catch (Exception error)
+            {
+                logger.LogWarning(error, "Listening for changes failed; retrying (clients catch up from the log meanwhile)");
+                try { await Task.Delay(TimeSpan.FromSeconds(2), stop); } catch (OperationCanceledException) { }
+            }
+        }
+        notified.Writer.TryComplete();
+        await sending;
+    }
+
+    private async Task ListenAsync(CancellationToken stop)
+    {
+        await using var connection = new NpgsqlConnection(DatabaseSetup.ConnectionString(services));
+        await connection.OpenAsync(stop);
+        connection.Notification += (_, e) =>
+        {
+            var parts = e.Payload.Split(':');
+            if (parts.Length == 2 && long.TryParse(parts[0], out var project) && long.TryParse(parts[1], out var sequence))
+                notified.Writer.TryWrite((project, sequence));
+        };
+        await using (var listen = new NpgsqlCommand($"LISTEN {ChangeLog.Channel}", connection)) await listen.ExecuteNonQueryAsync(stop);
+        notified.Writer.TryWrite((0, 0)); // anything committed while we were not listening
+        while (!stop.IsCancellationRequested)
+        {
+            if (!await connection.WaitAsync(CatchUpEvery, stop)) notified.Writer.TryWrite((0, 0));
+        }
+    }
+
+    private async Task SendLoopAsync(CancellationToken stop)
+    {
+        try
+        {
+            while (await notified.Reader.WaitToReadAsync(stop))
+            {
+                var due = new Dictionary<long, long>();
+                var catchUp = false;
+                while (notified.Reader.TryRead(out var item))
+                {
+                    if (item.Project == 0) catchUp = true;
+                    else if (!due.TryGetValue(item.Project, out var seen) || item.Sequence < seen) due[item.Project] = item.Sequence;
+                }
+                try
+                {
+                    using var scope = services.CreateScope();
+                    var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+                    if (catchUp) await AddLaggingProjectsAsync(db, due, stop);
+                    foreach (var (project, firstNotified) in due) await SendAfterAsync(db, project, firstNotified, stop);
+                }
+                catch (Exception error) when (!stop.IsCancellationRequested)
+                {
+                    logger.LogWarning(error, "Broadcasting changes failed; the next catch-up retries");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+    }
+
+    private async Task AddLaggingProjectsAsync(AppDbContext db, Dictionary<long, long> due, CancellationToken stop)
+    {
+        if (lastSent.Count == 0) return;
+        var known = lastSent.Keys.ToList();
+        var heads = await db.ProjectSequences.AsNoTracking().Where(s => known.Contains(s.ProjectId)).ToListAsync(stop);
+        foreach (var head in heads)
+            if (head.LastSequence > lastSent[head.ProjectId] && !due.ContainsKey(head.ProjectId)) due[head.ProjectId] = lastSent[head.ProjectId] + 1;
+    }
+
+    private async Task SendAfterAsync(AppDbContext db, long project, long firstNotified, CancellationToken stop)
+    {
+        // A project first heard of now: what came before this notification was committed before we listened,
+        // and clients fetch that themselves when they join.
+        var after = lastSent.TryGetValue(project, out var sent) ? sent : firstNotified - 1;
+        var visibility = await db.Projects.Where(p => p.Id == project).Select(p => (Visibility?)p.Visibility).FirstOrDefaultAsync(stop);
+        if (visibility is null) { lastSent.Remove(project); return; }
+        while (true)
+        {
+            var batch = await db.ChangeEvents.AsNoTracking()
+                .Where(e => e.ProjectId == project && e.Sequence > after)
+                .OrderBy(e => e.Sequence).Take(500).ToListAsync(stop);
+            foreach (var change in batch)
+            {
+                await hub.Clients.Groups(Recipients(change, visibility.Value)).SendAsync("Changed", ChangeEventView.Of(change), stop);
+                after = change.Sequence;
+            }
+            lastSent[project] = after;
+            if (batch.Count < 500) return;
+        }
+    }
+
+    /// <summary>Open projects: everyone on the document. Blind: the owner and those who see everyone's work.</summary>
+    private static List<string> Recipients(ChangeEvent change, Visibility visibility)
+    {
+        var groups = new List<string>(4);
+        foreach (var document in new[] { change.DocumentId, change.OtherDocumentId })
+        {
+            if (document is not { } id) continue;
+            if (visibility == Visibility.Open) groups.Add(AnnotationHub.DocumentGroup(id));
+            else
+            {
+                groups.Add(AnnotationHub.EveryoneGroup(id));
+                groups.Add(AnnotationHub.PersonGroup(id, change.OwnerId));
+            }
+        }
+        return groups;
+    }
+}

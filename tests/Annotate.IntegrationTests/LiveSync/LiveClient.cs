@@ -1,0 +1,128 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Annotate.IntegrationTests.LiveSync;
+
+/// <summary>
+/// A SignalR client that behaves like the page: it joins documents, applies pushed events in sequence order,
+/// skips what it already applied, and after an automatic reconnect asks for everything after the last
+/// sequence it applied. Its state (annotations and relations by id) can be compared with the server's.
+/// </summary>
+public sealed class LiveClient : IAsyncDisposable
+{
+    private readonly object gate = new();
+    private readonly HashSet<long> documents = [];
+    private readonly List<JsonElement> buffered = [];
+    private readonly HashSet<long> seen = [];
+    private bool joining;
+
+    public HubConnection Hub { get; }
+    public WebSocketConnectionFactory Sockets { get; }
+    public long LastSequence { get; private set; }
+    /// <summary>Sequences in the order they were applied.</summary>
+    public List<long> Applied { get; } = [];
+    public int SkippedRepeats { get; private set; }
+    public Dictionary<Guid, JsonElement> Annotations { get; } = [];
+    public Dictionary<Guid, JsonElement> Relations { get; } = [];
+    public List<JsonElement> PresenceUpdates { get; } = [];
+
+    private LiveClient(string baseUrl, string token)
+    {
+        var hubAddress = new Uri(baseUrl.Replace("http://", "ws://").TrimEnd('/') + "/hubs/annotations?access_token=" + Uri.EscapeDataString(token));
+        Sockets = new WebSocketConnectionFactory(() => hubAddress);
+        var builder = new HubConnectionBuilder();
+        builder.Services.AddSingleton<IConnectionFactory>(Sockets);
+        builder.Services.AddSingleton<System.Net.EndPoint>(new UriEndPoint(hubAddress));
+        builder.WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)]);
+        Hub = builder.Build();
+        Hub.On<JsonElement>("Changed", OnChanged);
+        Hub.On<long, JsonElement>("Presence", (_, people) => { lock (gate) PresenceUpdates.Add(people); });
+        Hub.Reconnected += async _ =>
+        {
+            long[] joined;
+            lock (gate) joined = documents.ToArray();
+            foreach (var document in joined) await JoinAsync(document);
+        };
+    }
+
+    public static async Task<LiveClient> ConnectAsync(string baseUrl, string token)
+    {
+        var client = new LiveClient(baseUrl, token);
+        await client.Hub.StartAsync();
+        return client;
+    }
+
+    public async Task<JsonElement> JoinAsync(long documentId)
+    {
+        long after;
+        // A document joined before (a reconnect) continues after the last sequence applied; a new one starts from 0.
+        lock (gate) { joining = true; after = documents.Add(documentId) ? 0 : LastSequence; }
+        try
+        {
+            var result = await Hub.InvokeAsync<JsonElement>("JoinDocument", documentId, after);
+            lock (gate)
+            {
+                foreach (var change in result.GetProperty("events").EnumerateArray()) Apply(change);
+                LastSequence = Math.Max(LastSequence, result.GetProperty("lastSequence").GetInt64());
+                foreach (var change in buffered) Apply(change);
+                buffered.Clear();
+            }
+            return result;
+        }
+        finally { lock (gate) joining = false; }
+    }
+
+    public Task<JsonElement> CallAsync(string method, params object?[] arguments) => Hub.InvokeCoreAsync<JsonElement>(method, arguments);
+
+    /// <summary>Waits until the client has applied <paramref name="sequence"/> (or later).</summary>
+    public async Task WaitForAsync(long sequence, int timeoutMs = 10_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (DateTime.UtcNow < deadline)
+        {
+            lock (gate) if (LastSequence >= sequence) return;
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"Sequence {sequence} did not arrive; last applied is {LastSequence}.");
+    }
+
+    public async Task WaitUntilAsync(Func<LiveClient, bool> condition, int timeoutMs = 10_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (DateTime.UtcNow < deadline)
+        {
+            lock (gate) if (condition(this)) return;
+            await Task.Delay(20);
+        }
+        throw new TimeoutException("The expected state did not arrive.");
+    }
+
+    private void OnChanged(JsonElement change)
+    {
+        lock (gate)
+        {
+            if (joining) buffered.Add(change);
+            else Apply(change);
+        }
+    }
+
+    private void Apply(JsonElement change)
+    {
+        var sequence = change.GetProperty("sequence").GetInt64();
+        if (!seen.Add(sequence)) { SkippedRepeats++; return; }
+        LastSequence = Math.Max(LastSequence, sequence);
+        Applied.Add(sequence);
+        var data = change.GetProperty("data");
+        switch (change.GetProperty("kind").GetString())
+        {
+            case "annotation_created" or "annotation_updated": Annotations[data.GetProperty("id").GetGuid()] = data; break;
+            case "annotation_deleted": Annotations.Remove(data.GetProperty("id").GetGuid()); break;
+            case "relation_created" or "relation_updated": Relations[data.GetProperty("id").GetGuid()] = data; break;
+            case "relation_deleted": Relations.Remove(data.GetProperty("id").GetGuid()); break;
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await Hub.DisposeAsync();
+}

@@ -1,0 +1,52 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Annotate.Testing;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Annotate.IntegrationTests.LiveSync;
+
+/// <summary>The app on a real Kestrel port, so hub clients connect over real WebSockets.</summary>
+public sealed class LiveFactory : AnnotateFactory
+{
+    private string? baseUrl;
+
+    public string BaseUrl
+    {
+        get
+        {
+            if (baseUrl is not null) return baseUrl;
+            lock (this)
+            {
+                if (baseUrl is not null) return baseUrl;
+                UseKestrel(0);
+                StartServer();
+                baseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
+                    .Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1");
+                return baseUrl;
+            }
+        }
+    }
+
+    public Task<SignedInClient> PersonAsync(string who) =>
+        SignUpAsync(new HttpClient { BaseAddress = new Uri(BaseUrl) }, who);
+
+    public Task<LiveClient> LiveAsync(SignedInClient person) => LiveClient.ConnectAsync(BaseUrl, person.Token);
+
+    /// <summary>A project of <paramref name="manager"/> with the given members and one document per text.</summary>
+    public static async Task<(long ProjectId, long[] Documents)> ProjectAsync(SignedInClient manager, string visibility, IEnumerable<(SignedInClient Person, string Role)> members, params string[] texts)
+    {
+        var project = await (await manager.Http.PostAsJsonAsync("/api/projects", new { name = "Live " + Guid.NewGuid(), visibility }))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        var projectId = project.GetProperty("id").GetInt64();
+        foreach (var (person, role) in members)
+            (await manager.Http.PostAsJsonAsync($"/api/projects/{projectId}/members", new { email = person.Email, role })).EnsureSuccessStatusCode();
+        var form = new MultipartFormDataContent();
+        for (var i = 0; i < texts.Length; i++) form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(texts[i])), "files", $"doc{i}.txt");
+        var created = await (await manager.Http.PostAsync($"/api/projects/{projectId}/documents", form))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        return (projectId, created.GetProperty("created").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToArray());
+    }
+}
