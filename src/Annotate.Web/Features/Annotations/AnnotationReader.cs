@@ -62,9 +62,9 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
         if (!viewer.SeesEveryone) query = query.Where(r => r.AnnotatorId == viewer.UserId);
         if (documentId is not null) query = query.Where(r => r.From!.DocumentId == documentId || r.To!.DocumentId == documentId);
         var rows = await query.OrderBy(r => r.CreatedAt)
-            .Select(r => new { Relation = r, FromDocument = r.From!.DocumentId, ToDocument = r.To!.DocumentId, Name = r.Annotator!.DisplayName })
+            .Select(r => new { Relation = r, r.From, r.To, Name = r.Annotator!.DisplayName })
             .ToListAsync();
-        return rows.Select(r => RelationView.Of(r.Relation, r.FromDocument, r.ToDocument, r.Name)).ToList();
+        return rows.Select(r => RelationView.Of(r.Relation, r.From!, r.To!, r.Name)).ToList();
     }
 
     /// <summary>The project's claims whose text, label, note or document title contains <paramref name="search"/>.</summary>

@@ -20,12 +20,12 @@ public record AnnotationView(Guid Id, long ProjectId, long DocumentId, string An
     }
 }
 
-/// <summary>A relation between two claims, with the documents of both ends.</summary>
+/// <summary>A relation between two claims, with the document and text of both ends (an end may be in another document).</summary>
 public record RelationView(Guid Id, long ProjectId, string Type, Guid From, Guid To, long FromDocumentId, long ToDocumentId,
-    string? Note, string AnnotatorId, string AnnotatorName, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    string FromText, string ToText, string? Note, string AnnotatorId, string AnnotatorName, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
-    public static RelationView Of(Relation r, long fromDocumentId, long toDocumentId, string annotatorName) => new(r.Id, r.ProjectId,
-        r.Type, r.FromId, r.ToId, fromDocumentId, toDocumentId, r.Note, r.AnnotatorId, annotatorName, r.Version, r.CreatedAt, r.UpdatedAt);
+    public static RelationView Of(Relation r, Annotation from, Annotation to, string annotatorName) => new(r.Id, r.ProjectId,
+        r.Type, r.FromId, r.ToId, from.DocumentId, to.DocumentId, from.Text, to.Text, r.Note, r.AnnotatorId, annotatorName, r.Version, r.CreatedAt, r.UpdatedAt);
 }
 
 /// <summary>What remains of a deleted annotation or relation in the log.</summary>

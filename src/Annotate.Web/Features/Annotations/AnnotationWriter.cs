@@ -153,7 +153,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
             if (existing is not null)
             {
                 if (existing.AnnotatorId == userId && existing.FromId == from!.Id && existing.ToId == to!.Id && existing.Type == type)
-                    return (RelationView.Of(existing, from.DocumentId, to.DocumentId, name), false);
+                    return (RelationView.Of(existing, from, to, name), false);
                 throw ProblemException.Conflict($"The id {id} is already used by another relation; make a new uuid.");
             }
             var now = Clock.Now;
@@ -163,7 +163,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
                 AnnotatorId = userId, Version = 1, CreatedAt = now, UpdatedAt = now,
             };
             db.Relations.Add(relation);
-            var view = RelationView.Of(relation, from.DocumentId, to.DocumentId, name);
+            var view = RelationView.Of(relation, from, to, name);
             log.Append(ChangeKind.RelationCreated, from.DocumentId, to.DocumentId, id, userId, userId, view);
             return (view, true);
         });
@@ -186,7 +186,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
             var current = await db.Relations.Include(r => r.From).Include(r => r.To).FirstOrDefaultAsync(r => r.Id == id)
                 ?? throw ProblemException.NotFound($"Relation {id} was already deleted.");
             if (current.Version != version)
-                throw StaleVersion("relation", id, version.Value, RelationView.Of(current, current.From!.DocumentId, current.To!.DocumentId, await DisplayNameAsync(current.AnnotatorId)));
+                throw StaleVersion("relation", id, version.Value, RelationView.Of(current, current.From!, current.To!, await DisplayNameAsync(current.AnnotatorId)));
             db.Relations.Remove(current);
             log.Append(ChangeKind.RelationDeleted, current.From!.DocumentId, current.To!.DocumentId, id, userId, userId,
                 new DeletedView(id, current.Version, current.From.DocumentId));

@@ -1,23 +1,85 @@
+using System.Text.Json;
 using Annotate.Web.Data;
+using Annotate.Web.Features.Annotations;
 using Annotate.Web.Features.Projects;
+using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Documents;
 
-public record DocumentPage(Document Document, Project Project, ProjectRole Role);
+public record DocumentPage(Document Document, Project Project, ProjectRole Role, string PageData);
 
+public record ComparePage(Project Project, Document Left, Document Right, IReadOnlyList<DocumentSummary> Documents, string PageData);
+
+/// <summary>The editor pages: one document, or two side by side. Their scripts get their starting state as JSON in the page.</summary>
 [Authorize]
-public class DocumentsController(AppDbContext db, ProjectAccess access) : Controller
+public class DocumentsController(AppDbContext db, AnnotationReader reader) : Controller
 {
     [HttpGet("/documents/{id:long}")]
     public async Task<IActionResult> Show(long id)
     {
-        var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id)
-            ?? throw DocumentsApiController.DocumentNotFound(id);
-        var role = await access.RoleAsync(User, document.ProjectId) ?? throw DocumentsApiController.DocumentNotFound(id);
-        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == document.ProjectId);
-        return View(new DocumentPage(document, project, role));
+        var (viewer, document) = await reader.DocumentViewerAsync(User, id);
+        var state = await EditorStateAsync(viewer, [document]);
+        return View(new DocumentPage(document, viewer.Project, viewer.Role, Serialize(state)));
     }
+
+    /// <summary>Two articles side by side with their claims; linking is a click on each side.</summary>
+    [HttpGet("/projects/{projectId:long}/compare")]
+    public async Task<IActionResult> Compare(long projectId, long? left, long? right)
+    {
+        var viewer = await reader.ViewerAsync(User, projectId);
+        var documents = await db.Documents.Where(d => d.ProjectId == projectId).OrderBy(d => d.Id)
+            .Select(d => new DocumentSummary(d.Id, d.Title, d.Source, d.PublishedAt, d.Length, d.Sha256, d.CreatedAt)).ToListAsync();
+        if (documents.Count < 2) throw ProblemException.BadRequest("The compare view needs two documents in the project; import another first.");
+        var leftId = left ?? documents[0].Id;
+        var rightId = right ?? documents.First(d => d.Id != leftId).Id;
+        if (leftId == rightId) throw ProblemException.BadRequest("Pick two different documents to compare.");
+        var pair = await db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId && (d.Id == leftId || d.Id == rightId)).ToListAsync();
+        var leftDocument = pair.FirstOrDefault(d => d.Id == leftId) ?? throw DocumentsApiController.DocumentNotFound(leftId);
+        var rightDocument = pair.FirstOrDefault(d => d.Id == rightId) ?? throw DocumentsApiController.DocumentNotFound(rightId);
+        var state = await EditorStateAsync(viewer, [leftDocument, rightDocument]);
+        return View(new ComparePage(viewer.Project, leftDocument, rightDocument, documents, Serialize(state)));
+    }
+
+    /// <summary>
+    /// What the editor starts from. The log position is read first: the page then asks the hub for everything
+    /// after it, so a change committed while this state was read arrives once more rather than not at all.
+    /// </summary>
+    private async Task<object> EditorStateAsync(Viewer viewer, Document[] documents)
+    {
+        var lastSequence = await reader.LastSequenceAsync(viewer.Project.Id);
+        var annotations = new List<AnnotationView>();
+        var relations = new Dictionary<Guid, RelationView>();
+        var states = new List<DocumentStateView>();
+        foreach (var document in documents)
+        {
+            annotations.AddRange(await reader.AnnotationsAsync(viewer, document.Id));
+            foreach (var relation in await reader.RelationsAsync(viewer, document.Id)) relations[relation.Id] = relation;
+            states.AddRange(await reader.DocumentStatesAsync(viewer, document.Id));
+        }
+        var labels = await db.LabelDefinitions.Where(l => l.ProjectId == viewer.Project.Id).OrderBy(l => l.SortOrder)
+            .Select(l => new LabelView(l.Id, l.Kind, l.Name, l.Colour, l.Key)).ToListAsync();
+        var members = await db.ProjectMembers.Where(m => m.ProjectId == viewer.Project.Id)
+            .Select(m => new { m.UserId, Name = m.User!.DisplayName, m.Role }).OrderBy(m => m.Name).ToListAsync();
+        var myName = await db.Users.Where(u => u.Id == viewer.UserId).Select(u => u.DisplayName).FirstAsync();
+        return new
+        {
+            documents = documents.Select(d => new { d.Id, d.ProjectId, d.Title, d.Text, d.Length }),
+            document = documents.Select(d => new { d.Id, d.ProjectId, d.Title, d.Text, d.Length }).First(),
+            project = new { viewer.Project.Id, viewer.Project.Name, viewer.Project.Visibility, viewer.Project.SnapToWords },
+            me = new { viewer.UserId, Name = myName, viewer.Role },
+            seesEveryone = viewer.SeesEveryone,
+            members = viewer.SeesEveryone ? members.Cast<object>().ToList() : [],
+            labels,
+            lastSequence,
+            annotations,
+            relations = relations.Values,
+            states,
+        };
+    }
+
+    /// <summary>The default encoder escapes &lt;, &gt; and &amp;: the JSON can sit inside a script element safely.</summary>
+    private static string Serialize(object state) => JsonSerializer.Serialize(state, Infrastructure.JsonOptions.Api);
 }

@@ -1,0 +1,407 @@
+// The annotation editor of one document: select text, pick a label (palette or key), edit or delete
+// spans, link claims, undo and redo one's own edits, and see everyone else's edits live.
+
+import { TextView } from './textview.js';
+import { LiveSync } from './live.js';
+import { AnnotationStore, newId, el, fill, api } from './annotations.js';
+import { groupByLayerAndLabel } from './spans.js';
+
+const page = JSON.parse(document.getElementById('page-data').textContent);
+const me = page.me;
+const documentId = page.document.id;
+const projectId = page.document.projectId;
+const labels = page.labels;
+const spanLabels = labels.filter(l => l.kind !== 'relation');
+const relationTypes = labels.filter(l => l.kind === 'relation');
+const colourOf = name => labels.find(l => l.name === name && l.kind !== 'relation')?.colour ?? '#888888';
+
+const store = new AnnotationStore();
+store.load(page);
+
+const $ = id => document.getElementById(id);
+const status = $('live-status');
+const palette = $('palette');
+const details = $('details');
+const list = $('annotation-list');
+const linksList = $('link-list');
+const filter = $('annotator-filter');
+const announce = message => { $('announcer').textContent = message; };
+
+let selection = null;   // {start, end, text} in code points, or null
+let selectedId = null;  // the annotation shown in the details panel
+const undoStack = [];
+const redoStack = [];
+
+const view = new TextView($('document-text'), page.document.text, {
+  colourOf,
+  snapToWords: page.project.snapToWords,
+  onSelect: range => { selection = range; showPalette(); },
+  onSpanClick: ids => chooseAnnotation(ids),
+});
+
+function visibleAnnotations() {
+  const who = filter?.value || '';
+  return store.inDocument(documentId).filter(a => !who || a.annotatorId === who);
+}
+
+function refresh() {
+  view.setAnnotations(visibleAnnotations());
+  if (selectedId) view.select([selectedId]);
+  renderList();
+  renderLinks();
+  renderFinished();
+  if (selectedId && !store.annotations.has(selectedId)) closeDetails('This span was deleted.');
+  else if (selectedId && !details.contains(document.activeElement)) renderDetails();
+}
+
+// ---------------------------------------------------------------- live sync
+
+const live = new LiveSync({
+  onEvent: e => {
+    const changed = store.apply(e);
+    if (!changed) return;
+    refresh();
+    if (e.actorId !== me.userId && (e.kind === 'annotation_created' || e.kind === 'relation_created')) {
+      announce(`${e.data.annotatorName || 'Someone'} added ${e.data.label ?? e.data.type}`);
+    }
+  },
+  onStatus: (state, text) => {
+    status.textContent = text;
+    status.className = `badge ${state === 'live' ? 'text-bg-success' : state === 'offline' ? 'text-bg-danger' : 'text-bg-warning'}`;
+    status.dataset.state = state;
+  },
+  onPresence: (id, people) => {
+    if (id !== documentId) return;
+    fill($('presence'), ...people.map(p => el('span', { class: 'badge rounded-pill text-bg-light border me-1', title: 'On this document now' }, p.name)));
+  },
+});
+live.documents.set(documentId, page.lastSequence);
+live.start();
+
+// ---------------------------------------------------------------- creating spans
+
+function showPalette() {
+  if (!selection) { palette.hidden = true; return; }
+  const range = window.getSelection().rangeCount ? window.getSelection().getRangeAt(0).getBoundingClientRect() : null;
+  palette.hidden = false;
+  if (range) {
+    const top = window.scrollY + range.bottom + 6;
+    const left = Math.max(8, Math.min(window.scrollX + range.left, window.scrollX + document.documentElement.clientWidth - palette.offsetWidth - 8));
+    palette.style.top = `${top}px`;
+    palette.style.left = `${left}px`;
+  }
+  $('palette-selection').textContent = selection.text.length > 60 ? selection.text.slice(0, 57) + '…' : selection.text;
+}
+
+function buildPalette() {
+  const buttons = spanLabels.map(label => el('button', {
+    type: 'button', class: 'btn btn-sm btn-light border palette-label', dataset: { label: label.name, kind: label.kind },
+    style: `border-left: 6px solid ${label.colour} !important`,
+    'aria-keyshortcuts': label.key ?? null,
+    onclick: () => createSpan(label),
+  }, label.name, label.key ? el('kbd', { class: 'ms-1' }, label.key) : null));
+  fill($('palette-labels'), ...buttons);
+}
+
+async function createSpan(label) {
+  if (!selection) return;
+  const request = { id: newId(), layer: label.kind, label: label.name, start: selection.start, end: selection.end, text: selection.text };
+  const result = await live.call('CreateAnnotation', documentId, request);
+  if (!result.ok) { showError(result.detail); return; }
+  store.apply({ kind: 'annotation_created', data: result.value });
+  undoStack.push({ undo: () => removeSpan(result.value.id), redo: () => recreate(result.value) });
+  redoStack.length = 0;
+  window.getSelection().removeAllRanges();
+  selection = null;
+  palette.hidden = true;
+  refresh();
+  announce(`${label.name} added: ${result.value.text}`);
+}
+
+async function recreate(annotation) {
+  const result = await live.call('CreateAnnotation', documentId, {
+    id: annotation.id, layer: annotation.layer, label: annotation.label, start: annotation.start, end: annotation.end,
+    note: annotation.note, attributes: annotation.attributes,
+  });
+  if (!result.ok) { showError(result.detail); return false; }
+  store.apply({ kind: 'annotation_created', data: result.value });
+  refresh();
+  return true;
+}
+
+async function removeSpan(id) {
+  const current = store.annotations.get(id);
+  if (!current) return false;
+  const result = await live.call('DeleteAnnotation', id, current.version);
+  if (!result.ok) { showConflict(result); return false; }
+  store.apply({ kind: 'annotation_deleted', data: { id } });
+  refresh();
+  return true;
+}
+
+// ---------------------------------------------------------------- details of one span
+
+function chooseAnnotation(ids) {
+  if (ids.length === 1) { openDetails(ids[0]); return; }
+  // Several spans overlap here: let the person pick one (keyboard reachable).
+  fill(details, el('h2', { class: 'h6' }, 'Spans here'),
+    el('div', { class: 'list-group' }, ids.map(id => {
+      const a = store.annotations.get(id);
+      return el('button', { type: 'button', class: 'list-group-item list-group-item-action', onclick: () => openDetails(id) },
+        el('span', { class: 'label-chip', style: `background:${colourOf(a.label)}` }, a.label), ' ', a.text, ' ', el('small', { class: 'text-muted' }, a.annotatorName));
+    })));
+  details.hidden = false;
+}
+
+function openDetails(id) {
+  selectedId = id;
+  view.select([id]);
+  renderDetails();
+  details.hidden = false;
+  details.querySelector('select, button')?.focus();
+}
+
+function closeDetails(message) {
+  selectedId = null;
+  view.select([]);
+  details.hidden = true;
+  if (message) announce(message);
+}
+
+function renderDetails() {
+  const a = store.annotations.get(selectedId);
+  if (!a) return;
+  const mine = a.annotatorId === me.userId;
+  const sameLayer = spanLabels.filter(l => l.kind === a.layer);
+  const labelSelect = el('select', { id: 'detail-label', class: 'form-select form-select-sm', disabled: !mine },
+    sameLayer.map(l => el('option', { value: l.name, selected: l.name === a.label }, l.name)));
+  const note = el('textarea', { id: 'detail-note', class: 'form-control form-control-sm', rows: 2, maxlength: 10000, readonly: !mine }, a.note ?? '');
+  const attributed = el('input', { id: 'detail-attributed', class: 'form-control form-control-sm', value: a.attributes?.attributedTo ?? '', readonly: !mine });
+  const relations = [...store.relations.values()].filter(r => r.from === a.id || r.to === a.id);
+  fill(details,
+    el('div', { class: 'd-flex justify-content-between align-items-start' },
+      el('h2', { class: 'h6 mb-1' }, el('span', { class: 'label-chip', style: `background:${colourOf(a.label)}` }, a.label), ' ', a.layer),
+      el('button', { type: 'button', class: 'btn-close', 'aria-label': 'Close details', onclick: () => closeDetails() })),
+    el('blockquote', { class: 'detail-text small border-start ps-2' }, a.text),
+    el('p', { class: 'small text-muted mb-2' }, `by ${a.annotatorName || 'someone'} · ${a.start}–${a.end} · version ${a.version}`),
+    el('label', { for: 'detail-label', class: 'form-label small mb-0' }, 'Label'), labelSelect,
+    a.layer === 'claim' ? [el('label', { for: 'detail-attributed', class: 'form-label small mb-0 mt-2' }, 'Attributed to (who makes the claim)'), attributed] : null,
+    el('label', { for: 'detail-note', class: 'form-label small mb-0 mt-2' }, 'Note'), note,
+    el('div', { id: 'detail-conflict' }),
+    mine ? el('div', { class: 'd-flex flex-wrap gap-2 mt-2' },
+      el('button', { type: 'button', class: 'btn btn-sm btn-primary', onclick: () => saveDetails(a.id) }, 'Save'),
+      el('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary', onclick: () => useSelectionAsBounds(a.id), title: 'Select new text first' }, 'Use selection as boundaries'),
+      el('button', { type: 'button', class: 'btn btn-sm btn-outline-danger', onclick: () => deleteSelected(a.id) }, 'Delete')) : el('p', { class: 'small text-muted mt-2' }, 'Only its annotator can change this span.'),
+    a.layer === 'claim' ? linkForm(a) : null,
+    relations.length ? el('div', { class: 'mt-2' }, el('h3', { class: 'h6' }, 'Links'), relationItems(relations)) : null,
+  );
+}
+
+async function update(id, changes, { record = true } = {}) {
+  const before = store.annotations.get(id);
+  const result = await live.call('UpdateAnnotation', id, { ...changes, version: before.version });
+  if (!result.ok) { showConflict(result, changes, id); return null; }
+  store.apply({ kind: 'annotation_updated', data: result.value });
+  if (record) {
+    const previous = { label: before.label, start: before.start, end: before.end, note: before.note ?? '', attributes: before.attributes };
+    undoStack.push({ undo: () => update(id, previous, { record: false }), redo: () => update(id, changes, { record: false }) });
+    redoStack.length = 0;
+  }
+  refresh();
+  return result.value;
+}
+
+async function saveDetails(id) {
+  const a = store.annotations.get(id);
+  const changes = { label: $('detail-label').value, note: $('detail-note').value };
+  if (a.layer === 'claim') {
+    const who = $('detail-attributed').value.trim();
+    changes.attributes = { ...(a.attributes ?? {}), attributedTo: who || undefined };
+    if (!who) delete changes.attributes.attributedTo;
+  }
+  if (await update(id, changes)) announce('Saved.');
+}
+
+async function useSelectionAsBounds(id) {
+  if (!selection) { showError('Select the new extent of the span in the text first, then press this button.'); return; }
+  if (await update(id, { start: selection.start, end: selection.end, text: selection.text })) {
+    window.getSelection().removeAllRanges();
+    selection = null;
+    palette.hidden = true;
+  }
+}
+
+async function deleteSelected(id) {
+  const before = store.annotations.get(id);
+  if (await removeSpan(id)) {
+    undoStack.push({ undo: () => recreate(before), redo: () => removeSpan(id) });
+    redoStack.length = 0;
+    closeDetails('Span deleted.');
+  }
+}
+
+/** A stale version: show both versions and let the person choose; nothing is lost either way. */
+function showConflict(result, mine, id) {
+  const box = $('detail-conflict') ?? $('errors');
+  if (result.status !== 409 || !result.current) { showError(result.detail); return; }
+  const theirs = result.current;
+  if (result.current.id) store.apply({ kind: 'annotation_updated', data: theirs });
+  fill(box, el('div', { class: 'alert alert-warning small mt-2', role: 'alert', 'data-testid': 'conflict' },
+    el('strong', {}, 'Changed meanwhile. '), `${theirs.annotatorName ?? 'Someone'}'s version ${theirs.version}: ${theirs.label} “${theirs.text}”${theirs.note ? ` (note: ${theirs.note})` : ''}.`,
+    el('div', { class: 'd-flex gap-2 mt-2' },
+      el('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary', onclick: () => { fill(box); refresh(); } }, 'Keep theirs'),
+      mine && id ? el('button', { type: 'button', class: 'btn btn-sm btn-warning', onclick: () => update(id, mine) }, 'Apply mine on top') : null)));
+  view.setAnnotations(visibleAnnotations());
+}
+
+function showError(message) {
+  const box = $('errors');
+  fill(box, el('div', { class: 'alert alert-danger alert-dismissible small', role: 'alert' }, message,
+    el('button', { type: 'button', class: 'btn-close', 'aria-label': 'Dismiss', onclick: () => fill(box) })));
+}
+
+// ---------------------------------------------------------------- links between claims
+
+function linkForm(a) {
+  const results = el('div', { class: 'list-group list-group-flush small', id: 'link-results' });
+  const search = el('input', { id: 'link-search', type: 'search', class: 'form-control form-control-sm', placeholder: 'Search claims in this project' });
+  const type = el('select', { id: 'link-type', class: 'form-select form-select-sm' }, relationTypes.map(t => el('option', { value: t.name }, t.name.toLowerCase())));
+  const note = el('input', { id: 'link-note', class: 'form-control form-control-sm', placeholder: 'Why (optional)' });
+  let timer = null;
+  const load = async () => {
+    try {
+      const claims = await api(`/api/projects/${projectId}/claims?q=${encodeURIComponent(search.value)}&limit=30`);
+      fill(results, ...claims.filter(c => c.id !== a.id).map(c => el('button', {
+        type: 'button', class: 'list-group-item list-group-item-action', dataset: { claim: c.id },
+        onclick: () => createLink(a.id, c.id, type.value, note.value),
+      }, el('span', { class: 'fw-semibold' }, c.text), el('br'), el('small', { class: 'text-muted' }, `${c.documentTitle} · ${c.annotatorName}`))));
+      if (!claims.length) fill(results, el('p', { class: 'text-muted small m-1' }, 'No claims match.'));
+    } catch (error) { showError(error.message); }
+  };
+  search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(load, 200); });
+  return el('details', { class: 'mt-3', ontoggle: e => { if (e.target.open) load(); } },
+    el('summary', {}, 'Link to another claim…'),
+    el('div', { class: 'mt-2' },
+      el('label', { for: 'link-type', class: 'form-label small mb-0' }, 'This claim'), type,
+      el('label', { for: 'link-search', class: 'form-label small mb-0 mt-1' }, 'the claim'), search,
+      el('label', { for: 'link-note', class: 'form-label small mb-0 mt-1' }, 'Note'), note,
+      results));
+}
+
+async function createLink(from, to, type, note) {
+  const result = await live.call('CreateRelation', projectId, { id: newId(), type, from, to, note });
+  if (!result.ok) { showError(result.detail); return; }
+  store.apply({ kind: 'relation_created', data: result.value });
+  undoStack.push({ undo: () => deleteLink(result.value.id), redo: () => createLink(from, to, type, note) });
+  redoStack.length = 0;
+  refresh();
+  renderDetails();
+  announce(`Linked: ${type.toLowerCase()}.`);
+}
+
+async function deleteLink(id) {
+  const r = store.relations.get(id);
+  if (!r) return false;
+  const result = await live.call('DeleteRelation', id, r.version);
+  if (!result.ok) { showError(result.detail); return false; }
+  store.apply({ kind: 'relation_deleted', data: { id } });
+  refresh();
+  return true;
+}
+
+/** The text of a relation's end: live from the store when it is in this document, else as the relation carries it. */
+function endText(r, annotationId) {
+  return store.annotations.get(annotationId)?.text ?? (annotationId === r.from ? r.fromText : r.toText);
+}
+
+function relationItems(relations) {
+  return el('ul', { class: 'list-unstyled small mb-0' }, relations.map(r => {
+    const other = r.fromDocumentId === documentId && r.toDocumentId === documentId ? null : (r.fromDocumentId === documentId ? r.toDocumentId : r.fromDocumentId);
+    const go = (id, doc) => doc === documentId
+      ? el('button', { type: 'button', class: 'btn btn-link btn-sm p-0 text-start', onclick: () => { view.scrollTo(id); openDetails(id); } }, endText(r, id))
+      : el('a', { href: `/documents/${doc}#annotation-${id}` }, endText(r, id));
+    return el('li', { class: 'link-item border-bottom py-1', dataset: { relation: r.id } },
+      go(r.from, r.fromDocumentId), ' ', el('span', { class: `badge ${r.type === 'CONTRADICTS' ? 'text-bg-danger' : 'text-bg-success'}` }, r.type.toLowerCase()), ' ', go(r.to, r.toDocumentId),
+      r.note ? el('div', { class: 'text-muted' }, r.note) : null,
+      el('div', { class: 'd-flex gap-2' },
+        other ? el('a', { href: `/projects/${projectId}/compare?left=${documentId}&right=${other}` }, 'compare side by side') : null,
+        r.annotatorId === me.userId ? el('button', { type: 'button', class: 'btn btn-link btn-sm p-0 text-danger', onclick: () => deleteLink(r.id) }, 'unlink') : null));
+  }));
+}
+
+function renderLinks() {
+  const relations = store.relationsOf(documentId);
+  fill(linksList, relations.length ? relationItems(relations) : el('p', { class: 'text-muted small' }, 'No links yet. Open a claim and choose “Link to another claim”, or use the compare view.'));
+}
+
+// ---------------------------------------------------------------- side panel list, filter, finished
+
+function renderList() {
+  const groups = groupByLayerAndLabel(visibleAnnotations());
+  $('annotation-count').textContent = String(groups.reduce((n, g) => n + g.items.length, 0));
+  fill(list, ...groups.map(g => el('section', { class: 'mb-2' },
+    el('h3', { class: 'h6 mb-1' }, el('span', { class: 'label-chip', style: `background:${colourOf(g.label)}` }, g.label), ` ${g.layer} · ${g.items.length}`),
+    el('ul', { class: 'list-unstyled mb-0' }, g.items.slice(0, 500).map(a => el('li', {},
+      el('button', { type: 'button', class: `btn btn-link btn-sm p-0 text-start annotation-item${a.id === selectedId ? ' fw-bold' : ''}`, dataset: { annotation: a.id },
+        onclick: () => { view.scrollTo(a.id); openDetails(a.id); } }, a.text.length > 80 ? a.text.slice(0, 77) + '…' : a.text),
+      page.seesEveryone ? el('small', { class: 'text-muted ms-1' }, a.annotatorName) : null))))));
+}
+
+function renderFinished() {
+  const mine = store.states.get(`${documentId}:${me.userId}`);
+  const finished = mine?.status === 'finished';
+  const button = $('finish');
+  button.textContent = finished ? 'Reopen' : 'Mark finished';
+  button.classList.toggle('btn-success', !finished);
+  button.classList.toggle('btn-outline-secondary', finished);
+  $('my-status').textContent = finished ? 'Finished' : mine?.status === 'in_progress' ? 'In progress' : 'New';
+}
+
+$('finish').addEventListener('click', async () => {
+  const finished = store.states.get(`${documentId}:${me.userId}`)?.status === 'finished';
+  const result = await live.call('SetDocumentStatus', documentId, finished ? 'in_progress' : 'finished');
+  if (!result.ok) { showError(result.detail); return; }
+  store.apply({ kind: 'document_state_changed', data: result.value });
+  renderFinished();
+  announce(finished ? 'Reopened.' : 'Marked finished.');
+});
+
+filter?.addEventListener('change', refresh);
+
+async function runUndo(from, to) {
+  const step = from.pop();
+  if (!step) { announce('Nothing to ' + (from === undoStack ? 'undo' : 'redo') + '.'); return; }
+  const ok = await (from === undoStack ? step.undo() : step.redo());
+  if (ok !== false) to.push(step);
+}
+$('undo').addEventListener('click', () => runUndo(undoStack, redoStack));
+$('redo').addEventListener('click', () => runUndo(redoStack, undoStack));
+
+// ---------------------------------------------------------------- keyboard
+
+document.addEventListener('keydown', e => {
+  const typing = e.target.closest?.('input, textarea, select, [contenteditable="true"]');
+  if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z' && !typing) {
+    e.preventDefault();
+    if (e.shiftKey) runUndo(redoStack, undoStack); else runUndo(undoStack, redoStack);
+    return;
+  }
+  if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'y' && !typing) { e.preventDefault(); runUndo(redoStack, undoStack); return; }
+  if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+  if (selection && e.key.length === 1) {
+    const label = spanLabels.find(l => l.key && l.key === e.key.toLowerCase());
+    if (label) { e.preventDefault(); createSpan(label); }
+    return;
+  }
+  if (e.key === 'Delete' && selectedId && store.annotations.get(selectedId)?.annotatorId === me.userId) { e.preventDefault(); deleteSelected(selectedId); }
+  if (e.key === 'Escape') { palette.hidden = true; closeDetails(); }
+});
+
+// ---------------------------------------------------------------- start
+
+if (filter) for (const m of page.members) filter.append(el('option', { value: m.userId }, m.userId === me.userId ? `${m.name} (me)` : m.name));
+buildPalette();
+refresh();
+const wanted = location.hash.match(/^#annotation-([0-9a-f-]{36})$/);
+if (wanted && store.annotations.has(wanted[1])) { view.scrollTo(wanted[1]); openDetails(wanted[1]); }
+window.annotate = { store, view, live }; // for people debugging in the console, and for the browser tests

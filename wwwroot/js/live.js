@@ -1,0 +1,88 @@
+// The page's side of live sync. Joins documents on the hub, applies events in sequence order exactly
+// once, and after an automatic reconnect asks for everything after the last sequence it applied.
+// Mutations go through the hub and answer {ok, status, value, detail, current}.
+
+/* global signalR */
+
+export class LiveSync {
+  /**
+   * @param {{onEvent: (e: object) => void, onStatus: (status: string, detail?: string) => void,
+   *          onPresence: (documentId: number, people: object[]) => void}} handlers
+   */
+  constructor(handlers) {
+    this.handlers = handlers;
+    this.documents = new Map(); // documentId -> last sequence applied for it
+    this.seen = new Set();      // sequences applied (a pushed event may also come back in a catch-up)
+    this.buffer = null;         // events pushed while a join is in flight
+    this.connection = new signalR.HubConnectionBuilder()
+      .withUrl('/hubs/annotations')
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(10000, 250 * 2 ** ctx.previousRetryCount) })
+      .configureLogging(signalR.LogLevel.Warning)
+      .build();
+    this.connection.on('Changed', e => this.receive(e));
+    this.connection.on('Presence', (documentId, people) => this.handlers.onPresence?.(documentId, people));
+    this.connection.onreconnecting(() => this.handlers.onStatus('offline', 'Connection lost; reconnecting…'));
+    this.connection.onreconnected(async () => {
+      this.handlers.onStatus('catching-up', 'Reconnected; catching up…');
+      await this.rejoinAll();
+      this.handlers.onStatus('live', 'Caught up');
+    });
+    // The automatic retries gave up (a long outage): keep trying, more slowly.
+    this.connection.onclose(() => { this.handlers.onStatus('offline', 'Offline; retrying…'); setTimeout(() => this.start(), 5000); });
+  }
+
+  async start() {
+    try {
+      if (this.connection.state === signalR.HubConnectionState.Disconnected) await this.connection.start();
+      await this.rejoinAll();
+      this.handlers.onStatus('live', 'Live');
+    } catch (error) {
+      this.handlers.onStatus('offline', 'Offline; retrying…');
+      setTimeout(() => this.start(), 3000);
+    }
+  }
+
+  /** Joins a document and applies its events after `after` (0 for a first join). */
+  async join(documentId) {
+    const after = this.documents.get(documentId) ?? 0;
+    this.documents.set(documentId, after);
+    if (this.connection.state !== signalR.HubConnectionState.Connected) return null;
+    this.buffer = this.buffer ?? [];
+    try {
+      const result = await this.connection.invoke('JoinDocument', documentId, after);
+      for (const e of result.events) this.apply(e);
+      this.handlers.onPresence?.(documentId, result.present);
+      return result;
+    } finally {
+      const pending = this.buffer ?? [];
+      this.buffer = null;
+      for (const e of pending) this.apply(e);
+    }
+  }
+
+  async rejoinAll() {
+    for (const documentId of [...this.documents.keys()]) await this.join(documentId);
+  }
+
+  receive(e) {
+    if (this.buffer) this.buffer.push(e); else this.apply(e);
+  }
+
+  apply(e) {
+    if (this.seen.has(e.sequence)) return;
+    this.seen.add(e.sequence);
+    for (const id of [e.documentId, e.otherDocumentId]) {
+      if (id != null && this.documents.has(id)) this.documents.set(id, Math.max(this.documents.get(id), e.sequence));
+    }
+    this.handlers.onEvent(e);
+  }
+
+  /** Calls a hub mutation; a dropped connection is answered like a refusal, so the page can say so. */
+  async call(method, ...args) {
+    try {
+      return await this.connection.invoke(method, ...args);
+    } catch (error) {
+      return { ok: false, status: 0, detail: 'Not sent: the connection is down. Try again when the page says Live.' };
+    }
+  }
+}

@@ -1,0 +1,115 @@
+// Offsets outside the browser count Unicode code points; the DOM counts UTF-16 code units.
+// This module is the one place where the page converts between the two. Characters outside the
+// Basic Multilingual Plane (emoji, flags) take two UTF-16 units but one code point.
+
+/** An index of a text's astral characters, so conversions cost O(log n) even on long articles. */
+export class OffsetIndex {
+  constructor(text) {
+    this.text = text;
+    this.length16 = text.length;
+    /** UTF-16 positions of the high surrogates of well-formed pairs, ascending. */
+    this.astral = [];
+    for (let i = 0; i < text.length - 1; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff) {
+        const d = text.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) { this.astral.push(i); i++; }
+      }
+    }
+    this.lengthCodePoints = this.length16 - this.astral.length;
+  }
+
+  /** Code-point offset of a UTF-16 offset; null when it would split a surrogate pair or is out of range. */
+  toCodePoint(utf16) {
+    if (!Number.isInteger(utf16) || utf16 < 0 || utf16 > this.length16) return null;
+    const before = countBelow(this.astral, utf16); // pairs starting before utf16
+    if (before > 0 && this.astral[before - 1] === utf16 - 1) return null; // between the two halves
+    return utf16 - before;
+  }
+
+  /** UTF-16 offset where code point `codePoint` starts (the text's UTF-16 length for the end). */
+  toUtf16(codePoint) {
+    if (!Number.isInteger(codePoint) || codePoint < 0 || codePoint > this.lengthCodePoints) return null;
+    // Each astral character before the target adds one unit: find how many start before it.
+    let lo = 0, hi = this.astral.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.astral[mid] - mid < codePoint) lo = mid + 1; else hi = mid;
+    }
+    return codePoint + lo;
+  }
+
+  /** True when a UTF-16 offset falls between the two halves of a pair. */
+  splitsPair(utf16) {
+    const before = countBelow(this.astral, utf16);
+    return before > 0 && this.astral[before - 1] === utf16 - 1;
+  }
+}
+
+function countBelow(sorted, value) {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < value) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+const wordChar = /[\p{L}\p{N}\p{M}_'’\-]/u;
+
+function charAt(text, i) { return text.slice(i, i + 1); }
+
+/**
+ * Tidies a UTF-16 selection [start, end): trims surrounding white space, never splits a character and,
+ * when `snapToWords`, widens both ends to whole words. Returns null when nothing but space is selected.
+ */
+export function tidySelection(text, start, end, snapToWords) {
+  if (start > end) [start, end] = [end, start];
+  start = Math.max(0, start); end = Math.min(text.length, end);
+  while (start < end && /\s/u.test(charAt(text, start))) start++;
+  while (end > start && /\s/u.test(charAt(text, end - 1))) end--;
+  if (start >= end) return null;
+  if (snapToWords) {
+    while (start > 0 && isWordAt(text, start - 1)) start--;
+    while (end < text.length && isWordAt(text, end)) end++;
+  }
+  // Never split a surrogate pair: widen to the whole character.
+  if (start > 0 && isLow(text.charCodeAt(start)) && isHigh(text.charCodeAt(start - 1))) start--;
+  if (end < text.length && isLow(text.charCodeAt(end)) && isHigh(text.charCodeAt(end - 1))) end++;
+  return { start, end };
+}
+
+function isWordAt(text, i) {
+  const c = text.charCodeAt(i);
+  if (isHigh(c) || isLow(c)) {
+    const s = isHigh(c) ? i : i - 1;
+    return wordChar.test(String.fromCodePoint(text.codePointAt(s)));
+  }
+  return wordChar.test(text[i]);
+}
+
+function isHigh(c) { return c >= 0xd800 && c <= 0xdbff; }
+function isLow(c) { return c >= 0xdc00 && c <= 0xdfff; }
+
+/** Moves a UTF-16 position one word forward or back (for Ctrl+Shift+arrows), never into a pair. */
+export function nextWordBoundary(text, position, direction) {
+  let i = position;
+  if (direction > 0) {
+    while (i < text.length && !isWordAt(text, i)) i++;
+    while (i < text.length && isWordAt(text, i)) i++;
+  } else {
+    while (i > 0 && !isWordAt(text, i - 1)) i--;
+    while (i > 0 && isWordAt(text, i - 1)) i--;
+  }
+  return i;
+}
+
+/** Moves a UTF-16 position one character (code point) forward or back. */
+export function nextCharacter(text, position, direction) {
+  if (direction > 0) {
+    if (position >= text.length) return text.length;
+    return isHigh(text.charCodeAt(position)) && isLow(text.charCodeAt(position + 1)) ? position + 2 : position + 1;
+  }
+  if (position <= 0) return 0;
+  return isLow(text.charCodeAt(position - 1)) && isHigh(text.charCodeAt(position - 2)) ? position - 2 : position - 1;
+}

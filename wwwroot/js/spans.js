@@ -1,0 +1,42 @@
+// Pure layout of overlapping spans over a text: cut the text at every span boundary, and say which spans
+// cover each piece (outermost first). The renderer turns the pieces into DOM nodes.
+
+/**
+ * @param {number} length  text length (any unit, as long as spans use the same)
+ * @param {{id: string, start: number, end: number}[]} spans
+ * @returns {{start: number, end: number, ids: string[]}[]} pieces covering [0, length) in order
+ */
+export function segment(length, spans) {
+  const points = new Set([0, length]);
+  for (const s of spans) { points.add(s.start); points.add(s.end); }
+  const cuts = [...points].filter(p => p >= 0 && p <= length).sort((a, b) => a - b);
+  const starting = new Map();
+  for (const s of spans) {
+    if (!(s.start < s.end)) continue;
+    if (!starting.has(s.start)) starting.set(s.start, []);
+    starting.get(s.start).push(s);
+  }
+  const active = new Set();
+  const pieces = [];
+  for (let i = 0; i < cuts.length - 1; i++) {
+    const start = cuts[i], end = cuts[i + 1];
+    for (const s of active) if (s.end <= start) active.delete(s);
+    for (const s of starting.get(start) ?? []) active.add(s);
+    const ids = [...active]
+      .sort((a, b) => (b.end - b.start) - (a.end - a.start) || a.start - b.start || (a.id < b.id ? -1 : 1))
+      .map(s => s.id);
+    pieces.push({ start, end, ids });
+  }
+  return pieces;
+}
+
+/** Groups annotations for the side panel: layer, then label, each list in text order. */
+export function groupByLayerAndLabel(annotations) {
+  const groups = new Map();
+  for (const a of [...annotations].sort((x, y) => x.start - y.start || x.end - y.end)) {
+    const key = `${a.layer}\u0000${a.label}`;
+    if (!groups.has(key)) groups.set(key, { layer: a.layer, label: a.label, items: [] });
+    groups.get(key).items.push(a);
+  }
+  return [...groups.values()].sort((x, y) => (x.layer === y.layer ? x.label.localeCompare(y.label) : x.layer === 'claim' ? 1 : -1));
+}

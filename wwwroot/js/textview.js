@@ -1,0 +1,188 @@
+// Renders an article with its spans and turns what a person selects (mouse or keyboard) into offsets.
+// Text is only ever inserted as text nodes: nothing in an article can become markup or script.
+
+import { OffsetIndex, tidySelection, nextCharacter, nextWordBoundary } from './offsets.js';
+import { segment } from './spans.js';
+
+export class TextView {
+  /**
+   * @param {HTMLElement} container  the element that shows the text (focusable)
+   * @param {string} text
+   * @param {{colourOf: (label: string) => string, snapToWords: boolean,
+   *          onSelect: (range: {start: number, end: number, text: string} | null) => void,
+   *          onSpanClick: (ids: string[], element: HTMLElement) => void}} options
+   *          ranges given to onSelect are in code points
+   */
+  constructor(container, text, options) {
+    this.container = container;
+    this.text = text;
+    this.index = new OffsetIndex(text);
+    this.options = options;
+    this.annotations = new Map();
+    this.selectedIds = new Set();
+    this.nodes = []; // [{node: Text, start: utf16}] in order, for DOM <-> offset mapping
+    this.caret = 0;
+    container.addEventListener('mouseup', () => setTimeout(() => this.reportSelection(), 0));
+    container.addEventListener('keydown', e => this.onKey(e));
+    container.addEventListener('click', e => {
+      const piece = e.target.closest?.('[data-ids]');
+      if (piece && window.getSelection().isCollapsed) this.options.onSpanClick(piece.dataset.ids.split(' '), piece);
+    });
+  }
+
+  /** Annotations to show (already filtered), offsets in code points. */
+  setAnnotations(list) {
+    this.annotations = new Map(list.map(a => [a.id, a]));
+    this.render();
+  }
+
+  render() {
+    const started = performance.now();
+    const spans = [];
+    for (const a of this.annotations.values()) {
+      const start = this.index.toUtf16(a.start), end = this.index.toUtf16(a.end);
+      if (start != null && end != null && start < end) spans.push({ id: a.id, start, end });
+    }
+    const fragment = document.createDocumentFragment();
+    this.nodes = [];
+    for (const piece of segment(this.text.length, spans)) {
+      const node = document.createTextNode(this.text.slice(piece.start, piece.end));
+      this.nodes.push({ node, start: piece.start });
+      if (piece.ids.length === 0) { fragment.appendChild(node); continue; }
+      const element = document.createElement('span');
+      element.className = 'span-piece';
+      element.dataset.ids = piece.ids.join(' ');
+      const covering = piece.ids.map(id => this.annotations.get(id));
+      const inner = covering[covering.length - 1];
+      element.style.backgroundColor = tint(this.options.colourOf(inner.label), 0.28);
+      // One underline per covering span, innermost nearest the text: nesting stays visible.
+      element.style.boxShadow = covering.slice().reverse()
+        .map((a, depth) => `inset 0 -${2 + depth * 3}px 0 ${this.options.colourOf(a.label)}`).join(', ');
+      element.title = covering.map(a => `${a.label}${a.annotatorName ? ' · ' + a.annotatorName : ''}`).join('\n');
+      if (piece.ids.some(id => this.selectedIds.has(id))) element.classList.add('is-selected');
+      element.appendChild(node);
+      fragment.appendChild(element);
+    }
+    this.container.replaceChildren(fragment);
+    this.lastRenderMs = performance.now() - started;
+    this.container.dataset.renderMs = this.lastRenderMs.toFixed(1);
+  }
+
+  select(ids) {
+    this.selectedIds = new Set(ids);
+    for (const element of this.container.querySelectorAll('.span-piece')) {
+      element.classList.toggle('is-selected', element.dataset.ids.split(' ').some(id => this.selectedIds.has(id)));
+    }
+  }
+
+  scrollTo(id) {
+    const element = [...this.container.querySelectorAll('.span-piece')].find(e => e.dataset.ids.split(' ').includes(id));
+    if (!element) return;
+    element.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    element.classList.add('flash');
+    setTimeout(() => element.classList.remove('flash'), 1200);
+  }
+
+  /** UTF-16 offset of a DOM position inside the container. */
+  offsetOf(node, offset) {
+    if (node.nodeType !== Node.TEXT_NODE) {
+      // A position between children: count the text before the child at `offset`.
+      const child = node.childNodes[offset];
+      if (!child) return offset === 0 && node === this.container ? 0 : this.endOf(node);
+      return this.startOf(child);
+    }
+    const entry = this.nodes.find(n => n.node === node);
+    return entry ? entry.start + offset : null;
+  }
+
+  startOf(element) {
+    if (element.nodeType === Node.TEXT_NODE) return this.nodes.find(n => n.node === element)?.start ?? 0;
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    const first = walker.nextNode();
+    return first ? this.startOf(first) : 0;
+  }
+
+  endOf(element) {
+    if (element === this.container) return this.text.length;
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    let last = null;
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) last = n;
+    return last ? this.startOf(last) + last.length : 0;
+  }
+
+  /** The current selection inside this view as a tidied UTF-16 range, or null. */
+  currentRange() {
+    const selection = window.getSelection();
+    if (!selection.rangeCount || selection.isCollapsed) return null;
+    const range = selection.getRangeAt(0);
+    if (!this.container.contains(range.startContainer) || !this.container.contains(range.endContainer)) return null;
+    const start = this.offsetOf(range.startContainer, range.startOffset);
+    const end = this.offsetOf(range.endContainer, range.endOffset);
+    if (start == null || end == null) return null;
+    return { start, end };
+  }
+
+  reportSelection() {
+    const raw = this.currentRange();
+    if (!raw) { this.options.onSelect(null); return; }
+    const tidy = tidySelection(this.text, raw.start, raw.end, this.options.snapToWords);
+    if (!tidy) { this.options.onSelect(null); return; }
+    if (tidy.start !== raw.start || tidy.end !== raw.end) this.showSelection(tidy.start, tidy.end);
+    this.caret = tidy.end;
+    this.options.onSelect({
+      start: this.index.toCodePoint(tidy.start),
+      end: this.index.toCodePoint(tidy.end),
+      text: this.text.slice(tidy.start, tidy.end),
+    });
+  }
+
+  /** Selects [start, end) in UTF-16 units on screen. */
+  showSelection(start, end, anchorAtEnd = false) {
+    const at = position => {
+      let lo = 0, hi = this.nodes.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (this.nodes[mid].start <= position) lo = mid; else hi = mid - 1;
+      }
+      const entry = this.nodes[lo];
+      return [entry.node, Math.min(position - entry.start, entry.node.length)];
+    };
+    const selection = window.getSelection();
+    const [sn, so] = at(start), [en, eo] = at(end);
+    if (anchorAtEnd) selection.setBaseAndExtent(en, eo, sn, so);
+    else selection.setBaseAndExtent(sn, so, en, eo);
+  }
+
+  /** Keyboard selection: Shift+arrows by character, Ctrl+Shift+arrows by word; Escape clears. */
+  onKey(e) {
+    if (e.key === 'Escape') { window.getSelection().removeAllRanges(); this.options.onSelect(null); return; }
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    const direction = e.key === 'ArrowRight' ? 1 : -1;
+    const step = position => (e.ctrlKey || e.altKey ? nextWordBoundary : nextCharacter)(this.text, position, direction);
+    const current = this.currentRange();
+    if (!e.shiftKey) {
+      this.caret = step(current ? (direction > 0 ? current.end : current.start) : this.caret);
+      window.getSelection().removeAllRanges();
+      this.anchor = this.caret;
+      this.options.onSelect(null);
+      e.preventDefault();
+      return;
+    }
+    if (this.anchor == null || !current) this.anchor = current ? current.start : this.caret;
+    this.caret = step(this.caret);
+    const start = Math.min(this.anchor, this.caret), end = Math.max(this.anchor, this.caret);
+    e.preventDefault();
+    if (start === end) { window.getSelection().removeAllRanges(); this.options.onSelect(null); return; }
+    this.showSelection(start, end, this.caret < this.anchor);
+    const tidy = tidySelection(this.text, start, end, false);
+    this.options.onSelect(tidy && {
+      start: this.index.toCodePoint(tidy.start), end: this.index.toCodePoint(tidy.end), text: this.text.slice(tidy.start, tidy.end),
+    });
+  }
+}
+
+/** #rrggbb at the given opacity. */
+export function tint(hex, alpha) {
+  const n = parseInt((hex || '#888888').slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
