@@ -42,6 +42,10 @@ test('tidies a selection: trims space, snaps to words, never splits a pair', () 
   const flag = text.indexOf('🇸');
   assert.deepEqual(tidySelection(text, flag + 1, flag + 3, false), { start: flag, end: flag + 4 });
   assert.deepEqual(tidySelection(text, 12, 4, true), { start: 5, end: 16 });      // reversed
+  const names = 'Aleppo’s fall; Hay’at Tahrir; don\'t';
+  assert.deepEqual(tidySelection(names, 1, 3, true), { start: 0, end: 6 });         // "Aleppo", not "Aleppo’s"
+  assert.deepEqual(tidySelection(names, 16, 17, true), { start: 15, end: 21 });     // "Hay’at"
+  assert.deepEqual(tidySelection(names, 30, 31, true), { start: 30, end: 35 });     // "don't"
 });
 
 test('moves by characters and words for keyboard selection', () => {

@@ -29,6 +29,7 @@ const announce = message => { $('announcer').textContent = message; };
 
 let selection = null;   // {start, end, text} in code points, or null
 let selectedId = null;  // the annotation shown in the details panel
+let editing = null;     // {id, baseVersion, dirty}: what the details form was filled from, and whether it was typed in
 const undoStack = [];
 const redoStack = [];
 
@@ -51,7 +52,11 @@ function refresh() {
   renderLinks();
   renderFinished();
   if (selectedId && !store.annotations.has(selectedId)) closeDetails('This span was deleted.');
-  else if (selectedId && !details.contains(document.activeElement)) renderDetails();
+  else if (selectedId && !editing?.dirty) renderDetails();
+  else if (selectedId && store.annotations.get(selectedId).version !== editing.baseVersion) {
+    // Someone changed it while this person was typing: keep their typing; saving will show both versions.
+    fill($('detail-conflict'), el('p', { class: 'small text-warning-emphasis mt-2' }, 'Changed by someone else while you were editing; saving will show both versions.'));
+  }
 }
 
 // ---------------------------------------------------------------- live sync
@@ -148,7 +153,7 @@ function chooseAnnotation(ids) {
     el('div', { class: 'list-group' }, ids.map(id => {
       const a = store.annotations.get(id);
       return el('button', { type: 'button', class: 'list-group-item list-group-item-action', onclick: () => openDetails(id) },
-        el('span', { class: 'label-chip', style: `background:${colourOf(a.label)}` }, a.label), ' ', a.text, ' ', el('small', { class: 'text-muted' }, a.annotatorName));
+        el('span', { class: 'label-chip', style: `--chip:${colourOf(a.label)}` }, a.label), ' ', a.text, ' ', el('small', { class: 'text-muted' }, a.annotatorName));
     })));
   details.hidden = false;
 }
@@ -163,6 +168,7 @@ function openDetails(id) {
 
 function closeDetails(message) {
   selectedId = null;
+  editing = null;
   view.select([]);
   details.hidden = true;
   if (message) announce(message);
@@ -178,9 +184,11 @@ function renderDetails() {
   const note = el('textarea', { id: 'detail-note', class: 'form-control form-control-sm', rows: 2, maxlength: 10000, readonly: !mine }, a.note ?? '');
   const attributed = el('input', { id: 'detail-attributed', class: 'form-control form-control-sm', value: a.attributes?.attributedTo ?? '', readonly: !mine });
   const relations = [...store.relations.values()].filter(r => r.from === a.id || r.to === a.id);
+  editing = { id: a.id, baseVersion: a.version, dirty: false };
+  for (const input of [labelSelect, note, attributed]) input.addEventListener('input', () => { editing.dirty = true; });
   fill(details,
     el('div', { class: 'd-flex justify-content-between align-items-start' },
-      el('h2', { class: 'h6 mb-1' }, el('span', { class: 'label-chip', style: `background:${colourOf(a.label)}` }, a.label), ' ', a.layer),
+      el('h2', { class: 'h6 mb-1' }, el('span', { class: 'label-chip', style: `--chip:${colourOf(a.label)}` }, a.label), ' ', a.layer),
       el('button', { type: 'button', class: 'btn-close', 'aria-label': 'Close details', onclick: () => closeDetails() })),
     el('blockquote', { class: 'detail-text small border-start ps-2' }, a.text),
     el('p', { class: 'small text-muted mb-2' }, `by ${a.annotatorName || 'someone'} · ${a.start}–${a.end} · version ${a.version}`),
@@ -197,9 +205,9 @@ function renderDetails() {
   );
 }
 
-async function update(id, changes, { record = true } = {}) {
+async function update(id, changes, { record = true, baseVersion } = {}) {
   const before = store.annotations.get(id);
-  const result = await live.call('UpdateAnnotation', id, { ...changes, version: before.version });
+  const result = await live.call('UpdateAnnotation', id, { ...changes, version: baseVersion ?? before.version });
   if (!result.ok) { showConflict(result, changes, id); return null; }
   store.apply({ kind: 'annotation_updated', data: result.value });
   if (record) {
@@ -219,7 +227,11 @@ async function saveDetails(id) {
     changes.attributes = { ...(a.attributes ?? {}), attributedTo: who || undefined };
     if (!who) delete changes.attributes.attributedTo;
   }
-  if (await update(id, changes)) announce('Saved.');
+  // Based on the version the form was filled from: an edit made meanwhile is shown, not overwritten.
+  if (await update(id, changes, { baseVersion: editing?.id === id ? editing.baseVersion : undefined })) {
+    editing = null;
+    announce('Saved.');
+  }
 }
 
 async function useSelectionAsBounds(id) {
@@ -249,8 +261,8 @@ function showConflict(result, mine, id) {
   fill(box, el('div', { class: 'alert alert-warning small mt-2', role: 'alert', 'data-testid': 'conflict' },
     el('strong', {}, 'Changed meanwhile. '), `${theirs.annotatorName ?? 'Someone'}'s version ${theirs.version}: ${theirs.label} “${theirs.text}”${theirs.note ? ` (note: ${theirs.note})` : ''}.`,
     el('div', { class: 'd-flex gap-2 mt-2' },
-      el('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary', onclick: () => { fill(box); refresh(); } }, 'Keep theirs'),
-      mine && id ? el('button', { type: 'button', class: 'btn btn-sm btn-warning', onclick: () => update(id, mine) }, 'Apply mine on top') : null)));
+      el('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary', onclick: () => { fill(box); editing = null; refresh(); } }, 'Keep theirs'),
+      mine && id ? el('button', { type: 'button', class: 'btn btn-sm btn-warning', onclick: async () => { if (await update(id, mine)) { editing = null; refresh(); } } }, 'Apply mine on top') : null)));
   view.setAnnotations(visibleAnnotations());
 }
 
@@ -340,7 +352,7 @@ function renderList() {
   const groups = groupByLayerAndLabel(visibleAnnotations());
   $('annotation-count').textContent = String(groups.reduce((n, g) => n + g.items.length, 0));
   fill(list, ...groups.map(g => el('section', { class: 'mb-2' },
-    el('h3', { class: 'h6 mb-1' }, el('span', { class: 'label-chip', style: `background:${colourOf(g.label)}` }, g.label), ` ${g.layer} · ${g.items.length}`),
+    el('h3', { class: 'h6 mb-1' }, el('span', { class: 'label-chip', style: `--chip:${colourOf(g.label)}` }, g.label), ` ${g.layer} · ${g.items.length}`),
     el('ul', { class: 'list-unstyled mb-0' }, g.items.slice(0, 500).map(a => el('li', {},
       el('button', { type: 'button', class: `btn btn-link btn-sm p-0 text-start annotation-item${a.id === selectedId ? ' fw-bold' : ''}`, dataset: { annotation: a.id },
         onclick: () => { view.scrollTo(a.id); openDetails(a.id); } }, a.text.length > 80 ? a.text.slice(0, 77) + '…' : a.text),

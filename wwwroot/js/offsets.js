@@ -55,7 +55,9 @@ function countBelow(sorted, value) {
   return lo;
 }
 
-const wordChar = /[\p{L}\p{N}\p{M}_'’\-]/u;
+const wordChar = /[\p{L}\p{N}\p{M}_\-]/u;
+const letter = /[\p{L}\p{N}]/u;
+const apostrophe = /['’]/u;
 
 function charAt(text, i) { return text.slice(i, i + 1); }
 
@@ -80,6 +82,11 @@ export function tidySelection(text, start, end, snapToWords) {
 }
 
 function isWordAt(text, i) {
+  // An apostrophe joins letters ("Hay’at", "don't") but not a possessive ("Aleppo’s" snaps to "Aleppo").
+  if (apostrophe.test(text[i])) {
+    const before = text[i - 1] ?? '', next = text[i + 1] ?? '', after = text[i + 2] ?? '';
+    return letter.test(before) && letter.test(next) && !(/[sS]/.test(next) && !letter.test(after));
+  }
   const c = text.charCodeAt(i);
   if (isHigh(c) || isLow(c)) {
     const s = isHigh(c) ? i : i - 1;

@@ -22,6 +22,15 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<ChangeEvent> ChangeEvents => Set<ChangeEvent>();
     public DbSet<ProjectSequence> ProjectSequences => Set<ProjectSequence>();
 
+    /// <summary>Accounts made through Identity's API endpoints arrive without a display name: use the email's local part.</summary>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        foreach (var entry in ChangeTracker.Entries<AppUser>())
+            if (entry.State == EntityState.Added && string.IsNullOrWhiteSpace(entry.Entity.DisplayName))
+                entry.Entity.DisplayName = (entry.Entity.Email ?? entry.Entity.UserName ?? "someone").Split('@')[0];
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -1,0 +1,95 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Annotate.Testing;
+using Microsoft.Playwright;
+
+namespace Annotate.BrowserTests.Editor;
+
+/// <summary>What the editor tests do again and again: people, projects, signing in, selecting text with the mouse.</summary>
+public static class EditorSession
+{
+    public static Task<SignedInClient> PersonAsync(this BrowserFixture browser, string who) =>
+        AnnotateFactory.SignUpAsync(new HttpClient { BaseAddress = new Uri(browser.BaseUrl) }, who);
+
+    public static async Task<(long ProjectId, long[] Documents)> ProjectAsync(SignedInClient lead, string visibility,
+        IEnumerable<(SignedInClient Person, string Role)> members, params (string Name, string Text)[] files)
+    {
+        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Editor " + Guid.NewGuid().ToString("N")[..6], visibility }))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        var projectId = project.GetProperty("id").GetInt64();
+        foreach (var (person, role) in members)
+            (await lead.Http.PostAsJsonAsync($"/api/projects/{projectId}/members", new { email = person.Email, role })).EnsureSuccessStatusCode();
+        var form = new MultipartFormDataContent();
+        foreach (var (name, text) in files) form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(text)), "files", name);
+        var created = await (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        return (projectId, created.GetProperty("created").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToArray());
+    }
+
+    /// <summary>A browser profile signed in as <paramref name="person"/> through the sign-in page.</summary>
+    public static async Task<IPage> SignedInPageAsync(this BrowserFixture browser, SignedInClient person)
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email").FillAsync(person.Email);
+        await page.GetByLabel("Password").FillAsync(AnnotateFactory.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/projects");
+        return page;
+    }
+
+    public static async Task OpenLiveAsync(this IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await Assertions.Expect(page.Locator("#live-status")).ToHaveAttributeAsync("data-state", "live");
+    }
+
+    /// <summary>Drags the mouse over the <paramref name="occurrence"/>-th <paramref name="phrase"/> inside <paramref name="container"/>, as a person selects text.</summary>
+    public static async Task SelectWithMouseAsync(this IPage page, string container, string phrase, int occurrence = 0)
+    {
+        var box = await page.EvaluateAsync<JsonElement>("""
+            ([selector, phrase, occurrence]) => {
+              const root = document.querySelector(selector);
+              const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+              const nodes = []; let total = '';
+              for (let n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push([n, total.length]); total += n.data; }
+              let at = -1;
+              for (let i = 0; i <= occurrence; i++) at = total.indexOf(phrase, at + 1);
+              if (at < 0) throw new Error('phrase not found: ' + phrase);
+              const locate = index => { for (let i = nodes.length - 1; i >= 0; i--) if (nodes[i][1] <= index) return [nodes[i][0], index - nodes[i][1]]; };
+              const rectOf = (index, length) => { const [n, o] = locate(index); const r = document.createRange(); r.setStart(n, o); r.setEnd(n, o + length); return r.getClientRects()[0]; };
+              const lastLength = /[\uDC00-\uDFFF]/.test(total[at + phrase.length - 1]) ? 2 : 1;
+              window.scrollTo({ top: window.scrollY + rectOf(at, 1).top - 150, behavior: 'instant' });
+              const first = rectOf(at, 1), last = rectOf(at + phrase.length - lastLength, lastLength);
+              return { x1: first.left + 1, y1: first.top + first.height / 2, x2: last.right - 1, y2: last.top + last.height / 2 };
+            }
+            """, new object[] { container, phrase, occurrence });
+        await page.Mouse.MoveAsync(box.GetProperty("x1").GetSingle(), box.GetProperty("y1").GetSingle());
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(box.GetProperty("x2").GetSingle(), box.GetProperty("y2").GetSingle(), new() { Steps = 4 });
+        await page.Mouse.UpAsync();
+    }
+
+    /// <summary>Writes <paramref name="count"/> spans straight into the database (fast set-up for size tests), one every 20 characters.</summary>
+    public static async Task SeedSpansAsync(BrowserFixture browser, long documentId, int count)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(await TestDatabase.ConnectionStringAsync());
+        await connection.OpenAsync();
+        await using var insert = new Npgsql.NpgsqlCommand("""
+            INSERT INTO annotations (id, project_id, document_id, annotator_id, layer, label, start, "end", text, attributes, version, origin, created_at, updated_at)
+            SELECT gen_random_uuid(), d.project_id, d.id, m.user_id, 'entity', 'ORGANIZATION', g * 20, g * 20 + 9,
+                   substring(d.text FROM g * 20 + 1 FOR 9), '{}', 1, 'imported', now(), now()
+            FROM documents d
+            JOIN project_members m ON m.project_id = d.project_id AND m.role = 'manager'
+            CROSS JOIN generate_series(0, @count - 1) AS g
+            WHERE d.id = @document
+            """, connection);
+        insert.Parameters.AddWithValue("count", count);
+        insert.Parameters.AddWithValue("document", documentId);
+        await insert.ExecuteNonQueryAsync();
+    }
+
+    public static ILocator Span(this IPage page, string text, string container = "#document-text") =>
+        page.Locator($"{container} .span-piece").Filter(new() { HasTextString = text });
+}

@@ -1,0 +1,109 @@
+// Two articles side by side with their claims. Linking is one click on each side: click a claim on the
+// left (it is marked as the source), then a claim on the right, and the link of the chosen type is made.
+// Existing links are listed; choosing one scrolls both sides to its ends.
+
+import { TextView } from './textview.js';
+import { LiveSync } from './live.js';
+import { AnnotationStore, newId, el, fill } from './annotations.js';
+
+const page = JSON.parse(document.getElementById('page-data').textContent);
+const projectId = page.project.id;
+const [left, right] = page.documents;
+const labels = page.labels;
+const colourOf = name => labels.find(l => l.name === name && l.kind !== 'relation')?.colour ?? '#888888';
+const $ = id => document.getElementById(id);
+const store = new AnnotationStore();
+store.load(page);
+let source = null; // the claim on the left waiting for its partner
+
+const views = new Map();
+for (const [side, doc] of [['left', left], ['right', right]]) {
+  views.set(doc.id, new TextView($(`text-${side}`), doc.text, {
+    colourOf, snapToWords: true,
+    onSelect: () => {},
+    onSpanClick: ids => pick(side, doc.id, ids),
+  }));
+}
+
+function claimsOf(documentId) { return store.inDocument(documentId).filter(a => a.layer === 'claim'); }
+
+function refresh() {
+  for (const [id, view] of views) {
+    view.setAnnotations(claimsOf(id));
+    view.select(source && source.documentId === id ? [source.id] : []);
+  }
+  renderClaimLists();
+  renderLinks();
+}
+
+function pick(side, documentId, ids) {
+  const claim = ids.map(id => store.annotations.get(id)).find(a => a?.layer === 'claim');
+  if (!claim) return;
+  if (side === 'left') {
+    source = claim;
+    $('link-hint').textContent = `Source: “${claim.text}”. Now click a claim on the right.`;
+    refresh();
+    return;
+  }
+  if (!source) { $('link-hint').textContent = 'First click a claim on the left, then one on the right.'; return; }
+  link(source, claim);
+}
+
+async function link(from, to) {
+  const type = $('link-type').value;
+  const result = await live.call('CreateRelation', projectId, { id: newId(), type, from: from.id, to: to.id, note: $('link-note').value || null });
+  if (!result.ok) { showError(result.detail); return; }
+  store.apply({ kind: 'relation_created', data: result.value });
+  source = null;
+  $('link-hint').textContent = `Linked: “${from.text}” ${type.toLowerCase()} “${to.text}”.`;
+  $('link-note').value = '';
+  refresh();
+}
+
+function showError(message) {
+  fill($('errors'), el('div', { class: 'alert alert-danger small', role: 'alert' }, message));
+}
+
+function renderClaimLists() {
+  for (const [side, doc] of [['left', left], ['right', right]]) {
+    fill($(`claims-${side}`), claimsOf(doc.id).map(c => el('li', {},
+      el('button', { type: 'button', class: `btn btn-link btn-sm p-0 text-start claim-item${source?.id === c.id ? ' fw-bold' : ''}`, dataset: { claim: c.id },
+        onclick: () => { views.get(doc.id).scrollTo(c.id); pick(side, doc.id, [c.id]); } }, c.text),
+      el('small', { class: 'text-muted ms-1' }, c.annotatorName))));
+  }
+}
+
+function renderLinks() {
+  const relations = [...store.relations.values()].filter(r =>
+    (r.fromDocumentId === left.id || r.fromDocumentId === right.id) && (r.toDocumentId === left.id || r.toDocumentId === right.id));
+  fill($('compare-links'), relations.length ? relations.map(r => el('li', { class: 'border-bottom py-1', dataset: { relation: r.id } },
+    el('button', { type: 'button', class: 'btn btn-link btn-sm p-0 text-start', onclick: () => { views.get(r.fromDocumentId)?.scrollTo(r.from); views.get(r.toDocumentId)?.scrollTo(r.to); } },
+      `“${r.fromText}” `, el('span', { class: `badge ${r.type === 'CONTRADICTS' ? 'text-bg-danger' : 'text-bg-success'}` }, r.type.toLowerCase()), ` “${r.toText}”`),
+    el('small', { class: 'text-muted ms-1' }, r.annotatorName))) : el('li', { class: 'text-muted small' }, 'No links between these two articles yet.'));
+}
+
+const live = new LiveSync({
+  onEvent: e => { if (store.apply(e)) refresh(); },
+  onStatus: (state, text) => {
+    const status = $('live-status');
+    status.textContent = text;
+    status.className = `badge ${state === 'live' ? 'text-bg-success' : state === 'offline' ? 'text-bg-danger' : 'text-bg-warning'}`;
+    status.dataset.state = state;
+  },
+  onPresence: (documentId, people) => {
+    const side = documentId === left.id ? 'left' : 'right';
+    fill($(`presence-${side}`), people.map(p => el('span', { class: 'badge rounded-pill text-bg-light border me-1' }, p.name)));
+  },
+});
+live.documents.set(left.id, page.lastSequence);
+live.documents.set(right.id, page.lastSequence);
+live.start();
+
+for (const t of labels.filter(l => l.kind === 'relation')) $('link-type').append(el('option', { value: t.name }, t.name.toLowerCase()));
+for (const select of ['pick-left', 'pick-right']) {
+  $(select).addEventListener('change', () => {
+    location.href = `/projects/${projectId}/compare?left=${$('pick-left').value}&right=${$('pick-right').value}`;
+  });
+}
+refresh();
+window.annotate = { store, views, live };
