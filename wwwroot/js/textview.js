@@ -36,6 +36,11 @@ export class TextView {
     this.render();
   }
 
+  /**
+   * Draws the text in blocks of about BLOCK units cut after line breaks, each its own element, and on later
+   * calls replaces only the blocks whose pieces changed: an edit costs the layout of one block, not of the
+   * whole article.
+   */
   render() {
     const started = performance.now();
     const spans = [];
@@ -43,29 +48,71 @@ export class TextView {
       const start = this.index.toUtf16(a.start), end = this.index.toUtf16(a.end);
       if (start != null && end != null && start < end) spans.push({ id: a.id, start, end });
     }
-    const fragment = document.createDocumentFragment();
-    this.nodes = [];
-    for (const piece of segment(this.text.length, spans)) {
-      const node = document.createTextNode(this.text.slice(piece.start, piece.end));
-      this.nodes.push({ node, start: piece.start });
-      if (piece.ids.length === 0) { fragment.appendChild(node); continue; }
-      const element = document.createElement('span');
-      element.className = 'span-piece';
-      element.dataset.ids = piece.ids.join(' ');
-      const covering = piece.ids.map(id => this.annotations.get(id));
-      const inner = covering[covering.length - 1];
-      element.style.backgroundColor = tint(this.options.colourOf(inner.label), 0.28);
-      // One underline per covering span, innermost nearest the text: nesting stays visible.
-      element.style.boxShadow = covering.slice().reverse()
-        .map((a, depth) => `inset 0 -${2 + depth * 3}px 0 ${this.options.colourOf(a.label)}`).join(', ');
-      element.title = covering.map(a => `${a.label}${a.annotatorName ? ' · ' + a.annotatorName : ''}`).join('\n');
-      if (piece.ids.some(id => this.selectedIds.has(id))) element.classList.add('is-selected');
-      element.appendChild(node);
-      fragment.appendChild(element);
+    this.blocks ??= cutBlocks(this.text);
+    const pieces = segment(this.text.length, [...spans, ...this.blocks.map((b, i) => ({ id: `\u0000${i}`, start: b.start, end: b.end }))]);
+    const byBlock = this.blocks.map(() => []);
+    let block = 0;
+    for (const piece of pieces) {
+      while (piece.start >= this.blocks[block].end) block++;
+      byBlock[block].push({ start: piece.start, end: piece.end, ids: piece.ids.filter(id => !id.startsWith('\u0000')) });
     }
-    this.container.replaceChildren(fragment);
+    if (!this.blockElements || this.container.firstChild?.classList?.contains('text-block') !== true) {
+      this.blockElements = this.blocks.map(() => el('div', 'text-block'));
+      this.blockKeys = this.blocks.map(() => null);
+      this.blockNodes = this.blocks.map(() => []);
+      this.container.replaceChildren(...this.blockElements);
+    }
+    let drawn = 0;
+    for (let i = 0; i < this.blocks.length; i++) {
+      const key = this.keyOf(byBlock[i]);
+      if (key === this.blockKeys[i]) continue;
+      this.blockKeys[i] = key;
+      this.blockNodes[i] = this.drawBlock(this.blockElements[i], byBlock[i]);
+      drawn++;
+    }
+    this.nodes = this.blockNodes.flat();
     this.lastRenderMs = performance.now() - started;
     this.container.dataset.renderMs = this.lastRenderMs.toFixed(1);
+    this.container.dataset.blocksDrawn = String(drawn);
+  }
+
+  /** What a block shows: its pieces and each span's label (selection is a class that select() toggles). Equal keys need no redraw. */
+  keyOf(pieces) {
+    let key = '';
+    for (const p of pieces) {
+      key += `${p.start}-${p.end}:`;
+      for (const id of p.ids) {
+        const a = this.annotations.get(id);
+        key += `${id}/${a.label}/${a.annotatorName},`;
+      }
+      key += ';';
+    }
+    return key;
+  }
+
+  drawBlock(element, pieces) {
+    const fragment = document.createDocumentFragment();
+    const nodes = [];
+    for (const piece of pieces) {
+      const node = document.createTextNode(this.text.slice(piece.start, piece.end));
+      nodes.push({ node, start: piece.start });
+      if (piece.ids.length === 0) { fragment.appendChild(node); continue; }
+      const span = document.createElement('span');
+      span.className = 'span-piece';
+      span.dataset.ids = piece.ids.join(' ');
+      const covering = piece.ids.map(id => this.annotations.get(id));
+      const inner = covering[covering.length - 1];
+      span.style.backgroundColor = tint(this.options.colourOf(inner.label), 0.28);
+      // One underline per covering span, innermost nearest the text: nesting stays visible.
+      span.style.boxShadow = covering.slice().reverse()
+        .map((a, depth) => `inset 0 -${2 + depth * 3}px 0 ${this.options.colourOf(a.label)}`).join(', ');
+      span.title = covering.map(a => `${a.label}${a.annotatorName ? ' · ' + a.annotatorName : ''}`).join('\n');
+      if (piece.ids.some(id => this.selectedIds.has(id))) span.classList.add('is-selected');
+      span.appendChild(node);
+      fragment.appendChild(span);
+    }
+    element.replaceChildren(fragment);
+    return nodes;
   }
 
   select(ids) {
@@ -179,6 +226,32 @@ export class TextView {
       start: this.index.toCodePoint(tidy.start), end: this.index.toCodePoint(tidy.end), text: this.text.slice(tidy.start, tidy.end),
     });
   }
+}
+
+const BLOCK = 2000;
+
+/** Cuts the text into blocks of about BLOCK UTF-16 units, each ending just after a line break when one is near. */
+function cutBlocks(text) {
+  const blocks = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(text.length, start + BLOCK);
+    if (end < text.length) {
+      const newline = text.lastIndexOf('\n', end - 1);
+      if (newline >= start + BLOCK / 4) end = newline + 1;
+      else if (/[\uDC00-\uDFFF]/.test(text[end])) end++; // never between the halves of a pair
+    }
+    blocks.push({ start, end });
+    start = end;
+  }
+  if (blocks.length === 0) blocks.push({ start: 0, end: 0 });
+  return blocks;
+}
+
+function el(tag, className) {
+  const element = document.createElement(tag);
+  element.className = className;
+  return element;
 }
 
 /** #rrggbb at the given opacity. */

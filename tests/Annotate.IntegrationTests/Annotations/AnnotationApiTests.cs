@@ -47,8 +47,13 @@ public class AnnotationApiTests(AnnotateFactory factory) : IClassFixture<Annotat
         Assert.Equal("Aleppo", string.Concat(runes[start..span.GetProperty("end").GetInt32()].Select(r => r.ToString())));
 
         var viaCodePoints = await lead.Http.PostAsJsonAsync($"/api/documents/{docs[0]}/annotations",
-            new { layer = "entity", label = "LOCATION", start, end = start + 6, text = "Aleppo" });
+            new { layer = "entity", label = "EVENT", start, end = start + 6, text = "Aleppo" });
         Assert.Equal(HttpStatusCode.Created, viaCodePoints.StatusCode);
+        // The same span with the same label twice by one person is refused, not stacked.
+        var again = await lead.Http.PostAsJsonAsync($"/api/documents/{docs[0]}/annotations",
+            new { layer = "entity", label = "LOCATION", start, end = start + 6 });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("already marked", await DetailAsync(again));
         // The same offsets read as UTF-16 name other characters, and the text check says so.
         var wrongUnit = await lead.Http.PostAsJsonAsync($"/api/documents/{docs[0]}/annotations",
             new { layer = "entity", label = "LOCATION", start = utf16Start, end = utf16Start + 6, text = "Aleppo" });

@@ -43,6 +43,8 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
                     return (AnnotationView.Of(existing, name), false);
                 throw ProblemException.Conflict($"The id {id} is already used by another annotation; make a new uuid for a new span.");
             }
+            if (await db.Annotations.AnyAsync(a => a.DocumentId == documentId && a.AnnotatorId == userId && a.Start == start && a.End == end && a.Label == label))
+                throw ProblemException.Conflict($"You already marked \"{text}\" ({start}..{end}) as {label}.");
             var now = Clock.Now;
             var annotation = new Annotation
             {

@@ -1,0 +1,87 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Annotate.Testing;
+using Microsoft.Playwright;
+
+namespace Annotate.Benchmarks;
+
+/// <summary>
+/// The editor on a 100,000-character article with 5,000 spans, in Chromium: rendering the spans (first render,
+/// and the re-render every edit causes) against rendering the same text with no spans at all.
+/// </summary>
+public static class EditorBench
+{
+    public static async Task<List<Figure>> RunAsync(BrowserFixture browser)
+    {
+        Console.WriteLine("editor: 100,000 characters, 5,000 spans");
+        var http = new HttpClient { BaseAddress = new Uri(browser.BaseUrl) };
+        var lead = await AnnotateFactory.SignUpAsync(http, "bench");
+        var project = await (await http.PostAsJsonAsync("/api/projects", new { name = "Bench editor" })).Content.ReadFromJsonAsync<JsonElement>();
+        var projectId = project.GetProperty("id").GetInt64();
+        var text = new StringBuilder();
+        var sentence = "The Coast Guard said all 212 passengers 🚢 were rescued after the fire. ";
+        while (text.Length < 100_000) text.Append(sentence);
+        var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(text.ToString(0, 100_000))), "files", "long.txt" } };
+        var created = await (await http.PostAsync($"/api/projects/{projectId}/documents", form)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        var documentId = created.GetProperty("created")[0].GetProperty("id").GetInt64();
+        await SeedAsync(documentId, 5_000);
+
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email").FillAsync(lead.Email);
+        await page.GetByLabel("Password").FillAsync(AnnotateFactory.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/projects");
+        await page.GotoAsync($"/documents/{documentId}");
+        await Assertions.Expect(page.Locator("#live-status")).ToHaveAttributeAsync("data-state", "live");
+        var firstRender = double.Parse((await page.Locator("#document-text").GetAttributeAsync("data-render-ms"))!, System.Globalization.CultureInfo.InvariantCulture);
+
+        // Every edit re-renders the article with all its spans; measure that, with layout, several times.
+        var withSpans = new List<double>();
+        var plain = new List<double>();
+        for (var i = 0; i < 7; i++)
+        {
+            // An edit as the page makes it: one more span (a copy of one in the middle, relabelled), then layout.
+            withSpans.Add(await page.EvaluateAsync<double>("""
+                () => {
+                  const v = window.annotate.view, list = [...v.annotations.values()];
+                  const extra = { ...list[2500], id: 'bench-' + Math.random(), label: 'PERSON' };
+                  const t = performance.now();
+                  v.setAnnotations([...list, extra]);
+                  document.getElementById('document-text').getBoundingClientRect();
+                  const ms = performance.now() - t;
+                  v.setAnnotations(list);
+                  return ms;
+                }
+                """));
+            plain.Add(await page.EvaluateAsync<double>("() => { const e = document.createElement('div'); e.className = 'doc-text'; const t = performance.now(); e.textContent = window.annotate.view.text; document.body.append(e); e.getBoundingClientRect(); const ms = performance.now() - t; e.remove(); return ms; }"));
+        }
+        var render = Figure.Median(withSpans);
+        var baseline = Figure.Median(plain);
+        return
+        [
+            new("editor first render, 5,000 spans (script time)", firstRender, "ms", "plain text, no spans", baseline, "< 250 ms", firstRender < 250),
+            new("editor update per edit (one span added), 5,000 spans, with layout (median of 7)", render, "ms", "plain text, no spans", baseline, "< 250 ms", render < 250),
+        ];
+    }
+
+    private static async Task SeedAsync(long documentId, int count)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(await TestDatabase.ConnectionStringAsync());
+        await connection.OpenAsync();
+        await using var insert = new Npgsql.NpgsqlCommand("""
+            INSERT INTO annotations (id, project_id, document_id, annotator_id, layer, label, start, "end", text, attributes, version, origin, created_at, updated_at)
+            SELECT gen_random_uuid(), d.project_id, d.id, m.user_id, CASE WHEN g % 5 = 0 THEN 'claim' ELSE 'entity' END,
+                   CASE WHEN g % 5 = 0 THEN 'CLAIM' ELSE 'ORGANIZATION' END, g * 19, g * 19 + 9 + (g % 3) * 6,
+                   substring(d.text FROM g * 19 + 1 FOR 9 + (g % 3) * 6), '{}', 1, 'imported', now(), now()
+            FROM documents d
+            JOIN project_members m ON m.project_id = d.project_id AND m.role = 'manager'
+            CROSS JOIN generate_series(0, @count - 1) AS g
+            WHERE d.id = @document
+            """, connection);
+        insert.Parameters.AddWithValue("count", count);
+        insert.Parameters.AddWithValue("document", documentId);
+        await insert.ExecuteNonQueryAsync();
+    }
+}
