@@ -57,8 +57,8 @@ public static class UnitizingAlpha
         if (begin > long.MaxValue - length) throw new ArgumentException("The continuum's end (begin + length) is too large.");
         var end = begin + length;
 
-        // category -> rater -> units sorted by start
-        var byCategory = new SortedDictionary<string, List<UnitizedSegment>[]>(StringComparer.Ordinal);
+        // category -> rater -> units; only raters that marked the category get an entry (see Observed and Expected).
+        var byCategory = new SortedDictionary<string, Dictionary<int, List<UnitizedSegment>>>(StringComparer.Ordinal);
         var index = 0;
         foreach (var unit in units)
         {
@@ -71,9 +71,9 @@ public static class UnitizingAlpha
                 throw new ArgumentException(
                     $"Unit {index} [{unit.Start}, {unit.Start + unit.Length}) lies outside the continuum [{begin}, {end}).");
             if (string.IsNullOrEmpty(unit.Category)) throw new ArgumentException($"Unit {index} has no category.");
-            if (!byCategory.TryGetValue(unit.Category, out var perRater))
-                byCategory[unit.Category] = perRater = Enumerable.Range(0, raters).Select(_ => new List<UnitizedSegment>()).ToArray();
-            perRater[unit.Rater].Add(unit);
+            if (!byCategory.TryGetValue(unit.Category, out var perRater)) byCategory[unit.Category] = perRater = [];
+            if (!perRater.TryGetValue(unit.Rater, out var own)) perRater[unit.Rater] = own = [];
+            own.Add(unit);
         }
         if (byCategory.Count == 0)
             return new UnitizingResult(double.NaN, double.NaN, double.NaN, new Dictionary<string, CategoryAlpha>(), raters,
@@ -83,10 +83,9 @@ public static class UnitizingAlpha
         string? note = null;
         foreach (var (category, perRater) in byCategory)
         {
-            var sections = new List<Section>[raters];
-            for (var r = 0; r < raters; r++) sections[r] = Sections(perRater[r], begin, end, r, category);
-            var observed = Observed(sections, length);
-            var expected = Expected(sections, length);
+            var sections = perRater.Select(r => Sections(r.Value, begin, end, r.Key, category)).ToList();
+            var observed = Observed(sections, raters, length);
+            var expected = Expected(sections, raters, length);
             var (alpha, categoryNote) = ChanceCorrection.FromDisagreement(observed, expected);
             note ??= categoryNote;
             categories[category] = new CategoryAlpha(alpha, observed, expected);
@@ -124,14 +123,17 @@ public static class UnitizingAlpha
         return sections;
     }
 
-    private static double Observed(List<Section>[] sections, long length)
+    // sections: those of the raters that marked the category; every other rater's only section is one gap over the continuum.
+    private static double Observed(List<List<Section>> sections, int raters, long length)
     {
-        // Both lists tile the same continuum, so one merge pass visits every intersecting pair once.
-        double sum = 0;
-        var raters = sections.Length;
-        for (var i = 0; i < raters; i++)
+        // A rater without units of the category differs from every unit u of another rater by l_u² (u lies inside
+        // the rater's single gap), and from a rater like them by 0: no need to walk those pairs.
+        var silent = raters - sections.Count;
+        double sum = silent * sections.SelectMany(s => s).Where(s => s.IsUnit).Sum(s => Square(s.Length));
+        // Two raters' lists tile the same continuum, so one merge pass visits every intersecting pair once.
+        for (var i = 0; i < sections.Count; i++)
         {
-            for (var j = i + 1; j < raters; j++)
+            for (var j = i + 1; j < sections.Count; j++)
             {
                 List<Section> a = sections[i], b = sections[j];
                 int x = 0, y = 0;
@@ -156,8 +158,10 @@ public static class UnitizingAlpha
         return 0;
     }
 
-    private static double Expected(List<Section>[] sections, long length)
+    private static double Expected(List<List<Section>> sections, int raters, long length)
     {
+        // Raters without units of the category each have one gap of length L, long enough for every unit.
+        var silent = raters - sections.Count;
         var units = sections.SelectMany(s => s).Where(s => s.IsUnit).Select(s => (double)s.Length).ToList();
         var gaps = sections.SelectMany(s => s).Where(s => !s.IsUnit).Select(s => (double)s.Length).Order().ToArray();
         // suffix[k] = Σ gaps[k..]: Σ_{l_g ≥ l} (l_g − l + 1) = suffix − (l − 1)·count for the gaps from the first with l_g ≥ l.
@@ -168,11 +172,11 @@ public static class UnitizingAlpha
         foreach (var l in units)
         {
             var first = LowerBound(gaps, l);
-            var gapPlacements = suffix[first] - (l - 1) * (gaps.Length - first);
+            var gapPlacements = suffix[first] - (l - 1) * (gaps.Length - first) + silent * (length - l + 1);
             numerator += (n - 1) * (2 * l * l * l - 3 * l * l + l) / 3 + l * l * gapPlacements;
             selfPairs += l * (l - 1);
         }
-        double rl = (double)sections.Length * length;
+        double rl = (double)raters * length;
         return 2 / (double)length * numerator / (rl * (rl - 1) - selfPairs);
     }
 

@@ -140,6 +140,17 @@ public class UnitizingAlphaTests
     }
 
     [Fact]
+    public void Many_raters_and_categories_stay_fast()
+    {
+        // 1,000 raters and 20,000 categories: raters that never used a category must not be walked pair by pair.
+        var units = Enumerable.Range(0, 100_000).Select(i => U(i % 1000, i % 9000 * 10L, 5, $"c{i % 20_000}")).ToList();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = UnitizingAlpha.Compute(0, 100_000, 1000, units);
+        Assert.Equal(20_000, result.Categories.Count);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
     public void Overlapping_units_of_one_rater_and_category_are_refused()
     {
         var error = Assert.Throws<ArgumentException>(() =>
