@@ -45,7 +45,7 @@ public sealed record AlphaResult(
 public static class KrippendorffAlpha
 {
     /// <summary>Ratio alpha compares pairs of distinct values; past this many comparisons the caller is asked to round.</summary>
-    public const long MaxRatioComparisons = 200_000_000;
+    public const long MaxRatioComparisons = 500_000_000;
 
     /// <summary>Computes alpha for <paramref name="data"/> at <paramref name="level"/>.</summary>
     /// <exception cref="ArgumentException">Strings at a level other than nominal, or negative numbers at the ratio level.</exception>
@@ -155,24 +155,17 @@ public static class KrippendorffAlpha
     private static (double Observed, double Expected) Ratio(
         ReliabilityData data, List<int> pairable, Dictionary<object, int> totals, int n)
     {
-        // No closed form for ((c − k)/(c + k))²: sum over the pairs of distinct values that occur.
+        // No closed form for ((c − k)/(c + k))²: sum over the pairs of distinct values that occur, overall and per unit.
         var distinct = totals.Select(t => ((double)t.Key, (double)t.Value)).ToArray();
-        long work = (long)distinct.Length * distinct.Length;
-        foreach (var u in pairable) work += (long)data.ValuesOf(u).Count * data.ValuesOf(u).Count;
+        var perUnit = pairable.Select(u => data.ValuesOf(u).GroupBy(v => (double)v).Select(g => (g.Key, (double)g.Count())).ToArray()).ToList();
+        var work = (long)distinct.Length * distinct.Length + perUnit.Sum(values => (long)values.Length * values.Length);
         if (work > MaxRatioComparisons)
             throw new ArgumentException(
                 $"Ratio alpha compares every pair of distinct values, and these data have {distinct.Length} distinct values " +
                 $"(more than {MaxRatioComparisons} comparisons). Round the values to fewer distinct ones, or use the interval level.");
 
         var observed = 0.0;
-        var counts = new Dictionary<double, int>();
-        foreach (var u in pairable)
-        {
-            var values = data.ValuesOf(u);
-            counts.Clear();
-            foreach (var value in values) counts[(double)value] = counts.GetValueOrDefault((double)value) + 1;
-            observed += PairSum(counts.Select(c => (c.Key, (double)c.Value)).ToArray()) / (values.Count - 1);
-        }
+        for (var i = 0; i < perUnit.Count; i++) observed += PairSum(perUnit[i]) / (data.ValuesOf(pairable[i]).Count - 1);
         return (observed / n, PairSum(distinct) / ((double)n * (n - 1)));
     }
 

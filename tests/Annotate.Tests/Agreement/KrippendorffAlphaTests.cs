@@ -174,6 +174,17 @@ public class KrippendorffAlphaTests
     }
 
     [Fact]
+    public void Ratio_alpha_refuses_more_distinct_values_than_it_can_compare()
+    {
+        // 30,000 distinct values need 9·10⁸ comparisons for D_e: the caller is told to round or use the interval level.
+        var row = Enumerable.Range(1, 30_000).Select(i => (object?)(double)i).ToArray();
+        var error = Assert.Throws<ArgumentException>(() => KrippendorffAlpha.Compute(Data([row, row]), MeasurementLevel.Ratio));
+        Assert.Contains("30000 distinct values", error.Message);
+        Assert.Contains("Round the values", error.Message);
+        Assert.Equal(1.0, KrippendorffAlpha.Compute(Data([row, row]), MeasurementLevel.Interval).Alpha);
+    }
+
+    [Fact]
     public void Negative_numbers_are_refused_at_the_ratio_level()
     {
         var error = Assert.Throws<ArgumentException>(() => KrippendorffAlpha.Compute(Data([[1, -2], [1, 2]]), MeasurementLevel.Ratio));
