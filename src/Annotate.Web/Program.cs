@@ -11,6 +11,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     WebRootPath = WebRoot.Locate(),
 });
 
+if (command is not null) builder.Logging.SetMinimumLevel(LogLevel.Warning); // a command prints its own result
 builder.AddAnnotateDatabase();
 builder.AddAnnotateAuth();
 builder.AddAnnotateWeb();
