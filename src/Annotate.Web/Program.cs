@@ -15,6 +15,7 @@ if (command is not null) builder.Logging.SetMinimumLevel(LogLevel.Warning); // a
 builder.AddAnnotateDatabase();
 builder.AddAnnotateAuth();
 builder.AddAnnotateWeb();
+builder.AddAnnotateJobs();
 
 var app = builder.Build();
 if (command is not null) return await command.RunAsync(app.Services);

@@ -21,6 +21,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<Relation> Relations => Set<Relation>();
     public DbSet<ChangeEvent> ChangeEvents => Set<ChangeEvent>();
     public DbSet<ProjectSequence> ProjectSequences => Set<ProjectSequence>();
+    public DbSet<Features.Agreement.AgreementReport> AgreementReports => Set<Features.Agreement.AgreementReport>();
 
     /// <summary>Accounts made through Identity's API endpoints arrive without a display name: use the email's local part.</summary>
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)

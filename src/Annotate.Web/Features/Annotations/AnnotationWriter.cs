@@ -15,7 +15,7 @@ namespace Annotate.Web.Features.Annotations;
 /// check the caller's role, validate, write the change and its log entry in one transaction (ChangeLog), and
 /// return the new state. Broadcasting follows from the log after commit.
 /// </summary>
-public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog log)
+public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog log, Agreement.AgreementScheduler agreement)
 {
     public async Task<(AnnotationView View, bool Created)> CreateAnnotationAsync(ClaimsPrincipal user, long documentId, NewAnnotation request)
     {
@@ -204,16 +204,19 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
             ?? throw DocumentsApiController.DocumentNotFound(documentId);
         if (await access.RoleAsync(user, document.ProjectId) is null) throw DocumentsApiController.DocumentNotFound(documentId);
         var name = await DisplayNameAsync(userId);
-        return await log.WriteAsync(document.ProjectId, async () =>
+        var view = await log.WriteAsync(document.ProjectId, async () =>
         {
             var state = await db.DocumentStates.FirstOrDefaultAsync(s => s.DocumentId == documentId && s.UserId == userId);
             if (state is null) db.DocumentStates.Add(state = new DocumentState { DocumentId = documentId, UserId = userId });
             state.Status = status.Value;
             state.UpdatedAt = Clock.Now;
-            var view = new DocumentStateView(documentId, userId, name, state.Status, state.UpdatedAt);
-            log.Append(ChangeKind.DocumentStateChanged, documentId, null, null, userId, userId, view);
-            return view;
+            var changed = new DocumentStateView(documentId, userId, name, state.Status, state.UpdatedAt);
+            log.Append(ChangeKind.DocumentStateChanged, documentId, null, null, userId, userId, changed);
+            return changed;
         });
+        // A finished document may change the project's agreement: recompute soon (debounced).
+        if (status == DocumentStatus.Finished) await agreement.ScheduleAfterFinishAsync(document.ProjectId);
+        return view;
     }
 
     /// <summary>The first span someone makes on a new document moves it to in progress (within the same change).</summary>

@@ -18,7 +18,7 @@ public record JoinResult(long DocumentId, long ProjectId, long LastSequence, IRe
 /// Client methods: Changed(event), Presence(documentId, people).
 /// </summary>
 [Authorize]
-public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Presence presence, AppDbContext db) : Hub
+public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Presence presence, AppDbContext db, ProjectAccess access) : Hub
 {
     public const string Path = "/hubs/annotations";
 
@@ -28,6 +28,16 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
     public static string EveryoneGroup(long documentId) => $"doc:{documentId}:all";
     /// <summary>One person's connections on the document: their own work (and, in open projects, everyone's).</summary>
     public static string PersonGroup(long documentId, string userId) => $"doc:{documentId}:user:{userId}";
+
+    /// <summary>Managers watching a project's background jobs (agreement, exports) get `JobProgress` pushes.</summary>
+    public static string JobsGroup(long projectId) => $"project:{projectId}:jobs";
+
+    /// <summary>Subscribes a manager to the progress of the project's jobs.</summary>
+    public async Task WatchJobs(long projectId)
+    {
+        await Guard(() => access.RequireManagerAsync(Context.User!, projectId));
+        await Groups.AddToGroupAsync(Context.ConnectionId, JobsGroup(projectId));
+    }
 
     /// <summary>
     /// Subscribes to a document and returns every visible event after <paramref name="afterSequence"/>, so a

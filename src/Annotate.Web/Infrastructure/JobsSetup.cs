@@ -1,0 +1,34 @@
+using Annotate.Web.Features.Agreement;
+using Quartz;
+
+namespace Annotate.Web.Infrastructure;
+
+/// <summary>
+/// Background jobs: Quartz.NET with its ADO job store on our PostgreSQL (tables qrtz_*, provisioned by Quartz),
+/// clustered, so any number of app nodes share the jobs and a job of a node that died is recovered by another.
+/// </summary>
+public static class JobsSetup
+{
+    public static void AddAnnotateJobs(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddScoped<AgreementComputer>();
+        services.AddScoped<AgreementScheduler>();
+        services.AddQuartz(quartz =>
+        {
+            quartz.UsePersistentStore(store =>
+            {
+                store.UsePostgres(postgres => postgres.ConnectionStringName = "Default");
+                store.UseSystemTextJsonSerializer();
+                store.UseClustering(cluster => cluster.CheckinInterval = TimeSpan.FromSeconds(10));
+                // Quartz creates its own qrtz_* tables when missing (its schema is its own business, versioned with it).
+                store.ProvisionSchema();
+            });
+            var nightly = new JobKey("nightly-agreement", "agreement");
+            quartz.AddJob<NightlyAgreementJob>(job => job.WithIdentity(nightly).StoreDurably());
+            quartz.AddTrigger(trigger => trigger.ForJob(nightly).WithIdentity("nightly-agreement", "agreement")
+                .WithCronSchedule(builder.Configuration["Agreement:NightlyCron"] ?? "0 0 3 * * ?"));
+        });
+        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = false);
+    }
+}
