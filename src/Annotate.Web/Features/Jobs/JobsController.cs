@@ -1,0 +1,52 @@
+using Annotate.Web.Data;
+using Annotate.Web.Features.Agreement;
+using Annotate.Web.Features.Projects;
+using Annotate.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Annotate.Web.Features.Jobs;
+
+public record JobRow(string Kind, long Id, long ProjectId, string Project, JobStatus Status, string Reason, string? RequestedBy,
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int Done, int Total, string? Error, string? Link);
+
+/// <summary>What ran, when, how long, and why it failed: the background jobs of the projects you manage (all, for admins).</summary>
+[Authorize]
+public class JobsController(AppDbContext db, AgreementScheduler agreement) : Controller
+{
+    [HttpGet("/jobs")]
+    public async Task<IActionResult> Index()
+    {
+        var userId = ProjectAccess.UserId(User);
+        var isAdmin = ProjectAccess.IsAdmin(User);
+        var managed = db.Projects.Where(p => isAdmin || p.Members.Any(m => m.UserId == userId && m.Role == ProjectRole.Manager)).Select(p => p.Id);
+        var rows = await db.AgreementReports.AsNoTracking().Where(r => managed.Contains(r.ProjectId))
+            .OrderByDescending(r => r.CreatedAt).Take(200)
+            .Select(r => new JobRow("agreement", r.Id, r.ProjectId, r.Project!.Name, r.Status, r.Reason.ToString(), r.RequestedBy!.Email,
+                r.CreatedAt, r.StartedAt, r.FinishedAt, r.Done, r.Total, r.Error, "/projects/" + r.ProjectId + "/agreement"))
+            .ToListAsync();
+        return View(rows);
+    }
+
+    [HttpPost("/jobs/agreement/{id:long}/retry")]
+    public async Task<IActionResult> RetryAgreement(long id)
+    {
+        var userId = ProjectAccess.UserId(User);
+        var isAdmin = ProjectAccess.IsAdmin(User);
+        var report = await db.AgreementReports.FirstOrDefaultAsync(r => r.Id == id
+            && (isAdmin || db.ProjectMembers.Any(m => m.ProjectId == r.ProjectId && m.UserId == userId && m.Role == ProjectRole.Manager)))
+            ?? throw ProblemException.NotFound($"Job {id} does not exist or is not one of your projects'.");
+        if (report.Status is JobStatus.Failed or JobStatus.Cancelled)
+        {
+            report.Status = JobStatus.Queued;
+            report.Error = null;
+            report.Reason = JobReason.Retry;
+            await db.SaveChangesAsync();
+            await agreement.EnqueueAsync(id);
+            TempData["Message"] = $"Agreement report {id} queued again.";
+        }
+        else TempData["Error"] = $"Agreement report {id} is {report.Status.ToString().ToLowerInvariant()}; only failed jobs are retried.";
+        return Redirect("/jobs");
+    }
+}
