@@ -48,137 +48,88 @@ public class AgreementComputer(AppDbContext db)
         var annotators = coders.Values.SelectMany(c => c).Distinct().Order().ToList();
 
         var pairs = new Dictionary<(string A, string B), PairStats>();
-        var tokenRows = annotators.ToDictionary(a => a, _ => new List<object?>());
+        // Token-level measures are sums over tokens: accumulate them, so memory does not grow with the corpus.
+        var tokens = new NominalAccumulator();
+        var pairTokens = new Dictionary<(string A, string B), ConfusionAccumulator>();
+        var tokenCount = 0L;
         var perDocument = new List<DocumentAgreement>();
         var unitizing = new Dictionary<string, (double Observed, double Expected, int Documents)>();
         var notes = new List<string>();
 
-        for (var offset = 0; offset < documentIds.Count; offset += Batch)
+        var loading = new System.Diagnostics.Stopwatch();
+        var computing = new System.Diagnostics.Stopwatch();
+        // Batches are read on their own connection while the previous batch is computed.
+        var connectionString = db.Database.GetConnectionString()!;
+        var batches = documentIds.Chunk(Batch).ToList();
+        var next = batches.Count > 0 ? LoadAsync(connectionString, batches[0], cancel) : null;
+        for (var index = 0; index < batches.Count; index++)
         {
-            var batch = documentIds.Skip(offset).Take(Batch).ToList();
-            var documents = await db.Documents.AsNoTracking().Where(d => batch.Contains(d.Id))
-                .Select(d => new { d.Id, d.Title, d.Text, d.Length }).ToDictionaryAsync(d => d.Id, cancel);
-            var spans = (await db.Annotations.AsNoTracking().Where(a => batch.Contains(a.DocumentId))
-                .Select(a => new { a.DocumentId, a.AnnotatorId, a.Layer, a.Label, a.Start, a.End }).ToListAsync(cancel))
-                .GroupBy(a => a.DocumentId)
-                .ToDictionary(g => g.Key, g => g.Select(a => new Span(a.AnnotatorId, a.Layer, a.Label, a.Start, a.End)).ToList());
-            var links = (await db.Relations.AsNoTracking().Where(r => batch.Contains(r.From!.DocumentId))
-                .Select(r => new { r.AnnotatorId, r.Type, FromDocument = r.From!.DocumentId, FromStart = r.From.Start, FromEnd = r.From.End, ToDocument = r.To!.DocumentId, ToStart = r.To.Start, ToEnd = r.To.End })
-                .ToListAsync(cancel))
-                .GroupBy(r => r.FromDocument)
-                .ToDictionary(g => g.Key, g => g.Select(r => (r.AnnotatorId, Key: $"{r.Type}|{r.FromDocument}:{r.FromStart}-{r.FromEnd}|{r.ToDocument}:{r.ToStart}-{r.ToEnd}")).ToList());
-
-            foreach (var id in batch)
+            var offset = index * Batch;
+            var batch = batches[index].ToList();
+            loading.Start();
+            var (documents, spans, links) = await next!;
+            next = index + 1 < batches.Count ? LoadAsync(connectionString, batches[index + 1], cancel) : null;
+            loading.Stop();
+            computing.Start();
+            // Documents are independent: compute them on every core, then merge in document order.
+            var results = batch.AsParallel().AsOrdered().WithCancellation(cancel)
+                .Select(id => ComputeDocument(id, documents[id].Title, documents[id].Text, documents[id].Length, coders[id],
+                    spans.GetValueOrDefault(id) ?? [], links.GetValueOrDefault(id) ?? [], annotators, names))
+                .ToList();
+            foreach (var result in results)
             {
-                cancel.ThrowIfCancellationRequested();
-                var document = documents[id];
-                var docCoders = coders[id].Order().ToList();
-                var docSpans = spans.GetValueOrDefault(id) ?? [];
-                var byCoder = docCoders.ToDictionary(c => c, c => docSpans.Where(s => s.Annotator == c).ToList());
-
-                // Span and link agreement for every pair of this document's coders.
-                var pairF1 = new List<double>();
-                var docLinks = links.GetValueOrDefault(id) ?? [];
-                for (var i = 0; i < docCoders.Count; i++)
-                for (var j = i + 1; j < docCoders.Count; j++)
+                foreach (var (a, b, scores, linkCounts) in result.Pairs)
                 {
-                    var (a, b) = (docCoders[i], docCoders[j]);
                     var stats = pairs.TryGetValue((a, b), out var found) ? found : pairs[(a, b)] = new PairStats();
-                    var result = SpanAgreement.Compare(ToLabelled(byCoder[a]), ToLabelled(byCoder[b]));
                     stats.Documents++;
-                    stats.Exact.Add(result.Exact.WithLabel);
-                    stats.ExactIgnoringLabel.Add(result.Exact.IgnoringLabel);
-                    stats.Overlap.Add(result.Overlap.WithLabel);
-                    stats.OverlapIgnoringLabel.Add(result.Overlap.IgnoringLabel);
-                    foreach (var (label, scores) in result.PerLabel)
+                    stats.Exact.Add(scores.Exact.WithLabel);
+                    stats.ExactIgnoringLabel.Add(scores.Exact.IgnoringLabel);
+                    stats.Overlap.Add(scores.Overlap.WithLabel);
+                    stats.OverlapIgnoringLabel.Add(scores.Overlap.IgnoringLabel);
+                    foreach (var (label, labelScores) in scores.PerLabel)
                     {
                         if (!stats.PerLabel.TryGetValue(label, out var counts)) stats.PerLabel[label] = counts = (new Counts(), new Counts());
-                        counts.Exact.Add(scores.Exact);
-                        counts.Overlap.Add(scores.Overlap);
+                        counts.Exact.Add(labelScores.Exact);
+                        counts.Overlap.Add(labelScores.Overlap);
                     }
-                    if (byCoder[a].Count + byCoder[b].Count > 0) pairF1.Add(result.Exact.WithLabel.F1);
-                    var linksA = docLinks.Where(l => l.AnnotatorId == a).Select(l => l.Key).ToList();
-                    var linksB = docLinks.Where(l => l.AnnotatorId == b).Select(l => l.Key).ToList();
-                    var remaining = linksB.GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count());
-                    var matched = linksA.Count(k => remaining.TryGetValue(k, out var n) && n > 0 && (remaining[k] = n - 1) >= 0);
-                    stats.Links.Matched += matched; stats.Links.InA += linksA.Count; stats.Links.InB += linksB.Count;
+                    Sum(stats.Links, linkCounts);
                 }
-
-                // Token labels of the entity layer, one row per annotator of the project (null where not a coder).
-                var codePoints = document.Text.EnumerateRunes().ToArray();
-                var tokens = Tokens(codePoints);
-                var docRows = new List<List<object?>>();
-                foreach (var annotator in annotators)
+                tokens.Add(result.TokenAgreement);
+                tokenCount += result.Tokens;
+                foreach (var (key, confusion) in result.PairTokens)
                 {
-                    var row = tokenRows[annotator];
-                    if (!byCoder.TryGetValue(annotator, out var own)) { for (var t = 0; t < tokens.Count; t++) row.Add(null); continue; }
-                    var tokenLabels = TokenLabels(codePoints.Length, tokens, own.Where(s => s.Layer == AnnotationLayer.Entity));
-                    row.AddRange(tokenLabels);
-                    docRows.Add(tokenLabels);
+                    if (!pairTokens.TryGetValue(key, out var total)) pairTokens[key] = total = new ConfusionAccumulator();
+                    total.Add(confusion);
                 }
-                double? documentAlpha = null;
-                if (docRows.Count >= 2 && tokens.Count > 0)
-                    documentAlpha = Finite(KrippendorffAlpha.Compute(ReliabilityData.FromRows(docRows.Select(r => (IReadOnlyList<object?>)r).ToList()), MeasurementLevel.Nominal).Alpha);
-
-                // Unitizing alpha per label over the document's characters.
-                var documentUnitizing = new Dictionary<string, double?>();
-                if (docCoders.Count >= 2)
+                foreach (var (label, (observed, expected)) in result.Unitizing)
                 {
-                    var raterOf = docCoders.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
-                    var units = new List<UnitizedSegment>();
-                    foreach (var group in docSpans.Where(s => raterOf.ContainsKey(s.Annotator)).GroupBy(s => (s.Annotator, s.Label)))
-                        foreach (var (start, end) in Merge(group.Select(s => (s.Start, s.End))))
-                            units.Add(new UnitizedSegment(raterOf[group.Key.Annotator], start, end - start, group.Key.Label));
-                    if (units.Count > 0)
-                    {
-                        var alphaU = UnitizingAlpha.Compute(0, document.Length, docCoders.Count, units);
-                        foreach (var (label, category) in alphaU.Categories)
-                        {
-                            documentUnitizing[label] = Finite(category.Alpha);
-                            var sum = unitizing.GetValueOrDefault(label);
-                            unitizing[label] = (sum.Observed + category.Observed, sum.Expected + category.Expected, sum.Documents + 1);
-                        }
-                    }
+                    var sum = unitizing.GetValueOrDefault(label);
+                    unitizing[label] = (sum.Observed + observed, sum.Expected + expected, sum.Documents + 1);
                 }
-
-                perDocument.Add(new DocumentAgreement(id, document.Title, docCoders.Select(c => names.GetValueOrDefault(c, c)).ToList(),
-                    pairF1.Count > 0 ? Finite(pairF1.Average()) : null, documentAlpha, documentUnitizing));
-                await progress(offset + batch.IndexOf(id) + 1, documentIds.Count);
+                perDocument.Add(result.Summary);
             }
+            computing.Stop();
+            await progress(Math.Min(offset + Batch, documentIds.Count), documentIds.Count);
         }
+        var pooling = System.Diagnostics.Stopwatch.StartNew();
 
-        // Pooled token-level measures over all documents.
-        double? tokenAlpha = null, fleiss = null;
-        var tokenCount = tokenRows.Values.FirstOrDefault()?.Count ?? 0;
-        if (annotators.Count >= 2 && tokenCount > 0)
-        {
-            var data = ReliabilityData.FromRows(annotators.Select(a => (IReadOnlyList<object?>)tokenRows[a]).ToList());
-            var alpha = KrippendorffAlpha.Compute(data, MeasurementLevel.Nominal);
-            tokenAlpha = Finite(alpha.Alpha);
-            if (alpha.Note is not null) notes.Add("Token alpha: " + alpha.Note);
-            try { fleiss = Finite(FleissKappa.Compute(data).Kappa); }
-            catch (ArgumentException error) { notes.Add("Fleiss' kappa not computed: " + error.Message); }
-        }
+        double? tokenAlpha = tokenCount > 0 ? Finite(tokens.KrippendorffAlpha()) : null;
+        var fleissValue = tokens.FleissKappa();
+        double? fleiss = fleissValue is { } f ? Finite(f) : null;
+        if (tokenCount > 0 && fleissValue is null) notes.Add("Fleiss' kappa needs the same number of annotators on every document; it is left out.");
+        var cohen = pairTokens.ToDictionary(p => p.Key, p => Finite(p.Value.CohenKappa()));
 
-        var pairViews = pairs.Select(p =>
+        var pairViews = pairs.Select(p => new
         {
-            double? cohen = null;
-            var rowA = tokenRows[p.Key.A];
-            var rowB = tokenRows[p.Key.B];
-            var both = Enumerable.Range(0, rowA.Count).Where(i => rowA[i] is not null && rowB[i] is not null).ToList();
-            if (both.Count > 0)
-                cohen = Finite(TwoCoderAgreement.CohenKappa(ReliabilityData.FromRows([both.Select(i => rowA[i]).ToList(), both.Select(i => rowB[i]).ToList()])).Value);
-            return new
-            {
-                a = p.Key.A, aName = names.GetValueOrDefault(p.Key.A, p.Key.A),
-                b = p.Key.B, bName = names.GetValueOrDefault(p.Key.B, p.Key.B),
-                documents = p.Value.Documents,
-                spanF1Exact = F1(p.Value.Exact), spanF1Overlap = F1(p.Value.Overlap),
-                spanF1ExactIgnoringLabel = F1(p.Value.ExactIgnoringLabel), spanF1OverlapIgnoringLabel = F1(p.Value.OverlapIgnoringLabel),
-                tokenCohenKappa = cohen,
-                linkF1 = F1(p.Value.Links), links = new { p.Value.Links.Matched, p.Value.Links.InA, p.Value.Links.InB },
-            };
+            a = p.Key.A, aName = names.GetValueOrDefault(p.Key.A, p.Key.A),
+            b = p.Key.B, bName = names.GetValueOrDefault(p.Key.B, p.Key.B),
+            documents = p.Value.Documents,
+            spanF1Exact = F1(p.Value.Exact), spanF1Overlap = F1(p.Value.Overlap),
+            spanF1ExactIgnoringLabel = F1(p.Value.ExactIgnoringLabel), spanF1OverlapIgnoringLabel = F1(p.Value.OverlapIgnoringLabel),
+            tokenCohenKappa = cohen.GetValueOrDefault(p.Key),
+            linkF1 = F1(p.Value.Links), links = new { p.Value.Links.Matched, p.Value.Links.InA, p.Value.Links.InB },
         }).ToList();
+        pooling.Stop();
 
         var labels = pairs.Values.SelectMany(p => p.PerLabel.Keys).Concat(unitizing.Keys).Distinct().Order().ToList();
         var perLabel = labels.ToDictionary(label => label, label =>
@@ -214,7 +165,131 @@ public class AgreementComputer(AppDbContext db)
             // The documents people agree on least come first: that is where a reviewer looks.
             perDocument = perDocument.OrderBy(d => d.SpanF1Exact ?? 2.0).ThenBy(d => d.TokenAlpha ?? 2.0).ToList(),
             notes,
+            timingsMs = new { loading = loading.ElapsedMilliseconds, documents = computing.ElapsedMilliseconds, pooled = pooling.ElapsedMilliseconds },
         }, Infrastructure.JsonOptions.Api);
+    }
+
+    private record DocumentResult(List<(string A, string B, SpanAgreementResult Scores, Counts Links)> Pairs,
+        NominalAccumulator TokenAgreement, Dictionary<(string A, string B), ConfusionAccumulator> PairTokens, int Tokens, Dictionary<string, (double Observed, double Expected)> Unitizing, DocumentAgreement Summary);
+
+    /// <summary>Everything one document contributes; pure, so documents can be computed in parallel.</summary>
+    private static DocumentResult ComputeDocument(long id, string title, string text, int length, List<string> codersOfDocument,
+        List<Span> docSpans, List<(string AnnotatorId, string Key)> docLinks, List<string> annotators, Dictionary<string, string> names)
+    {
+        var docCoders = codersOfDocument.Order().ToList();
+        var byCoder = docCoders.ToDictionary(c => c, c => docSpans.Where(s => s.Annotator == c).ToList());
+
+        // Span and link agreement for every pair of this document's coders.
+        var pairs = new List<(string, string, SpanAgreementResult, Counts)>();
+        var pairF1 = new List<double>();
+        for (var i = 0; i < docCoders.Count; i++)
+        for (var j = i + 1; j < docCoders.Count; j++)
+        {
+            var (a, b) = (docCoders[i], docCoders[j]);
+            var result = SpanAgreement.Compare(ToLabelled(byCoder[a]), ToLabelled(byCoder[b]));
+            if (byCoder[a].Count + byCoder[b].Count > 0) pairF1.Add(result.Exact.WithLabel.F1);
+            var linksA = docLinks.Where(l => l.AnnotatorId == a).Select(l => l.Key).ToList();
+            var remaining = docLinks.Where(l => l.AnnotatorId == b).GroupBy(l => l.Key).ToDictionary(g => g.Key, g => g.Count());
+            var matched = 0;
+            foreach (var key in linksA)
+                if (remaining.TryGetValue(key, out var n) && n > 0) { remaining[key] = n - 1; matched++; }
+            pairs.Add((a, b, result, new Counts { Matched = matched, InA = linksA.Count, InB = docLinks.Count(l => l.AnnotatorId == b) }));
+        }
+
+        // Token labels of the entity layer.
+        var codePoints = text.EnumerateRunes().ToArray();
+        var tokens = Tokens(codePoints);
+        var tokenLabels = docCoders.ToDictionary(c => c, c => TokenLabels(codePoints.Length, tokens, byCoder[c].Where(s => s.Layer == AnnotationLayer.Entity)));
+        // Token units of this document: alpha for the document, and the sums the project's figures are made of.
+        var tokenAgreement = new NominalAccumulator();
+        var pairTokens = new Dictionary<(string A, string B), ConfusionAccumulator>();
+        var rows = docCoders.Select(c => tokenLabels[c]).ToList();
+        var unit = new string?[rows.Count];
+        for (var t = 0; t < tokens.Count; t++)
+        {
+            for (var c = 0; c < rows.Count; c++) unit[c] = rows[c][t];
+            tokenAgreement.AddUnit(unit);
+        }
+        for (var i = 0; i < docCoders.Count; i++)
+        for (var j = i + 1; j < docCoders.Count; j++)
+        {
+            var confusion = pairTokens[(docCoders[i], docCoders[j])] = new ConfusionAccumulator();
+            for (var t = 0; t < tokens.Count; t++) confusion.Add(rows[i][t], rows[j][t]);
+        }
+        double? documentAlpha = docCoders.Count >= 2 && tokens.Count > 0 ? Finite(tokenAgreement.KrippendorffAlpha()) : null;
+
+        // Unitizing alpha per label over the document's characters.
+        var unitizing = new Dictionary<string, (double, double)>();
+        var documentUnitizing = new Dictionary<string, double?>();
+        if (docCoders.Count >= 2)
+        {
+            var raterOf = docCoders.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
+            var units = new List<UnitizedSegment>();
+            foreach (var group in docSpans.Where(s => raterOf.ContainsKey(s.Annotator)).GroupBy(s => (s.Annotator, s.Label)))
+                foreach (var (start, end) in Merge(group.Select(s => (s.Start, s.End))))
+                    units.Add(new UnitizedSegment(raterOf[group.Key.Annotator], start, end - start, group.Key.Label));
+            if (units.Count > 0)
+            {
+                var alphaU = UnitizingAlpha.Compute(0, length, docCoders.Count, units);
+                foreach (var (label, category) in alphaU.Categories)
+                {
+                    documentUnitizing[label] = Finite(category.Alpha);
+                    unitizing[label] = (category.Observed, category.Expected);
+                }
+            }
+        }
+        var summary = new DocumentAgreement(id, title, docCoders.Select(c => names.GetValueOrDefault(c, c)).ToList(),
+            pairF1.Count > 0 ? Finite(pairF1.Average()) : null, documentAlpha, documentUnitizing);
+        return new DocumentResult(pairs, tokenAgreement, pairTokens, tokens.Count, unitizing, summary);
+    }
+
+    private record Loaded(Dictionary<long, (string Title, string Text, int Length)> Documents, Dictionary<long, List<Span>> Spans,
+        Dictionary<long, List<(string AnnotatorId, string Key)>> Links);
+
+    /// <summary>One batch of documents with their spans and links, read with plain data readers (a million rows is common).</summary>
+    private static async Task<Loaded> LoadAsync(string connectionString, long[] ids, CancellationToken cancel)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancel);
+        var documents = new Dictionary<long, (string, string, int)>();
+        await using (var command = new Npgsql.NpgsqlCommand("SELECT id, title, text, length FROM documents WHERE id = ANY(@ids)", connection))
+        {
+            command.Parameters.AddWithValue("ids", ids);
+            await using var reader = await command.ExecuteReaderAsync(cancel);
+            while (await reader.ReadAsync(cancel)) documents[reader.GetInt64(0)] = (reader.GetString(1), reader.GetString(2), reader.GetInt32(3));
+        }
+        var spans = new Dictionary<long, List<Span>>();
+        var labels = new Dictionary<string, string>(); // one string per label and annotator, not one per row
+        string Intern(string value) => labels.TryGetValue(value, out var known) ? known : labels[value] = value;
+        await using (var command = new Npgsql.NpgsqlCommand("SELECT document_id, annotator_id, layer, label, start, \"end\" FROM annotations WHERE document_id = ANY(@ids)", connection))
+        {
+            command.Parameters.AddWithValue("ids", ids);
+            await using var reader = await command.ExecuteReaderAsync(cancel);
+            while (await reader.ReadAsync(cancel))
+            {
+                var document = reader.GetInt64(0);
+                if (!spans.TryGetValue(document, out var list)) spans[document] = list = [];
+                list.Add(new Span(Intern(reader.GetString(1)), reader.GetString(2) == "claim" ? AnnotationLayer.Claim : AnnotationLayer.Entity,
+                    Intern(reader.GetString(3)), reader.GetInt32(4), reader.GetInt32(5)));
+            }
+        }
+        var links = new Dictionary<long, List<(string, string)>>();
+        await using (var command = new Npgsql.NpgsqlCommand("""
+            SELECT r.annotator_id, r.type, f.document_id, f.start, f."end", t.document_id, t.start, t."end"
+            FROM relations r JOIN annotations f ON f.id = r.from_id JOIN annotations t ON t.id = r.to_id
+            WHERE f.document_id = ANY(@ids)
+            """, connection))
+        {
+            command.Parameters.AddWithValue("ids", ids);
+            await using var reader = await command.ExecuteReaderAsync(cancel);
+            while (await reader.ReadAsync(cancel))
+            {
+                var document = reader.GetInt64(2);
+                if (!links.TryGetValue(document, out var list)) links[document] = list = [];
+                list.Add((reader.GetString(0), $"{reader.GetString(1)}|{document}:{reader.GetInt32(3)}-{reader.GetInt32(4)}|{reader.GetInt64(5)}:{reader.GetInt32(6)}-{reader.GetInt32(7)}"));
+            }
+        }
+        return new Loaded(documents, spans, links);
     }
 
     /// <summary>Documents in scope and their coders.</summary>
@@ -250,13 +325,13 @@ public class AgreementComputer(AppDbContext db)
     }
 
     /// <summary>Each token's label: the outermost entity span covering its first character, or "O".</summary>
-    private static List<object?> TokenLabels(int length, List<(int Start, int End)> tokens, IEnumerable<Span> spans)
+    private static List<string> TokenLabels(int length, List<(int Start, int End)> tokens, IEnumerable<Span> spans)
     {
         var painted = new string?[length];
         // Shorter spans first, longer ones over them: the outermost wins.
         foreach (var span in spans.OrderBy(s => s.End - s.Start))
             for (var i = Math.Max(0, span.Start); i < Math.Min(length, span.End); i++) painted[i] = span.Label;
-        return tokens.Select(t => (object?)(painted[t.Start] ?? "O")).ToList();
+        return tokens.Select(t => painted[t.Start] ?? "O").ToList();
     }
 
     private static IEnumerable<(int Start, int End)> Merge(IEnumerable<(int Start, int End)> spans)
