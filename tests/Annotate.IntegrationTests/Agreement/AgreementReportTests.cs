@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Annotate.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Annotate.IntegrationTests.Agreement;
 
@@ -109,6 +110,37 @@ public class AgreementReportTests(QuickDebounceFactory factory) : IClassFixture<
         Assert.Equal(1, report.GetProperty("result").GetProperty("documents").GetInt32()); // scope all: the article with two annotators
         var bad = await lead.Http.PostAsJsonAsync($"/api/projects/{projectId}/agreement", new { scope = "everything" });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_failed_report_is_listed_with_its_reason_and_a_retry_runs_it_again()
+    {
+        var (lead, a, b, _, projectId, docs) = await SetUpAsync();
+        foreach (var who in new[] { a, b }) (await who.Http.PutAsJsonAsync($"/api/documents/{docs[0]}/status", new { status = "finished" })).EnsureSuccessStatusCode();
+        long reportId;
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Annotate.Web.Data.AppDbContext>();
+            var failed = new Annotate.Web.Features.Agreement.AgreementReport
+            {
+                ProjectId = projectId, Scope = Annotate.Web.Features.Agreement.AgreementScope.Finished, Reason = Annotate.Web.Features.Agreement.JobReason.Manual,
+                Status = Annotate.Web.Features.Agreement.JobStatus.Failed, Error = "The node running it was stopped.", CreatedAt = DateTimeOffset.UtcNow,
+            };
+            db.AgreementReports.Add(failed);
+            await db.SaveChangesAsync();
+            reportId = failed.Id;
+        }
+        var page = await lead.Http.GetStringAsync("/jobs");
+        Assert.Contains("The node running it was stopped.", page);
+        Assert.Contains($"/jobs/agreement/{reportId}/retry", page);
+        var outsider = await factory.SignUpAsync("outsider");
+        Assert.DoesNotContain("The node running it was stopped.", await outsider.Http.GetStringAsync("/jobs"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await a.Http.PostAsync($"/api/agreement-reports/{reportId}/retry", null)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await lead.Http.PostAsync($"/api/agreement-reports/{reportId}/retry", null)).StatusCode);
+        var report = await WaitForAsync(lead.Http, reportId);
+        Assert.Equal("retry", report.GetProperty("reason").GetString());
+        Assert.Equal(1, report.GetProperty("result").GetProperty("documents").GetInt32());
     }
 
     [Fact]
