@@ -99,6 +99,18 @@ public class AgreementScheduler(AppDbContext db, ISchedulerFactory schedulers, I
         return report;
     }
 
+    /// <summary>Queues a failed (or cancelled) report again; false when it is in another state.</summary>
+    public async Task<bool> RetryAsync(AgreementReport report)
+    {
+        if (report.Status is not (JobStatus.Failed or JobStatus.Cancelled)) return false;
+        report.Status = JobStatus.Queued;
+        report.Error = null;
+        report.Reason = JobReason.Retry;
+        await db.SaveChangesAsync();
+        await EnqueueAsync(report.Id);
+        return true;
+    }
+
     public async Task EnqueueAsync(long reportId)
     {
         var scheduler = await schedulers.GetScheduler();

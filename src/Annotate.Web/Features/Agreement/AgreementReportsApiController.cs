@@ -64,15 +64,10 @@ public class AgreementReportsApiController(AppDbContext db, ProjectAccess access
     [HttpPost("agreement-reports/{id:long}/retry")]
     public async Task<IActionResult> Retry(long id)
     {
-        var report = await FindAsync(id, [ProjectRole.Manager]);
-        if (report.Status is not (JobStatus.Failed or JobStatus.Cancelled))
-            throw ProblemException.Conflict($"Report {id} is {report.Status.ToString().ToLowerInvariant()}; only a failed report is retried.");
+        await FindAsync(id, [ProjectRole.Manager]);
         var tracked = await db.AgreementReports.FirstAsync(r => r.Id == id);
-        tracked.Status = JobStatus.Queued;
-        tracked.Error = null;
-        tracked.Reason = JobReason.Retry;
-        await db.SaveChangesAsync();
-        await scheduler.EnqueueAsync(id);
+        if (!await scheduler.RetryAsync(tracked))
+            throw ProblemException.Conflict($"Report {id} is {tracked.Status.ToString().ToLowerInvariant()}; only a failed report is retried.");
         return Accepted($"/api/agreement-reports/{id}", AgreementReportView.Of(tracked, false));
     }
 

@@ -37,15 +37,7 @@ public class JobsController(AppDbContext db, AgreementScheduler agreement) : Con
         var report = await db.AgreementReports.FirstOrDefaultAsync(r => r.Id == id
             && (isAdmin || db.ProjectMembers.Any(m => m.ProjectId == r.ProjectId && m.UserId == userId && m.Role == ProjectRole.Manager)))
             ?? throw ProblemException.NotFound($"Job {id} does not exist or is not one of your projects'.");
-        if (report.Status is JobStatus.Failed or JobStatus.Cancelled)
-        {
-            report.Status = JobStatus.Queued;
-            report.Error = null;
-            report.Reason = JobReason.Retry;
-            await db.SaveChangesAsync();
-            await agreement.EnqueueAsync(id);
-            TempData["Message"] = $"Agreement report {id} queued again.";
-        }
+        if (await agreement.RetryAsync(report)) TempData["Message"] = $"Agreement report {id} queued again.";
         else TempData["Error"] = $"Agreement report {id} is {report.Status.ToString().ToLowerInvariant()}; only failed jobs are retried.";
         return Redirect("/jobs");
     }
