@@ -14,6 +14,9 @@ public static class JobsSetup
         var services = builder.Services;
         services.AddScoped<AgreementComputer>();
         services.AddScoped<AgreementScheduler>();
+        services.AddSingleton<Features.Exports.ExportStorage>();
+        services.AddScoped<Features.Exports.ExportRunner>();
+        services.AddScoped<Features.Exports.ExportScheduler>();
         services.AddQuartz(quartz =>
         {
             quartz.UsePersistentStore(store =>
@@ -28,6 +31,9 @@ public static class JobsSetup
             quartz.AddJob<NightlyAgreementJob>(job => job.WithIdentity(nightly).StoreDurably());
             quartz.AddTrigger(trigger => trigger.ForJob(nightly).WithIdentity("nightly-agreement", "agreement")
                 .WithCronSchedule(builder.Configuration["Agreement:NightlyCron"] ?? "0 0 3 * * ?"));
+            var expiry = new JobKey("expire-exports", "exports");
+            quartz.AddJob<Features.Exports.ExpireExportsJob>(job => job.WithIdentity(expiry).StoreDurably());
+            quartz.AddTrigger(trigger => trigger.ForJob(expiry).WithIdentity("expire-exports", "exports").WithCronSchedule("0 17 * * * ?"));
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = false);
     }

@@ -11,7 +11,14 @@ public record UploadedFile(string Name, long Length, Func<Stream> Open);
 
 public record ImportedDocument(long Id, string Title, string File, int? Line);
 public record DuplicateDocument(string Title, string File, int? Line, long ExistingDocumentId);
-public record ImportResult(IReadOnlyList<ImportedDocument> Created, IReadOnlyList<DuplicateDocument> Duplicates);
+public record ImportResult(IReadOnlyList<ImportedDocument> Created, IReadOnlyList<DuplicateDocument> Duplicates, int Spans = 0, int Relations = 0);
+
+/// <summary>
+/// How the spans and relations in annotated JSONL (annotate-jsonl, doccano) are taken in: as pre-annotations of the
+/// importer, as one member's work, or as recorded (each span's annotator email must be a member). Labels missing from
+/// the project are refused, or created when <see cref="CreateLabels"/>.
+/// </summary>
+public record AnnotationImport(string Mode, string? MemberUserId, bool CreateLabels);
 
 /// <summary>
 /// Reads every file first and stores nothing unless all of them are fine; then writes the new articles with
@@ -19,12 +26,14 @@ public record ImportResult(IReadOnlyList<ImportedDocument> Created, IReadOnlyLis
 /// </summary>
 public class DocumentImporter(AppDbContext db, ImportOptions options)
 {
-    public async Task<ImportResult> ImportAsync(long projectId, string userId, IReadOnlyList<UploadedFile> files, CancellationToken cancel)
+    public async Task<ImportResult> ImportAsync(long projectId, string userId, IReadOnlyList<UploadedFile> files, CancellationToken cancel,
+        AnnotationImport? annotations = null)
     {
         if (files.Count == 0)
             throw ProblemException.BadRequest($"No files were sent. Attach one or more files ({ImportFormats.SupportedTypes}) in the field 'files'.");
 
         var articles = new List<ParsedArticle>();
+        var annotated = new Dictionary<ParsedArticle, Exports.ParsedAnnotatedArticle>(ReferenceEqualityComparer.Instance);
         var errors = new List<ImportError>();
         foreach (var file in files)
         {
@@ -36,7 +45,21 @@ public class DocumentImporter(AppDbContext db, ImportOptions options)
             }
             var content = new byte[file.Length];
             await using (var stream = file.Open()) await stream.ReadExactlyAsync(content, cancel);
-            ImportFormats.Parse(name, content, articles, errors);
+            if (annotations is not null && Path.GetExtension(name).ToLowerInvariant() is ".jsonl" or ".ndjson")
+            {
+                if (!ImportFormats.TryDecode(name, content, errors, out var text)) continue;
+                var parsed = new List<Exports.ParsedAnnotatedArticle>();
+                Exports.AnnotatedImport.Parse(name, text, parsed, errors);
+                foreach (var article in parsed)
+                {
+                    var plain = new ParsedArticle(article.File, article.Line,
+                        string.IsNullOrWhiteSpace(article.Title) ? $"{Path.GetFileNameWithoutExtension(name)} line {article.Line}" : article.Title.Trim(),
+                        article.Source, article.Published, article.Text, "{}");
+                    articles.Add(plain);
+                    annotated[plain] = article;
+                }
+            }
+            else ImportFormats.Parse(name, content, articles, errors);
         }
         if (errors.Count > 0)
         {
@@ -74,12 +97,14 @@ public class DocumentImporter(AppDbContext db, ImportOptions options)
             .Where(d => d.ProjectId == projectId && hashes.Contains(d.Sha256))
             .Select(d => new { d.Id, d.Sha256 })
             .ToDictionaryAsync(d => d.Sha256, d => d.Id, cancel);
+        var (spans, relations) = annotations is null ? (0, 0)
+            : await AnnotatedImportWriter.WriteAsync(db, projectId, userId, annotations, fresh.Where(annotated.ContainsKey).Select(a => (ids[a.Sha256], annotated[a])).ToList(), cancel);
         await transaction.CommitAsync(cancel);
 
         // A duplicate points at the stored copy: one already in the project, or the first of this upload.
         return new ImportResult(
             fresh.Select(a => new ImportedDocument(ids[a.Sha256], a.Title, a.File, a.Line)).ToList(),
-            duplicates.Select(a => new DuplicateDocument(a.Title, a.File, a.Line, ids[a.Sha256])).ToList());
+            duplicates.Select(a => new DuplicateDocument(a.Title, a.File, a.Line, ids[a.Sha256])).ToList(), spans, relations);
     }
 
     private static string Describe(ImportError error) =>

@@ -23,7 +23,12 @@ public class DocumentsApiController(AppDbContext db, ProjectAccess access, Docum
             .ToListAsync();
     }
 
-    /// <summary>Imports one or more files (multipart field <c>files</c>): .txt, .jsonl or Label Studio .json. All or nothing.</summary>
+    /// <summary>
+    /// Imports one or more files (multipart field <c>files</c>): .txt, .jsonl or Label Studio .json. All or nothing.
+    /// Field <c>annotations</c> takes the spans and relations of annotated JSONL (annotate-jsonl, doccano) in too:
+    /// <c>pre-annotations</c> (yours), <c>recorded</c> (each span's annotator, who must be a member) or <c>member:EMAIL</c>;
+    /// <c>createLabels=true</c> adds labels the project lacks instead of refusing them.
+    /// </summary>
     [HttpPost("projects/{projectId:long}/documents")]
     [Consumes("multipart/form-data")]
     [ProducesResponseType(typeof(ImportResult), StatusCodes.Status201Created)]
@@ -34,7 +39,8 @@ public class DocumentsApiController(AppDbContext db, ProjectAccess access, Docum
             throw ProblemException.BadRequest("Send the files as multipart/form-data in the field 'files'.");
         var form = await Request.ReadFormAsync(cancel);
         var files = form.Files.Select(f => new UploadedFile(f.FileName, f.Length, f.OpenReadStream)).ToList();
-        var result = await importer.ImportAsync(projectId, ProjectAccess.UserId(User), files, cancel);
+        var annotations = await AnnotationModeAsync(projectId, form["annotations"].ToString(), form["createLabels"].ToString());
+        var result = await importer.ImportAsync(projectId, ProjectAccess.UserId(User), files, cancel, annotations);
         return StatusCode(result.Created.Count > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK, result);
     }
 
@@ -46,6 +52,24 @@ public class DocumentsApiController(AppDbContext db, ProjectAccess access, Docum
         using var meta = System.Text.Json.JsonDocument.Parse(document.Meta);
         return new DocumentView(document.Id, document.ProjectId, document.Title, document.Source, document.PublishedAt,
             document.Text, document.Sha256, document.Length, meta.RootElement.Clone());
+    }
+
+    private async Task<AnnotationImport?> AnnotationModeAsync(long projectId, string mode, string createLabels)
+    {
+        var create = createLabels is "true" or "on" or "1";
+        switch (mode.Trim())
+        {
+            case "" or "ignore": return null;
+            case "pre-annotations": return new AnnotationImport("pre-annotations", null, create);
+            case "recorded": return new AnnotationImport("recorded", null, create);
+            case var member when member.StartsWith("member:", StringComparison.Ordinal):
+                var email = member["member:".Length..].Trim().ToUpperInvariant();
+                var userId = await db.ProjectMembers.Where(m => m.ProjectId == projectId && m.User!.NormalizedEmail == email).Select(m => m.UserId).FirstOrDefaultAsync()
+                    ?? throw ProblemException.BadRequest($"{member["member:".Length..]} is not a member of this project; add them first.");
+                return new AnnotationImport("member", userId, create);
+            default:
+                throw ProblemException.BadRequest("\"annotations\" is \"ignore\", \"pre-annotations\", \"recorded\" or \"member:EMAIL\".");
+        }
     }
 
     public static ProblemException DocumentNotFound(long id) =>

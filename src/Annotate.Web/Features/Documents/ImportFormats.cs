@@ -54,7 +54,7 @@ public static class ImportFormats
     }
 
     /// <summary>Strict UTF-8; a leading byte-order mark is an encoding marker and is dropped, nothing else changes.</summary>
-    private static bool TryDecode(string fileName, byte[] content, List<ImportError> errors, out string text)
+    public static bool TryDecode(string fileName, byte[] content, List<ImportError> errors, out string text)
     {
         var start = content.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
         try

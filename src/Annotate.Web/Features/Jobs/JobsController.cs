@@ -13,7 +13,7 @@ public record JobRow(string Kind, long Id, long ProjectId, string Project, JobSt
 
 /// <summary>What ran, when, how long, and why it failed: the background jobs of the projects you manage (all, for admins).</summary>
 [Authorize]
-public class JobsController(AppDbContext db, AgreementScheduler agreement) : Controller
+public class JobsController(AppDbContext db, AgreementScheduler agreement, Exports.ExportScheduler exports) : Controller
 {
     [HttpGet("/jobs")]
     public async Task<IActionResult> Index()
@@ -26,7 +26,25 @@ public class JobsController(AppDbContext db, AgreementScheduler agreement) : Con
             .Select(r => new JobRow("agreement", r.Id, r.ProjectId, r.Project!.Name, r.Status, r.Reason.ToString(), r.RequestedBy!.Email,
                 r.CreatedAt, r.StartedAt, r.FinishedAt, r.Done, r.Total, r.Error, "/projects/" + r.ProjectId + "/agreement"))
             .ToListAsync();
-        return View(rows);
+        var exports = await db.Exports.AsNoTracking().Where(e => managed.Contains(e.ProjectId))
+            .OrderByDescending(e => e.CreatedAt).Take(200)
+            .Select(e => new JobRow("export", e.Id, e.ProjectId, e.Project!.Name, e.Status, e.Format + " " + e.Scope, e.RequestedBy!.Email,
+                e.CreatedAt, e.StartedAt, e.FinishedAt, e.Done, e.Total, e.Error, "/projects/" + e.ProjectId + "/exports"))
+            .ToListAsync();
+        return View(rows.Concat(exports).OrderByDescending(r => r.CreatedAt).ToList());
+    }
+
+    [HttpPost("/jobs/export/{id:long}/retry")]
+    public async Task<IActionResult> RetryExport(long id)
+    {
+        var userId = ProjectAccess.UserId(User);
+        var isAdmin = ProjectAccess.IsAdmin(User);
+        var export = await db.Exports.FirstOrDefaultAsync(e => e.Id == id
+            && (isAdmin || db.ProjectMembers.Any(m => m.ProjectId == e.ProjectId && m.UserId == userId && m.Role == ProjectRole.Manager)))
+            ?? throw ProblemException.NotFound($"Job {id} does not exist or is not one of your projects'.");
+        if (await exports.RetryAsync(export)) TempData["Message"] = $"Export {id} queued again.";
+        else TempData["Error"] = $"Export {id} is {export.Status.ToString().ToLowerInvariant()}; only failed or cancelled jobs are retried.";
+        return Redirect("/jobs");
     }
 
     [HttpPost("/jobs/agreement/{id:long}/retry")]

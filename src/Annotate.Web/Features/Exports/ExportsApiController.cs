@@ -1,0 +1,84 @@
+using Annotate.Web.Data;
+using Annotate.Web.Features.Agreement;
+using Annotate.Web.Features.Projects;
+using Annotate.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Annotate.Web.Features.Exports;
+
+public record ExportView(long Id, long ProjectId, string Format, string Scope, bool FinishedOnly, Annotations.OffsetUnit Offsets, bool Gzip,
+    JobStatus Status, int Done, int Total, string? Error, long? Size, string? RequestedBy, DateTimeOffset CreatedAt,
+    DateTimeOffset? FinishedAt, DateTimeOffset ExpiresAt, string? File)
+{
+    public static ExportView Of(Export e) => new(e.Id, e.ProjectId, e.Format, e.Scope, e.FinishedOnly, e.Offsets, e.Gzip, e.Status, e.Done, e.Total,
+        e.Error, e.Size, e.RequestedBy?.Email, e.CreatedAt, e.FinishedAt, e.ExpiresAt, e.FileName is null ? null : $"/api/exports/{e.Id}/file");
+}
+
+/// <summary>Dataset exports: started, followed, downloaded and deleted by the project's managers.</summary>
+[Route("api")]
+public class ExportsApiController(AppDbContext db, ProjectAccess access, ExportScheduler scheduler, ExportStorage storage) : ApiController
+{
+    /// <summary>Starts an export: <c>{format, scope?, finishedOnly?, offsets?, gzip?}</c>; 202 with its id.</summary>
+    [HttpPost("projects/{projectId:long}/exports")]
+    [ProducesResponseType(typeof(ExportView), StatusCodes.Status202Accepted)]
+    public async Task<IActionResult> Start(long projectId, NewExport request)
+    {
+        await access.RequireManagerAsync(User, projectId);
+        var export = await scheduler.StartAsync(projectId, request, ProjectAccess.UserId(User));
+        return Accepted($"/api/exports/{export.Id}", ExportView.Of(export));
+    }
+
+    [HttpGet("projects/{projectId:long}/exports")]
+    public async Task<List<ExportView>> List(long projectId)
+    {
+        await access.RequireManagerAsync(User, projectId);
+        var exports = await db.Exports.AsNoTracking().Include(e => e.RequestedBy).Where(e => e.ProjectId == projectId)
+            .OrderByDescending(e => e.CreatedAt).ToListAsync();
+        return exports.Select(ExportView.Of).ToList();
+    }
+
+    [HttpGet("exports/{id:long}")]
+    public async Task<ExportView> Get(long id) => ExportView.Of(await FindAsync(id));
+
+    /// <summary>The finished file (409 while it is not finished).</summary>
+    [HttpGet("exports/{id:long}/file")]
+    public async Task<IActionResult> File(long id)
+    {
+        var export = await FindAsync(id);
+        if (export.Status != JobStatus.Succeeded || export.FileName is null)
+            throw ProblemException.Conflict($"Export {id} is {export.Status.ToString().ToLowerInvariant()}; its file exists once it has succeeded.");
+        var path = storage.PathOf(export.FileName);
+        if (!System.IO.File.Exists(path)) throw ProblemException.NotFound($"The file of export {id} is gone (expired or deleted); export again.");
+        var type = export.FileName.EndsWith(".gz") ? "application/gzip" : export.FileName.EndsWith(".zip") ? "application/zip" : "application/x-ndjson";
+        return PhysicalFile(path, type, export.FileName, enableRangeProcessing: true);
+    }
+
+    /// <summary>Cancels a queued or running export, or deletes a finished one with its file.</summary>
+    [HttpDelete("exports/{id:long}")]
+    public async Task<IActionResult> Delete(long id)
+    {
+        await FindAsync(id);
+        var export = await db.Exports.FirstAsync(e => e.Id == id);
+        if (export.Status is JobStatus.Queued or JobStatus.Running)
+        {
+            export.Status = JobStatus.Cancelled;
+            export.FinishedAt = Clock.Now;
+            await db.SaveChangesAsync();
+            return NoContent();
+        }
+        if (export.FileName is not null) System.IO.File.Delete(storage.PathOf(export.FileName));
+        db.Exports.Remove(export);
+        await db.SaveChangesAsync();
+        return NoContent();
+    }
+
+    private async Task<Export> FindAsync(long id)
+    {
+        var export = await db.Exports.AsNoTracking().Include(e => e.RequestedBy).FirstOrDefaultAsync(e => e.Id == id)
+            ?? throw ProblemException.NotFound($"Export {id} does not exist or you cannot see it.");
+        if (await access.RoleAsync(User, export.ProjectId) is null) throw ProblemException.NotFound($"Export {id} does not exist or you cannot see it.");
+        await access.RequireManagerAsync(User, export.ProjectId);
+        return export;
+    }
+}
