@@ -17,8 +17,12 @@ public class AnnotateFactory : WebApplicationFactory<Program>
         // Test output shows failures, not request logs.
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");
+        builder.UseSetting("Exports:Folder", ExportsFolder);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
+
+    /// <summary>Where this test process's exports are written.</summary>
+    public static readonly string ExportsFolder = Path.Combine(Path.GetTempPath(), $"annotate-test-exports-{Environment.ProcessId}");
 
     public static string NewEmail(string who = "user") => $"{who}-{Guid.NewGuid():N}@test.example";
 

@@ -69,6 +69,7 @@ public class ExportRunner(AppDbContext db)
         await using var documentsConnection = await OpenAsync(connectionString, cancel);
         await using var spansConnection = await OpenAsync(connectionString, cancel);
         await using var relationsConnection = await OpenAsync(connectionString, cancel);
+        // Texts can be long: read each document's columns once, in order, without buffering the row.
         await using var documents = await Command(documentsConnection,
             $"SELECT d.id, d.title, d.source, d.published_at, d.text, d.sha256 FROM documents d WHERE {documentFilter} ORDER BY d.id",
             export.ProjectId, annotator).ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancel);
@@ -77,14 +78,14 @@ public class ExportRunner(AppDbContext db)
             FROM annotations a JOIN documents d ON d.id = a.document_id JOIN asp_net_users u ON u.id = a.annotator_id
             WHERE {documentFilter}{spanFilter}
             ORDER BY a.document_id, a.start, a."end", a.id
-            """, export.ProjectId, annotator).ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancel);
+            """, export.ProjectId, annotator).ExecuteReaderAsync(cancel);
         await using var relations = await Command(relationsConnection, $"""
             SELECT f.document_id, r.id, r.type, r.from_id, r.to_id, t.document_id, u.email, r.note
             FROM relations r JOIN annotations f ON f.id = r.from_id JOIN annotations t ON t.id = r.to_id
                  JOIN documents d ON d.id = f.document_id JOIN asp_net_users u ON u.id = r.annotator_id
             WHERE {documentFilter}{relationFilter}
             ORDER BY f.document_id, r.created_at, r.id
-            """, export.ProjectId, annotator).ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancel);
+            """, export.ProjectId, annotator).ExecuteReaderAsync(cancel);
 
         var writer = ExportWriter.Create(export.Format, output, settings);
         await writer.BeginAsync(cancel);
