@@ -1,0 +1,50 @@
+using System.Net.Http.Json;
+using System.Text;
+using Annotate.BrowserTests.Editor;
+using Annotate.Testing;
+using Microsoft.Playwright;
+
+namespace Annotate.BrowserTests.Exports;
+
+public class ExportsPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task A_lead_exports_from_the_page_downloads_the_file_and_its_offsets_slice_in_python_terms()
+    {
+        var lead = await browser.PersonAsync("lead");
+        var text = await File.ReadAllTextAsync(Corpus.PathOf("002"));
+        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [], ("002.txt", text));
+        var start = text.LastIndexOf("Aleppo", StringComparison.Ordinal) - 10;
+        (await lead.Http.PostAsJsonAsync($"/api/documents/{docs[0]}/annotations", new { layer = "entity", label = "LOCATION", start, end = start + 6 })).EnsureSuccessStatusCode();
+
+        var page = await browser.SignedInPageAsync(lead);
+        await page.GotoAsync($"/projects/{projectId}");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Exports" }).ClickAsync();
+        var formats = new[] { "annotate-jsonl", "doccano-jsonl", "spacy-jsonl", "label-studio-json", "brat", "conll" };
+        for (var i = 0; i < formats.Length; i++)
+        {
+            var format = formats[i];
+            await page.Locator("#format").SelectOptionAsync(format);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Export", Exact = true }).ClickAsync();
+            // The page follows the export's progress and shows it finished, with its file.
+            await Assertions.Expect(page.GetByTestId("exports").Locator("tbody tr")).ToHaveCountAsync(i + 1);
+            var row = page.GetByTestId("exports").Locator("tbody tr").First;
+            await Assertions.Expect(row.GetByRole(AriaRole.Link, new() { Name = "Download" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            await Assertions.Expect(row).ToContainTextAsync(format);
+        }
+
+        // Download the annotate-jsonl export (the sixth row from the top) and check its span the way Python would.
+        var jsonlRow = page.GetByTestId("exports").Locator("tbody tr").Filter(new() { HasTextString = "annotate-jsonl" });
+        var download = await page.RunAndWaitForDownloadAsync(() => jsonlRow.GetByRole(AriaRole.Link, new() { Name = "Download" }).ClickAsync());
+        var path = await download.PathAsync();
+        var lines = (await File.ReadAllLinesAsync(path, Encoding.UTF8)).Where(l => l.Length > 0).ToList();
+        using var article = System.Text.Json.JsonDocument.Parse(lines[1]);
+        var span = article.RootElement.GetProperty("spans")[0];
+        var runes = article.RootElement.GetProperty("text").GetString()!.EnumerateRunes().ToArray();
+        Assert.Equal("Aleppo", string.Concat(runes[span.GetProperty("start").GetInt32()..span.GetProperty("end").GetInt32()].Select(r => r.ToString())));
+
+        // Delete it from the page.
+        await jsonlRow.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("exports").Locator("tbody tr")).ToHaveCountAsync(5);
+    }
+}
