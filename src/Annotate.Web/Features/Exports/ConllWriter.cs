@@ -13,8 +13,8 @@ namespace Annotate.Web.Features.Exports;
 /// <item>Overlapping entities cannot all be tagged: going by start, the outermost (longest) entity wins and any
 /// entity overlapping an already chosen one is dropped; of identical ones the first given wins.</item>
 /// <item>Tokens: a run of letters and digits is one token, every other visible character (punctuation, symbol,
-/// emoji) is a token of its own, whitespace separates; combining marks and format characters (accents, variation
-/// selectors, joiners) stay with the character before them. A token also ends at every entity's start and end, so
+/// emoji, a flag's pair of regional indicators) is a token of its own, whitespace separates; combining marks and
+/// format characters (accents, variation selectors, joiners) stay with the character before them. A token also ends at every entity's start and end, so
 /// that an entity is always whole tokens (its tokens concatenated give its text without whitespace).</item>
 /// <item>Sentences end after ".", "!" or "?" (and any closing quotes or brackets right after it) followed by
 /// whitespace, and at blank lines; never inside an entity. Abbreviations like "Mr." end a sentence too: the rule
@@ -102,7 +102,7 @@ internal static class ConllTokens
         return sentences;
     }
 
-    private enum Kind { None, Word, Other }
+    private enum Kind { None, Word, Other, Flag }
 
     private static List<(int Start, int End)> Tokenise(string text, List<(int Start, int End, string Label)> entities)
     {
@@ -124,6 +124,8 @@ internal static class ConllTokens
             if (edges[i]) Close(i);
             if (Rune.IsWhiteSpace(rune)) Close(i);
             else if (IsJoiner(rune) && tokenStart >= 0) { }
+            else if (IsRegionalIndicator(rune) && kind == Kind.Other && i - tokenStart == 2 && IsRegionalIndicator(Rune.GetRuneAt(text, tokenStart)))
+                kind = Kind.Flag; // the second letter of a flag; a third starts the next flag
             else if (Rune.IsLetterOrDigit(rune) && kind == Kind.Word) { }
             else
             {
@@ -136,6 +138,9 @@ internal static class ConllTokens
         Close(text.Length);
         return tokens;
     }
+
+    /// <summary>Flags are pairs of regional indicator letters (🇸🇾 is S and Y).</summary>
+    private static bool IsRegionalIndicator(Rune rune) => rune.Value is >= 0x1F1E6 and <= 0x1F1FF;
 
     private static bool IsJoiner(Rune rune) => Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark
         or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark or UnicodeCategory.Format;
