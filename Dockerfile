@@ -28,10 +28,11 @@ COPY --from=build /app ./
 COPY samples/ ./samples/
 RUN printf '#!/bin/sh\nset -e\ndotnet migrate/Annotate.Migrations.dll\nexec dotnet Annotate.Web.dll "$@"\n' > /app/entrypoint.sh \
  && chmod +x /app/entrypoint.sh \
- && mkdir -p /app/keys && chown app /app/keys
+ && mkdir -p /app/keys /app/exports && chown app /app/keys /app/exports
 USER app
 ENV ASPNETCORE_URLS=http://+:8080 \
     Annotate__KeysPath=/app/keys \
+    Exports__Folder=/app/exports \
     Annotate__SamplesPath=/app/samples
 EXPOSE 8080
 ENTRYPOINT ["/app/entrypoint.sh"]

@@ -15,6 +15,7 @@ public static class BenchProgram
             figures.AddRange(await EditorBench.RunAsync(browser));
             figures.AddRange(await LiveSyncBench.RunAsync(browser));
             figures.AddRange(await AgreementBench.RunAsync(browser));
+            figures.AddRange(await ExportBench.RunAsync(browser));
         }
         finally
         {
