@@ -231,6 +231,52 @@ public class ExportTests(AnnotateFactory factory) : IClassFixture<AnnotateFactor
     }
 
     [Fact]
+    public async Task The_curated_scope_holds_only_curated_spans_and_expired_exports_go_with_their_files()
+    {
+        var (lead, ana, projectId, docs, _) = await ProjectAsync();
+        using (var scope = factory.Services.CreateScope())
+        {
+            // A reviewer's curated span (curation writes origin 'curated').
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlAsync(db.Database,
+                $"UPDATE annotations SET origin = 'curated' WHERE document_id = {docs[1]} AND label = 'QUANTITY'");
+        }
+        var curated = Lines(await ExportAsync(lead.Http, projectId, new { format = "annotate-jsonl", scope = "curated" }));
+        Assert.Equal("curated", curated[0].GetProperty("meta").GetProperty("scope").GetString());
+        var spans = curated.Skip(1).SelectMany(l => l.GetProperty("spans").EnumerateArray()).ToList();
+        var only = Assert.Single(spans);
+        Assert.Equal("QUANTITY", only.GetProperty("label").GetString());
+
+        using var scope2 = factory.Services.CreateScope();
+        var context = scope2.ServiceProvider.GetRequiredService<AppDbContext>();
+        var storage = scope2.ServiceProvider.GetRequiredService<ExportStorage>();
+        var exports = context.Exports.Where(e => e.ProjectId == projectId).ToList();
+        var file = storage.PathOf(exports[0].FileName!);
+        Assert.True(File.Exists(file));
+        exports[0].ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await context.SaveChangesAsync();
+        await new ExpireExportsJob(context, storage).Execute(null!, CancellationToken.None);
+        Assert.False(File.Exists(file));
+        Assert.Equal(HttpStatusCode.NotFound, (await lead.Http.GetAsync($"/api/exports/{exports[0].Id}")).StatusCode);
+        Assert.NotNull(ana);
+    }
+
+    [Fact]
+    public async Task The_command_line_export_writes_the_same_file_as_the_job()
+    {
+        var (lead, _, projectId, _, _) = await ProjectAsync();
+        var fromJob = await ExportAsync(lead.Http, projectId, new { format = "annotate-jsonl" });
+        var path = Path.Combine(AnnotateFactory.ExportsFolder, $"cli-{Guid.NewGuid():N}.jsonl");
+        var command = Annotate.Web.Infrastructure.CommandLine.Parse(["export", "--project", projectId.ToString(), "--format", "annotate-jsonl", "--out", path]);
+        Assert.NotNull(command);
+        Assert.Equal(0, await command.RunAsync(factory.Services));
+        Assert.Equal(Normalise(fromJob), Normalise(await File.ReadAllBytesAsync(path)));
+        Assert.False(File.Exists(path + ".part"));
+        var bad = Annotate.Web.Infrastructure.CommandLine.Parse(["export", "--project", projectId.ToString(), "--format", "xml", "--out", path]);
+        Assert.Equal(2, await bad!.RunAsync(factory.Services));
+    }
+
+    [Fact]
     public async Task A_run_that_died_mid_export_is_rerun_into_one_complete_file()
     {
         var (lead, _, projectId, _, text) = await ProjectAsync();
