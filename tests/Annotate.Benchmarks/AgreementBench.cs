@@ -73,24 +73,9 @@ public static class AgreementBench
         var report = new AgreementReport { ProjectId = projectId, Scope = AgreementScope.Finished, Reason = JobReason.Manual, Status = JobStatus.Running, CreatedAt = DateTimeOffset.UtcNow };
         db.AgreementReports.Add(report);
         await db.SaveChangesAsync();
-        GC.Collect();
-        var before = Process.GetCurrentProcess().WorkingSet64;
-        var peak = before;
-        using var sampling = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            while (!sampling.IsCancellationRequested)
-            {
-                peak = Math.Max(peak, Process.GetCurrentProcess().WorkingSet64);
-                try { await Task.Delay(50, sampling.Token); } catch (OperationCanceledException) { }
-            }
-        });
-        var clock = Stopwatch.StartNew();
-        var result = await scope.ServiceProvider.GetRequiredService<AgreementComputer>().ComputeAsync(report, (_, _) => Task.CompletedTask, CancellationToken.None);
-        var seconds = clock.Elapsed.TotalSeconds;
-        sampling.Cancel();
-        await sampler;
-        var growthMb = (peak - before) / 1048576.0;
+        var result = "";
+        var (seconds, growthMb) = await Measure.TimeAndPeakMemoryAsync(async () =>
+            result = await scope.ServiceProvider.GetRequiredService<AgreementComputer>().ComputeAsync(report, (_, _) => Task.CompletedTask, CancellationToken.None));
         using (var json = System.Text.Json.JsonDocument.Parse(result))
             Console.WriteLine($"agreement report: {result.Length / 1024} KB of JSON; timings {json.RootElement.GetProperty("timingsMs").GetRawText()}");
         return

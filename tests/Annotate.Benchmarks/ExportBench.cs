@@ -72,26 +72,10 @@ public static class ExportBench
             using var scope = browser.App.Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var export = await ExportScheduler.ValidateAsync(db, projectId, new NewExport("annotate-jsonl", "all", false, null, false), null, TimeSpan.FromDays(1));
-            GC.Collect();
-            var before = Process.GetCurrentProcess().WorkingSet64;
-            var peak = before;
-            using var sampling = new CancellationTokenSource();
-            var sampler = Task.Run(async () =>
-            {
-                while (!sampling.IsCancellationRequested)
-                {
-                    peak = Math.Max(peak, Process.GetCurrentProcess().WorkingSet64);
-                    try { await Task.Delay(50, sampling.Token); } catch (OperationCanceledException) { }
-                }
-            });
             var exportPath = Path.Combine(folder, "export.jsonl");
-            var clock = Stopwatch.StartNew();
-            await scope.ServiceProvider.GetRequiredService<ExportRunner>().WriteToPathAsync(export, exportPath, (_, _) => Task.CompletedTask, CancellationToken.None);
-            var seconds = clock.Elapsed.TotalSeconds;
-            sampling.Cancel();
-            await sampler;
+            var (seconds, growth) = await Measure.TimeAndPeakMemoryAsync(() =>
+                scope.ServiceProvider.GetRequiredService<ExportRunner>().WriteToPathAsync(export, exportPath, (_, _) => Task.CompletedTask, CancellationToken.None));
             var megabytes = new FileInfo(exportPath).Length / 1048576.0;
-            var growth = (peak - before) / 1048576.0;
             return
             [
                 new("export 100,000 articles / 1,000,000 spans to annotate-jsonl (wall time)", seconds, "s", "raw COPY of the same rows to a file", copySeconds, "within 3x of COPY", seconds <= 3 * copySeconds),
