@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Annotate.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Annotate.IntegrationTests.Pages;
 
@@ -99,6 +100,45 @@ public partial class PageTests(AnnotateFactory factory) : IClassFixture<Annotate
         Assert.Contains("<strong>bold</strong>", rendered);
         Assert.DoesNotContain("<script>", rendered);
         Assert.DoesNotContain("javascript:", rendered);
+    }
+
+    [Fact]
+    public async Task A_label_in_use_cannot_be_deleted_or_renamed_but_a_new_one_can_be_added_and_an_unused_one_deleted()
+    {
+        var (client, _) = await SignedUpBrowserAsync();
+        var created = await PostFormAsync(client, "/projects", "/projects", new() { ["name"] = "Labels" });
+        var projectPath = created.Headers.Location!.OriginalString;
+        var projectId = long.Parse(projectPath.Split('/').Last());
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent(await TokenFromAsync(client, projectPath)), "__RequestVerificationToken" },
+            { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes("Ana met Ben.")), "files", "a.txt" },
+        };
+        await client.PostAsync(projectPath + "/import", form);
+        var labelsPage = await client.GetStringAsync(projectPath + "?tab=labels");
+        var personId = Regex.Match(labelsPage, "name=\"labelId\" value=\"(\\d+)\"").Groups[1].Value; // PERSON comes first
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Annotate.Web.Data.AppDbContext>();
+            var document = db.Documents.Single(d => d.ProjectId == projectId);
+            var user = db.ProjectMembers.Single(m => m.ProjectId == projectId).UserId;
+            db.Annotations.Add(new Annotate.Web.Features.Annotations.Annotation
+            {
+                Id = Guid.NewGuid(), ProjectId = projectId, DocumentId = document.Id, AnnotatorId = user, Layer = Annotate.Web.Features.Annotations.AnnotationLayer.Entity,
+                Label = "PERSON", Start = 0, End = 3, Text = "Ana", Version = 1, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+        await PostFormAsync(client, projectPath + "?tab=labels", $"{projectPath}/labels/{personId}/delete", new());
+        Assert.Contains("PERSON is used by 1 span(s)", await client.GetStringAsync(projectPath + "?tab=labels"));
+        await PostFormAsync(client, projectPath + "?tab=labels", $"{projectPath}/labels", new() { ["labelId"] = personId, ["kind"] = "Entity", ["name"] = "HUMAN", ["colour"] = "#e6194b" });
+        Assert.Contains("renaming it would orphan", await client.GetStringAsync(projectPath + "?tab=labels"));
+        await PostFormAsync(client, projectPath + "?tab=labels", $"{projectPath}/labels", new() { ["kind"] = "Entity", ["name"] = "weapon", ["colour"] = "#112233", ["key"] = "x" });
+        var afterAdd = await client.GetStringAsync(projectPath + "?tab=labels");
+        Assert.Contains("Label WEAPON saved.", afterAdd);
+        var weaponId = Regex.Match(afterAdd, "name=\"labelId\" value=\"(\\d+)\"><input type=\"hidden\" name=\"kind\" value=\"Entity\">(?![\\s\\S]*name=\"labelId\")").Groups[1].Value;
+        await PostFormAsync(client, projectPath + "?tab=labels", $"{projectPath}/labels/{weaponId}/delete", new());
+        Assert.Contains("Label deleted.", await client.GetStringAsync(projectPath + "?tab=labels"));
     }
 
     [Fact]

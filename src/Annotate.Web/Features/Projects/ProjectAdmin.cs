@@ -109,6 +109,9 @@ public partial class ProjectAdmin(AppDbContext db)
             ? new LabelDefinition { ProjectId = projectId, Kind = kind, SortOrder = await NextSortOrderAsync(projectId) }
             : await db.LabelDefinitions.FirstOrDefaultAsync(l => l.Id == labelId && l.ProjectId == projectId)
               ?? throw ProblemException.NotFound("That label does not exist in this project.");
+        if (labelId is not null && label.Name != name && await db.Annotations.AnyAsync(a => a.ProjectId == projectId && a.Label == label.Name)
+            || labelId is not null && label.Name != name && await db.Relations.AnyAsync(r => r.ProjectId == projectId && r.Type == label.Name))
+            throw ProblemException.Conflict($"{label.Name} is in use; renaming it would orphan its spans or links. Add a new label and relabel them instead.");
         if (await db.LabelDefinitions.AnyAsync(l => l.ProjectId == projectId && l.Id != label.Id && l.Kind == label.Kind && l.Name == name))
             throw ProblemException.Conflict($"This project already has a {label.Kind.ToString().ToLowerInvariant()} label {name}.");
         if (key is not null && await db.LabelDefinitions.AnyAsync(l => l.ProjectId == projectId && l.Id != label.Id && l.Key == key))
@@ -125,6 +128,12 @@ public partial class ProjectAdmin(AppDbContext db)
     {
         var label = await db.LabelDefinitions.FirstOrDefaultAsync(l => l.Id == labelId && l.ProjectId == projectId)
             ?? throw ProblemException.NotFound("That label does not exist in this project.");
+        // Spans and links keep their label's name: deleting a label in use would leave them unlabelled in the editor.
+        var uses = label.Kind == LabelKind.Relation
+            ? await db.Relations.CountAsync(r => r.ProjectId == projectId && r.Type == label.Name)
+            : await db.Annotations.CountAsync(a => a.ProjectId == projectId && a.Label == label.Name);
+        if (uses > 0)
+            throw ProblemException.Conflict($"{label.Name} is used by {uses} {(label.Kind == LabelKind.Relation ? "link(s)" : "span(s)")}; relabel or delete them first.");
         db.LabelDefinitions.Remove(label);
         await db.SaveChangesAsync();
     }
