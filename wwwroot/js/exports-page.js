@@ -1,5 +1,6 @@
-// The Exports page: live progress of running exports, cancel and delete.
+// The Exports page: live progress of running exports (pushed over SignalR, polled as a fallback), cancel and delete.
 import { api } from './annotations.js';
+import { watchJobs } from './job-progress.js';
 
 for (const button of document.querySelectorAll('.export-delete')) {
   button.addEventListener('click', async () => {
@@ -9,15 +10,25 @@ for (const button of document.querySelectorAll('.export-delete')) {
 }
 
 const running = [...document.querySelectorAll('tr[data-status="queued"], tr[data-status="running"]')];
+const show = (row, e) => {
+  row.querySelector('.export-bar').style.width = `${e.total ? Math.round((100 * e.done) / e.total) : 0}%`;
+  row.querySelector('.export-progress').textContent = `${e.done} of ${e.total} documents`;
+  if (e.status !== 'queued' && e.status !== 'running') { location.reload(); return true; }
+  return false;
+};
+if (running.length) {
+  const projectId = Number(document.querySelector('[data-project-id]').dataset.projectId);
+  watchJobs(projectId, p => {
+    const row = running.find(r => p.kind === 'export' && Number(r.dataset.exportId) === p.id);
+    if (row) show(row, p);
+  });
+}
 for (const row of running) {
   const poll = async () => {
     try {
-      const e = await api(`/api/exports/${row.dataset.exportId}`);
-      row.querySelector('.export-bar').style.width = `${e.total ? Math.round((100 * e.done) / e.total) : 0}%`;
-      row.querySelector('.export-progress').textContent = `${e.done} of ${e.total} documents`;
-      if (e.status !== 'queued' && e.status !== 'running') { location.reload(); return; }
+      if (show(row, await api(`/api/exports/${row.dataset.exportId}`))) return;
     } catch { /* the next poll tries again */ }
-    setTimeout(poll, 500);
+    setTimeout(poll, 1000);
   };
   poll();
 }

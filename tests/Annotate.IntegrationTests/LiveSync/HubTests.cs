@@ -206,6 +206,26 @@ public class HubTests(LiveFactory factory) : IClassFixture<LiveFactory>
     }
 
     [Fact]
+    public async Task Managers_watching_a_project_hear_its_jobs_progress_and_annotators_may_not_watch()
+    {
+        var lead = await factory.PersonAsync("lead");
+        var ana = await factory.PersonAsync("ana");
+        var (projectId, _) = await LiveFactory.ProjectAsync(lead, "open", [(ana, "annotator")], Text + " jobs");
+        await using var annotator = await factory.LiveAsync(ana);
+        await Assert.ThrowsAsync<HubException>(() => annotator.Hub.InvokeAsync("WatchJobs", projectId));
+
+        await using var manager = await factory.LiveAsync(lead);
+        await manager.Hub.InvokeAsync("WatchJobs", projectId);
+        var started = await (await lead.Http.PostAsJsonAsync($"/api/projects/{projectId}/exports", new { format = "spacy-jsonl" })).Content.ReadFromJsonAsync<JsonElement>();
+        var exportId = started.GetProperty("id").GetInt64();
+        await manager.WaitUntilAsync(c => c.JobProgress.Any(p => p.GetProperty("kind").GetString() == "export" && p.GetProperty("id").GetInt64() == exportId
+            && p.GetProperty("status").GetString() == "succeeded"), 30_000);
+        var last = manager.JobProgress.Last(p => p.GetProperty("id").GetInt64() == exportId);
+        Assert.Equal(1, last.GetProperty("done").GetInt32());
+        Assert.Equal(1, last.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task Presence_lists_who_is_on_the_document()
     {
         var lead = await factory.PersonAsync("lead");

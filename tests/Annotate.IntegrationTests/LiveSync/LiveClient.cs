@@ -27,6 +27,7 @@ public sealed class LiveClient : IAsyncDisposable
     public Dictionary<Guid, JsonElement> Annotations { get; } = [];
     public Dictionary<Guid, JsonElement> Relations { get; } = [];
     public List<JsonElement> PresenceUpdates { get; } = [];
+    public List<JsonElement> JobProgress { get; } = [];
 
     private LiveClient(string baseUrl, string token)
     {
@@ -39,6 +40,7 @@ public sealed class LiveClient : IAsyncDisposable
         Hub = builder.Build();
         Hub.On<JsonElement>("Changed", OnChanged);
         Hub.On<long, JsonElement>("Presence", (_, people) => { lock (gate) PresenceUpdates.Add(people); });
+        Hub.On<JsonElement>("JobProgress", progress => { lock (gate) JobProgress.Add(progress); });
         Hub.Reconnected += async _ =>
         {
             long[] joined;
