@@ -32,7 +32,7 @@ public static class EditorBench
         await page.GetByLabel("Email").FillAsync(lead.Email);
         await page.GetByLabel("Password").FillAsync(AnnotateFactory.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/projects");
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(lead.Email);
         await page.GotoAsync($"/documents/{documentId}");
         await Assertions.Expect(page.Locator("#live-status")).ToHaveAttributeAsync("data-state", "live");
         var firstRender = double.Parse((await page.Locator("#document-text").GetAttributeAsync("data-render-ms"))!, System.Globalization.CultureInfo.InvariantCulture);

@@ -35,7 +35,8 @@ public static class EditorSession
         await page.GetByLabel("Email").FillAsync(person.Email);
         await page.GetByLabel("Password").FillAsync(AnnotateFactory.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/projects");
+        // Signed in once the page says so; waiting for the URL's load event as well only adds a way to time out.
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(person.Email);
         return page;
     }
 
