@@ -21,6 +21,12 @@ export class LiveSync {
       .build();
     this.connection.on('Changed', e => this.receive(e));
     this.connection.on('Presence', (documentId, people) => this.handlers.onPresence?.(documentId, people));
+    // The server dropped our subscriptions because our role here changed (or we were removed): what is on the
+    // page may be more than we may now see, so load it again and let the server decide afresh.
+    this.connection.on('AccessChanged', () => {
+      this.handlers.onStatus('offline', 'Your access to this project changed; reloading…');
+      setTimeout(() => window.location.reload(), 1500);
+    });
     this.connection.onreconnecting(() => this.handlers.onStatus('offline', 'Connection lost; reconnecting…'));
     this.connection.onreconnected(async () => {
       this.handlers.onStatus('catching-up', 'Reconnected; catching up…');

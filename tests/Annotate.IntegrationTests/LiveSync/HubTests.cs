@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Annotate.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -163,6 +164,8 @@ public class HubTests(LiveFactory factory) : IClassFixture<LiveFactory>
             {
                 await client.WaitForAsync(log[^1]);
                 Assert.Equal(log, client.Applied);
+                // Everyone joined before the first write, so nothing may arrive twice (not even to be skipped).
+                Assert.Equal(0, client.SkippedRepeats);
                 Assert.Equal(clients.Count * perWriter, client.Annotations.Count);
             }
         }
@@ -240,5 +243,52 @@ public class HubTests(LiveFactory factory) : IClassFixture<LiveFactory>
             await leadLive.WaitUntilAsync(c => c.PresenceUpdates.Count > 0 && c.PresenceUpdates[^1].GetArrayLength() == 2);
         }
         await leadLive.WaitUntilAsync(c => c.PresenceUpdates[^1].GetArrayLength() == 1);
+    }
+
+    [Fact]
+    public async Task Lowering_a_role_or_removing_a_member_stops_their_live_pushes_at_once()
+    {
+        var lead = await factory.PersonAsync("lead");
+        var ana = await factory.PersonAsync("ana");
+        var rita = await factory.PersonAsync("rita");
+        var (projectId, docs) = await LiveFactory.ProjectAsync(lead, "blind", [(ana, "annotator"), (rita, "reviewer")], Text + " access");
+        var members = await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/members");
+        string UserId(SignedInClient person) => members.EnumerateArray().Single(m => m.GetProperty("email").GetString() == person.Email).GetProperty("userId").GetString()!;
+        await using var leadLive = await factory.LiveAsync(lead);
+        await using var anaLive = await factory.LiveAsync(ana);
+        await using var ritaLive = await factory.LiveAsync(rita);
+        foreach (var client in new[] { leadLive, anaLive, ritaLive }) await client.JoinAsync(docs[0]);
+
+        // The reviewer becomes an annotator: in a blind project she must stop hearing Ana's work now.
+        (await lead.Http.PutAsJsonAsync($"/api/projects/{projectId}/members/{UserId(rita)}", new { role = "annotator" })).EnsureSuccessStatusCode();
+        await ritaLive.WaitUntilAsync(c => c.AccessChanges.Contains(projectId));
+        var anaSpan = (await anaLive.CallAsync("CreateAnnotation", docs[0], Span("CLAIM", 4, 15))).GetProperty("value").GetProperty("id").GetGuid();
+        await leadLive.WaitUntilAsync(c => c.Annotations.ContainsKey(anaSpan));
+        await Task.Delay(300); // give a wrong delivery the time to arrive
+        Assert.DoesNotContain(anaSpan, ritaLive.Annotations.Keys);
+        // Joining again (what the page does on AccessChanged) subscribes her as what she now is.
+        await ritaLive.JoinAsync(docs[0]);
+        Assert.DoesNotContain(anaSpan, ritaLive.Annotations.Keys);
+
+        // In an open project everyone hears everything, until they are removed; then nothing more reaches them.
+        var (openId, openDocs) = await LiveFactory.ProjectAsync(lead, "open", [(ana, "annotator")], Text + " access open");
+        var openMembers = await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{openId}/members");
+        var anaId = openMembers.EnumerateArray().Single(m => m.GetProperty("email").GetString() == ana.Email).GetProperty("userId").GetString();
+        // Sequences are per project, and so is a client's memory of them: fresh connections for this one.
+        await using var leadOpen = await factory.LiveAsync(lead);
+        await using var anaOpen = await factory.LiveAsync(ana);
+        await leadOpen.JoinAsync(openDocs[0]);
+        await anaOpen.JoinAsync(openDocs[0]);
+        var before = (await leadOpen.CallAsync("CreateAnnotation", openDocs[0], Span("CLAIM", 0, 3))).GetProperty("value").GetProperty("id").GetGuid();
+        await anaOpen.WaitUntilAsync(c => c.Annotations.ContainsKey(before));
+        (await lead.Http.DeleteAsync($"/api/projects/{openId}/members/{anaId}")).EnsureSuccessStatusCode();
+        await anaOpen.WaitUntilAsync(c => c.AccessChanges.Contains(openId));
+        await leadOpen.WaitUntilAsync(c => c.PresenceUpdates.Count > 0 && c.PresenceUpdates[^1].GetArrayLength() == 1);
+        var after = (await leadOpen.CallAsync("CreateAnnotation", openDocs[0], Span("CLAIM", 20, 30))).GetProperty("value").GetProperty("id").GetGuid();
+        await leadOpen.WaitUntilAsync(c => c.Annotations.ContainsKey(after));
+        await Task.Delay(300);
+        Assert.DoesNotContain(after, anaOpen.Annotations.Keys);
+        var refused = await Assert.ThrowsAsync<HubException>(() => anaOpen.Hub.InvokeAsync<JsonElement>("JoinDocument", openDocs[0], 0L));
+        Assert.Contains("not a member", refused.Message);
     }
 }

@@ -28,6 +28,8 @@ public sealed class LiveClient : IAsyncDisposable
     public Dictionary<Guid, JsonElement> Relations { get; } = [];
     public List<JsonElement> PresenceUpdates { get; } = [];
     public List<JsonElement> JobProgress { get; } = [];
+    /// <summary>Projects the server said our access to changed (AccessChanged).</summary>
+    public List<long> AccessChanges { get; } = [];
 
     private LiveClient(string baseUrl, string token)
     {
@@ -41,6 +43,7 @@ public sealed class LiveClient : IAsyncDisposable
         Hub.On<JsonElement>("Changed", OnChanged);
         Hub.On<long, JsonElement>("Presence", (_, people) => { lock (gate) PresenceUpdates.Add(people); });
         Hub.On<JsonElement>("JobProgress", progress => { lock (gate) JobProgress.Add(progress); });
+        Hub.On<long>("AccessChanged", project => { lock (gate) AccessChanges.Add(project); });
         Hub.Reconnected += async _ =>
         {
             long[] joined;

@@ -15,7 +15,7 @@ public record JoinResult(long DocumentId, long ProjectId, long LastSequence, IRe
 /// Live collaboration on documents, at /hubs/annotations. Every method checks the caller's role in the
 /// document's project (a non-member learns nothing). Changes go through AnnotationWriter, like the REST API;
 /// clients hear of them through `Changed`, sent from the change log after commit (ChangeBroadcaster).
-/// Client methods: Changed(event), Presence(documentId, people).
+/// Client methods: Changed(event), Presence(documentId, people), JobProgress(job), AccessChanged(projectId) (see LiveAccess).
 /// </summary>
 [Authorize]
 public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Presence presence, AppDbContext db, ProjectAccess access) : Hub
@@ -36,6 +36,7 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
     public async Task WatchJobs(long projectId)
     {
         await Guard(() => access.RequireManagerAsync(Context.User!, projectId));
+        presence.WatchJobs(Context.ConnectionId, ProjectAccess.UserId(Context.User!), projectId);
         await Groups.AddToGroupAsync(Context.ConnectionId, JobsGroup(projectId));
     }
 
@@ -47,12 +48,14 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
     {
         var (viewer, _) = await Guard(() => reader.DocumentViewerAsync(Context.User!, documentId));
         await Groups.AddToGroupAsync(Context.ConnectionId, PersonGroup(documentId, viewer.UserId));
+        // A rejoin after a change of role must also drop what the old role saw.
         if (viewer.Role != ProjectRole.Annotator) await Groups.AddToGroupAsync(Context.ConnectionId, EveryoneGroup(documentId));
+        else await Groups.RemoveFromGroupAsync(Context.ConnectionId, EveryoneGroup(documentId));
         await Groups.AddToGroupAsync(Context.ConnectionId, DocumentGroup(documentId));
         var last = await reader.LastSequenceAsync(viewer.Project.Id);
         var events = await reader.EventsAsync(viewer, Math.Max(0, afterSequence), documentId);
         var name = await db.Users.Where(u => u.Id == viewer.UserId).Select(u => u.DisplayName).FirstAsync();
-        var present = presence.Join(documentId, Context.ConnectionId, new PresentUser(viewer.UserId, name));
+        var present = presence.Join(documentId, viewer.Project.Id, Context.ConnectionId, new PresentUser(viewer.UserId, name));
         await Clients.Group(DocumentGroup(documentId)).SendAsync("Presence", documentId, present);
         return new JoinResult(documentId, viewer.Project.Id, last, events, present);
     }

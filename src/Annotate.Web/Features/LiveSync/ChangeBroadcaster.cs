@@ -15,7 +15,7 @@ namespace Annotate.Web.Features.LiveSync;
 /// project: the log, not the notification, is the truth, so a missed or late notification only delays.
 /// A catch-up every few seconds closes any gap (a dropped LISTEN connection, say).
 /// </summary>
-public class ChangeBroadcaster(IServiceProvider services, IHubContext<AnnotationHub> hub, ILogger<ChangeBroadcaster> logger) : BackgroundService
+public class ChangeBroadcaster(IServiceProvider services, IHubContext<AnnotationHub> hub, LiveAccess liveAccess, ILogger<ChangeBroadcaster> logger) : BackgroundService
 {
     private static readonly TimeSpan CatchUpEvery = TimeSpan.FromSeconds(3);
 
@@ -46,11 +46,12 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
         await connection.OpenAsync(stop);
         connection.Notification += (_, e) =>
         {
+            if (e.Channel == LiveAccess.Channel) { _ = liveAccess.RevokeAsync(e.Payload); return; }
             var parts = e.Payload.Split(':');
             if (parts.Length == 2 && long.TryParse(parts[0], out var project) && long.TryParse(parts[1], out var sequence))
                 notified.Writer.TryWrite((project, sequence));
         };
-        await using (var listen = new NpgsqlCommand($"LISTEN {ChangeLog.Channel}", connection)) await listen.ExecuteNonQueryAsync(stop);
+        await using (var listen = new NpgsqlCommand($"LISTEN {ChangeLog.Channel}; LISTEN {LiveAccess.Channel}", connection)) await listen.ExecuteNonQueryAsync(stop);
         notified.Writer.TryWrite((0, 0)); // anything committed while we were not listening
         while (!stop.IsCancellationRequested)
         {

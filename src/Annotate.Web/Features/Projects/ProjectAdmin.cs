@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Annotate.Web.Data;
 using Annotate.Web.Features.Accounts;
+using Annotate.Web.Features.LiveSync;
 using Annotate.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -38,11 +39,13 @@ public partial class ProjectAdmin(AppDbContext db)
         name = name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > 200) throw ProblemException.BadRequest("A project name has 1 to 200 characters.");
         if (description?.Length > 4000) throw ProblemException.BadRequest("A description has at most 4000 characters.");
+        var visibilityChanged = project.Visibility != visibility;
         project.Name = name;
         project.Description = description?.Trim() ?? "";
         project.Visibility = visibility;
         project.SnapToWords = snapToWords;
         await db.SaveChangesAsync();
+        if (visibilityChanged) await LiveAccess.AnnounceAsync(db, project.Id, null);
     }
 
     public async Task UpdateGuidelinesAsync(Project project, string? markdown)
@@ -73,6 +76,7 @@ public partial class ProjectAdmin(AppDbContext db)
         if (member.Role == ProjectRole.Manager && role != ProjectRole.Manager) await EnsureAnotherManagerAsync(projectId, userId);
         member.Role = role;
         await db.SaveChangesAsync();
+        await LiveAccess.AnnounceAsync(db, projectId, userId);
     }
 
     public async Task RemoveMemberAsync(long projectId, string userId)
@@ -81,6 +85,7 @@ public partial class ProjectAdmin(AppDbContext db)
         if (member.Role == ProjectRole.Manager) await EnsureAnotherManagerAsync(projectId, userId);
         db.ProjectMembers.Remove(member);
         await db.SaveChangesAsync();
+        await LiveAccess.AnnounceAsync(db, projectId, userId);
     }
 
     private async Task<ProjectMember> FindMemberAsync(long projectId, string userId) =>
