@@ -17,6 +17,7 @@ public static class JobsSetup
         services.AddSingleton<Features.Exports.ExportStorage>();
         services.AddScoped<Features.Exports.ExportRunner>();
         services.AddScoped<Features.Exports.ExportScheduler>();
+        services.AddScoped<Features.Jobs.OrphanedWork>();
         services.AddQuartz(quartz =>
         {
             quartz.UsePersistentStore(store =>
@@ -34,6 +35,10 @@ public static class JobsSetup
             var expiry = new JobKey("expire-exports", "exports");
             quartz.AddJob<Features.Exports.ExpireExportsJob>(job => job.WithIdentity(expiry).StoreDurably());
             quartz.AddTrigger(trigger => trigger.ForJob(expiry).WithIdentity("expire-exports", "exports").WithCronSchedule("0 17 * * * ?"));
+            var orphans = new JobKey("resume-orphaned-work", "maintenance");
+            quartz.AddJob<Features.Jobs.ResumeOrphanedWorkJob>(job => job.WithIdentity(orphans).StoreDurably());
+            quartz.AddTrigger(trigger => trigger.ForJob(orphans).WithIdentity("resume-orphaned-work", "maintenance")
+                .StartNow().WithSimpleSchedule(every => every.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()));
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = false);
     }

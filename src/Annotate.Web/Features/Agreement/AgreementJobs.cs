@@ -42,6 +42,14 @@ public class AgreementJob(AppDbContext db, AgreementComputer computer, IHubConte
             report.Status = JobStatus.Succeeded;
             report.Done = report.Total;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The app is stopping. Quartz forgets a job cut off this way, so say "queued": OrphanedWork queues it
+            // again when a node runs, and the rerun computes the report afresh.
+            await db.AgreementReports.Where(r => r.Id == reportId && r.Status == JobStatus.Running)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, JobStatus.Queued), CancellationToken.None);
+            throw;
+        }
         catch (Exception error) when (error is not OperationCanceledException)
         {
             logger.LogError(error, "Agreement report {ReportId} failed", reportId);

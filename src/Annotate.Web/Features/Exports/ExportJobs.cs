@@ -50,6 +50,14 @@ public class ExportJob(AppDbContext db, ExportRunner runner, ExportStorage stora
             await db.Entry(export).ReloadAsync();
             export.Status = JobStatus.Cancelled;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The app is stopping. Quartz forgets a job cut off this way, so say "queued": OrphanedWork queues it
+            // again when a node runs, and the rerun starts over (the unfinished temporary file is never renamed).
+            await db.Exports.Where(e => e.Id == exportId && e.Status == JobStatus.Running)
+                .ExecuteUpdateAsync(u => u.SetProperty(e => e.Status, JobStatus.Queued), CancellationToken.None);
+            throw;
+        }
         catch (Exception error) when (error is not OperationCanceledException)
         {
             logger.LogError(error, "Export {ExportId} failed", exportId);
@@ -132,7 +140,7 @@ public class ExportScheduler(AppDbContext db, ISchedulerFactory schedulers, Expo
         return true;
     }
 
-    private async Task EnqueueAsync(long exportId)
+    public async Task EnqueueAsync(long exportId)
     {
         var scheduler = await schedulers.GetScheduler();
         var job = JobBuilder.Create<ExportJob>().WithIdentity($"export-{exportId}-{Guid.NewGuid():N}", "exports")

@@ -1,0 +1,126 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Annotate.Testing;
+using Annotate.Web.Data;
+using Annotate.Web.Features.Agreement;
+using Annotate.Web.Features.Exports;
+using Annotate.Web.Features.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Annotate.IntegrationTests.Jobs;
+
+/// <summary>
+/// Work an app left behind when it stopped (killed, or shut down while a job ran) is picked up by the app
+/// that runs next: the row says running, a temporary file may be half written, and no Quartz job remains.
+/// </summary>
+public class OrphanedWorkTests(AnnotateFactory factory) : IClassFixture<AnnotateFactory>
+{
+    private async Task<(SignedInClient Lead, long ProjectId)> ProjectAsync()
+    {
+        var lead = await factory.SignUpAsync("lead");
+        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Orphans " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
+        var projectId = project.GetProperty("id").GetInt64();
+        var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(Encoding.UTF8.GetBytes("The ferry burned off Kestrel Bay on Monday. " + Guid.NewGuid())), "files", "a.txt" },
+            { new ByteArrayContent(Encoding.UTF8.GetBytes("All 212 passengers were rescued, officials said. " + Guid.NewGuid())), "files", "b.txt" },
+        };
+        (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form)).EnsureSuccessStatusCode();
+        return (lead, projectId);
+    }
+
+    [Fact]
+    public async Task An_export_left_running_by_a_stopped_app_is_rerun_into_one_complete_file()
+    {
+        var (lead, projectId) = await ProjectAsync();
+        long exportId;
+        string temporary;
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var storage = scope.ServiceProvider.GetRequiredService<ExportStorage>();
+            // What the stopped app left: a row it had started ten minutes ago and half a temporary file.
+            var export = await ExportScheduler.ValidateAsync(db, projectId, new NewExport("annotate-jsonl", "all", false, null, false), null, TimeSpan.FromDays(1));
+            export.Status = JobStatus.Running;
+            export.StartedAt = DateTimeOffset.UtcNow.AddMinutes(-10);
+            db.Exports.Add(export);
+            await db.SaveChangesAsync();
+            exportId = export.Id;
+            temporary = storage.TemporaryPath(exportId);
+            await File.WriteAllTextAsync(temporary, "{\"meta\": {\"format\": \"annotate-jsonl\"}}\n{\"text\": \"half an art");
+
+            var resumed = await scope.ServiceProvider.GetRequiredService<OrphanedWork>().ResumeAsync(TimeSpan.FromMinutes(1));
+            Assert.True(resumed.Exports >= 1); // ours, and maybe another test's leftovers
+        }
+
+        var finished = await WaitAsync(() => lead.Http.GetFromJsonAsync<JsonElement>($"/api/exports/{exportId}"));
+        Assert.Equal("succeeded", finished.GetProperty("status").GetString());
+        Assert.Equal(2, finished.GetProperty("done").GetInt32());
+        var lines = Encoding.UTF8.GetString(await lead.Http.GetByteArrayAsync($"/api/exports/{exportId}/file"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(3, lines.Count); // the meta line and both articles, each whole
+        var texts = lines.Skip(1).Select(l => l.GetProperty("text").GetString()!).Order().ToList();
+        Assert.StartsWith("All 212 passengers", texts[0]);
+        Assert.StartsWith("The ferry burned", texts[1]);
+        Assert.False(File.Exists(temporary));
+        Assert.Single(Directory.GetFiles(AnnotateFactory.ExportsFolder, $"export-{projectId}-{exportId}-*"));
+
+        // A second sweep leaves the finished export alone: it is not run twice.
+        using var again = factory.Services.CreateScope();
+        await again.ServiceProvider.GetRequiredService<OrphanedWork>().ResumeAsync(TimeSpan.FromMinutes(1));
+        var db2 = again.ServiceProvider.GetRequiredService<AppDbContext>();
+        Assert.Equal(JobStatus.Succeeded, (await db2.Exports.AsNoTracking().SingleAsync(e => e.Id == exportId)).Status);
+        await Task.Delay(500);
+        Assert.Single(Directory.GetFiles(AnnotateFactory.ExportsFolder, $"export-{projectId}-{exportId}-*"));
+    }
+
+    [Fact]
+    public async Task A_report_left_running_is_computed_again_but_fresh_work_being_scheduled_is_left_alone()
+    {
+        var (_, projectId) = await ProjectAsync();
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var stale = new AgreementReport
+        {
+            ProjectId = projectId, Scope = AgreementScope.All, Reason = JobReason.Manual, Status = JobStatus.Running,
+            CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-20), StartedAt = DateTimeOffset.UtcNow.AddMinutes(-19),
+        };
+        // A row another node committed a moment ago and is about to hand to Quartz: not an orphan.
+        var fresh = new AgreementReport
+        {
+            ProjectId = projectId, Scope = AgreementScope.All, Reason = JobReason.Manual, Status = JobStatus.Queued, CreatedAt = DateTimeOffset.UtcNow,
+        };
+        db.AgreementReports.AddRange(stale, fresh);
+        await db.SaveChangesAsync();
+
+        await scope.ServiceProvider.GetRequiredService<OrphanedWork>().ResumeAsync(TimeSpan.FromMinutes(1));
+
+        var done = await WaitAsync(async () =>
+        {
+            using var look = factory.Services.CreateScope();
+            var report = await look.ServiceProvider.GetRequiredService<AppDbContext>().AgreementReports.AsNoTracking().SingleAsync(r => r.Id == stale.Id);
+            return JsonSerializer.SerializeToElement(new { status = report.Status.ToString().ToLowerInvariant(), hasResult = report.Result is not null });
+        });
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        Assert.True(done.GetProperty("hasResult").GetBoolean());
+        await Task.Delay(500);
+        using var after = factory.Services.CreateScope();
+        var untouched = await after.ServiceProvider.GetRequiredService<AppDbContext>().AgreementReports.AsNoTracking().SingleAsync(r => r.Id == fresh.Id);
+        Assert.Equal(JobStatus.Queued, untouched.Status);
+    }
+
+    /// <summary>Polls until the status is no longer queued or running.</summary>
+    private static async Task<JsonElement> WaitAsync(Func<Task<JsonElement>> read)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var state = await read();
+            if (state.GetProperty("status").GetString() is not ("queued" or "running")) return state;
+            Assert.True(DateTime.UtcNow < deadline, "the resumed work did not finish: " + state.GetRawText());
+            await Task.Delay(150);
+        }
+    }
+}
