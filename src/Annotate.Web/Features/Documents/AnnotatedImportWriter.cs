@@ -1,6 +1,7 @@
 using Annotate.Web.Data;
 using Annotate.Web.Features.Annotations;
 using Annotate.Web.Features.Exports;
+using Annotate.Web.Features.LiveSync;
 using Annotate.Web.Features.Projects;
 using Annotate.Web.Features.Relations;
 using Annotate.Web.Infrastructure;
@@ -11,7 +12,7 @@ namespace Annotate.Web.Features.Documents;
 /// <summary>
 /// Stores the spans and relations of newly imported annotated articles, inside the import's transaction: any problem
 /// (a label the project lacks, an annotator who is not a member, a relation whose end is not in the import) throws, and
-/// the whole import is rolled back.
+/// the whole import is rolled back. Each span and link gets its change-log entry in the same transaction.
 /// </summary>
 public static class AnnotatedImportWriter
 {
@@ -100,10 +101,26 @@ public static class AnnotatedImportWriter
             throw ProblemException.BadRequest(
                 $"Nothing was imported: {errors[0].File} (line {errors[0].Line}) {errors[0].Message}{(errors.Count > 1 ? $" (and {errors.Count - 1} more problems, listed in errors)" : "")}.",
                 new { errors });
-        db.LabelDefinitions.AddRange(created);
-        db.Annotations.AddRange(spans);
-        db.Relations.AddRange(relations);
-        await db.SaveChangesAsync(cancel);
+        // Through the change log like every other write, so clients reading the events (or open pages) learn of them.
+        var people = spans.Select(a => a.AnnotatorId).Concat(relations.Select(r => r.AnnotatorId)).Distinct().ToList();
+        var names = await db.Users.Where(u => people.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancel);
+        var byId = spans.ToDictionary(a => a.Id);
+        var log = new ChangeLog(db);
+        await log.WriteAsync(projectId, () =>
+        {
+            db.LabelDefinitions.AddRange(created);
+            db.Annotations.AddRange(spans);
+            db.Relations.AddRange(relations);
+            foreach (var span in spans)
+                log.Append(ChangeKind.AnnotationCreated, span.DocumentId, null, span.Id, span.AnnotatorId, importerId, AnnotationView.Of(span, names[span.AnnotatorId]));
+            foreach (var relation in relations)
+            {
+                var (from, to) = (byId[relation.FromId], byId[relation.ToId]);
+                log.Append(ChangeKind.RelationCreated, from.DocumentId, to.DocumentId, relation.Id, relation.AnnotatorId, importerId,
+                    RelationView.Of(relation, from, to, names[relation.AnnotatorId]));
+            }
+            return Task.FromResult(0);
+        });
         return (spans.Count, relations.Count);
     }
 }

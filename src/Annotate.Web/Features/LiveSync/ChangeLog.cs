@@ -21,9 +21,14 @@ public class ChangeLog(AppDbContext db)
     private long projectId;
     private long lastSequence;
 
+    /// <remarks>
+    /// Inside a transaction the caller already holds (an import), the change joins it: the caller commits, and
+    /// the NOTIFY, the counter and the entries become visible together with the rest of its work, or not at all.
+    /// </remarks>
     public async Task<T> WriteAsync<T>(long project, Func<Task<T>> change)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync();
+        var joined = db.Database.CurrentTransaction is not null;
+        await using var transaction = joined ? null : await db.Database.BeginTransactionAsync();
         projectId = project;
         pending.Clear();
         lastSequence = await LockCounterAsync(project);
@@ -36,7 +41,7 @@ public class ChangeLog(AppDbContext db)
             await db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, {$"{project}:{pending[0].Sequence}"})");
         }
         await db.SaveChangesAsync();
-        await transaction.CommitAsync();
+        if (transaction is not null) await transaction.CommitAsync();
         pending.Clear();
         return result;
     }
