@@ -157,10 +157,22 @@ public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAd
     }
 
     /// <summary>Runs a change and returns to the tab with its outcome: a success line or the reason it was refused.</summary>
+    private const int MaxListedErrors = 50;
+
     private async Task<IActionResult> Attempt(long id, string tab, Func<Task<string>> change)
     {
         try { TempData["Message"] = await change(); }
-        catch (ProblemException problem) { TempData["Error"] = problem.Detail; }
+        catch (ProblemException problem)
+        {
+            TempData["Error"] = problem.Detail;
+            // An import names every problem (file and line), not only the first: all of them are needed to fix the files.
+            if (problem.Extensions?.GetType().GetProperty("errors")?.GetValue(problem.Extensions) is IEnumerable<ImportError> errors)
+            {
+                var lines = errors.Select(e => $"{e.File}, line {e.Line}: {e.Message}").ToList();
+                TempData["ErrorList"] = lines.Count <= MaxListedErrors ? lines.ToArray()
+                    : [.. lines.Take(MaxListedErrors), $"… and {lines.Count - MaxListedErrors} more"];
+            }
+        }
         return Redirect($"/projects/{id}?tab={tab}");
     }
 }

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Annotate.Testing;
+
+namespace Annotate.IntegrationTests.Pages;
+
+/// <summary>Members, multi-file imports, signing out and lockout, as a person does them in the pages.</summary>
+public partial class PageTests
+{
+    private static async Task<HttpResponseMessage> UploadAsync(HttpClient client, string projectPath, params (string Name, byte[] Bytes)[] files)
+    {
+        var form = new MultipartFormDataContent { { new StringContent(await TokenFromAsync(client, projectPath)), "__RequestVerificationToken" } };
+        foreach (var (name, bytes) in files) form.Add(new ByteArrayContent(bytes), "files", name);
+        return await client.PostAsync(projectPath + "/import", form);
+    }
+
+    [Fact]
+    public async Task A_manager_adds_changes_and_removes_members_in_the_page_and_an_annotator_may_not()
+    {
+        var (lead, _) = await SignedUpBrowserAsync();
+        var (ana, anaEmail) = await SignedUpBrowserAsync();
+        var created = await PostFormAsync(lead, "/projects", "/projects", new() { ["name"] = "Team " + Guid.NewGuid() });
+        var projectPath = created.Headers.Location!.OriginalString;
+        var projectId = long.Parse(projectPath.Split('/')[^1]);
+
+        var added = await PostFormAsync(lead, projectPath + "?tab=members", projectPath + "/members", new() { ["email"] = anaEmail, ["role"] = "Annotator" });
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        Assert.Contains(anaEmail, await lead.GetStringAsync(projectPath + "?tab=members"));
+        var unknown = await PostFormAsync(lead, projectPath + "?tab=members", projectPath + "/members", new() { ["email"] = "nobody-" + Guid.NewGuid() + "@test.example", ["role"] = "Annotator" });
+        Assert.Equal(HttpStatusCode.Redirect, unknown.StatusCode);
+        Assert.Contains("Ask them to sign up first", await lead.GetStringAsync(projectPath + "?tab=members"));
+
+        // Ana, an annotator now, opens the project but cannot add people.
+        Assert.Equal(HttpStatusCode.OK, (await ana.GetAsync(projectPath)).StatusCode);
+        var (_, carolEmail) = await SignedUpBrowserAsync();
+        var refused = await PostFormAsync(ana, "/projects", projectPath + "/members", new() { ["email"] = carolEmail, ["role"] = "Manager" });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.DoesNotContain(carolEmail, await lead.GetStringAsync(projectPath + "?tab=members"));
+
+        var members = await MembersAsync(lead, projectId);
+        var anaId = members.Single(m => m.GetProperty("email").GetString() == anaEmail).GetProperty("userId").GetString();
+        await PostFormAsync(lead, projectPath + "?tab=members", $"{projectPath}/members/{anaId}/role", new() { ["role"] = "Reviewer" });
+        Assert.Equal("reviewer", (await MembersAsync(lead, projectId)).Single(m => m.GetProperty("email").GetString() == anaEmail).GetProperty("role").GetString());
+        await PostFormAsync(lead, projectPath + "?tab=members", $"{projectPath}/members/{anaId}/remove", new());
+        Assert.DoesNotContain(await MembersAsync(lead, projectId), m => m.GetProperty("email").GetString() == anaEmail);
+        var gone = new HttpRequestMessage(HttpMethod.Get, projectPath);
+        gone.Headers.Accept.ParseAdd("text/html");
+        Assert.Equal(HttpStatusCode.NotFound, (await ana.SendAsync(gone)).StatusCode);
+    }
+
+    /// <summary>The members as the API shows them, read with the page's own cookie and token.</summary>
+    private static async Task<List<JsonElement>> MembersAsync(HttpClient client, long projectId) =>
+        (await client.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/members")).EnumerateArray().ToList();
+
+    [Fact]
+    public async Task Several_files_upload_at_once_and_a_bad_one_lists_every_problem_and_stores_nothing()
+    {
+        var (client, _) = await SignedUpBrowserAsync();
+        var created = await PostFormAsync(client, "/projects", "/projects", new() { ["name"] = "Uploads " + Guid.NewGuid() });
+        var projectPath = created.Headers.Location!.OriginalString;
+        var projectId = long.Parse(projectPath.Split('/')[^1]);
+
+        await UploadAsync(client, projectPath,
+            ("good.txt", Encoding.UTF8.GetBytes("A good article.")),
+            ("lines.jsonl", Encoding.UTF8.GetBytes("{\"text\": \"fine\"}\n{\"text\": \n{\"text\": \"\"}\n")),
+            ("binary.txt", [0xFF, 0xFE, 0x00]));
+        var page = await client.GetStringAsync(projectPath);
+        Assert.Contains("data-testid=\"error-list\"", page);
+        Assert.Contains("lines.jsonl, line 2", page);
+        Assert.Contains("lines.jsonl, line 3", page);
+        Assert.Contains("binary.txt", page);
+        Assert.Empty((await client.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).EnumerateArray());
+
+        await UploadAsync(client, projectPath,
+            ("one.txt", Encoding.UTF8.GetBytes("The first article.")),
+            ("two.txt", Encoding.UTF8.GetBytes("The second article.")),
+            ("three.jsonl", Encoding.UTF8.GetBytes("{\"text\": \"Third.\", \"title\": \"Three\"}\n{\"text\": \"Fourth.\"}\n")));
+        Assert.Contains("Imported 4 article(s).", await client.GetStringAsync(projectPath));
+        Assert.Equal(4, (await client.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_the_session()
+    {
+        var (client, _) = await SignedUpBrowserAsync();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/projects")).StatusCode);
+        var signedOut = await PostFormAsync(client, "/projects", "/account/logout", new());
+        Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
+        var after = await client.SendAsync(PageRequest("/projects"));
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/account/login", after.Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_locks_an_account_after_five_wrong_passwords()
+    {
+        var (_, email) = await SignedUpBrowserAsync();
+        var client = Browser();
+        for (var i = 0; i < 5; i++)
+        {
+            var wrong = await PostFormAsync(client, "/account/login", "/account/login", new() { ["Email"] = email, ["Password"] = "not the password" });
+            Assert.Equal(HttpStatusCode.OK, wrong.StatusCode); // the form again, with the error
+        }
+        var right = await PostFormAsync(client, "/account/login", "/account/login", new() { ["Email"] = email, ["Password"] = AnnotateFactory.Password });
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Contains("locked", await right.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SendAsync(PageRequest("/projects"))).StatusCode); // not signed in
+    }
+
+    /// <summary>A GET as a browser sends it (asking for HTML), so an anonymous one is sent to the sign-in page.</summary>
+    private static HttpRequestMessage PageRequest(string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd("text/html");
+        return request;
+    }
+
+    [Fact]
+    public async Task A_non_member_gets_not_found_for_a_documents_page_and_for_member_changes()
+    {
+        var (owner, _) = await SignedUpBrowserAsync();
+        var created = await PostFormAsync(owner, "/projects", "/projects", new() { ["name"] = "Closed " + Guid.NewGuid() });
+        var projectPath = created.Headers.Location!.OriginalString;
+        var projectId = long.Parse(projectPath.Split('/')[^1]);
+        await UploadAsync(owner, projectPath, ("secret.txt", Encoding.UTF8.GetBytes("Secret Title\n\nA secret article.")));
+        var documentId = (await owner.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents"))[0].GetProperty("id").GetInt64();
+        var ownerId = (await MembersAsync(owner, projectId))[0].GetProperty("userId").GetString();
+
+        var stranger = await factory.SignUpAsync("stranger");
+        var page = new HttpRequestMessage(HttpMethod.Get, $"/documents/{documentId}");
+        var (strangerBrowser, _) = await SignedUpBrowserAsync();
+        page.Headers.Accept.ParseAdd("text/html");
+        var response = await strangerBrowser.SendAsync(page);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("secret article", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.Http.PutAsJsonAsync($"/api/projects/{projectId}/members/{ownerId}", new { role = "annotator" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.Http.DeleteAsync($"/api/projects/{projectId}/members/{ownerId}")).StatusCode);
+        Assert.Equal("manager", (await MembersAsync(owner, projectId))[0].GetProperty("role").GetString());
+    }
+}
