@@ -31,7 +31,8 @@ public class DemoSeeder(AppDbContext db, UserManager<AppUser> users, RoleManager
         var created = new List<AppUser>();
         foreach (var (email, name, _) in Accounts)
         {
-            var (user, error) = await AccountCommands.CreateOrResetAsync(users, roles, email, Password, admin: email == Accounts[0].Email, name);
+            // No demo account is a site admin: their password is printed and published, so they get only the demo project.
+            var (user, error) = await AccountCommands.CreateOrResetAsync(users, roles, email, Password, admin: false, name);
             created.Add(user ?? throw new InvalidOperationException($"Demo account {email}: {error}"));
         }
         var project = await admin.CreateAsync(created[0].Id,
@@ -70,7 +71,7 @@ public static class DemoSeeding
         Console.WriteLine();
         Console.WriteLine("  Demo accounts (password for each: " + DemoSeeder.Password + "):");
         foreach (var (email, _, role) in DemoSeeder.Accounts)
-            Console.WriteLine($"    {email,-18} {role.ToString().ToLowerInvariant()}{(email == DemoSeeder.Accounts[0].Email ? ", site admin" : "")}");
+            Console.WriteLine($"    {email,-18} {role.ToString().ToLowerInvariant()}");
         Console.WriteLine();
     }
 }
