@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Annotate.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Annotate.IntegrationTests.Pages;
 
@@ -138,5 +139,58 @@ public partial class PageTests
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.Http.PutAsJsonAsync($"/api/projects/{projectId}/members/{ownerId}", new { role = "annotator" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.Http.DeleteAsync($"/api/projects/{projectId}/members/{ownerId}")).StatusCode);
         Assert.Equal("manager", (await MembersAsync(owner, projectId))[0].GetProperty("role").GetString());
+    }
+
+    [Fact]
+    public async Task The_jobs_page_retries_a_failed_export_and_shows_admins_every_projects_jobs()
+    {
+        var (lead, _) = await SignedUpBrowserAsync();
+        var created = await PostFormAsync(lead, "/projects", "/projects", new() { ["name"] = "Jobs " + Guid.NewGuid() });
+        var projectPath = created.Headers.Location!.OriginalString;
+        var projectId = long.Parse(projectPath.Split('/')[^1]);
+        await UploadAsync(lead, projectPath, ("one.txt", Encoding.UTF8.GetBytes("One article about the ferry.")));
+        long exportId;
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Annotate.Web.Data.AppDbContext>();
+            var export = await Annotate.Web.Features.Exports.ExportScheduler.ValidateAsync(db, projectId,
+                new("spacy-jsonl", "all", false, null, false), null, TimeSpan.FromDays(1));
+            export.Status = Annotate.Web.Features.Agreement.JobStatus.Failed;
+            export.Error = "The disk was full.";
+            db.Exports.Add(export);
+            await db.SaveChangesAsync();
+            exportId = export.Id;
+        }
+        var jobs = await lead.GetStringAsync("/jobs");
+        Assert.Contains("The disk was full.", jobs);
+
+        // Someone who manages nothing here neither sees the job nor may retry it.
+        var (stranger, _) = await SignedUpBrowserAsync();
+        Assert.DoesNotContain("The disk was full.", await stranger.GetStringAsync("/jobs"));
+        Assert.Equal(HttpStatusCode.NotFound, (await PostFormAsync(stranger, "/projects", $"/jobs/export/{exportId}/retry", new())).StatusCode);
+
+        // A site admin sees every project's jobs.
+        var (admin, adminEmail) = await SignedUpBrowserAsync();
+        using (var scope = factory.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Annotate.Web.Features.Accounts.AppUser>>();
+            var roles = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.RoleManager<Microsoft.AspNetCore.Identity.IdentityRole>>();
+            await Annotate.Web.Features.Accounts.AccountCommands.CreateOrResetAsync(users, roles, adminEmail, AnnotateFactory.Password, admin: true);
+        }
+        var adminBrowser = Browser();
+        await PostFormAsync(adminBrowser, "/account/login", "/account/login", new() { ["Email"] = adminEmail, ["Password"] = AnnotateFactory.Password });
+        Assert.Contains("The disk was full.", await adminBrowser.GetStringAsync("/jobs"));
+
+        var retried = await PostFormAsync(lead, "/jobs", $"/jobs/export/{exportId}/retry", new());
+        Assert.Equal(HttpStatusCode.Redirect, retried.StatusCode);
+        Assert.Contains($"Export {exportId} queued again.", await lead.GetStringAsync("/jobs"));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        string status;
+        do
+        {
+            await Task.Delay(150);
+            status = (await lead.GetFromJsonAsync<JsonElement>($"/api/exports/{exportId}")).GetProperty("status").GetString()!;
+        } while (status is "queued" or "running" && DateTime.UtcNow < deadline);
+        Assert.Equal("succeeded", status);
     }
 }
