@@ -36,9 +36,12 @@ public class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync()
+    /// <param name="device">Screen and input of the device to emulate (a laptop-sized window by default).</param>
+    public async Task<IPage> NewPageAsync(BrowserNewContextOptions? device = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
+        var options = device ?? new BrowserNewContextOptions();
+        options.BaseURL = BaseUrl;
+        var context = await Browser.NewContextAsync(options);
         // Generous limits: CI has two cores shared by the app, PostgreSQL and Chromium.
         context.SetDefaultTimeout(30_000);
         context.SetDefaultNavigationTimeout(45_000);

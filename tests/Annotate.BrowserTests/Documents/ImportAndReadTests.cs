@@ -48,4 +48,43 @@ public class ImportAndReadTests(BrowserFixture browser) : IClassFixture<BrowserF
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Email or password is wrong.");
     }
+
+    [Fact]
+    public async Task On_a_phone_the_pages_fit_the_screen_and_the_article_reads_without_sideways_scrolling()
+    {
+        var page = await browser.NewPageAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true, DeviceScaleFactor = 3,
+        });
+        async Task FitsAsync(string where)
+        {
+            var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+            Assert.True(overflow <= 0, $"{where} is {overflow}px wider than a phone screen");
+        }
+        await page.GotoAsync("/account/register");
+        await FitsAsync("the sign-up page");
+        var email = AnnotateFactory.NewEmail("phone");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password (8 characters or more)").FillAsync(AnnotateFactory.Password);
+        await page.GetByLabel("Password again").FillAsync(AnnotateFactory.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign up" }).TapAsync();
+        await page.WaitForURLAsync("**/projects");
+        await FitsAsync("the projects list");
+
+        await page.GetByLabel("Name").FillAsync("Phone project");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create project" }).TapAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Phone project" })).ToBeVisibleAsync();
+        await FitsAsync("the project page");
+        await page.GetByLabel(new Regex("^Files")).SetInputFilesAsync(Corpus.PathOf("002"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import" }).TapAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Imported 1 article(s).");
+
+        await page.GetByTestId("documents").GetByRole(AriaRole.Link).First.TapAsync();
+        var text = page.GetByTestId("document-text");
+        await Assertions.Expect(text).ToBeVisibleAsync();
+        await FitsAsync("the document page");
+        var box = await text.BoundingBoxAsync();
+        Assert.NotNull(box);
+        Assert.True(box.X >= 0 && box.X + box.Width <= 390 + 1, $"the article spans {box.X}..{box.X + box.Width}px of a 390px screen");
+    }
 }
