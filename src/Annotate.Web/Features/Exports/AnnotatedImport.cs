@@ -230,9 +230,11 @@ public static class AnnotatedImport
             var key = IdText(element, "id") ?? $"#entity{number}";
             if (!keys.Add(key)) line.Fail($"{where} has the id {key} of an earlier entity");
             var label = RequiredString(line, element, "label", where);
+            // doccano itself writes no "text"; this application's doccano export does, and then it must match the slice.
+            var carried = OptionalString(line, element, "text", where);
             var offsets = Offsets(line, text, length, OffsetUnit.Codepoint, where,
-                Integer(line, element, "start_offset", where), Integer(line, element, "end_offset", where), null);
-            if (offsets is { } o && label is not null) spans.Add(new ParsedSpan(key, o.Start, o.End, label, null, null, null, null, null));
+                Integer(line, element, "start_offset", where), Integer(line, element, "end_offset", where), carried);
+            if (offsets is { } o && label is not null) spans.Add(new ParsedSpan(key, o.Start, o.End, label, null, carried, null, null, null));
         }
         var relations = new List<ParsedRelation>();
         number = 0;
