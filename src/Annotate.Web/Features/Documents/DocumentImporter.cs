@@ -53,8 +53,13 @@ public class DocumentImporter(AppDbContext db, ImportOptions options)
                 foreach (var article in parsed)
                 {
                     var plain = new ParsedArticle(article.File, article.Line,
-                        string.IsNullOrWhiteSpace(article.Title) ? $"{Path.GetFileNameWithoutExtension(name)} line {article.Line}" : article.Title.Trim(),
+                        ImportFormats.FitTitle(string.IsNullOrWhiteSpace(article.Title) ? $"{Path.GetFileNameWithoutExtension(name)} line {article.Line}" : article.Title),
                         article.Source, article.Published, article.Text, "{}");
+                    if (ImportFormats.FieldProblem("title", plain.Title, null) is { } problem)
+                    {
+                        errors.Add(new(name, article.Line, problem + " (it comes from the file name: rename the file)"));
+                        continue;
+                    }
                     articles.Add(plain);
                     annotated[plain] = article;
                 }
