@@ -90,6 +90,13 @@ public abstract class CommandLine
                 Console.Error.WriteLine(problem.Detail);
                 return 2;
             }
+            catch (ArgumentException refused)
+            {
+                // The export job's refusals (e.g. a second annotator's spans appeared after the request was checked).
+                File.Delete(output + ".part");
+                Console.Error.WriteLine(refused.Message);
+                return 2;
+            }
         }
     }
 

@@ -2,7 +2,9 @@ using System.Net.Http.Json;
 using System.Text;
 using Annotate.BrowserTests.Editor;
 using Annotate.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Quartz;
 
 namespace Annotate.BrowserTests.Exports;
 
@@ -46,5 +48,41 @@ public class ExportsPageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         // Delete it from the page.
         await jsonlRow.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("exports").Locator("tbody tr")).ToHaveCountAsync(5);
+    }
+
+    [Fact]
+    public async Task A_queued_export_is_cancelled_with_its_button_and_leaves_no_file()
+    {
+        var lead = await browser.PersonAsync("lead");
+        var (projectId, _) = await EditorSession.ProjectAsync(lead, "open", [], ("a.txt", "Rebels entered Aleppo on Wednesday."));
+        var page = await browser.SignedInPageAsync(lead);
+        await page.GotoAsync($"/projects/{projectId}/exports");
+
+        // This app host is the only Quartz node of this test process: while it stands by, no job starts, so the export
+        // stays queued until the button is pressed, whatever the machine's speed.
+        var scheduler = await browser.App.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        await scheduler.Standby();
+        try
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Export", Exact = true }).ClickAsync();
+            var row = page.GetByTestId("exports").Locator("tbody tr").First;
+            await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "queued");
+            await row.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+
+            await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "cancelled");
+            await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync("cancelled");
+            await Assertions.Expect(row.GetByRole(AriaRole.Link, new() { Name = "Download" })).ToHaveCountAsync(0);
+            await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Delete" })).ToBeVisibleAsync();
+        }
+        finally
+        {
+            await scheduler.Start();
+        }
+
+        var exportId = long.Parse((await page.GetByTestId("exports").Locator("tbody tr").First.GetAttributeAsync("data-export-id"))!);
+        var export = await lead.Http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/exports/{exportId}");
+        Assert.Equal("cancelled", export.GetProperty("status").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, export.GetProperty("file").ValueKind);
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, (await lead.Http.GetAsync($"/api/exports/{exportId}/file")).StatusCode);
     }
 }

@@ -146,7 +146,27 @@ public class ImportTests(AnnotateFactory factory) : IClassFixture<AnnotateFactor
         { "nul.txt", Utf8("Zero\0byte"), "nul.txt contains a NUL character" },
         { "tasks.json", Utf8("[{\"text\": \"no data\"}]"), "tasks.json task 1 has no \"data\" object" },
         { "date.jsonl", Utf8("{\"text\": \"x\", \"published\": \"last week\"}"), "date.jsonl (line 1) has a \"published\" that is not a date" },
+        // What PostgreSQL refuses (a NUL, an unpaired surrogate, a source over its column) is refused before the COPY, by line.
+        { "title.jsonl", Utf8("{\"text\": \"x\"}\n{\"text\": \"y\", \"title\": \"a\\u0000b\"}"), "title.jsonl (line 2) has a \"title\" that contains a NUL character at code point 1" },
+        { "half.jsonl", Utf8("{\"text\": \"y\", \"title\": \"\\ud83d\"}"), "half.jsonl (line 1) has a \"title\" with an unpaired surrogate escape" },
+        { "source.jsonl", Utf8("{\"text\": \"x\", \"source\": \"" + new string('s', 2001) + "\"}"), "source.jsonl (line 1) has a \"source\" of 2001 characters; the limit is 2000" },
+        { "nulsource.jsonl", Utf8("{\"text\": \"x\", \"source\": \"s\\u0000\"}"), "nulsource.jsonl (line 1) has a \"source\" that contains a NUL character" },
+        { "meta.jsonl", Utf8("{\"text\": \"x\", \"meta\": {\"outlet\": \"a\\u0000\"}}"), "meta.jsonl (line 1) has \"outlet\" with a string that contains a NUL character" },
+        { "extra.jsonl", Utf8("{\"text\": \"x\", \"byline\": \"\\udc00\"}"), "extra.jsonl (line 1) has \"byline\" with an unpaired surrogate escape" },
+        { "task.json", Utf8("[{\"data\": {\"text\": \"x\", \"title\": \"t\\u0000\"}}]"), "task.json task 1 has a \"title\" that contains a NUL character" },
     };
+
+    [Fact]
+    public async Task A_title_over_500_characters_is_cut_between_characters_and_stored()
+    {
+        var (http, projectId) = await NewProjectAsync();
+        // The 500th character is an emoji, two UTF-16 units: cutting at 500 units would leave half of it.
+        var line = "{\"text\": \"x\", \"title\": \"" + new string('a', 499) + "😀😀\"}";
+        var response = await http.PostAsync($"/api/projects/{projectId}/documents", Files(("long.jsonl", Utf8(line))));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("created")[0].GetProperty("id").GetInt64();
+        Assert.Equal(new string('a', 499) + "😀", (await http.GetFromJsonAsync<JsonElement>($"/api/documents/{id}")).GetProperty("title").GetString());
+    }
 
     [Theory]
     [MemberData(nameof(BadFiles))]

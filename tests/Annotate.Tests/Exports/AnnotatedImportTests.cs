@@ -151,6 +151,47 @@ public class AnnotatedImportTests
     }
 
     [Fact]
+    public void A_doccano_entity_carrying_text_must_carry_its_slice()
+    {
+        var (articles, errors) = Parse("e.jsonl",
+            """{"id": 1, "text": "Go now", "entities": [{"id": 7, "label": "A", "start_offset": 0, "end_offset": 2, "text": "Go"}], "relations": []}""",
+            """{"id": 2, "text": "Go now", "entities": [{"id": 7, "label": "A", "start_offset": 1, "end_offset": 3, "text": "Go"}], "relations": []}""");
+        Assert.Equal("Go", Assert.Single(articles).Spans.Single().Text);
+        AssertError(errors, 2, "entity 1 says its text is \"Go\" but the text at 1..3 (code points) is \"o \"");
+    }
+
+    [Theory]
+    [InlineData("""{"id": "s", "start": 0, "end": 2, "label": "X", "note": "a\u0000b"}""", "span 1 has a \"note\" that contains a NUL character")]
+    [InlineData("""{"id": "s", "start": 0, "end": 2, "label": "X\u0000"}""", "span 1 has a \"label\" that contains a NUL character")]
+    [InlineData("""{"id": "s", "start": 0, "end": 2, "label": "X\ud800"}""", "span 1 has a \"label\" with an unpaired surrogate escape")]
+    [InlineData("""{"id": "s", "start": 0, "end": 2, "label": "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"}""", "span 1 has a \"label\" of 65 characters; the limit is 64")]
+    [InlineData("""{"id": "s", "start": 0, "end": 2, "label": "X", "attributes": {"who": ["a\u0000"]}}""", "span 1 has \"attributes\" with a string that contains a NUL character")]
+    public void Span_fields_that_postgresql_cannot_store_are_reported_with_the_line(string span, string message)
+    {
+        var (articles, errors) = Parse("n.jsonl", Header, Article($"[{span}]"));
+        Assert.Empty(articles);
+        AssertError(errors, 2, message);
+    }
+
+    [Theory]
+    [InlineData("\"title\": \"a\\u0000b\"", "has a \"title\" that contains a NUL character at code point 1")]
+    [InlineData("\"source\": \"https://x.example/\\u0000\"", "has a \"source\" that contains a NUL character")]
+    public void Article_fields_that_postgresql_cannot_store_are_reported_with_the_line(string field, string message)
+    {
+        var (articles, errors) = Parse("f.jsonl", $$"""{"id": 1, "text": "Go now", {{field}}, "label": []}""");
+        Assert.Empty(articles);
+        AssertError(errors, 1, message);
+    }
+
+    [Fact]
+    public void A_source_over_its_column_is_reported_with_the_line()
+    {
+        var (articles, errors) = Parse("s.jsonl", Header, $$"""{"id": 1, "text": "Go now", "source": "{{new string('a', 2001)}}", "spans": []}""");
+        Assert.Empty(articles);
+        AssertError(errors, 2, "has a \"source\" of 2001 characters; the limit is 2000");
+    }
+
+    [Fact]
     public void An_empty_file_has_no_articles()
     {
         var (articles, errors) = Parse("empty.jsonl", "", "  ");

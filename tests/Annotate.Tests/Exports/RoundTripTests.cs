@@ -73,6 +73,7 @@ public class RoundTripTests
         Assert.Equal(7, meta.GetProperty("project").GetProperty("id").GetInt64());
         Assert.Equal("Aleppo offensive", meta.GetProperty("project").GetProperty("name").GetString());
         Assert.Equal(CreatedAt, meta.GetProperty("createdAt").GetDateTimeOffset());
+        Assert.Equal(0, meta.GetProperty("relationsLeftOut").GetInt32()); // the job counts them; none were left out here
         // "Aleppo" comes after the flag: two code points, four UTF-16 units.
         var aleppo = lines[1].GetProperty("spans").EnumerateArray().Single(s => s.GetProperty("label").GetString() == "LOCATION");
         Assert.Equal((18, 24), (aleppo.GetProperty("start").GetInt32(), aleppo.GetProperty("end").GetInt32()));

@@ -58,3 +58,77 @@ public class ImportFormatsTests
         Assert.Equal("{\"a\":1,\"id\":7}", articles.Single().Meta);
     }
 }
+
+/// <summary>What PostgreSQL would refuse mid-COPY is refused while reading, with the file and line; long titles are cut safely.</summary>
+public class ImportFieldLimitTests
+{
+    private static (List<ParsedArticle> Articles, List<ImportError> Errors) Parse(string name, string content)
+    {
+        var articles = new List<ParsedArticle>();
+        var errors = new List<ImportError>();
+        ImportFormats.Parse(name, Encoding.UTF8.GetBytes(content), articles, errors);
+        return (articles, errors);
+    }
+
+    [Theory]
+    [InlineData("""{"text": "t", "title": "a\u0000b"}""", "has a \"title\" that contains a NUL character at code point 1")]
+    [InlineData("""{"text": "t", "headline": "a\u0000b"}""", "has a \"title\" that contains a NUL character")]
+    [InlineData("""{"text": "t", "source": "https://x.example/\u0000"}""", "has a \"source\" that contains a NUL character")]
+    [InlineData("""{"text": "t", "title": "a\ud800b"}""", "has a \"title\" with an unpaired surrogate escape")]
+    [InlineData("""{"text": "t", "meta": {"outlet": "a\u0000"}}""", "has \"outlet\" with a string that contains a NUL character")]
+    [InlineData("""{"text": "t", "meta": {"k\u0000": 1}}""", "has a field name that contains a NUL character")]
+    [InlineData("""{"text": "t", "extra": ["ok", {"deep": "\udc00"}]}""", "has \"extra\" with an unpaired surrogate escape")]
+    [InlineData("""{"text": "t\u0000"}""", "has a text that contains a NUL character")]
+    public void Fields_postgresql_cannot_store_are_refused_with_file_and_line(string line, string message)
+    {
+        var (articles, errors) = Parse("a.jsonl", "{\"text\": \"fine\"}\n" + line + "\n");
+        Assert.Single(articles);
+        var error = Assert.Single(errors);
+        Assert.Equal(("a.jsonl", 2), (error.File, error.Line));
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void A_source_over_2000_characters_is_refused_and_one_of_2000_is_kept()
+    {
+        var (articles, errors) = Parse("s.jsonl", $$"""
+            {"text": "t", "source": "{{new string('s', 2001)}}"}
+            {"text": "u", "source": "{{new string('s', 1999)}}😀"}
+            """);
+        var error = Assert.Single(errors);
+        Assert.Equal(1, error.Line);
+        Assert.Contains("has a \"source\" of 2001 characters; the limit is 2000", error.Message);
+        Assert.Equal(2001, Assert.Single(articles).Source!.Length); // 2000 characters, one of them two UTF-16 units
+    }
+
+    [Fact]
+    public void A_label_studio_task_names_its_task()
+    {
+        var (_, errors) = Parse("tasks.json", """[{"data": {"text": "t"}}, {"data": {"text": "u", "title": "x\u0000"}}]""");
+        var error = Assert.Single(errors);
+        Assert.Equal("tasks.json", error.File);
+        Assert.StartsWith("task 2 has a \"title\" that contains a NUL character", error.Message);
+    }
+
+    [Fact]
+    public void A_long_title_is_cut_at_500_code_points_never_inside_a_surrogate_pair()
+    {
+        // 499 letters then two emoji: the 500th code point is the first emoji, which UTF-16 index 500 would cut in half.
+        var title = new string('a', 499) + "😀😀";
+        var (articles, errors) = Parse("t.jsonl", $$"""{"text": "t", "title": "{{title}}"}""");
+        Assert.Empty(errors);
+        Assert.Equal(new string('a', 499) + "😀", articles.Single().Title);
+        Assert.Equal(new string('a', 499) + "😀", ImportFormats.FitTitle("  " + title + "  "));
+        Assert.Equal("short", ImportFormats.FitTitle(" short "));
+        // 500 code points in 501 UTF-16 units fit the column (varchar counts characters): kept whole.
+        Assert.Equal(new string('a', 499) + "😀", ImportFormats.FitTitle(new string('a', 499) + "😀"));
+    }
+
+    [Fact]
+    public void A_text_file_named_with_a_nul_is_refused_by_name()
+    {
+        var (articles, errors) = Parse("bad\0name.txt", "only one line");
+        Assert.Empty(articles);
+        Assert.Contains("it comes from the file name", Assert.Single(errors).Message);
+    }
+}

@@ -10,8 +10,16 @@ namespace Annotate.Web.Features.Documents;
 public record UploadedFile(string Name, long Length, Func<Stream> Open);
 
 public record ImportedDocument(long Id, string Title, string File, int? Line);
-public record DuplicateDocument(string Title, string File, int? Line, long ExistingDocumentId);
-public record ImportResult(IReadOnlyList<ImportedDocument> Created, IReadOnlyList<DuplicateDocument> Duplicates, int Spans = 0, int Relations = 0);
+
+/// <summary>An article whose text is already stored, so it was not stored again.</summary>
+/// <param name="SpansNotImported">Spans the file carried for it, left out with it (annotated imports only).</param>
+/// <param name="RelationsNotImported">Its relations, and relations of other articles into it, left out with it.</param>
+public record DuplicateDocument(string Title, string File, int? Line, long ExistingDocumentId, int SpansNotImported = 0, int RelationsNotImported = 0);
+
+/// <param name="Warnings">What the import stored differently from what the files held, one sentence each (e.g.
+/// annotations of an article that was already in the project); empty when everything was taken in.</param>
+public record ImportResult(IReadOnlyList<ImportedDocument> Created, IReadOnlyList<DuplicateDocument> Duplicates, int Spans, int Relations,
+    IReadOnlyList<string> Warnings);
 
 /// <summary>
 /// How the spans and relations in annotated JSONL (annotate-jsonl, doccano) are taken in: as pre-annotations of the
@@ -23,6 +31,12 @@ public record AnnotationImport(string Mode, string? MemberUserId, bool CreateLab
 /// <summary>
 /// Reads every file first and stores nothing unless all of them are fine; then writes the new articles with
 /// one binary COPY inside one transaction. A text already in the project (same SHA-256) is reported, not stored twice.
+/// <para>
+/// The spans and relations an annotated file carries for such an article are not imported either, and the result
+/// says so (<see cref="DuplicateDocument.SpansNotImported"/> and a warning). Putting them onto the stored article
+/// would look tempting, but importing the same file twice would then double every span, and other people may be
+/// annotating that article at the time; so they are reported, and whoever imports decides.
+/// </para>
 /// </summary>
 public class DocumentImporter(AppDbContext db, ImportOptions options)
 {
@@ -53,8 +67,13 @@ public class DocumentImporter(AppDbContext db, ImportOptions options)
                 foreach (var article in parsed)
                 {
                     var plain = new ParsedArticle(article.File, article.Line,
-                        string.IsNullOrWhiteSpace(article.Title) ? $"{Path.GetFileNameWithoutExtension(name)} line {article.Line}" : article.Title.Trim(),
+                        ImportFormats.FitTitle(string.IsNullOrWhiteSpace(article.Title) ? $"{Path.GetFileNameWithoutExtension(name)} line {article.Line}" : article.Title),
                         article.Source, article.Published, article.Text, "{}");
+                    if (ImportFormats.FieldProblem("title", plain.Title, null) is { } problem)
+                    {
+                        errors.Add(new(name, article.Line, problem + " (it comes from the file name: rename the file)"));
+                        continue;
+                    }
                     articles.Add(plain);
                     annotated[plain] = article;
                 }
@@ -97,15 +116,72 @@ public class DocumentImporter(AppDbContext db, ImportOptions options)
             .Where(d => d.ProjectId == projectId && hashes.Contains(d.Sha256))
             .Select(d => new { d.Id, d.Sha256 })
             .ToDictionaryAsync(d => d.Sha256, d => d.Id, cancel);
+        var (toWrite, leftOut, warnings) = LeaveOutAnnotationsOfDuplicates(fresh, duplicates, annotated, ids);
         var (spans, relations) = annotations is null ? (0, 0)
-            : await AnnotatedImportWriter.WriteAsync(db, projectId, userId, annotations, fresh.Where(annotated.ContainsKey).Select(a => (ids[a.Sha256], annotated[a])).ToList(), cancel);
+            : await AnnotatedImportWriter.WriteAsync(db, projectId, userId, annotations, toWrite, cancel);
         await transaction.CommitAsync(cancel);
 
         // A duplicate points at the stored copy: one already in the project, or the first of this upload.
         return new ImportResult(
             fresh.Select(a => new ImportedDocument(ids[a.Sha256], a.Title, a.File, a.Line)).ToList(),
-            duplicates.Select(a => new DuplicateDocument(a.Title, a.File, a.Line, ids[a.Sha256])).ToList(), spans, relations);
+            duplicates.Select(a => leftOut.TryGetValue(a, out var n)
+                ? new DuplicateDocument(a.Title, a.File, a.Line, ids[a.Sha256], n.Spans, n.Relations)
+                : new DuplicateDocument(a.Title, a.File, a.Line, ids[a.Sha256])).ToList(),
+            spans, relations, warnings);
     }
+
+    /// <summary>
+    /// The new annotated articles to write, without their relations into a duplicate article of the same file (whose
+    /// spans are not imported, so those links would have no end); and, per duplicate, what it carried that is not
+    /// imported, with one warning for each.
+    /// </summary>
+    private static (List<(long DocumentId, Exports.ParsedAnnotatedArticle Article)> ToWrite,
+        Dictionary<ParsedArticle, (int Spans, int Relations)> LeftOut, List<string> Warnings) LeaveOutAnnotationsOfDuplicates(
+        List<ParsedArticle> fresh, List<ParsedArticle> duplicates, Dictionary<ParsedArticle, Exports.ParsedAnnotatedArticle> annotated,
+        Dictionary<string, long> ids)
+    {
+        var warnings = new List<string>();
+        var leftOut = new Dictionary<ParsedArticle, (int Spans, int Relations)>(ReferenceEqualityComparer.Instance);
+        // Duplicates by where relations find them: the file and the article's "id" in it.
+        var duplicateIds = new Dictionary<(string File, long FileId), ParsedArticle>();
+        foreach (var duplicate in duplicates)
+        {
+            if (!annotated.TryGetValue(duplicate, out var article)) continue;
+            if (article.FileId is { } fileId) duplicateIds.TryAdd((article.File, fileId), duplicate);
+            if (article.Spans.Count > 0 || article.Relations.Count > 0) leftOut[duplicate] = (article.Spans.Count, article.Relations.Count);
+        }
+
+        var toWrite = new List<(long, Exports.ParsedAnnotatedArticle)>();
+        foreach (var plain in fresh)
+        {
+            if (!annotated.TryGetValue(plain, out var article)) continue;
+            var kept = new List<Exports.ParsedRelation>();
+            foreach (var relation in article.Relations)
+            {
+                if (relation.ToDocument is { } other && duplicateIds.TryGetValue((article.File, other), out var target))
+                {
+                    var (spans, relations) = leftOut.GetValueOrDefault(target);
+                    leftOut[target] = (spans, relations + 1);
+                }
+                else kept.Add(relation);
+            }
+            toWrite.Add((ids[plain.Sha256], kept.Count == article.Relations.Count ? article : article with { Relations = kept }));
+        }
+
+        foreach (var duplicate in duplicates)
+        {
+            if (!leftOut.TryGetValue(duplicate, out var n)) continue;
+            var what = string.Join(" and ", new[] { Count(n.Spans, "span"), Count(n.Relations, "relation") }.Where(c => c.Length > 0));
+            warnings.Add($"{Where(duplicate.File, duplicate.Line)}: {what} {(n.Spans + n.Relations == 1 ? "was" : "were")} not imported: the article's text "
+                + $"is already in the project as document {ids[duplicate.Sha256]}, and annotations are imported only with new articles "
+                + "(add them there by hand, or delete that document and import again)");
+        }
+        return (toWrite, leftOut, warnings);
+    }
+
+    private static string Count(int n, string noun) => n == 0 ? "" : n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+
+    private static string Where(string file, int? line) => line is { } l ? $"{file} (line {l})" : file;
 
     private static string Describe(ImportError error) =>
         error.Line is { } line ? $"{error.File} (line {line}) {error.Message}" : $"{error.File} {error.Message}";

@@ -31,6 +31,9 @@ public static class ImportFormats
 {
     public const string SupportedTypes = ".txt, .jsonl (or .ndjson) and .json (Label Studio tasks)";
 
+    /// <summary>The limits of documents.title and documents.source (varchar: PostgreSQL counts characters, i.e. code points).</summary>
+    public const int MaxTitleLength = 500, MaxSourceLength = 2000;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Fields of a JSONL line that are read; any other field is kept in the article's meta.</summary>
@@ -75,7 +78,70 @@ public static class ImportFormats
     private static void ParseText(string fileName, string text, List<ParsedArticle> articles, List<ImportError> errors)
     {
         if (CheckText(fileName, null, text, errors) is false) return;
-        articles.Add(new(fileName, null, TitleOf(fileName, text), null, null, text, "{}"));
+        var title = FitTitle(TitleOf(fileName, text));
+        // The text was checked; a title taken from the file name was not.
+        if (FieldProblem("title", title, null) is { } problem) { errors.Add(new(fileName, null, problem + " (it comes from the file name: rename the file)")); return; }
+        articles.Add(new(fileName, null, title, null, null, text, "{}"));
+    }
+
+    /// <summary>
+    /// Trimmed, and cut to <see cref="MaxTitleLength"/> code points when longer: at a code point, never between the
+    /// two halves of a surrogate pair (which PostgreSQL could not store). A title is a label, so a long one is
+    /// shortened rather than refused; the text itself is never cut.
+    /// </summary>
+    public static string FitTitle(string title)
+    {
+        title = title.Trim();
+        return CodePoints.Count(title) <= MaxTitleLength ? title : title[..CodePoints.ToUtf16Index(title, MaxTitleLength)];
+    }
+
+    /// <summary>
+    /// Why a string field cannot be stored, as the end of an error message ("has a \"source\" that ..."), or null:
+    /// a NUL character or an unpaired surrogate (PostgreSQL text holds neither), or more than <paramref name="limit"/>
+    /// code points.
+    /// </summary>
+    public static string? FieldProblem(string name, string? value, int? limit)
+    {
+        if (value is null) return null;
+        if (CodePoints.FindInvalidCharacter(value) is { } invalid) return $"has a \"{name}\" that contains {invalid}";
+        if (limit is { } max && CodePoints.Count(value) is var length && length > max)
+            return $"has a \"{name}\" of {length} characters; the limit is {max}";
+        return null;
+    }
+
+    /// <summary>
+    /// Why a JSON value cannot go into a jsonb column, or null: PostgreSQL refuses a NUL character (\u0000) and an
+    /// unpaired surrogate escape in any string of it, property names included.
+    /// </summary>
+    public static string? JsonProblem(string name, JsonElement value)
+    {
+        static string? Check(string? text) => text is null ? null : CodePoints.FindInvalidCharacter(text);
+        try
+        {
+            switch (value.ValueKind)
+            {
+                case JsonValueKind.String:
+                    return Check(value.GetString()) is { } invalid ? $"has \"{name}\" with a string that contains {invalid}" : null;
+                case JsonValueKind.Array:
+                    foreach (var item in value.EnumerateArray())
+                        if (JsonProblem(name, item) is { } problem) return problem;
+                    return null;
+                case JsonValueKind.Object:
+                    foreach (var property in value.EnumerateObject())
+                    {
+                        if (Check(property.Name) is { } badName) return $"has \"{name}\" with a field name that contains {badName}";
+                        if (JsonProblem(name, property.Value) is { } problem) return problem;
+                    }
+                    return null;
+                default:
+                    return null;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json cannot turn "\ud800" alone into a string.
+            return $"has \"{name}\" with an unpaired surrogate escape (\\uD800-\\uDFFF without its other half)";
+        }
     }
 
     /// <summary>
@@ -179,13 +245,25 @@ public static class ImportFormats
         string? OptionalString(string name)
         {
             if (!item.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-            if (value.ValueKind == JsonValueKind.String) return value.GetString();
-            Fail($"has a \"{name}\" that is not a string");
-            return null;
+            if (value.ValueKind != JsonValueKind.String)
+            {
+                Fail($"has a \"{name}\" that is not a string");
+                return null;
+            }
+            try { return value.GetString(); }
+            catch (InvalidOperationException)
+            {
+                Fail($"has a \"{name}\" with an unpaired surrogate escape");
+                return null;
+            }
         }
         var errorsBefore = errors.Count;
         var title = OptionalString("title") ?? OptionalString("headline");
         var source = OptionalString("source") ?? OptionalString("url");
+        // Refused here, with the file and line, rather than by PostgreSQL in the middle of the COPY.
+        if (FieldProblem("title", title, null) is { } titleProblem) Fail(titleProblem);
+        if (FieldProblem("source", source, MaxSourceLength) is { } sourceProblem)
+            Fail(sourceProblem.Contains("the limit") ? sourceProblem + ": shorten it, or move it into \"meta\"" : sourceProblem);
         DateTimeOffset? published = null;
         if (OptionalString("published") is { } publishedText)
         {
@@ -193,17 +271,30 @@ public static class ImportFormats
             else Fail("has a \"published\" that is not a date (use ISO 8601, e.g. 2024-11-27 or 2024-11-27T09:30:00Z)");
         }
         var meta = new Dictionary<string, JsonElement>();
-        if (item.TryGetProperty("meta", out var metaElement) && metaElement.ValueKind != JsonValueKind.Null)
+        try
         {
-            if (metaElement.ValueKind != JsonValueKind.Object) Fail("has a \"meta\" that is not a JSON object");
-            else foreach (var property in metaElement.EnumerateObject()) meta[property.Name] = property.Value.Clone();
+            if (item.TryGetProperty("meta", out var metaElement) && metaElement.ValueKind != JsonValueKind.Null)
+            {
+                if (metaElement.ValueKind != JsonValueKind.Object) Fail("has a \"meta\" that is not a JSON object");
+                else foreach (var property in metaElement.EnumerateObject()) meta[property.Name] = property.Value.Clone();
+            }
+            foreach (var property in item.EnumerateObject())
+                if (!KnownFields.Contains(property.Name) && property.Name is not ("headline" or "url")) meta.TryAdd(property.Name, property.Value.Clone());
         }
-        foreach (var property in item.EnumerateObject())
-            if (!KnownFields.Contains(property.Name) && property.Name is not ("headline" or "url")) meta.TryAdd(property.Name, property.Value.Clone());
+        catch (InvalidOperationException)
+        {
+            Fail("has a field name with an unpaired surrogate escape");
+        }
+        // What the meta (jsonb) would hold is checked here, with the file and line, rather than by PostgreSQL mid-COPY.
+        foreach (var (name, value) in meta)
+        {
+            if (CodePoints.FindInvalidCharacter(name) is { } badName) { Fail($"has a field name that contains {badName}"); break; }
+            if (JsonProblem(name, value) is { } problem) { Fail(problem + " (kept in the article's meta)"); break; }
+        }
         if (errors.Count > errorsBefore) return;
 
-        title = string.IsNullOrWhiteSpace(title) ? $"{Path.GetFileNameWithoutExtension(fileName)} {where.Trim()}{(line is { } l ? $"line {l}" : "")}".Trim() : title.Trim();
-        if (title.Length > 500) title = title[..500];
+        title = FitTitle(string.IsNullOrWhiteSpace(title) ? $"{Path.GetFileNameWithoutExtension(fileName)} {where.Trim()}{(line is { } l ? $"line {l}" : "")}" : title);
+        if (FieldProblem("title", title, null) is { } fileNameProblem) { Fail(fileNameProblem + " (it comes from the file name: rename the file)"); return; }
         articles.Add(new(fileName, line, title, source, published, text, JsonSerializer.Serialize(meta)));
     }
 

@@ -6,7 +6,8 @@ namespace Annotate.Web.Features.Exports;
 /// annotate-jsonl, this application's own lossless format, which <see cref="AnnotatedImport"/> reads back.
 /// <para>The first line is a header:</para>
 /// <code>{"meta": {"format": "annotate-jsonl", "version": 1, "offsets": "codepoint" | "utf16", "scope": "curated",
-///           "finishedOnly": true, "project": {"id": 7, "name": "Aleppo"}, "createdAt": "2024-12-01T10:00:00+00:00"}}</code>
+///           "finishedOnly": true, "project": {"id": 7, "name": "Aleppo"}, "createdAt": "2024-12-01T10:00:00+00:00",
+///           "relationsLeftOut": 0}}</code>
 /// <para>then one article per line:</para>
 /// <code>{"id": 12, "title": "...", "source": "https://..." | null, "published": "2024-11-27T00:00:00+00:00" | null,
 ///  "text": "...", "sha256": "hex of the UTF-8 text",
@@ -17,7 +18,9 @@ namespace Annotate.Web.Features.Exports;
 /// <para>
 /// Offsets count code points unless the header says "utf16"; a span's "text" is always its slice of the article's
 /// text, so a reader can check its offsets. A relation is written on the line of its "from" span's article;
-/// "toDocument" (that other article's "id") is present only when the "to" span is in another article.
+/// "toDocument" (that other article's "id") is present only when the "to" span is in another article. Both ends of
+/// every relation are in the file; "relationsLeftOut" counts the links that had one end outside the export's scope
+/// and were therefore not written (see <see cref="ExportSettings.RelationsLeftOut"/>).
 /// </para>
 /// </summary>
 internal sealed class AnnotateJsonlWriter(Stream output, ExportSettings settings) : JsonLinesWriter(output, settings)
@@ -39,6 +42,7 @@ internal sealed class AnnotateJsonlWriter(Stream output, ExportSettings settings
         json.WriteString("name", Settings.ProjectName);
         json.WriteEndObject();
         json.WriteString("createdAt", Settings.CreatedAt);
+        json.WriteNumber("relationsLeftOut", Settings.RelationsLeftOut);
         json.WriteEndObject();
         json.WriteEndObject();
     }, cancellationToken);

@@ -153,6 +153,7 @@ public static class AnnotatedImport
             if (element.TryGetProperty("attributes", out var attributesElement) && attributesElement.ValueKind != JsonValueKind.Null)
             {
                 if (attributesElement.ValueKind != JsonValueKind.Object) line.Fail($"{where} has \"attributes\" that are not a JSON object");
+                else if (ImportFormats.JsonProblem("attributes", attributesElement) is { } problem) line.Fail($"{where} {problem}");
                 else attributes = attributesElement.Clone();
             }
             var offsets = Offsets(line, text, length, unit, where, Integer(line, element, "start", where), Integer(line, element, "end", where), carried);
@@ -230,9 +231,11 @@ public static class AnnotatedImport
             var key = IdText(element, "id") ?? $"#entity{number}";
             if (!keys.Add(key)) line.Fail($"{where} has the id {key} of an earlier entity");
             var label = RequiredString(line, element, "label", where);
+            // doccano itself writes no "text"; this application's doccano export does, and then it must match the slice.
+            var carried = OptionalString(line, element, "text", where);
             var offsets = Offsets(line, text, length, OffsetUnit.Codepoint, where,
-                Integer(line, element, "start_offset", where), Integer(line, element, "end_offset", where), null);
-            if (offsets is { } o && label is not null) spans.Add(new ParsedSpan(key, o.Start, o.End, label, null, null, null, null, null));
+                Integer(line, element, "start_offset", where), Integer(line, element, "end_offset", where), carried);
+            if (offsets is { } o && label is not null) spans.Add(new ParsedSpan(key, o.Start, o.End, label, null, carried, null, null, null));
         }
         var relations = new List<ParsedRelation>();
         number = 0;
@@ -348,17 +351,53 @@ public static class AnnotatedImport
     private static string? OptionalString(Line line, JsonElement item, string name, string? where)
     {
         if (!item.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-        if (value.ValueKind == JsonValueKind.String) return value.GetString();
+        if (value.ValueKind == JsonValueKind.String) return Storable(line, value, name, where);
         line.Fail($"{(where is null ? "has" : where + " has")} a \"{name}\" that is not a string");
         return null;
     }
 
     private static string? RequiredString(Line line, JsonElement item, string name, string where)
     {
-        if (item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString()))
-            return value.GetString();
+        if (!item.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        {
+            line.Fail($"{where} has no \"{name}\"");
+            return null;
+        }
+        var text = Storable(line, value, name, where);
+        if (text is null) return null; // Storable said why
+        if (!string.IsNullOrWhiteSpace(text)) return text;
         line.Fail($"{where} has no \"{name}\"");
         return null;
+    }
+
+    /// <summary>
+    /// The string, or null after reporting why PostgreSQL could not store it: a NUL character, an unpaired surrogate
+    /// escape, or more characters than its column holds. Found here, the problem is reported with its file and line
+    /// instead of failing the import's transaction with a server error.
+    /// </summary>
+    private static string? Storable(Line line, JsonElement value, string name, string? where)
+    {
+        var prefix = where is null ? "" : where + " ";
+        string text;
+        try { text = value.GetString()!; }
+        catch (InvalidOperationException)
+        {
+            line.Fail($"{prefix}has a \"{name}\" with an unpaired surrogate escape");
+            return null;
+        }
+        var limit = name switch
+        {
+            "label" or "type" => 64, // label_definitions.name, annotations.label, relations.type
+            "note" => 10_000,
+            "source" => ImportFormats.MaxSourceLength,
+            _ => (int?)null, // a title is shortened to fit (ImportFormats.FitTitle); other strings are not stored as such
+        };
+        if (ImportFormats.FieldProblem(name, text, limit) is { } problem)
+        {
+            line.Fail(prefix + problem);
+            return null;
+        }
+        return text;
     }
 
     private static int? Integer(Line line, JsonElement item, string name, string where)

@@ -10,8 +10,11 @@ namespace Annotate.Web.Features.Exports;
 /// <list type="bullet">
 /// <item>Entities only: claims are sentence-length statements, not named entities, and would swallow the entities
 /// inside them, so the claim layer is left out.</item>
+/// <item>One annotator's entities (or the curated layer): a token has one tag, so the export job refuses several
+/// annotators' spans in this format rather than merge them into one annotation nobody made.</item>
 /// <item>Overlapping entities cannot all be tagged: going by start, the outermost (longest) entity wins and any
-/// entity overlapping an already chosen one is dropped; of identical ones the first given wins.</item>
+/// entity overlapping an already chosen one is dropped; of identical ones the first given wins. The README states
+/// this rule; nothing in the file marks a dropped entity.</item>
 /// <item>Tokens: a run of letters and digits is one token, every other visible character (punctuation, symbol,
 /// emoji, a flag's pair of regional indicators) is a token of its own, whitespace separates; combining marks and
 /// format characters (accents, variation selectors, joiners) stay with the character before them. A token also ends at every entity's start and end, so

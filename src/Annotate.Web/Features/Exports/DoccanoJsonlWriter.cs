@@ -5,12 +5,14 @@ namespace Annotate.Web.Features.Exports;
 /// <list type="bullet">
 /// <item>sequence labelling, when no relation can be written: <c>{"id": 12, "text": "...", "label": [[10, 17, "LOCATION"], ...]}</c>;</item>
 /// <item>relation extraction, when at least one relation has both ends in this article:
-/// <c>{"id": 12, "text": "...", "entities": [{"id": 1, "label": "CLAIM", "start_offset": 0, "end_offset": 80}, ...],
+/// <c>{"id": 12, "text": "...", "entities": [{"id": 1, "label": "CLAIM", "start_offset": 0, "end_offset": 80, "text": "..."}, ...],
 /// "relations": [{"id": 1, "from_id": 1, "to_id": 2, "type": "CONTRADICTS"}]}</c>.</item>
 /// </list>
 /// Entity and relation ids are small integers unique within the line (doccano assigns its own on import). Relations
 /// to another article cannot be expressed and are left out. doccano counts offsets in code points (its server is
-/// Python); doccano has no place for a span's text, annotator, layer or note.
+/// Python). An entity object carries its span's "text" so the offsets can be checked (doccano ignores the extra key);
+/// the <c>[start, end, "LABEL"]</c> triples stay triples, as doccano reads exactly that shape. There is no place for
+/// a span's annotator, layer or note.
 /// </summary>
 internal sealed class DoccanoJsonlWriter(Stream output, ExportSettings settings) : JsonLinesWriter(output, settings)
 {
@@ -50,6 +52,7 @@ internal sealed class DoccanoJsonlWriter(Stream output, ExportSettings settings)
                 json.WriteString("label", span.Label);
                 json.WriteNumber("start_offset", offsets[span.Start]);
                 json.WriteNumber("end_offset", offsets[span.End]);
+                json.WriteString("text", span.Text);
                 json.WriteEndObject();
             }
             json.WriteEndArray();

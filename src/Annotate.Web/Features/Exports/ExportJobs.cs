@@ -118,10 +118,21 @@ public class ExportScheduler(AppDbContext db, ISchedulerFactory schedulers, Expo
         }
         else if (scope is not ("all" or "curated"))
             throw ProblemException.BadRequest("The scope is \"all\" (every annotator's spans), \"curated\", or \"annotator:EMAIL\".");
+        var finishedOnly = request.FinishedOnly ?? false;
+        if (ExportRunner.MergesAnnotators(format, scope))
+        {
+            // The same rule as the export job applies to what it reads (CoNLL tags entities only).
+            var spans = db.Annotations.Where(a => a.ProjectId == projectId);
+            if (format == ConllWriter.Name) spans = spans.Where(a => a.Layer == Annotations.AnnotationLayer.Entity);
+            if (finishedOnly)
+                spans = spans.Where(a => db.DocumentStates.Any(s => s.DocumentId == a.DocumentId && s.Status == Documents.DocumentStatus.Finished));
+            var annotators = await spans.Select(a => a.AnnotatorId).Distinct().CountAsync();
+            if (annotators > 1) throw ProblemException.BadRequest(ExportRunner.OneAnnotatorOnly(format, annotators));
+        }
         var now = Clock.Now;
         return new Export
         {
-            ProjectId = projectId, Format = format, Scope = scope, FinishedOnly = request.FinishedOnly ?? false,
+            ProjectId = projectId, Format = format, Scope = scope, FinishedOnly = finishedOnly,
             Offsets = request.Offsets ?? Annotations.OffsetUnit.Codepoint, Gzip = request.Gzip ?? false, Status = JobStatus.Queued,
             RequestedById = requestedById, CreatedAt = now, ExpiresAt = now + keepFor,
         };

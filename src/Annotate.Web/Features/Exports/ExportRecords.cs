@@ -11,7 +11,8 @@ namespace Annotate.Web.Features.Exports;
 /// The relations whose <see cref="ExportRelation.From"/> span is in <paramref name="Spans"/>: a relation is written
 /// once, with the article of its "from" end. A relation whose "from" end is not among the spans, or whose "to" end is
 /// in this article but not among the spans, is skipped by every writer (so passing a relation with both of its
-/// articles still writes it once). The "to" end may be in another article.
+/// articles still writes it once). The "to" end may be in another article; the export job passes only relations whose
+/// "to" span is in the export too.
 /// </param>
 public record ExportDocument(long Id, string Title, string? Source, DateTimeOffset? Published, string Text, string Sha256,
     IReadOnlyList<ExportSpan> Spans, IReadOnlyList<ExportRelation> Relations);
@@ -33,5 +34,8 @@ public record ExportRelation(Guid Id, string Type, Guid From, Guid To, long From
 /// <param name="Format">One of <see cref="ExportWriter.Formats"/>.</param>
 /// <param name="Scope">"curated", "annotator:NAME" or "all".</param>
 /// <param name="Offsets">Code points (Python, spaCy, doccano, brat, Label Studio) or UTF-16 units (JavaScript, .NET).</param>
+/// <param name="RelationsLeftOut">Links with one end in the export and the other outside its scope (another annotator's
+/// span, an article that is not finished, a span that is not curated): they are not written, since the file could not
+/// hold the span they point to; annotate-jsonl's header says how many there were.</param>
 public record ExportSettings(string Format, string Scope, bool FinishedOnly, OffsetUnit Offsets, DateTimeOffset CreatedAt,
-    long ProjectId, string ProjectName);
+    long ProjectId, string ProjectName, int RelationsLeftOut = 0);

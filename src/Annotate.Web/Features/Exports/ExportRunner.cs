@@ -32,61 +32,78 @@ public class ExportStorage(IConfiguration configuration)
 /// <summary>
 /// Streams one export: documents, their spans and their links are read as three ordered streams from PostgreSQL and
 /// joined on the document id as they come, so memory stays flat whatever the project's size.
+/// <para>
+/// The three streams run on three connections (one open reader per connection), so each would otherwise see the
+/// database as of its own start: a span and its link added between two of those starts could give a link whose span
+/// is missing. All reads therefore share one snapshot: the first connection opens a REPEATABLE READ transaction and
+/// exports its snapshot (pg_export_snapshot), and the others import it (SET TRANSACTION SNAPSHOT) before reading.
+/// Every count and every stream sees the project as it was at that one moment, and nothing is buffered for it.
+/// </para>
 /// </summary>
 public class ExportRunner(AppDbContext db)
 {
     private const int CheckCancelEvery = 200;
 
     /// <summary>Writes the export to <paramref name="output"/>; returns the file extension of its format.</summary>
+    /// <exception cref="ArgumentException">The export cannot be written as asked (see <see cref="OneAnnotatorOnly"/>).</exception>
     public async Task<string> WriteAsync(Export export, Stream output, Func<int, int, Task> progress, CancellationToken cancel)
     {
         var projectName = await db.Projects.Where(p => p.Id == export.ProjectId).Select(p => p.Name).FirstAsync(cancel);
-        var settings = new ExportSettings(export.Format, export.Scope, export.FinishedOnly, export.Offsets, export.CreatedAt, export.ProjectId, projectName);
         var connectionString = db.Database.GetConnectionString()!;
-        var annotator = export.Scope.StartsWith("annotator:", StringComparison.Ordinal) ? export.Scope["annotator:".Length..] : null;
+        var scope = new ExportScope(export);
 
-        // Which documents, and which of their spans and links.
-        var documentFilter = "d.project_id = @project" + (export.FinishedOnly
-            ? " AND EXISTS (SELECT 1 FROM document_states s WHERE s.document_id = d.id AND s.status = 'finished'" + (annotator is null ? ")" : " AND s.user_id = @annotator)")
-            : "");
-        var spanFilter = export.Scope switch
-        {
-            "curated" => " AND a.origin = 'curated'",
-            _ when annotator is not null => " AND a.annotator_id = @annotator",
-            _ => "",
-        };
-        var relationFilter = export.Scope switch
-        {
-            "curated" => " AND f.origin = 'curated' AND t.origin = 'curated'",
-            _ when annotator is not null => " AND r.annotator_id = @annotator",
-            _ => "",
-        };
+        // The snapshot every read below shares; this transaction stays open (read-only) until the export is written.
+        await using var documentsConnection = await OpenAsync(connectionString, cancel);
+        await Execute(documentsConnection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", cancel);
+        var snapshot = (string)(await Command(documentsConnection, "SELECT pg_export_snapshot()", export.ProjectId, scope.Annotator).ExecuteScalarAsync(cancel))!;
 
-        await using var counting = await OpenAsync(connectionString, cancel);
-        var total = Convert.ToInt32(await Command(counting, $"SELECT count(*) FROM documents d WHERE {documentFilter}", export.ProjectId, annotator).ExecuteScalarAsync(cancel));
+        if (MergesAnnotators(export.Format, export.Scope))
+        {
+            var layer = export.Format == ConllWriter.Name ? " AND a.layer = 'entity'" : "";
+            var annotators = Convert.ToInt32(await Command(documentsConnection,
+                $"SELECT count(DISTINCT a.annotator_id) FROM annotations a JOIN documents d ON d.id = a.document_id WHERE {scope.Documents("d")}{layer}",
+                export.ProjectId, scope.Annotator).ExecuteScalarAsync(cancel));
+            // Checked when the export was asked for too; here for spans a second annotator added since.
+            if (annotators > 1) throw new ArgumentException(OneAnnotatorOnly(export.Format, annotators));
+        }
+        var relationsLeftOut = scope.CanLeaveOutRelations
+            ? Convert.ToInt32(await Command(documentsConnection, $"""
+                SELECT count(*)
+                FROM relations r JOIN annotations f ON f.id = r.from_id JOIN annotations t ON t.id = r.to_id
+                     JOIN documents d ON d.id = f.document_id JOIN documents td ON td.id = t.document_id
+                WHERE r.project_id = @project{scope.Relations("r")}
+                  AND ({scope.Documents("d")}{scope.Spans("f")}) <> ({scope.Documents("td")}{scope.Spans("t")})
+                """, export.ProjectId, scope.Annotator).ExecuteScalarAsync(cancel))
+            : 0;
+        var total = Convert.ToInt32(await Command(documentsConnection, $"SELECT count(*) FROM documents d WHERE {scope.Documents("d")}",
+            export.ProjectId, scope.Annotator).ExecuteScalarAsync(cancel));
         await progress(0, total);
 
-        await using var documentsConnection = await OpenAsync(connectionString, cancel);
-        await using var spansConnection = await OpenAsync(connectionString, cancel);
-        await using var relationsConnection = await OpenAsync(connectionString, cancel);
+        await using var spansConnection = await OpenInSnapshotAsync(connectionString, snapshot, cancel);
+        await using var relationsConnection = await OpenInSnapshotAsync(connectionString, snapshot, cancel);
         // Texts can be long: read each document's columns once, in order, without buffering the row.
         await using var documents = await Command(documentsConnection,
-            $"SELECT d.id, d.title, d.source, d.published_at, d.text, d.sha256 FROM documents d WHERE {documentFilter} ORDER BY d.id",
-            export.ProjectId, annotator).ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancel);
+            $"SELECT d.id, d.title, d.source, d.published_at, d.text, d.sha256 FROM documents d WHERE {scope.Documents("d")} ORDER BY d.id",
+            export.ProjectId, scope.Annotator).ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancel);
         await using var spans = await Command(spansConnection, $"""
             SELECT a.document_id, a.id, a.start, a."end", a.text, a.layer, a.label, u.email, a.attributes::text, a.note
             FROM annotations a JOIN documents d ON d.id = a.document_id JOIN asp_net_users u ON u.id = a.annotator_id
-            WHERE {documentFilter}{spanFilter}
+            WHERE {scope.Documents("d")}{scope.Spans("a")}
             ORDER BY a.document_id, a.start, a."end", a.id
-            """, export.ProjectId, annotator).ExecuteReaderAsync(cancel);
+            """, export.ProjectId, scope.Annotator).ExecuteReaderAsync(cancel);
+        // Only links whose two ends are both in the export: one pointing at a span the file does not hold could not
+        // be read back (nor imported), whatever the format.
         await using var relations = await Command(relationsConnection, $"""
             SELECT f.document_id, r.id, r.type, r.from_id, r.to_id, t.document_id, u.email, r.note
             FROM relations r JOIN annotations f ON f.id = r.from_id JOIN annotations t ON t.id = r.to_id
-                 JOIN documents d ON d.id = f.document_id JOIN asp_net_users u ON u.id = r.annotator_id
-            WHERE {documentFilter}{relationFilter}
+                 JOIN documents d ON d.id = f.document_id JOIN documents td ON td.id = t.document_id
+                 JOIN asp_net_users u ON u.id = r.annotator_id
+            WHERE {scope.Documents("d")}{scope.Spans("f")} AND {scope.Documents("td")}{scope.Spans("t")}{scope.Relations("r")}
             ORDER BY f.document_id, r.created_at, r.id
-            """, export.ProjectId, annotator).ExecuteReaderAsync(cancel);
+            """, export.ProjectId, scope.Annotator).ExecuteReaderAsync(cancel);
 
+        var settings = new ExportSettings(export.Format, export.Scope, export.FinishedOnly, export.Offsets, export.CreatedAt, export.ProjectId,
+            projectName, relationsLeftOut);
         var writer = ExportWriter.Create(export.Format, output, settings);
         await writer.BeginAsync(cancel);
         var spanPending = await spans.ReadAsync(cancel);
@@ -127,6 +144,18 @@ public class ExportRunner(AppDbContext db)
         await writer.EndAsync(cancel);
         return writer.FileExtension;
     }
+
+    /// <summary>
+    /// CoNLL tags each token once and spaCy's lines name no annotator, so several annotators' spans in one of those
+    /// files would be merged into one annotation nobody made (and CoNLL would keep only some of them).
+    /// </summary>
+    public static bool MergesAnnotators(string format, string scope) =>
+        scope == "all" && format is ConllWriter.Name or SpacyJsonlWriter.Name;
+
+    /// <summary>Why an export of several annotators' spans in <paramref name="format"/> is refused, and what to ask for instead.</summary>
+    public static string OneAnnotatorOnly(string format, int annotators) =>
+        $"{format} holds one annotation per article, but {annotators} annotators have spans in this export: choose one annotator's spans "
+        + "(scope \"annotator:EMAIL\") or the curated layer (scope \"curated\"), or use annotate-jsonl, doccano-jsonl, label-studio-json or brat, which keep each annotator apart.";
 
     /// <summary>Writes the export into the exports folder: a temporary file, renamed when complete. Returns the file name.</summary>
     public async Task<(string FileName, long Size)> WriteFileAsync(Export export, ExportStorage storage, Func<int, int, Task> progress, CancellationToken cancel)
@@ -172,6 +201,31 @@ public class ExportRunner(AppDbContext db)
         return connection;
     }
 
+    /// <summary>A connection whose transaction sees the exported <paramref name="snapshot"/>; it must be set before any read.</summary>
+    private static async Task<NpgsqlConnection> OpenInSnapshotAsync(string connectionString, string snapshot, CancellationToken cancel)
+    {
+        // The id comes from pg_export_snapshot (e.g. 00000003-0000001B-1); SET TRANSACTION SNAPSHOT takes no parameter.
+        if (!System.Text.RegularExpressions.Regex.IsMatch(snapshot, "^[0-9A-Fa-f-]+$"))
+            throw new InvalidOperationException($"PostgreSQL returned an unexpected snapshot id '{snapshot}'.");
+        var connection = await OpenAsync(connectionString, cancel);
+        try
+        {
+            await Execute(connection, $"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '{snapshot}'", cancel);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancel)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync(cancel);
+    }
+
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, long projectId, string? annotator)
     {
         var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
@@ -179,4 +233,33 @@ public class ExportRunner(AppDbContext db)
         command.Parameters.AddWithValue("annotator", (object?)annotator ?? DBNull.Value);
         return command;
     }
+}
+
+/// <summary>
+/// The SQL conditions of an export's scope, for the table aliases a query uses, so that documents, spans, links and
+/// the counts all select with the same rules. Parameters: @project, and @annotator for one annotator's scope.
+/// </summary>
+internal sealed class ExportScope(Export export)
+{
+    /// <summary>The annotator's user id in an "annotator:ID" scope, else null.</summary>
+    public string? Annotator { get; } = export.Scope.StartsWith("annotator:", StringComparison.Ordinal) ? export.Scope["annotator:".Length..] : null;
+
+    private bool Curated => export.Scope == "curated";
+
+    /// <summary>Whether some link can have one end in the export and the other outside it (with "all" and every
+    /// document, every span is in).</summary>
+    public bool CanLeaveOutRelations => export.FinishedOnly || Curated || Annotator is not null;
+
+    /// <summary>The project's documents the export holds (finished ones only, when asked: by the annotator of an
+    /// annotator scope, else by anyone).</summary>
+    public string Documents(string d) => $"{d}.project_id = @project" + (export.FinishedOnly
+        ? $" AND EXISTS (SELECT 1 FROM document_states s WHERE s.document_id = {d}.id AND s.status = 'finished'" + (Annotator is null ? ")" : " AND s.user_id = @annotator)")
+        : "");
+
+    /// <summary>" AND ..." selecting the spans of the scope (empty for "all").</summary>
+    public string Spans(string a) =>
+        Curated ? $" AND {a}.origin = 'curated'" : Annotator is not null ? $" AND {a}.annotator_id = @annotator" : "";
+
+    /// <summary>" AND ..." selecting the links of the scope, besides their two ends being in it: one annotator's own links.</summary>
+    public string Relations(string r) => Annotator is not null ? $" AND {r}.annotator_id = @annotator" : "";
 }

@@ -50,9 +50,18 @@ public class ExportsApiController(AppDbContext db, ProjectAccess access, ExportS
             throw ProblemException.Conflict($"Export {id} is {export.Status.ToString().ToLowerInvariant()}; its file exists once it has succeeded.");
         var path = storage.PathOf(export.FileName);
         if (!System.IO.File.Exists(path)) throw ProblemException.NotFound($"The file of export {id} is gone (expired or deleted); export again.");
-        var type = export.FileName.EndsWith(".gz") ? "application/gzip" : export.FileName.EndsWith(".zip") ? "application/zip" : "application/x-ndjson";
-        return PhysicalFile(path, type, export.FileName, enableRangeProcessing: true);
+        return PhysicalFile(path, ContentTypeOf(export.FileName), export.FileName, enableRangeProcessing: true);
     }
+
+    /// <summary>The media type of an export file, by the extension its writer gave it.</summary>
+    public static string ContentTypeOf(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
+    {
+        ".gz" => "application/gzip",
+        ".zip" => "application/zip",
+        ".json" => "application/json", // Label Studio: one JSON array, not JSON lines
+        ".conll" => "text/plain; charset=utf-8",
+        _ => "application/x-ndjson",
+    };
 
     /// <summary>Cancels a queued or running export, or deletes a finished one with its file.</summary>
     [HttpDelete("exports/{id:long}")]

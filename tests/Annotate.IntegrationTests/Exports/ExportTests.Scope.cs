@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Annotate.Testing;
+using Annotate.Web.Data;
+using Annotate.Web.Features.Exports;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Annotate.IntegrationTests.Exports;
+
+/// <summary>What an export holds: one moment of the project, only links whose two ends it holds, one annotator per
+/// CoNLL or spaCy file.</summary>
+public partial class ExportTests
+{
+    private static async Task<Guid> SpanAsync(SignedInClient who, long document, string layer, string label, int start, int end) =>
+        (await (await who.Http.PostAsJsonAsync($"/api/documents/{document}/annotations", new { layer, label, start, end }))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+    private static async Task<Guid> LinkAsync(SignedInClient who, long projectId, string type, Guid from, Guid to) =>
+        (await (await who.Http.PostAsJsonAsync($"/api/projects/{projectId}/relations", new { type, from, to }))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+    private static async Task<Guid> ClaimOfAsync(SignedInClient who, long document) =>
+        (await who.Http.GetFromJsonAsync<JsonElement>($"/api/documents/{document}/annotations")).EnumerateArray()
+            .Single(a => a.GetProperty("label").GetString() == "CLAIM").GetProperty("id").GetGuid();
+
+    /// <summary>Imports <paramref name="file"/> with its annotations into a new project of <paramref name="lead"/>.</summary>
+    private static async Task<(HttpResponseMessage Response, long ProjectId)> ImportIntoNewProjectAsync(SignedInClient lead, byte[] file,
+        string mode = "pre-annotations", string fileName = "export.jsonl")
+    {
+        var copy = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Copy " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
+        var copyId = copy.GetProperty("id").GetInt64();
+        var form = new MultipartFormDataContent { { new ByteArrayContent(file), "files", fileName }, { new StringContent(mode), "annotations" } };
+        return (await lead.Http.PostAsync($"/api/projects/{copyId}/documents", form), copyId);
+    }
+
+    private static JsonElement Meta(List<JsonElement> lines) => lines[0].GetProperty("meta");
+
+    [Fact]
+    public async Task Every_read_of_an_export_sees_the_project_as_it_was_when_the_export_began()
+    {
+        var (lead, ana, projectId, docs, _) = await ProjectAsync();
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var storage = scope.ServiceProvider.GetRequiredService<ExportStorage>();
+        var runner = scope.ServiceProvider.GetRequiredService<ExportRunner>();
+        var export = await ExportScheduler.ValidateAsync(db, projectId, new NewExport("annotate-jsonl", "all", false, null, false), null, TimeSpan.FromDays(1));
+        db.Exports.Add(export);
+        await db.SaveChangesAsync();
+
+        // The first progress report comes once the export has counted its documents and before it opens the streams of
+        // documents, spans and links (each on its own connection): what is committed now came after the export began.
+        Guid lateFrom = default, lateTo = default, lateLink = default;
+        var (fileName, _) = await runner.WriteFileAsync(export, storage, async (done, _) =>
+        {
+            if (done != 0) return;
+            lateFrom = await SpanAsync(ana, docs[0], "claim", "CLAIM", 0, 10);
+            lateTo = await SpanAsync(ana, docs[1], "claim", "CLAIM", 35, 55);
+            lateLink = await LinkAsync(ana, projectId, "supports", lateFrom, lateTo);
+            var late = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("A late article, imported mid-export.")), "files", "late.txt" } };
+            Assert.Equal(HttpStatusCode.Created, (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", late)).StatusCode);
+        }, CancellationToken.None);
+
+        var file = await File.ReadAllTextAsync(storage.PathOf(fileName));
+        var lines = Lines(Encoding.UTF8.GetBytes(file));
+        Assert.Equal(3, lines.Count); // the header and the two articles there were; not the late one
+        Assert.Equal(5, lines.Skip(1).Sum(l => l.GetProperty("spans").GetArrayLength()));
+        Assert.Equal(1, lines.Skip(1).Sum(l => l.GetProperty("relations").GetArrayLength()));
+        foreach (var late in new[] { lateFrom, lateTo, lateLink }) Assert.DoesNotContain(late.ToString(), file);
+
+        // They were committed: the next export has them.
+        var next = Encoding.UTF8.GetString(await ExportAsync(lead.Http, projectId, new { format = "annotate-jsonl" }));
+        Assert.Contains(lateLink.ToString(), next);
+        Assert.Contains("A late article", next);
+    }
+
+    [Fact]
+    public async Task Finished_only_leaves_out_links_into_unfinished_articles_counts_them_and_the_file_imports()
+    {
+        var (lead, ana, projectId, docs, _) = await ProjectAsync();
+        // Only the article the contradiction starts in is finished; the one it points to is not exported.
+        (await ana.Http.PutAsJsonAsync($"/api/documents/{docs[0]}/status", new { status = "finished" })).EnsureSuccessStatusCode();
+
+        var file = await ExportAsync(lead.Http, projectId, new { format = "annotate-jsonl", finishedOnly = true });
+        var lines = Lines(file);
+        Assert.Equal(2, lines.Count);
+        Assert.Equal(docs[0], lines[1].GetProperty("id").GetInt64());
+        Assert.Empty(lines[1].GetProperty("relations").EnumerateArray());
+        Assert.Equal(1, Meta(lines).GetProperty("relationsLeftOut").GetInt32());
+
+        var (imported, _) = await ImportIntoNewProjectAsync(lead, file);
+        Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
+        var result = await imported.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((3, 0), (result.GetProperty("spans").GetInt32(), result.GetProperty("relations").GetInt32()));
+
+        // Both articles finished: the link is whole again, and nothing is left out.
+        (await ana.Http.PutAsJsonAsync($"/api/documents/{docs[1]}/status", new { status = "finished" })).EnsureSuccessStatusCode();
+        var both = Lines(await ExportAsync(lead.Http, projectId, new { format = "annotate-jsonl", finishedOnly = true }));
+        Assert.Equal(0, Meta(both).GetProperty("relationsLeftOut").GetInt32());
+        Assert.Single(both.Skip(1).SelectMany(l => l.GetProperty("relations").EnumerateArray()));
+    }
+
+    [Fact]
+    public async Task One_annotators_export_leaves_out_their_links_to_someone_elses_span_counts_them_and_the_file_imports()
+    {
+        var (lead, ana, projectId, docs, _) = await ProjectAsync();
+        // Ana links her claim to the lead's claim in the other article (the project is open: she sees it).
+        var leads = await SpanAsync(lead, docs[1], "claim", "CLAIM", 35, 55);
+        var toLead = await LinkAsync(ana, projectId, "supports", await ClaimOfAsync(ana, docs[0]), leads);
+
+        var file = await ExportAsync(lead.Http, projectId, new { format = "annotate-jsonl", scope = $"annotator:{ana.Email}" });
+        var lines = Lines(file);
+        Assert.Equal(1, Meta(lines).GetProperty("relationsLeftOut").GetInt32());
+        var relation = Assert.Single(lines.Skip(1).SelectMany(l => l.GetProperty("relations").EnumerateArray()));
+        Assert.Equal("CONTRADICTS", relation.GetProperty("type").GetString()); // between two of her own claims
+        Assert.DoesNotContain(toLead.ToString(), Encoding.UTF8.GetString(file));
+        Assert.DoesNotContain(leads.ToString(), Encoding.UTF8.GetString(file));
+
+        var (imported, copyId) = await ImportIntoNewProjectAsync(lead, file);
+        Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
+        var result = await imported.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((4, 1), (result.GetProperty("spans").GetInt32(), result.GetProperty("relations").GetInt32()));
+        Assert.Single((await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{copyId}/relations")).EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("conll")]
+    [InlineData("spacy-jsonl")]
+    public async Task Conll_and_spacy_refuse_several_annotators_and_say_which_scope_to_choose(string format)
+    {
+        var (lead, ana, projectId, _, _) = await ProjectAsync(); // Ana's and the lead's entities
+        var refused = await lead.Http.PostAsJsonAsync($"/api/projects/{projectId}/exports", new { format });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var detail = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.Contains("2 annotators", detail);
+        Assert.Contains("annotator:EMAIL", detail);
+        Assert.Contains("curated", detail);
+
+        // One annotator's spans are fine.
+        Assert.NotEmpty(await ExportAsync(lead.Http, projectId, new { format, scope = $"annotator:{ana.Email}" }));
+
+        // A second annotator who starts after the request was checked: the job refuses too, and leaves no file.
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var storage = scope.ServiceProvider.GetRequiredService<ExportStorage>();
+        var export = new Export
+        {
+            ProjectId = projectId, Format = format, Scope = "all", Status = Web.Features.Agreement.JobStatus.Queued,
+            CreatedAt = DateTimeOffset.UtcNow, ExpiresAt = DateTimeOffset.UtcNow.AddDays(1),
+        };
+        db.Exports.Add(export);
+        await db.SaveChangesAsync();
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            scope.ServiceProvider.GetRequiredService<ExportRunner>().WriteFileAsync(export, storage, (_, _) => Task.CompletedTask, CancellationToken.None));
+        Assert.Contains("annotator:EMAIL", error.Message);
+        Assert.Empty(Directory.GetFiles(storage.Folder, $"export-{projectId}-{export.Id}-*"));
+        Assert.False(File.Exists(storage.TemporaryPath(export.Id)));
+    }
+
+    [Fact]
+    public async Task Conll_with_every_annotator_is_fine_when_only_one_has_entities()
+    {
+        var lead = await factory.SignUpAsync("lead");
+        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Solo " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
+        var projectId = project.GetProperty("id").GetInt64();
+        var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("Rebels entered Aleppo.")), "files", "a.txt" } };
+        var documentId = (await (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form)).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("created")[0].GetProperty("id").GetInt64();
+        await SpanAsync(lead, documentId, "entity", "LOCATION", 15, 21);
+        Assert.Contains("Aleppo\tB-LOCATION", Encoding.UTF8.GetString(await ExportAsync(lead.Http, projectId, new { format = "conll" })));
+    }
+}
