@@ -193,4 +193,42 @@ public partial class PageTests
         } while (status is "queued" or "running" && DateTime.UtcNow < deadline);
         Assert.Equal("succeeded", status);
     }
+
+    [Fact]
+    public async Task The_import_form_takes_spans_in_as_a_members_work_and_reports_missing_labels()
+    {
+        var (lead, _) = await SignedUpBrowserAsync();
+        var (_, anaEmail) = await SignedUpBrowserAsync();
+        var created = await PostFormAsync(lead, "/projects", "/projects", new() { ["name"] = "Annotated " + Guid.NewGuid() });
+        var projectPath = created.Headers.Location!.OriginalString;
+        var projectId = long.Parse(projectPath.Split('/')[^1]);
+        await PostFormAsync(lead, projectPath + "?tab=members", projectPath + "/members", new() { ["email"] = anaEmail, ["role"] = "Annotator" });
+        Assert.Contains($"value=\"member:{anaEmail}\"", await lead.GetStringAsync(projectPath));
+
+        async Task<HttpResponseMessage> ImportAsync(string line, string mode, bool createLabels)
+        {
+            var form = new MultipartFormDataContent
+            {
+                { new StringContent(await TokenFromAsync(lead, projectPath)), "__RequestVerificationToken" },
+                { new ByteArrayContent(Encoding.UTF8.GetBytes(line)), "files", "spans.jsonl" },
+                { new StringContent(mode), "annotations" },
+            };
+            if (createLabels) form.Add(new StringContent("true"), "createLabels");
+            return await lead.PostAsync(projectPath + "/import", form);
+        }
+        var line = "{\"text\": \"The T-72 tank and Ana Diaz.\", \"label\": [[4, 8, \"WEAPON\"], [18, 26, \"PERSON\"]]}\n";
+        await ImportAsync(line, $"member:{anaEmail}", createLabels: false);
+        var refused = await lead.GetStringAsync(projectPath);
+        Assert.Contains("WEAPON", refused);
+        Assert.Contains("spans.jsonl", refused);
+        Assert.Empty((await lead.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).EnumerateArray());
+
+        await ImportAsync(line, $"member:{anaEmail}", createLabels: true);
+        Assert.Contains("With them 2 span(s) and 0 link(s).", await lead.GetStringAsync(projectPath));
+        var documentId = (await lead.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents"))[0].GetProperty("id").GetInt64();
+        var spans = (await lead.GetFromJsonAsync<JsonElement>($"/api/documents/{documentId}/annotations")).EnumerateArray().ToList();
+        Assert.Equal(["T-72", "Ana Diaz"], spans.OrderBy(a => a.GetProperty("start").GetInt32()).Select(a => a.GetProperty("text").GetString()));
+        var anaId = (await MembersAsync(lead, projectId)).Single(m => m.GetProperty("email").GetString() == anaEmail).GetProperty("userId").GetString();
+        Assert.All(spans, a => Assert.Equal(anaId, a.GetProperty("annotatorId").GetString()));
+    }
 }

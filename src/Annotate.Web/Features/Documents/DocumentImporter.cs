@@ -40,6 +40,25 @@ public record AnnotationImport(string Mode, string? MemberUserId, bool CreateLab
 /// </summary>
 public class DocumentImporter(AppDbContext db, ImportOptions options)
 {
+    /// <summary>Reads the form fields <c>annotations</c> and <c>createLabels</c> (the API's and the page's) into an import mode.</summary>
+    public async Task<AnnotationImport?> AnnotationModeAsync(long projectId, string? mode, string? createLabels)
+    {
+        var create = createLabels is "true" or "on" or "1";
+        switch ((mode ?? "").Trim())
+        {
+            case "" or "ignore": return null;
+            case "pre-annotations": return new AnnotationImport("pre-annotations", null, create);
+            case "recorded": return new AnnotationImport("recorded", null, create);
+            case var member when member.StartsWith("member:", StringComparison.Ordinal):
+                var email = member["member:".Length..].Trim().ToUpperInvariant();
+                var userId = await db.ProjectMembers.Where(m => m.ProjectId == projectId && m.User!.NormalizedEmail == email).Select(m => m.UserId).FirstOrDefaultAsync()
+                    ?? throw ProblemException.BadRequest($"{member["member:".Length..]} is not a member of this project; add them first.");
+                return new AnnotationImport("member", userId, create);
+            default:
+                throw ProblemException.BadRequest("\"annotations\" is \"ignore\", \"pre-annotations\", \"recorded\" or \"member:EMAIL\".");
+        }
+    }
+
     public async Task<ImportResult> ImportAsync(long projectId, string userId, IReadOnlyList<UploadedFile> files, CancellationToken cancel,
         AnnotationImport? annotations = null)
     {

@@ -39,7 +39,7 @@ public class DocumentsApiController(AppDbContext db, ProjectAccess access, Docum
             throw ProblemException.BadRequest("Send the files as multipart/form-data in the field 'files'.");
         var form = await Request.ReadFormAsync(cancel);
         var files = form.Files.Select(f => new UploadedFile(f.FileName, f.Length, f.OpenReadStream)).ToList();
-        var annotations = await AnnotationModeAsync(projectId, form["annotations"].ToString(), form["createLabels"].ToString());
+        var annotations = await importer.AnnotationModeAsync(projectId, form["annotations"].ToString(), form["createLabels"].ToString());
         var result = await importer.ImportAsync(projectId, ProjectAccess.UserId(User), files, cancel, annotations);
         return StatusCode(result.Created.Count > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK, result);
     }
@@ -52,24 +52,6 @@ public class DocumentsApiController(AppDbContext db, ProjectAccess access, Docum
         using var meta = System.Text.Json.JsonDocument.Parse(document.Meta);
         return new DocumentView(document.Id, document.ProjectId, document.Title, document.Source, document.PublishedAt,
             document.Text, document.Sha256, document.Length, meta.RootElement.Clone());
-    }
-
-    private async Task<AnnotationImport?> AnnotationModeAsync(long projectId, string mode, string createLabels)
-    {
-        var create = createLabels is "true" or "on" or "1";
-        switch (mode.Trim())
-        {
-            case "" or "ignore": return null;
-            case "pre-annotations": return new AnnotationImport("pre-annotations", null, create);
-            case "recorded": return new AnnotationImport("recorded", null, create);
-            case var member when member.StartsWith("member:", StringComparison.Ordinal):
-                var email = member["member:".Length..].Trim().ToUpperInvariant();
-                var userId = await db.ProjectMembers.Where(m => m.ProjectId == projectId && m.User!.NormalizedEmail == email).Select(m => m.UserId).FirstOrDefaultAsync()
-                    ?? throw ProblemException.BadRequest($"{member["member:".Length..]} is not a member of this project; add them first.");
-                return new AnnotationImport("member", userId, create);
-            default:
-                throw ProblemException.BadRequest("\"annotations\" is \"ignore\", \"pre-annotations\", \"recorded\" or \"member:EMAIL\".");
-        }
     }
 
     public static ProblemException DocumentNotFound(long id) =>

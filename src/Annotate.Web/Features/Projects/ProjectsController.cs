@@ -65,14 +65,17 @@ public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAd
     }
 
     [HttpPost("{id:long}/import")]
-    public async Task<IActionResult> Import(long id, List<IFormFile> files, CancellationToken cancel)
+    public async Task<IActionResult> Import(long id, List<IFormFile> files, string? annotations, string? createLabels, CancellationToken cancel)
     {
         await access.RequireManagerAsync(User, id);
         return await Attempt(id, "documents", async () =>
         {
+            var mode = await importer.AnnotationModeAsync(id, annotations, createLabels);
             var result = await importer.ImportAsync(id, ProjectAccess.UserId(User),
-                files.Select(f => new UploadedFile(f.FileName, f.Length, f.OpenReadStream)).ToList(), cancel);
+                files.Select(f => new UploadedFile(f.FileName, f.Length, f.OpenReadStream)).ToList(), cancel, mode);
             var message = $"Imported {result.Created.Count} article(s).";
+            if (mode is not null) message += $" With them {result.Spans} span(s) and {result.Relations} link(s).";
+            foreach (var warning in result.Warnings) message += " " + warning;
             if (result.Duplicates.Count > 0)
                 message += $" Already here, not imported again: {string.Join(", ", result.Duplicates.Select(d => d.File + (d.Line is { } l ? $" line {l}" : "")))}.";
             return message;
