@@ -1,5 +1,5 @@
 // Shows a running agreement computation's progress (pushed over SignalR, polled as a fallback) and reloads the
-// dashboard when it is done.
+// dashboard when it is done; lets the heatmap show any of a pair's figures.
 import { watchJobs } from './job-progress.js';
 
 const running = document.getElementById('running');
@@ -24,4 +24,29 @@ if (running) {
     setTimeout(poll, 1000);
   };
   poll();
+}
+
+// The heatmap shows one pair figure at a time; the server renders overlap F1 and puts every figure of a pair in
+// its cell's data-figures, as {text, value}: the text formatted by the server, the value for the colour. They are
+// written with textContent and style: nothing from the report is parsed as HTML.
+const choice = document.getElementById('heatmap-choice');
+const measure = document.getElementById('heatmap-measure');
+if (choice && measure) {
+  const cells = [...document.querySelectorAll('[data-testid="heatmap"] td[data-figures]')];
+  const caption = document.getElementById('heatmap-figure');
+  const explanation = document.getElementById('heatmap-explanation');
+  // Same colour scale as the server: red at 0 (or below), green at 1, grey when undefined.
+  const heat = value => (typeof value === 'number' ? `hsl(${Math.round(Math.min(Math.max(value, 0), 1) * 120)}, 70%, 82%)` : '#f1f3f5');
+  const show = key => {
+    const option = measure.selectedOptions[0];
+    caption.textContent = option.dataset.name;
+    explanation.textContent = option.title;
+    for (const cell of cells) {
+      const figure = JSON.parse(cell.dataset.figures)[key];
+      cell.textContent = figure.text;
+      cell.style.backgroundColor = heat(figure.value);
+    }
+  };
+  measure.addEventListener('change', () => show(measure.value));
+  choice.hidden = false;
 }

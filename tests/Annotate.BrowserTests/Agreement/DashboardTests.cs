@@ -40,6 +40,16 @@ public class DashboardTests(BrowserFixture browser) : IClassFixture<BrowserFixtu
         await Assertions.Expect(page.GetByTestId("label-bars")).ToContainTextAsync("LOCATION");
         // Every figure explains itself.
         Assert.False(string.IsNullOrEmpty(await page.GetByTestId("overall").Locator(".figure-card").First.GetAttributeAsync("title")));
+        await Assertions.Expect(page.GetByTestId("overall").Locator("[data-figure=linkF1Contradicts]")).ToContainTextAsync("Link F1, contradicts");
+        await Assertions.Expect(page.GetByTestId("label-bars")).ToContainTextAsync("Token Fleiss' kappa");
+        await Assertions.Expect(page.GetByTestId("legend")).ToContainTextAsync("Unitizing alpha of the two annotators alone");
+
+        // The heatmap shows any pair figure: switched to alpha-U, the cell says the report's pair alpha-U.
+        var report = await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/agreement");
+        var pairAlphaU = report.GetProperty("result").GetProperty("pairs")[0].GetProperty("alphaU").GetDouble();
+        await page.GetByLabel("Show").SelectOptionAsync("alphaU");
+        await Assertions.Expect(page.GetByTestId("heatmap").Locator("td[data-figures]").First).ToHaveTextAsync(pairAlphaU.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.Locator("#heatmap-figure")).ToHaveTextAsync("Alpha-U");
 
         // The worst document is listed first; following it opens the document with both annotators' spans.
         var worst = page.GetByTestId("documents-by-agreement").Locator("tbody tr").First;

@@ -67,6 +67,43 @@ public class NominalAccumulatorTests
     }
 
     [Fact]
+    public void A_unit_added_with_a_count_equals_adding_it_that_many_times()
+    {
+        // The report adds binary label-or-not tokens by pattern (how many coders marked the label) with a count.
+        var data = RandomData(13, 3, 200, 0.1);
+        var once = new NominalAccumulator();
+        var counted = new NominalAccumulator();
+        var pairOnce = new ConfusionAccumulator();
+        var pairCounted = new ConfusionAccumulator();
+        for (var u = 0; u < 200; u++)
+        {
+            var repeat = u % 4; // 0 adds nothing, by either route
+            for (var r = 0; r < repeat; r++) once.AddUnit(data.Select(row => row[u]));
+            counted.AddUnit(data.Select(row => row[u]), repeat);
+            if (data[0][u] is { } a && data[1][u] is { } b)
+            {
+                for (var r = 0; r < repeat; r++) pairOnce.Add(a, b);
+                pairCounted.Add(a, b, repeat);
+            }
+        }
+        Assert.Equal(once.KrippendorffAlpha(), counted.KrippendorffAlpha(), 12);
+        Assert.Null(once.FleissKappa()); // missing values make Fleiss undefined either way
+        Assert.Null(counted.FleissKappa());
+        Assert.Equal(pairOnce.CohenKappa(), pairCounted.CohenKappa(), 12);
+
+        var full = new NominalAccumulator();
+        var fullCounted = new NominalAccumulator();
+        foreach (var (values, repeat) in new (string[], int)[] { (["in", "in", "out"], 3), (["out", "out", "out"], 40), (["in", "in", "in"], 5) })
+        {
+            for (var r = 0; r < repeat; r++) full.AddUnit(values);
+            fullCounted.AddUnit(values, repeat);
+        }
+        Assert.Equal(full.FleissKappa()!.Value, fullCounted.FleissKappa()!.Value, 12);
+        Assert.Throws<ArgumentOutOfRangeException>(() => fullCounted.AddUnit(["in", "out"], -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => pairCounted.Add("in", "out", -1));
+    }
+
+    [Fact]
     public void Degenerate_data_follows_the_library_conventions()
     {
         var empty = new NominalAccumulator();

@@ -51,7 +51,7 @@ public class AgreementReportsApiController(AppDbContext db, ProjectAccess access
     [HttpGet("agreement-reports/{id:long}")]
     public async Task<AgreementReportView> Get(long id) => AgreementReportView.Of(await FindAsync(id, Readers), true);
 
-    /// <summary>The report as CSV: one row per figure (section, subject, measure, value).</summary>
+    /// <summary>The report as CSV: one row per figure (section overall, label, pair or document; subject; measure; value).</summary>
     [HttpGet("agreement-reports/{id:long}/csv")]
     [Produces("text/csv")]
     public async Task<IActionResult> Csv(long id)
@@ -100,8 +100,9 @@ public class AgreementReportsApiController(AppDbContext db, ProjectAccess access
         foreach (var document in root.GetProperty("perDocument").EnumerateArray())
         {
             var subject = $"{document.GetProperty("documentId").GetInt64()} {document.GetProperty("title").GetString()}";
-            Row("document", subject, "spanF1Exact", document.GetProperty("spanF1Exact"));
-            Row("document", subject, "tokenAlpha", document.GetProperty("tokenAlpha"));
+            // Every figure of the document (span F1 exact and overlap, token alpha, Fleiss, Cohen), then alpha-U per label.
+            foreach (var p in document.EnumerateObject().Where(p => p.Name != "documentId" && p.Value.ValueKind is JsonValueKind.Number or JsonValueKind.Null))
+                Row("document", subject, p.Name, p.Value);
             foreach (var u in document.GetProperty("alphaU").EnumerateObject()) Row("document", subject, "alphaU " + u.Name, u.Value);
         }
         return csv.ToString();
