@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Annotate.Testing;
 using Microsoft.Playwright;
 
@@ -54,6 +55,89 @@ public class EditorKeyboardAndAccessibilityTests(BrowserFixture browser) : IClas
         Assert.Equal("finished", states[0].GetProperty("status").GetString());
         await page.GetByRole(AriaRole.Button, new() { Name = "Reopen" }).ClickAsync();
         await Assertions.Expect(page.Locator("#my-status")).ToHaveTextAsync("In progress");
+    }
+
+    [Fact]
+    public async Task Undo_and_redo_of_an_update_a_link_and_a_deletion_keep_the_server_in_step()
+    {
+        var lead = await browser.PersonAsync("lead");
+        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [], ("u.txt", Article));
+        var doc = docs[0];
+        var claim = await CreateSpanAsync(lead, doc, "claim", "CLAIM", 0, 54);
+        await CreateSpanAsync(lead, doc, "claim", "CLAIM", 56, 112);
+        var person = await CreateSpanAsync(lead, doc, "entity", "PERSON", 8, 22);
+        var page = await browser.SignedInPageAsync(lead);
+        await page.OpenLiveAsync($"/documents/{doc}");
+        var items = page.Locator("#annotation-list .annotation-item");
+        var links = page.Locator("#link-list .link-item");
+        async Task Press(string keys)
+        {
+            await page.Locator("#document-text").FocusAsync();
+            await page.Keyboard.PressAsync(keys);
+        }
+
+        // An update: PERSON becomes ORGANIZATION.
+        await items.Filter(new() { HasTextRegex = new Regex("^Ilse Brandvold$") }).ClickAsync();
+        await page.Locator("#detail-label").SelectOptionAsync("ORGANIZATION");
+        await page.Locator("#details").GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#annotation-list")).ToContainTextAsync("ORGANIZATION");
+        Assert.Equal("ORGANIZATION", (await SpanAsync(lead, doc, person)).GetProperty("label").GetString());
+
+        // A link, made from the claim's details by searching the project's claims.
+        await items.Filter(new() { HasTextString = "Captain" }).ClickAsync();
+        await page.Locator("#details summary").ClickAsync();
+        await page.Locator("#link-search").FillAsync("Northline");
+        await page.Locator("#link-results [data-claim]").Filter(new() { HasTextString = "Northline" }).ClickAsync();
+        await Assertions.Expect(links).ToHaveCountAsync(1);
+        var relation = Assert.Single(await RelationsAsync(lead, projectId)).GetProperty("id").GetString();
+
+        // Undo both, redo both, and once more: every step still refers to what is on the server.
+        await Press("Control+z");
+        await Assertions.Expect(links).ToHaveCountAsync(0);
+        Assert.Empty(await RelationsAsync(lead, projectId));
+        await Press("Control+z");
+        await Assertions.Expect(page.Locator("#annotation-list")).Not.ToContainTextAsync("ORGANIZATION");
+        Assert.Equal("PERSON", (await SpanAsync(lead, doc, person)).GetProperty("label").GetString());
+        await Press("Control+Shift+z");
+        await Assertions.Expect(page.Locator("#annotation-list")).ToContainTextAsync("ORGANIZATION");
+        Assert.Equal("ORGANIZATION", (await SpanAsync(lead, doc, person)).GetProperty("label").GetString());
+        await Press("Control+Shift+z");
+        await Assertions.Expect(links).ToHaveCountAsync(1);
+        Assert.Equal(relation, Assert.Single(await RelationsAsync(lead, projectId)).GetProperty("id").GetString());
+        await Press("Control+z");
+        await Assertions.Expect(links).ToHaveCountAsync(0);
+        Assert.Empty(await RelationsAsync(lead, projectId));
+        await Press("Control+Shift+z");
+        await Assertions.Expect(links).ToHaveCountAsync(1);
+        Assert.Single(await RelationsAsync(lead, projectId));
+
+        // A deletion with the Delete key takes the claim's link with it; undo brings back both, redo deletes both again.
+        // (With the focus on the span's label list, where the key has no meaning of its own.)
+        await items.Filter(new() { HasTextString = "Captain" }).ClickAsync();
+        await page.Locator("#detail-label").FocusAsync();
+        await page.Keyboard.PressAsync("Delete");
+        await Assertions.Expect(items).ToHaveCountAsync(2);
+        Assert.Equal(2, (await SpansAsync(lead, doc)).Count);
+        Assert.Empty(await RelationsAsync(lead, projectId));
+        await Press("Control+z");
+        await Assertions.Expect(items).ToHaveCountAsync(3);
+        await Assertions.Expect(links).ToHaveCountAsync(1);
+        Assert.Equal("CLAIM", (await SpanAsync(lead, doc, claim)).GetProperty("label").GetString());
+        Assert.Equal(claim, Assert.Single(await RelationsAsync(lead, projectId)).GetProperty("from").GetString());
+        await Press("Control+Shift+z");
+        await Assertions.Expect(items).ToHaveCountAsync(2);
+        await Assertions.Expect(links).ToHaveCountAsync(0);
+        Assert.Equal(2, (await SpansAsync(lead, doc)).Count);
+        Assert.Empty(await RelationsAsync(lead, projectId));
+
+        // Back to the start: undo the deletion, the link and the update.
+        foreach (var _ in Enumerable.Range(0, 3)) await Press("Control+z");
+        await Assertions.Expect(items).ToHaveCountAsync(3);
+        await Assertions.Expect(links).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#annotation-list")).Not.ToContainTextAsync("ORGANIZATION");
+        Assert.Empty(await RelationsAsync(lead, projectId));
+        Assert.Equal("PERSON", (await SpanAsync(lead, doc, person)).GetProperty("label").GetString());
+        Assert.Equal(3, (await SpansAsync(lead, doc)).Count);
     }
 
     [Fact]
@@ -121,4 +205,15 @@ public class EditorKeyboardAndAccessibilityTests(BrowserFixture browser) : IClas
 
     private static async Task<List<JsonElement>> SpansAsync(SignedInClient who, long document) =>
         (await who.Http.GetFromJsonAsync<JsonElement>($"/api/documents/{document}/annotations")).EnumerateArray().ToList();
+
+    private static async Task<JsonElement> SpanAsync(SignedInClient who, long document, string id) =>
+        (await SpansAsync(who, document)).Single(s => s.GetProperty("id").GetString() == id);
+
+    private static async Task<List<JsonElement>> RelationsAsync(SignedInClient who, long project) =>
+        (await who.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{project}/relations")).EnumerateArray().ToList();
+
+    /// <summary>Makes a span through the REST API; returns its id.</summary>
+    private static async Task<string> CreateSpanAsync(SignedInClient who, long document, string layer, string label, int start, int end) =>
+        (await (await who.Http.PostAsJsonAsync($"/api/documents/{document}/annotations", new { layer, label, start, end }))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
 }
