@@ -87,7 +87,7 @@ const live = new LiveSync({
   onStatus: (state, text) => {
     const status = $('live-status');
     status.textContent = text;
-    status.className = `badge ${state === 'live' ? 'text-bg-success' : state === 'offline' ? 'text-bg-danger' : 'text-bg-warning'}`;
+    status.className = `badge ${state === 'live' ? 'text-bg-success' : state === 'offline' || state === 'failed' ? 'text-bg-danger' : 'text-bg-warning'}`;
     status.dataset.state = state;
   },
   onPresence: (documentId, people) => {

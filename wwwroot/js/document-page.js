@@ -70,7 +70,7 @@ const live = new LiveSync({
   },
   onStatus: (state, text) => {
     status.textContent = text;
-    status.className = `badge ${state === 'live' ? 'text-bg-success' : state === 'offline' ? 'text-bg-danger' : 'text-bg-warning'}`;
+    status.className = `badge ${state === 'live' ? 'text-bg-success' : state === 'offline' || state === 'failed' ? 'text-bg-danger' : 'text-bg-warning'}`;
     status.dataset.state = state;
   },
   onPresence: (id, people) => {
