@@ -476,15 +476,35 @@ function renderLinks() {
 
 // ---------------------------------------------------------------- side panel list, filter, finished
 
+// A label group lists its spans a page at a time: thousands of buttons would make every redraw slow, and a
+// "Show more" button keeps the rest one key press away.
+const LIST_PAGE = 500;
+const listed = new Map(); // `${layer}:${label}` -> how many of the group's spans the list shows
+
 function renderList() {
   const groups = groupByLayerAndLabel(visibleAnnotations());
   $('annotation-count').textContent = String(groups.reduce((n, g) => n + g.items.length, 0));
-  fill(list, ...groups.map(g => el('section', { class: 'mb-2' },
-    el('h3', { class: 'h6 mb-1' }, el('span', { class: 'label-chip', style: `--chip:${colourOf(g.label)}` }, g.label), ` ${g.layer} · ${g.items.length}`),
-    el('ul', { class: 'list-unstyled mb-0' }, g.items.slice(0, 500).map(a => el('li', {},
-      el('button', { type: 'button', class: `btn btn-link btn-sm p-0 text-start annotation-item${a.id === selectedId ? ' fw-bold' : ''}`, dataset: { annotation: a.id },
-        onclick: () => { view.scrollTo(a.id); openDetails(a.id); } }, a.text.length > 80 ? a.text.slice(0, 77) + '…' : a.text),
-      page.seesEveryone ? el('small', { class: 'text-muted ms-1' }, a.annotatorName) : null))))));
+  fill(list, ...groups.map(g => {
+    const key = `${g.layer}:${g.label}`;
+    const shown = listed.get(key) ?? LIST_PAGE;
+    const rest = g.items.length - shown;
+    return el('section', { class: 'mb-2', dataset: { layer: g.layer, label: g.label } },
+      el('h3', { class: 'h6 mb-1' }, el('span', { class: 'label-chip', style: `--chip:${colourOf(g.label)}` }, g.label), ` ${g.layer} · ${g.items.length}`),
+      el('ul', { class: 'list-unstyled mb-0' }, g.items.slice(0, shown).map(a => el('li', {},
+        el('button', { type: 'button', class: `btn btn-link btn-sm p-0 text-start annotation-item${a.id === selectedId ? ' fw-bold' : ''}`, dataset: { annotation: a.id },
+          onclick: () => { view.scrollTo(a.id); openDetails(a.id); } }, a.text.length > 80 ? a.text.slice(0, 77) + '…' : a.text),
+        page.seesEveryone ? el('small', { class: 'text-muted ms-1' }, a.annotatorName) : null))),
+      rest > 0 ? el('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary mt-1 show-more', onclick: () => showMore(key, shown) },
+        `Show ${Math.min(rest, LIST_PAGE).toLocaleString('en')} more (${rest.toLocaleString('en')} not listed)`) : null);
+  }));
+}
+
+/** Lists the next page of a group and moves the keyboard focus to its first new item, where the person was heading. */
+function showMore(key, shown) {
+  listed.set(key, shown + LIST_PAGE);
+  renderList();
+  const section = [...list.querySelectorAll('section')].find(e => `${e.dataset.layer}:${e.dataset.label}` === key);
+  section?.querySelectorAll('.annotation-item')[shown]?.focus();
 }
 
 function renderFinished() {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -201,6 +202,27 @@ public class EditorKeyboardAndAccessibilityTests(BrowserFixture browser) : IClas
         await Assertions.Expect(page.Locator("#palette")).ToBeVisibleAsync();
         await page.Keyboard.PressAsync("q");
         await Assertions.Expect(page.Locator("#annotation-count")).ToHaveTextAsync("5001");
+
+        // Every span is reachable from the side panel by keyboard: "Show more" lists the next 500 and focuses the first of them.
+        var group = page.Locator("#annotation-list section[data-label='ORGANIZATION']");
+        var items = group.Locator(".annotation-item");
+        var more = group.Locator(".show-more");
+        await Assertions.Expect(items).ToHaveCountAsync(500);
+        for (var shown = 500; shown < 5_000; shown += 500)
+        {
+            await Assertions.Expect(more).ToHaveTextAsync($"Show 500 more ({(5_000 - shown).ToString("N0", CultureInfo.InvariantCulture)} not listed)");
+            await more.FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(items).ToHaveCountAsync(shown + 500);
+            await Assertions.Expect(items.Nth(shown)).ToBeFocusedAsync();
+        }
+        await Assertions.Expect(more).ToHaveCountAsync(0);
+        await items.Last.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#details")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#details")).ToContainTextAsync("99980–99989");
+        Assert.Equal(await items.Last.GetAttributeAsync("data-annotation"), await page.EvaluateAsync<string>(
+            "() => [...window.annotate.view.selectedIds][0]"));
     }
 
     private static async Task<List<JsonElement>> SpansAsync(SignedInClient who, long document) =>
