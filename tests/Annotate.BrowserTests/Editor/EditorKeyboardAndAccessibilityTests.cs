@@ -142,6 +142,79 @@ public class EditorKeyboardAndAccessibilityTests(BrowserFixture browser) : IClas
     }
 
     [Fact]
+    public async Task Selecting_by_double_click_mouse_and_Shift_arrows_then_choosing_reshaping_and_attributing_spans()
+    {
+        // A flag (two code points, four UTF-16 units) and an e with a combining accent come before the words.
+        const string text = "Flag 🇸🇾 and cafe\u0301 said Captain Ilse Brandvold of Northline Shipping.\n\nThe fire started in a fuel pump, the company said.";
+        var lead = await browser.PersonAsync("lead");
+        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [], ("s.txt", text));
+        var page = await browser.SignedInPageAsync(lead);
+        await page.OpenLiveAsync($"/documents/{docs[0]}");
+        var chosen = page.Locator("#palette-selection");
+
+        // Shift+arrows extend the selection one character at a time, a flag or an accented letter being one character.
+        await page.Locator("#document-text").FocusAsync();
+        for (var i = 0; i < 5; i++) await page.Keyboard.PressAsync("ArrowRight");
+        await page.Keyboard.PressAsync("Shift+ArrowRight");
+        await Assertions.Expect(chosen).ToHaveTextAsync("🇸🇾");
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.Locator("#palette")).ToBeHiddenAsync();
+        for (var i = 0; i < 5; i++) await page.Keyboard.PressAsync("ArrowRight");
+        for (var i = 0; i < 4; i++) await page.Keyboard.PressAsync("Shift+ArrowRight");
+        await Assertions.Expect(chosen).ToHaveTextAsync("cafe\u0301");
+        await page.Keyboard.PressAsync("Shift+ArrowLeft");
+        await Assertions.Expect(chosen).ToHaveTextAsync("caf");
+        await page.Keyboard.PressAsync("Escape");
+
+        // A double-click selects a word; with the project's default, a partial selection widens to whole words.
+        await page.DoubleClickWordAsync("#document-text", "Brandvold");
+        await Assertions.Expect(chosen).ToHaveTextAsync("Brandvold");
+        await page.Keyboard.PressAsync("Escape");
+        await page.SelectWithMouseAsync("#document-text", "randvol");
+        await Assertions.Expect(chosen).ToHaveTextAsync("Brandvold");
+
+        // The manager turns snapping off in the project's settings: a partial selection then stays partial.
+        await page.GotoAsync($"/projects/{projectId}?tab=settings");
+        await page.GetByLabel("Selections snap to whole words").UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Settings saved.")).ToBeVisibleAsync();
+        var claim = await CreateSpanAsync(lead, docs[0], "claim", "CLAIM", 23, 67);   // Captain … Shipping (code points)
+        var person = await CreateSpanAsync(lead, docs[0], "entity", "PERSON", 31, 45); // Ilse Brandvold, inside the claim
+        await page.OpenLiveAsync($"/documents/{docs[0]}");
+        await page.SelectWithMouseAsync("#document-text", "randvol");
+        await Assertions.Expect(chosen).ToHaveTextAsync("randvol");
+        await page.Keyboard.PressAsync("Escape");
+
+        // Clicking where spans nest lists both; picking the inner one opens it.
+        await page.Span("Ilse Brandvold").ClickAsync();
+        var choices = page.Locator("#details .list-group-item");
+        await Assertions.Expect(page.Locator("#details")).ToContainTextAsync("Spans here");
+        await Assertions.Expect(choices).ToHaveCountAsync(2);
+        await choices.Filter(new() { HasTextString = "PERSON" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#detail-label")).ToHaveValueAsync("PERSON");
+        await Assertions.Expect(page.Locator("#details blockquote")).ToHaveTextAsync("Ilse Brandvold");
+
+        // "Use selection as boundaries" moves the open span to the text selected now.
+        await page.SelectWithMouseAsync("#document-text", "Captain Ilse Brandvold");
+        await Assertions.Expect(chosen).ToHaveTextAsync("Captain Ilse Brandvold");
+        await page.Locator("#detail-bounds").ClickAsync();
+        await Assertions.Expect(page.Locator("#details blockquote")).ToHaveTextAsync("Captain Ilse Brandvold");
+        var moved = await SpanAsync(lead, docs[0], person);
+        Assert.Equal((23, 45, "Captain Ilse Brandvold"), (moved.GetProperty("start").GetInt32(), moved.GetProperty("end").GetInt32(), moved.GetProperty("text").GetString()));
+
+        // A claim says who makes it; the API returns it among the span's attributes.
+        await page.Locator("#annotation-list .annotation-item").Filter(new() { HasTextString = "Northline Shipping" }).ClickAsync();
+        await page.Locator("#detail-attributed").FillAsync("the harbour master");
+        await page.Locator("#detail-save").ClickAsync();
+        await Assertions.Expect(page.Locator("#announcer")).ToHaveTextAsync("Saved.");
+        var attributed = await SpanAsync(lead, docs[0], claim);
+        Assert.Equal("the harbour master", attributed.GetProperty("attributes").GetProperty("attributedTo").GetString());
+        await page.ReloadAsync();
+        await page.Locator("#annotation-list .annotation-item").Filter(new() { HasTextString = "Northline Shipping" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#detail-attributed")).ToHaveValueAsync("the harbour master");
+    }
+
+    [Fact]
     public async Task An_edit_based_on_a_stale_version_shows_the_conflict_instead_of_losing_either_edit()
     {
         var lead = await browser.PersonAsync("lead");
@@ -172,6 +245,7 @@ public class EditorKeyboardAndAccessibilityTests(BrowserFixture browser) : IClas
         var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [], ("a.txt", Article + " axe"), ("b.txt", "Another article. It says the opposite."));
         (await lead.Http.PostAsJsonAsync($"/api/documents/{docs[0]}/annotations", new { layer = "entity", label = "PERSON", start = 8, end = 22 })).EnsureSuccessStatusCode();
         (await lead.Http.PostAsJsonAsync($"/api/documents/{docs[0]}/annotations", new { layer = "claim", label = "CLAIM", start = 0, end = 53 })).EnsureSuccessStatusCode();
+        (await lead.Http.PostAsJsonAsync($"/api/documents/{docs[1]}/annotations", new { layer = "claim", label = "CLAIM", start = 17, end = 38 })).EnsureSuccessStatusCode();
         var page = await browser.SignedInPageAsync(lead);
         foreach (var path in new[] { $"/documents/{docs[0]}", $"/projects/{projectId}/compare", $"/projects/{projectId}", "/projects" })
         {
@@ -180,6 +254,24 @@ public class EditorKeyboardAndAccessibilityTests(BrowserFixture browser) : IClas
             var result = await page.EvaluateAsync<JsonElement>("async () => (await axe.run()).violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')')");
             Assert.True(result.GetArrayLength() == 0, $"{path}: {result.GetRawText()}");
         }
+
+        // The editor's transient parts: the label palette beside a selection, and a span's details with the link form open.
+        await page.OpenLiveAsync($"/documents/{docs[0]}");
+        await page.AddScriptTagAsync(new() { Url = "/lib/axe-core/axe.min.js" });
+        await page.SelectWithMouseAsync("#document-text", "Northline Shipping");
+        await Assertions.Expect(page.Locator("#palette")).ToBeVisibleAsync();
+        await AssertNoSeriousViolationsAsync(page, "palette open");
+        await page.Keyboard.PressAsync("Escape");
+        await page.Locator("#annotation-list .annotation-item").Filter(new() { HasTextString = "Captain" }).ClickAsync();
+        await page.Locator("#details summary").ClickAsync();
+        await Assertions.Expect(page.Locator("#link-results [data-claim]")).Not.ToHaveCountAsync(0);
+        await AssertNoSeriousViolationsAsync(page, "details open");
+    }
+
+    private static async Task AssertNoSeriousViolationsAsync(IPage page, string state)
+    {
+        var result = await page.EvaluateAsync<JsonElement>("async () => (await axe.run()).violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')')");
+        Assert.True(result.GetArrayLength() == 0, $"{state}: {result.GetRawText()}");
     }
 
     [Fact]
