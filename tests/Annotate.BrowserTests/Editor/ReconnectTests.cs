@@ -25,13 +25,21 @@ public class ReconnectTests(BrowserFixture browser) : IClassFixture<BrowserFixtu
         var created = await (await lead.Http.PostAsJsonAsync($"/api/documents/{docs[0]}/annotations",
             new { layer = "entity", label = "FACILITY", start = 28, end = 47 })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
         (await lead.Http.PatchAsJsonAsync($"/api/annotations/{created.GetProperty("id").GetGuid()}", new { note = "added while offline", version = 1 })).EnsureSuccessStatusCode();
+        // And ten more, so that the catch-up has a dozen events to apply.
+        foreach (var label in new[] { "EVENT", "QUANTITY" })
+            foreach (var end in new[] { 6, 13, 18, 24, 27 })
+                (await lead.Http.PostAsJsonAsync($"/api/documents/{docs[0]}/annotations", new { layer = "entity", label, start = 0, end })).EnsureSuccessStatusCode();
         await Assertions.Expect(page.Span("St. Aldric Hospital")).ToHaveCountAsync(0);
+        var drawsBefore = await page.EvaluateAsync<int>("() => window.annotate.draws");
 
         network.Restore();
         await Assertions.Expect(page.Locator("#live-status")).ToHaveTextAsync("Caught up", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Span("St. Aldric Hospital")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#annotation-count")).ToHaveTextAsync("11");
         Assert.Equal("added while offline", await page.EvaluateAsync<string>(
             "id => window.annotate.store.annotations.get(id).note", created.GetProperty("id").GetString()));
+        // The whole catch-up was drawn once, not once per event.
+        Assert.Equal(drawsBefore + 1, await page.EvaluateAsync<int>("() => window.annotate.draws"));
     }
 
     [Fact]
