@@ -272,7 +272,7 @@ function runUndo(from, to) {
     if (result.ok) { to.push(step); announce(undoing ? 'Undone.' : 'Redone.'); }
     else if (result.status === 0) from.push(step);
     else announce(`Could not ${undoing ? 'undo' : 'redo'}: ${result.detail}`);
-  });
+  }).catch(error => showError(error.message)); // a broken step must not stop the ones queued after it
   return replaying;
 }
 
