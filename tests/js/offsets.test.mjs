@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
-import { OffsetIndex, tidySelection, nextCharacter, nextWordBoundary } from '../../wwwroot/js/offsets.js';
+import { OffsetIndex, tidySelection, nextCharacter, nextWordBoundary, clusterAt } from '../../wwwroot/js/offsets.js';
 import { segment, groupByLayerAndLabel } from '../../wwwroot/js/spans.js';
 
 const flags = 'Go 🇸🇾 now é!';
@@ -49,11 +49,97 @@ test('tidies a selection: trims space, snaps to words, never splits a pair', () 
 });
 
 test('moves by characters and words for keyboard selection', () => {
-  assert.equal(nextCharacter(flags, 3, 1), 5);
-  assert.equal(nextCharacter(flags, 5, -1), 3);
+  assert.equal(nextCharacter(flags, 2, 1), 3);
+  assert.equal(nextCharacter(flags, 3, 1), 7);   // the whole flag: two regional indicators, four UTF-16 units
+  assert.equal(nextCharacter(flags, 7, -1), 3);
+  assert.equal(nextCharacter(flags, 0, -1), 0);
+  assert.equal(nextCharacter(flags, flags.length, 1), flags.length);
   assert.equal(nextWordBoundary('one two three', 0, 1), 3);
   assert.equal(nextWordBoundary('one two three', 3, 1), 7);
   assert.equal(nextWordBoundary('one two three', 13, -1), 8);
+});
+
+// What a reader sees as one character, as several code points.
+const syria = '\u{1F1F8}\u{1F1FE}';                                              // 🇸🇾: two regional indicators
+const family = '\u{1F469}\u200D\u{1F469}\u200D\u{1F467}';                    // 👩‍👩‍👧: three people joined by ZWJ
+const cafe = 'cafe\u0301';                                                       // café with a combining acute
+const keycap = '#\uFE0F\u20E3';                                                 // #️⃣
+
+/** Cluster boundaries of the whole text, straight from Intl.Segmenter. */
+function boundaries(text) {
+  const cuts = new Set([text.length]);
+  for (const s of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) cuts.add(s.index);
+  return cuts;
+}
+
+test('steps over flags, ZWJ sequences and combining marks as one character', () => {
+  const text = `a${syria}${syria}b ${family}! ${cafe} ${keycap}`;
+  const forward = [0];
+  for (let p = 0; p < text.length;) forward.push(p = nextCharacter(text, p, 1));
+  const backward = [text.length];
+  for (let p = text.length; p > 0;) backward.push(p = nextCharacter(text, p, -1));
+  assert.deepEqual(forward, [...boundaries(text)].sort((x, y) => x - y));
+  assert.deepEqual(backward.reverse(), forward);
+  // Two flags in a row pair their indicators from the left: never the middle two.
+  assert.equal(nextCharacter(text, 1, 1), 5);
+  assert.equal(nextCharacter(text, 5, 1), 9);
+  assert.equal(nextCharacter(text, 11, 1), 11 + family.length);
+  const e = text.indexOf(cafe) + 3;
+  assert.equal(nextCharacter(text, e, 1), e + 2);                 // e and its accent together
+  assert.equal(nextCharacter(text, e + 2, -1), e);
+  // From inside a cluster (a caret put there by a click), each way goes to the cluster's edge.
+  assert.equal(nextCharacter(text, 3, 1), 5);
+  assert.equal(nextCharacter(text, 14, -1), 11);
+});
+
+test('a selection never ends inside a flag, a ZWJ sequence or a letter with its accent', () => {
+  const text = `Go ${syria} and ${family} to the ${cafe} now`;
+  const flag = text.indexOf(syria), people = text.indexOf(family), accent = text.indexOf(cafe) + 4;
+  for (const snap of [false, true]) {
+    assert.deepEqual(tidySelection(text, flag + 2, flag + 3, snap), { start: flag, end: flag + 4 });       // between the indicators
+    assert.deepEqual(tidySelection(text, 0, flag + 2, snap), { start: 0, end: flag + 4 });
+    assert.deepEqual(tidySelection(text, people + 3, people + 5, snap), { start: people, end: people + family.length });
+    assert.deepEqual(tidySelection(text, people, people + 2, snap), { start: people, end: people + family.length });
+  }
+  assert.deepEqual(tidySelection(text, accent - 4, accent, false), { start: accent - 4, end: accent + 1 }); // "cafe" takes its accent
+  assert.deepEqual(tidySelection(text, accent, accent + 1, false), { start: accent - 1, end: accent + 1 }); // the accent alone takes its e
+  assert.deepEqual(tidySelection(text, accent - 2, accent - 1, true), { start: accent - 4, end: accent + 1 });
+  // Code points still count as before: the flag is two of them.
+  const index = new OffsetIndex(text);
+  assert.equal(index.toCodePoint(flag + 4) - index.toCodePoint(flag), 2);
+});
+
+test('word steps never stop inside a character', () => {
+  const text = `${cafe} ${syria} end`;
+  assert.equal(nextWordBoundary(text, 0, 1), cafe.length);            // the accent belongs to the word
+  assert.equal(nextWordBoundary(text, cafe.length, 1), text.length);  // over the flag to the end of "end"
+  assert.equal(nextWordBoundary(text, text.length, -1), text.length - 3);
+  // A joiner after a word's last letter, or a mark on a space before its first, belongs to that letter or space.
+  assert.equal(nextWordBoundary('ab\u200Dcd ef', 0, 1), 3);
+  assert.equal(nextWordBoundary(' \u0301ab', 4, -1), 0);
+});
+
+test('finds a cluster from its neighbourhood exactly as segmenting the whole text does', () => {
+  const pieces = ['a', ' ', '\n', '\r\n', syria, '\u{1F1FA}', family, cafe, keycap, '\u0301', '\u200D', '\u{1F44D}\u{1F3FD}', 'क्ष', '\u0E33', 'x\u0308'];
+  let seed = 7;
+  const random = n => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  for (let round = 0; round < 200; round++) {
+    const text = Array.from({ length: 1 + random(30) }, () => pieces[random(pieces.length)]).join('');
+    const cuts = [...boundaries(text)].sort((x, y) => x - y);
+    for (let i = 0; i < text.length; i++) {
+      const end = cuts.find(c => c > i), start = cuts.filter(c => c <= i).at(-1);
+      assert.deepEqual(clusterAt(text, i), { start, end }, `${JSON.stringify(text)} at ${i}`);
+    }
+  }
+});
+
+test('steps through a long article in little time', () => {
+  const text = ('The Coast Guard said. ' + syria + '\n').repeat(5000);
+  const started = performance.now();
+  let p = text.length;
+  for (let i = 0; i < 2000; i++) p = nextCharacter(text, p, -1);
+  assert.ok(performance.now() - started < 1000, 'each step looks at its neighbourhood, not the whole text');
+  assert.ok(p < text.length);
 });
 
 test('segments overlapping and nested spans, outermost first', () => {

@@ -5,6 +5,7 @@
 import { TextView } from './textview.js';
 import { LiveSync } from './live.js';
 import { AnnotationStore, newId, el, fill } from './annotations.js';
+import { coalesce } from './batch.js';
 
 const page = JSON.parse(document.getElementById('page-data').textContent);
 const projectId = page.project.id;
@@ -27,7 +28,8 @@ for (const [side, doc] of [['left', left], ['right', right]]) {
 
 function claimsOf(documentId) { return store.inDocument(documentId).filter(a => a.layer === 'claim'); }
 
-function refresh() {
+function draw() {
+  draws++;
   for (const [id, view] of views) {
     view.setAnnotations(claimsOf(id));
     view.select(source && source.documentId === id ? [source.id] : []);
@@ -35,6 +37,10 @@ function refresh() {
   renderClaimLists();
   renderLinks();
 }
+
+// Drawn once per frame however many changes arrive (a catch-up of many live events draws once).
+let draws = 0;
+const refresh = coalesce(draw);
 
 function pick(side, documentId, ids) {
   const claim = ids.map(id => store.annotations.get(id)).find(a => a?.layer === 'claim');
@@ -87,7 +93,7 @@ const live = new LiveSync({
   onStatus: (state, text) => {
     const status = $('live-status');
     status.textContent = text;
-    status.className = `badge ${state === 'live' ? 'text-bg-success' : state === 'offline' ? 'text-bg-danger' : 'text-bg-warning'}`;
+    status.className = `badge ${state === 'live' ? 'text-bg-success' : state === 'offline' || state === 'failed' ? 'text-bg-danger' : 'text-bg-warning'}`;
     status.dataset.state = state;
   },
   onPresence: (documentId, people) => {
@@ -105,5 +111,5 @@ for (const select of ['pick-left', 'pick-right']) {
     location.href = `/projects/${projectId}/compare?left=${$('pick-left').value}&right=${$('pick-right').value}`;
   });
 }
-refresh();
-window.annotate = { store, views, live };
+refresh.now();
+window.annotate = { store, views, live, get draws() { return draws; } };

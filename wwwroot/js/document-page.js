@@ -5,6 +5,7 @@ import { TextView } from './textview.js';
 import { LiveSync } from './live.js';
 import { AnnotationStore, newId, el, fill, api } from './annotations.js';
 import { groupByLayerAndLabel } from './spans.js';
+import { coalesce } from './batch.js';
 
 const page = JSON.parse(document.getElementById('page-data').textContent);
 const me = page.me;
@@ -30,8 +31,6 @@ const announce = message => { $('announcer').textContent = message; };
 let selection = null;   // {start, end, text} in code points, or null
 let selectedId = null;  // the annotation shown in the details panel
 let editing = null;     // {id, baseVersion, dirty}: what the details form was filled from, and whether it was typed in
-const undoStack = [];
-const redoStack = [];
 
 const view = new TextView($('document-text'), page.document.text, {
   colourOf,
@@ -45,7 +44,9 @@ function visibleAnnotations() {
   return store.inDocument(documentId).filter(a => !who || a.annotatorId === who);
 }
 
-function refresh() {
+/** Redraws what depends on the store: the text's spans, the side panel, the links, the open span's details. */
+function draw() {
+  draws++;
   view.setAnnotations(visibleAnnotations());
   if (selectedId) view.select([selectedId]);
   renderList();
@@ -58,6 +59,10 @@ function refresh() {
     fill($('detail-conflict'), el('p', { class: 'small text-warning-emphasis mt-2' }, 'Changed by someone else while you were editing; saving will show both versions.'));
   }
 }
+
+// Every change asks for a redraw; they are drawn once per frame, so catching up on many live events draws once.
+let draws = 0;
+const refresh = coalesce(draw);
 
 // ---------------------------------------------------------------- live sync
 
@@ -72,7 +77,7 @@ const live = new LiveSync({
   },
   onStatus: (state, text) => {
     status.textContent = text;
-    status.className = `badge ${state === 'live' ? 'text-bg-success' : state === 'offline' ? 'text-bg-danger' : 'text-bg-warning'}`;
+    status.className = `badge ${state === 'live' ? 'text-bg-success' : state === 'offline' || state === 'failed' ? 'text-bg-danger' : 'text-bg-warning'}`;
     status.dataset.state = state;
   },
   onPresence: (id, people) => {
@@ -110,38 +115,165 @@ function buildPalette() {
 
 async function createSpan(label) {
   if (!selection) return;
-  const request = { id: newId(), layer: label.kind, label: label.name, start: selection.start, end: selection.end, text: selection.text };
-  const result = await live.call('CreateAnnotation', documentId, request);
-  if (!result.ok) { showError(result.detail); return; }
-  store.apply({ kind: 'annotation_created', data: result.value });
-  undoStack.push({ undo: () => removeSpan(result.value.id), redo: () => recreate(result.value) });
-  redoStack.length = 0;
+  const result = await putSpan({ id: newId(), layer: label.kind, label: label.name, start: selection.start, end: selection.end, text: selection.text });
+  if (!result.ok) return;
+  record(spanCreated(result.value));
   window.getSelection().removeAllRanges();
   selection = null;
   palette.hidden = true;
-  refresh();
   announce(`${label.name} added: ${result.value.text}`);
 }
 
-async function recreate(annotation) {
+// ---------------------------------------------------------------- changes sent to the server
+// Each answers the hub's {ok, status, value, detail} (status 0: not sent, the connection is down), applies a
+// success to the store and says what went wrong otherwise. None of them touches the undo history: the person's
+// actions record steps (below), and undo and redo replay them through these same functions.
+
+/** Creates a span; with the id of one that was deleted, it comes back under that id (what undo and redo do). */
+async function putSpan(fields) {
   const result = await live.call('CreateAnnotation', documentId, {
-    id: annotation.id, layer: annotation.layer, label: annotation.label, start: annotation.start, end: annotation.end,
-    note: annotation.note, attributes: annotation.attributes,
+    id: fields.id, layer: fields.layer, label: fields.label, start: fields.start, end: fields.end, text: fields.text,
+    note: fields.note ?? null, attributes: fields.attributes ?? null,
   });
-  if (!result.ok) { showError(result.detail); return false; }
+  if (!result.ok) { showError(result.detail); return result; }
   store.apply({ kind: 'annotation_created', data: result.value });
   refresh();
-  return true;
+  return result;
 }
 
-async function removeSpan(id) {
+/** Changes a span, based on `baseVersion` (what the person saw) or else the version the page holds now. */
+async function patchSpan(id, changes, baseVersion) {
   const current = store.annotations.get(id);
-  if (!current) return false;
-  const result = await live.call('DeleteAnnotation', id, current.version);
-  if (!result.ok) { showConflict(result); return false; }
-  store.apply({ kind: 'annotation_deleted', data: { id } });
+  if (!current) return missing('That span is no longer in this article.');
+  const result = await live.call('UpdateAnnotation', id, { ...changes, version: baseVersion ?? current.version });
+  if (!result.ok) { showConflict(result, changes, id); return result; }
+  store.apply({ kind: 'annotation_updated', data: result.value });
   refresh();
-  return true;
+  return result;
+}
+
+async function dropSpan(id) {
+  const current = store.annotations.get(id);
+  if (!current) return missing('That span is no longer in this article.');
+  const result = await live.call('DeleteAnnotation', id, current.version);
+  if (!result.ok) { showConflict(result); return result; }
+  store.apply({ kind: 'annotation_deleted', data: { id } });
+  // The server deletes the span's links with it; forget them now rather than when their events arrive.
+  for (const r of [...store.relations.values()]) if (r.from === id || r.to === id) store.apply({ kind: 'relation_deleted', data: { id: r.id } });
+  refresh();
+  return result;
+}
+
+async function putLink(fields) {
+  const result = await live.call('CreateRelation', projectId, { id: fields.id, type: fields.type, from: fields.from, to: fields.to, note: fields.note || null });
+  if (!result.ok) { showError(result.detail); return result; }
+  store.apply({ kind: 'relation_created', data: result.value });
+  refresh();
+  return result;
+}
+
+async function dropLink(id) {
+  const current = store.relations.get(id);
+  if (!current) return missing('That link is no longer there.');
+  const result = await live.call('DeleteRelation', id, current.version);
+  if (!result.ok) { showError(result.detail); return result; }
+  store.apply({ kind: 'relation_deleted', data: { id } });
+  refresh();
+  return result;
+}
+
+/** A refusal made on the page: the thing is gone (deleted in another tab, or with the span it linked). */
+function missing(detail) {
+  showError(detail);
+  return { ok: false, status: 404, detail };
+}
+
+// ---------------------------------------------------------------- undo and redo
+// A step is {undo, redo}, each an async function answering like the functions above. Steps hold ids, never
+// versions: they change whatever version the page holds when they run. A span or link that undo or redo makes
+// again gets its old id back (the server accepts a deleted one's id), so the steps around it still find it; the
+// step keeps what the server answered. Only record() (a new edit) clears the redo stack.
+
+const undoStack = [];
+const redoStack = [];
+
+function record(step) {
+  undoStack.push(step);
+  redoStack.length = 0;
+}
+
+function spanCreated(annotation) {
+  const step = {
+    undo: () => dropSpan(step.annotation.id),
+    redo: async () => {
+      const result = await putSpan(step.annotation);
+      if (result.ok) step.annotation = result.value;
+      return result;
+    },
+    annotation,
+  };
+  return step;
+}
+
+function spanUpdated(id, before, after) {
+  return { undo: () => patchSpan(id, before), redo: () => patchSpan(id, after) };
+}
+
+/** Deleting a span deletes its links too: undoing it brings back the span and this person's links (others' are theirs to make). */
+function spanDeleted(annotation, links) {
+  const step = {
+    undo: async () => {
+      const result = await putSpan(step.annotation);
+      if (!result.ok) return result;
+      step.annotation = result.value;
+      const restored = [];
+      for (const link of step.links) {
+        const made = await putLink(link);
+        if (made.ok) restored.push(made.value);
+      }
+      step.links = restored;
+      return result;
+    },
+    redo: () => dropSpan(step.annotation.id),
+    annotation, links,
+  };
+  return step;
+}
+
+function linkCreated(relation) {
+  const step = {
+    undo: () => dropLink(step.relation.id),
+    redo: async () => {
+      const result = await putLink(step.relation);
+      if (result.ok) step.relation = result.value;
+      return result;
+    },
+    relation,
+  };
+  return step;
+}
+
+function linkDeleted(relation) {
+  const step = linkCreated(relation);
+  return { undo: step.redo, redo: step.undo };
+}
+
+/**
+ * Undoes or redoes one step, one at a time (a second Ctrl+Z waits for the first). A step the server refused is
+ * dropped, since it would be refused again; one that was not sent (connection down) stays to be tried again.
+ */
+let replaying = Promise.resolve();
+function runUndo(from, to) {
+  const undoing = from === undoStack;
+  replaying = replaying.then(async () => {
+    const step = from.pop();
+    if (!step) { announce(`Nothing to ${undoing ? 'undo' : 'redo'}.`); return; }
+    const result = await (undoing ? step.undo() : step.redo());
+    if (result.ok) { to.push(step); announce(undoing ? 'Undone.' : 'Redone.'); }
+    else if (result.status === 0) from.push(step);
+    else announce(`Could not ${undoing ? 'undo' : 'redo'}: ${result.detail}`);
+  }).catch(error => showError(error.message)); // a broken step must not stop the ones queued after it
+  return replaying;
 }
 
 // ---------------------------------------------------------------- details of one span
@@ -184,12 +316,17 @@ function renderDetails() {
   const note = el('textarea', { id: 'detail-note', class: 'form-control form-control-sm', rows: 2, maxlength: 10000, readonly: !mine }, a.note ?? '');
   const attributed = el('input', { id: 'detail-attributed', class: 'form-control form-control-sm', value: a.attributes?.attributedTo ?? '', readonly: !mine });
   const relations = [...store.relations.values()].filter(r => r.from === a.id || r.to === a.id);
+  // Redrawn when anything changes (a live event, too): the person's keyboard focus stays where it was.
+  // So do the link form's state and what was typed into it, while the same span stays open.
+  const focused = details.contains(document.activeElement) ? document.activeElement.id : null;
+  const linkDetails = details.querySelector('details.link-form');
+  const linking = editing?.id === a.id && linkDetails?.open ? { query: $('link-search').value, type: $('link-type').value, note: $('link-note').value } : null;
   editing = { id: a.id, baseVersion: a.version, dirty: false };
   for (const input of [labelSelect, note, attributed]) input.addEventListener('input', () => { editing.dirty = true; });
   fill(details,
     el('div', { class: 'd-flex justify-content-between align-items-start' },
       el('h2', { class: 'h6 mb-1' }, el('span', { class: 'label-chip', style: `--chip:${colourOf(a.label)}` }, a.label), ' ', a.layer),
-      el('button', { type: 'button', class: 'btn-close', 'aria-label': 'Close details', onclick: () => closeDetails() })),
+      el('button', { type: 'button', id: 'detail-close', class: 'btn-close', 'aria-label': 'Close details', onclick: () => closeDetails() })),
     el('blockquote', { class: 'detail-text small border-start ps-2' }, a.text),
     el('p', { class: 'small text-muted mb-2' }, `by ${a.annotatorName || 'someone'} · ${a.start}–${a.end} · version ${a.version}`),
     el('label', { for: 'detail-label', class: 'form-label small mb-0' }, 'Label'), labelSelect,
@@ -197,25 +334,24 @@ function renderDetails() {
     el('label', { for: 'detail-note', class: 'form-label small mb-0 mt-2' }, 'Note'), note,
     el('div', { id: 'detail-conflict' }),
     mine ? el('div', { class: 'd-flex flex-wrap gap-2 mt-2' },
-      el('button', { type: 'button', class: 'btn btn-sm btn-primary', onclick: () => saveDetails(a.id) }, 'Save'),
-      el('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary', onclick: () => useSelectionAsBounds(a.id), title: 'Select new text first' }, 'Use selection as boundaries'),
-      el('button', { type: 'button', class: 'btn btn-sm btn-outline-danger', onclick: () => deleteSelected(a.id) }, 'Delete')) : el('p', { class: 'small text-muted mt-2' }, 'Only its annotator can change this span.'),
-    a.layer === 'claim' ? linkForm(a) : null,
+      el('button', { type: 'button', id: 'detail-save', class: 'btn btn-sm btn-primary', onclick: () => saveDetails(a.id) }, 'Save'),
+      el('button', { type: 'button', id: 'detail-bounds', class: 'btn btn-sm btn-outline-secondary', onclick: () => useSelectionAsBounds(a.id), title: 'Select new text first' }, 'Use selection as boundaries'),
+      el('button', { type: 'button', id: 'detail-delete', class: 'btn btn-sm btn-outline-danger', onclick: () => deleteSelected(a.id) }, 'Delete')) : el('p', { class: 'small text-muted mt-2' }, 'Only its annotator can change this span.'),
+    a.layer === 'claim' ? linkForm(a, linking) : null,
     relations.length ? el('div', { class: 'mt-2' }, el('h3', { class: 'h6' }, 'Links'), relationItems(relations)) : null,
   );
+  if (focused) $(focused)?.focus();
 }
 
-async function update(id, changes, { record = true, baseVersion } = {}) {
+/** A person's change to a span, recorded for undo. */
+async function update(id, changes, { baseVersion } = {}) {
   const before = store.annotations.get(id);
-  const result = await live.call('UpdateAnnotation', id, { ...changes, version: baseVersion ?? before.version });
-  if (!result.ok) { showConflict(result, changes, id); return null; }
-  store.apply({ kind: 'annotation_updated', data: result.value });
-  if (record) {
-    const previous = { label: before.label, start: before.start, end: before.end, note: before.note ?? '', attributes: before.attributes };
-    undoStack.push({ undo: () => update(id, previous, { record: false }), redo: () => update(id, changes, { record: false }) });
-    redoStack.length = 0;
-  }
-  refresh();
+  if (!before) { missing('That span is no longer in this article.'); return null; }
+  // What undo puts back: the fields this change may touch, as they were.
+  const previous = { label: before.label, start: before.start, end: before.end, note: before.note ?? '', attributes: before.attributes ?? {} };
+  const result = await patchSpan(id, changes, baseVersion);
+  if (!result.ok) return null;
+  record(spanUpdated(id, previous, changes));
   return result.value;
 }
 
@@ -245,9 +381,10 @@ async function useSelectionAsBounds(id) {
 
 async function deleteSelected(id) {
   const before = store.annotations.get(id);
-  if (await removeSpan(id)) {
-    undoStack.push({ undo: () => recreate(before), redo: () => removeSpan(id) });
-    redoStack.length = 0;
+  if (!before) return;
+  const links = [...store.relations.values()].filter(r => (r.from === id || r.to === id) && r.annotatorId === me.userId);
+  if ((await dropSpan(id)).ok) {
+    record(spanDeleted(before, links));
     closeDetails('Span deleted.');
   }
 }
@@ -274,7 +411,8 @@ function showError(message) {
 
 // ---------------------------------------------------------------- links between claims
 
-function linkForm(a) {
+/** The link form of claim `a`; `kept` restores an open form as the person left it ({query, type, note}). */
+function linkForm(a, kept) {
   const results = el('div', { class: 'list-group list-group-flush small', id: 'link-results' });
   const search = el('input', { id: 'link-search', type: 'search', class: 'form-control form-control-sm', placeholder: 'Search claims in this project' });
   const type = el('select', { id: 'link-type', class: 'form-select form-select-sm' }, relationTypes.map(t => el('option', { value: t.name }, t.name.toLowerCase())));
@@ -291,7 +429,9 @@ function linkForm(a) {
     } catch (error) { showError(error.message); }
   };
   search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(load, 200); });
-  return el('details', { class: 'mt-3', ontoggle: e => { if (e.target.open) load(); } },
+  if (kept) { search.value = kept.query; type.value = kept.type; note.value = kept.note; }
+  // Opening the form (or drawing it open again) lists the claims.
+  return el('details', { class: 'mt-3 link-form', open: Boolean(kept), ontoggle: e => { if (e.target.open) load(); } },
     el('summary', {}, 'Link to another claim…'),
     el('div', { class: 'mt-2' },
       el('label', { for: 'link-type', class: 'form-label small mb-0' }, 'This claim'), type,
@@ -301,24 +441,19 @@ function linkForm(a) {
 }
 
 async function createLink(from, to, type, note) {
-  const result = await live.call('CreateRelation', projectId, { id: newId(), type, from, to, note });
-  if (!result.ok) { showError(result.detail); return; }
-  store.apply({ kind: 'relation_created', data: result.value });
-  undoStack.push({ undo: () => deleteLink(result.value.id), redo: () => createLink(from, to, type, note) });
-  redoStack.length = 0;
-  refresh();
+  const result = await putLink({ id: newId(), type, from, to, note });
+  if (!result.ok) return;
+  record(linkCreated(result.value));
   renderDetails();
   announce(`Linked: ${type.toLowerCase()}.`);
 }
 
-async function deleteLink(id) {
-  const r = store.relations.get(id);
-  if (!r) return false;
-  const result = await live.call('DeleteRelation', id, r.version);
-  if (!result.ok) { showError(result.detail); return false; }
-  store.apply({ kind: 'relation_deleted', data: { id } });
-  refresh();
-  return true;
+async function unlink(id) {
+  const relation = store.relations.get(id);
+  if (relation && (await dropLink(id)).ok) {
+    record(linkDeleted(relation));
+    announce('Unlinked.');
+  }
 }
 
 /** The text of a relation's end: live from the store when it is in this document, else as the relation carries it. */
@@ -337,7 +472,7 @@ function relationItems(relations) {
       r.note ? el('div', { class: 'text-muted' }, r.note) : null,
       el('div', { class: 'd-flex gap-2' },
         other ? el('a', { href: `/projects/${projectId}/compare?left=${documentId}&right=${other}` }, 'compare side by side') : null,
-        r.annotatorId === me.userId ? el('button', { type: 'button', class: 'btn btn-link btn-sm p-0 text-danger', onclick: () => deleteLink(r.id) }, 'unlink') : null));
+        r.annotatorId === me.userId ? el('button', { type: 'button', class: 'btn btn-link btn-sm p-0 text-danger', onclick: () => unlink(r.id) }, 'unlink') : null));
   }));
 }
 
@@ -348,15 +483,35 @@ function renderLinks() {
 
 // ---------------------------------------------------------------- side panel list, filter, finished
 
+// A label group lists its spans a page at a time: thousands of buttons would make every redraw slow, and a
+// "Show more" button keeps the rest one key press away.
+const LIST_PAGE = 500;
+const listed = new Map(); // `${layer}:${label}` -> how many of the group's spans the list shows
+
 function renderList() {
   const groups = groupByLayerAndLabel(visibleAnnotations());
   $('annotation-count').textContent = String(groups.reduce((n, g) => n + g.items.length, 0));
-  fill(list, ...groups.map(g => el('section', { class: 'mb-2' },
-    el('h3', { class: 'h6 mb-1' }, el('span', { class: 'label-chip', style: `--chip:${colourOf(g.label)}` }, g.label), ` ${g.layer} · ${g.items.length}`),
-    el('ul', { class: 'list-unstyled mb-0' }, g.items.slice(0, 500).map(a => el('li', {},
-      el('button', { type: 'button', class: `btn btn-link btn-sm p-0 text-start annotation-item${a.id === selectedId ? ' fw-bold' : ''}`, dataset: { annotation: a.id },
-        onclick: () => { view.scrollTo(a.id); openDetails(a.id); } }, a.text.length > 80 ? a.text.slice(0, 77) + '…' : a.text),
-      page.seesEveryone ? el('small', { class: 'text-muted ms-1' }, a.annotatorName) : null))))));
+  fill(list, ...groups.map(g => {
+    const key = `${g.layer}:${g.label}`;
+    const shown = listed.get(key) ?? LIST_PAGE;
+    const rest = g.items.length - shown;
+    return el('section', { class: 'mb-2', dataset: { layer: g.layer, label: g.label } },
+      el('h3', { class: 'h6 mb-1' }, el('span', { class: 'label-chip', style: `--chip:${colourOf(g.label)}` }, g.label), ` ${g.layer} · ${g.items.length}`),
+      el('ul', { class: 'list-unstyled mb-0' }, g.items.slice(0, shown).map(a => el('li', {},
+        el('button', { type: 'button', class: `btn btn-link btn-sm p-0 text-start annotation-item${a.id === selectedId ? ' fw-bold' : ''}`, dataset: { annotation: a.id },
+          onclick: () => { view.scrollTo(a.id); openDetails(a.id); } }, a.text.length > 80 ? a.text.slice(0, 77) + '…' : a.text),
+        page.seesEveryone ? el('small', { class: 'text-muted ms-1' }, a.annotatorName) : null))),
+      rest > 0 ? el('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary mt-1 show-more', onclick: () => showMore(key, shown) },
+        `Show ${Math.min(rest, LIST_PAGE).toLocaleString('en')} more (${rest.toLocaleString('en')} not listed)`) : null);
+  }));
+}
+
+/** Lists the next page of a group and moves the keyboard focus to its first new item, where the person was heading. */
+function showMore(key, shown) {
+  listed.set(key, shown + LIST_PAGE);
+  renderList();
+  const section = [...list.querySelectorAll('section')].find(e => `${e.dataset.layer}:${e.dataset.label}` === key);
+  section?.querySelectorAll('.annotation-item')[shown]?.focus();
 }
 
 function renderFinished() {
@@ -380,12 +535,6 @@ $('finish').addEventListener('click', async () => {
 
 filter?.addEventListener('change', refresh);
 
-async function runUndo(from, to) {
-  const step = from.pop();
-  if (!step) { announce('Nothing to ' + (from === undoStack ? 'undo' : 'redo') + '.'); return; }
-  const ok = await (from === undoStack ? step.undo() : step.redo());
-  if (ok !== false) to.push(step);
-}
 $('undo').addEventListener('click', () => runUndo(undoStack, redoStack));
 $('redo').addEventListener('click', () => runUndo(redoStack, undoStack));
 
@@ -399,13 +548,19 @@ document.addEventListener('keydown', e => {
     return;
   }
   if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'y' && !typing) { e.preventDefault(); runUndo(redoStack, undoStack); return; }
+  // Delete means nothing in the span's label list: there too it deletes the span (but not in a text field).
+  const writing = e.target.closest?.('input, textarea, [contenteditable="true"]');
+  if (e.key === 'Delete' && !writing && !e.ctrlKey && !e.metaKey && !e.altKey && selectedId && store.annotations.get(selectedId)?.annotatorId === me.userId) {
+    e.preventDefault();
+    deleteSelected(selectedId);
+    return;
+  }
   if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
   if (selection && e.key.length === 1) {
     const label = spanLabels.find(l => l.key && l.key === e.key.toLowerCase());
     if (label) { e.preventDefault(); createSpan(label); }
     return;
   }
-  if (e.key === 'Delete' && selectedId && store.annotations.get(selectedId)?.annotatorId === me.userId) { e.preventDefault(); deleteSelected(selectedId); }
   if (e.key === 'Escape') { palette.hidden = true; closeDetails(); }
 });
 
@@ -413,7 +568,8 @@ document.addEventListener('keydown', e => {
 
 if (filter) for (const m of page.members) filter.append(el('option', { value: m.userId }, m.userId === me.userId ? `${m.name} (me)` : m.name));
 buildPalette();
-refresh();
+refresh.now(); // drawn before the code below looks for the span in the address
 const wanted = location.hash.match(/^#annotation-([0-9a-f-]{36})$/);
 if (wanted && store.annotations.has(wanted[1])) { view.scrollTo(wanted[1]); openDetails(wanted[1]); }
-window.annotate = { store, view, live }; // for people debugging in the console, and for the browser tests
+// For people debugging in the console, and for the browser tests (`draws` counts redraws).
+window.annotate = { store, view, live, get draws() { return draws; } };

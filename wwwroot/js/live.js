@@ -8,17 +8,15 @@ export class LiveSync {
   /**
    * @param {{onEvent: (e: object) => void, onStatus: (status: string, detail?: string) => void,
    *          onPresence: (documentId: number, people: object[]) => void}} handlers
+   *        statuses: 'live', 'offline' (reconnecting), 'catching-up', 'failed' (the server refused to rejoin: reload)
+   * @param connection  the hub connection (tests pass a stand-in); by default one to /hubs/annotations
    */
-  constructor(handlers) {
+  constructor(handlers, connection = hubConnection()) {
     this.handlers = handlers;
     this.documents = new Map(); // documentId -> last sequence applied for it
     this.seen = new Set();      // sequences applied (a pushed event may also come back in a catch-up)
     this.buffer = null;         // events pushed while a join is in flight
-    this.connection = new signalR.HubConnectionBuilder()
-      .withUrl('/hubs/annotations')
-      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(10000, 250 * 2 ** ctx.previousRetryCount) })
-      .configureLogging(signalR.LogLevel.Warning)
-      .build();
+    this.connection = connection;
     this.connection.on('Changed', e => this.receive(e));
     this.connection.on('Presence', (documentId, people) => this.handlers.onPresence?.(documentId, people));
     // The server dropped our subscriptions because our role here changed (or we were removed): what is on the
@@ -30,8 +28,7 @@ export class LiveSync {
     this.connection.onreconnecting(() => this.handlers.onStatus('offline', 'Connection lost; reconnecting…'));
     this.connection.onreconnected(async () => {
       this.handlers.onStatus('catching-up', 'Reconnected; catching up…');
-      await this.rejoinAll();
-      this.handlers.onStatus('live', 'Caught up');
+      if (await this.joinedAll('rejoin')) this.handlers.onStatus('live', 'Caught up');
     });
     // The automatic retries gave up (a long outage): keep trying, more slowly.
     this.connection.onclose(() => { this.handlers.onStatus('offline', 'Offline; retrying…'); setTimeout(() => this.start(), 5000); });
@@ -40,11 +37,29 @@ export class LiveSync {
   async start() {
     try {
       if (this.connection.state === signalR.HubConnectionState.Disconnected) await this.connection.start();
-      await this.rejoinAll();
-      this.handlers.onStatus('live', 'Live');
     } catch (error) {
       this.handlers.onStatus('offline', 'Offline; retrying…');
       setTimeout(() => this.start(), 3000);
+      return;
+    }
+    if (await this.joinedAll('join')) this.handlers.onStatus('live', 'Live');
+  }
+
+  /**
+   * (Re)joins every document; true when all were joined. When the server refuses (the person was removed from
+   * the project, the article was deleted) the status says so and to reload: retrying would be refused again and
+   * the page would otherwise claim to be catching up for ever. When the connection dropped meanwhile, the status
+   * already says offline and the next reconnect joins again.
+   */
+  async joinedAll(what) {
+    try {
+      await this.rejoinAll();
+      return this.connection.state === signalR.HubConnectionState.Connected;
+    } catch (error) {
+      if (this.connection.state === signalR.HubConnectionState.Connected) {
+        this.handlers.onStatus('failed', `Could not ${what}: ${reasonOf(error)}; reload the page.`);
+      }
+      return false;
     }
   }
 
@@ -91,4 +106,19 @@ export class LiveSync {
       return { ok: false, status: 0, detail: 'Not sent: the connection is down. Try again when the page says Live.' };
     }
   }
+}
+
+function hubConnection() {
+  return new signalR.HubConnectionBuilder()
+    .withUrl('/hubs/annotations')
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(10000, 250 * 2 ** ctx.previousRetryCount) })
+    .configureLogging(signalR.LogLevel.Warning)
+    .build();
+}
+
+/** What the server said: a HubException's message reaches the client after "HubException: ". */
+export function reasonOf(error) {
+  const message = String(error?.message ?? error ?? 'unknown error');
+  const at = message.indexOf('HubException: ');
+  return (at >= 0 ? message.slice(at + 'HubException: '.length) : message).trim().replace(/\.$/, '');
 }

@@ -1,6 +1,8 @@
 // Offsets outside the browser count Unicode code points; the DOM counts UTF-16 code units.
 // This module is the one place where the page converts between the two. Characters outside the
-// Basic Multilingual Plane (emoji, flags) take two UTF-16 units but one code point.
+// Basic Multilingual Plane (emoji, flags) take two UTF-16 units but one code point. What a reader sees
+// as one character may be several code points (a grapheme cluster): selections move and end between
+// clusters, while offsets still count code points.
 
 /** An index of a text's astral characters, so conversions cost O(log n) even on long articles. */
 export class OffsetIndex {
@@ -62,8 +64,9 @@ const apostrophe = /['’]/u;
 function charAt(text, i) { return text.slice(i, i + 1); }
 
 /**
- * Tidies a UTF-16 selection [start, end): trims surrounding white space, never splits a character and,
- * when `snapToWords`, widens both ends to whole words. Returns null when nothing but space is selected.
+ * Tidies a UTF-16 selection [start, end): trims surrounding white space, never splits a character (a user-perceived
+ * one: a flag, an emoji sequence, a letter with its accents) and, when `snapToWords`, widens both ends to whole
+ * words. Returns null when nothing but space is selected.
  */
 export function tidySelection(text, start, end, snapToWords) {
   if (start > end) [start, end] = [end, start];
@@ -75,10 +78,8 @@ export function tidySelection(text, start, end, snapToWords) {
     while (start > 0 && isWordAt(text, start - 1)) start--;
     while (end < text.length && isWordAt(text, end)) end++;
   }
-  // Never split a surrogate pair: widen to the whole character.
-  if (start > 0 && isLow(text.charCodeAt(start)) && isHigh(text.charCodeAt(start - 1))) start--;
-  if (end < text.length && isLow(text.charCodeAt(end)) && isHigh(text.charCodeAt(end - 1))) end++;
-  return { start, end };
+  // Never split a character: widen to whole grapheme clusters.
+  return { start: clusterStart(text, start), end: clusterEnd(text, end) };
 }
 
 function isWordAt(text, i) {
@@ -98,25 +99,62 @@ function isWordAt(text, i) {
 function isHigh(c) { return c >= 0xd800 && c <= 0xdbff; }
 function isLow(c) { return c >= 0xdc00 && c <= 0xdfff; }
 
-/** Moves a UTF-16 position one word forward or back (for Ctrl+Shift+arrows), never into a pair. */
+/** Moves a UTF-16 position one word forward or back (for Ctrl+Shift+arrows), never into a character. */
 export function nextWordBoundary(text, position, direction) {
   let i = position;
   if (direction > 0) {
     while (i < text.length && !isWordAt(text, i)) i++;
     while (i < text.length && isWordAt(text, i)) i++;
-  } else {
-    while (i > 0 && !isWordAt(text, i - 1)) i--;
-    while (i > 0 && isWordAt(text, i - 1)) i--;
+    return clusterEnd(text, i);
   }
-  return i;
+  while (i > 0 && !isWordAt(text, i - 1)) i--;
+  while (i > 0 && isWordAt(text, i - 1)) i--;
+  return clusterStart(text, i);
 }
 
-/** Moves a UTF-16 position one character (code point) forward or back. */
+/** Moves a UTF-16 position one character (grapheme cluster: what a reader sees as one) forward or back. */
 export function nextCharacter(text, position, direction) {
-  if (direction > 0) {
-    if (position >= text.length) return text.length;
-    return isHigh(text.charCodeAt(position)) && isLow(text.charCodeAt(position + 1)) ? position + 2 : position + 1;
+  if (direction > 0) return position >= text.length ? text.length : clusterAt(text, position).end;
+  return position <= 0 ? 0 : clusterAt(text, position - 1).start;
+}
+
+// ---------------------------------------------------------------- grapheme clusters
+// A user-perceived character can be several code points: a flag is two regional indicators, a family emoji is
+// people joined by U+200D, "é" may be e + U+0301. Intl.Segmenter knows the Unicode rules (UAX #29, extended
+// grapheme clusters); these helpers ask it about the neighbourhood of a position only, so a step costs the length
+// of a line or so, not of the article.
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The grapheme cluster holding the UTF-16 unit at `i` (0 <= i < text.length), as {start, end}. */
+export function clusterAt(text, i) {
+  let from = i, to = i + 1;
+  while (from > 0 && !certainBoundary(text, from)) from--;
+  while (to < text.length && !certainBoundary(text, to)) to++;
+  for (const { index, segment } of graphemes.segment(text.slice(from, to))) {
+    if (from + index + segment.length > i) return { start: from + index, end: from + index + segment.length };
   }
-  if (position <= 0) return 0;
-  return isLow(text.charCodeAt(position - 1)) && isHigh(text.charCodeAt(position - 2)) ? position - 2 : position - 1;
+  return { start: i, end: i + 1 }; // not reached: the segments cover the slice
+}
+
+/** The last cluster boundary at or before `i`. */
+export function clusterStart(text, i) {
+  return i <= 0 || i >= text.length ? i : clusterAt(text, i).start;
+}
+
+/** The first cluster boundary at or after `i`. */
+export function clusterEnd(text, i) {
+  return i <= 0 || i >= text.length ? i : clusterAt(text, i - 1).end;
+}
+
+/**
+ * Positions where the rules always break whatever surrounds them, so a slice cut there segments like the whole
+ * text: after a line feed and before one not preceded by CR (GB4, GB5), and between two printable ASCII characters
+ * (GB999: none of them extends, joins or pairs with a neighbour).
+ */
+function certainBoundary(text, k) {
+  const before = text.charCodeAt(k - 1), after = text.charCodeAt(k);
+  if (before === 0x0a) return true;
+  if (after === 0x0a) return before !== 0x0d;
+  return before >= 0x20 && before < 0x7f && after >= 0x20 && after < 0x7f;
 }

@@ -1,7 +1,7 @@
 // Renders an article with its spans and turns what a person selects (mouse or keyboard) into offsets.
 // Text is only ever inserted as text nodes: nothing in an article can become markup or script.
 
-import { OffsetIndex, tidySelection, nextCharacter, nextWordBoundary } from './offsets.js';
+import { OffsetIndex, tidySelection, nextCharacter, nextWordBoundary, clusterEnd } from './offsets.js';
 import { segment } from './spans.js';
 
 export class TextView {
@@ -239,7 +239,7 @@ function cutBlocks(text) {
     if (end < text.length) {
       const newline = text.lastIndexOf('\n', end - 1);
       if (newline >= start + BLOCK / 4) end = newline + 1;
-      else if (/[\uDC00-\uDFFF]/.test(text[end])) end++; // never between the halves of a pair
+      else end = clusterEnd(text, end); // never inside a character (a pair's halves, a flag, an accented letter)
     }
     blocks.push({ start, end });
     start = end;

@@ -72,6 +72,26 @@ public static class EditorSession
         await page.Mouse.UpAsync();
     }
 
+    /// <summary>Double-clicks the middle of the first <paramref name="word"/> inside <paramref name="container"/>, as a person selects a word.</summary>
+    public static async Task DoubleClickWordAsync(this IPage page, string container, string word)
+    {
+        var point = await page.EvaluateAsync<JsonElement>("""
+            ([selector, word]) => {
+              const walker = document.createTreeWalker(document.querySelector(selector), NodeFilter.SHOW_TEXT);
+              for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                const at = n.data.indexOf(word);
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(n, at + (word.length >> 1)); range.setEnd(n, at + (word.length >> 1) + 1);
+                const r = range.getClientRects()[0];
+                return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+              }
+              throw new Error('word not found in one text node: ' + word);
+            }
+            """, new object[] { container, word });
+        await page.Mouse.DblClickAsync(point.GetProperty("x").GetSingle(), point.GetProperty("y").GetSingle());
+    }
+
     /// <summary>Writes <paramref name="count"/> spans straight into the database (fast set-up for size tests), one every 20 characters.</summary>
     public static async Task SeedSpansAsync(BrowserFixture browser, long documentId, int count)
     {

@@ -42,6 +42,9 @@ public class LiveCollaborationTests(BrowserFixture browser) : IClassFixture<Brow
 
         var compare = await b.Context.NewPageAsync();
         await compare.OpenLiveAsync($"/projects/{projectId}/compare?left={docs[0]}&right={docs[1]}");
+        // The compare view shows who is on each article: A is on the left one.
+        await Assertions.Expect(compare.Locator("#presence-left")).ToContainTextAsync(ana.Email.Split('@')[0]);
+        await Assertions.Expect(compare.Locator("#presence-right")).Not.ToContainTextAsync(ana.Email.Split('@')[0]);
         await compare.Locator("#link-type").SelectOptionAsync("CONTRADICTS");
         await compare.Span("all 212 passengers were rescued unhurt", "#text-left").ClickAsync();
         await compare.Span("Eleven people were taken to hospital", "#text-right").ClickAsync();
@@ -58,6 +61,49 @@ public class LiveCollaborationTests(BrowserFixture browser) : IClassFixture<Brow
         await Assertions.Expect(b.Span("all 212 passengers were rescued unhurt")).ToHaveCountAsync(0);
         await Assertions.Expect(compare.GetByTestId("compare-links")).ToContainTextAsync("No links");
         await Assertions.Expect(b.Locator("#link-list")).ToContainTextAsync("No links yet");
+    }
+
+    [Fact]
+    public async Task A_claim_in_another_article_is_found_from_the_document_page_linked_and_followed()
+    {
+        var lead = await browser.PersonAsync("lead");
+        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [], ("gazette.txt", Gazette + " search"), ("times.txt", Times + " search"));
+        async Task<string> ClaimAsync(long document, string text, string phrase)
+        {
+            var start = text.IndexOf(phrase, StringComparison.Ordinal);
+            var created = await (await lead.Http.PostAsJsonAsync($"/api/documents/{document}/annotations", new { layer = "claim", label = "CLAIM", start, end = start + phrase.Length }))
+                .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+            return created.GetProperty("id").GetString()!;
+        }
+        var rescued = await ClaimAsync(docs[0], Gazette, "all 212 passengers were rescued unhurt");
+        var hospital = await ClaimAsync(docs[1], Times, "Eleven people were taken to hospital");
+        await ClaimAsync(docs[1], Times, "The fire began in the galley");
+        var page = await browser.SignedInPageAsync(lead);
+        await page.OpenLiveAsync($"/documents/{docs[0]}");
+
+        // The claim's link form searches the whole project's claims: the other article's claim is found by its words.
+        await page.Locator("#annotation-list .annotation-item").Filter(new() { HasTextString = "212 passengers" }).ClickAsync();
+        await page.Locator("#details summary").ClickAsync();
+        await page.Locator("#link-type").SelectOptionAsync("CONTRADICTS");
+        var found = page.Locator("#link-results [data-claim]");
+        await Assertions.Expect(found).ToHaveCountAsync(2);
+        await page.Locator("#link-search").FillAsync("hospital");
+        await Assertions.Expect(found).ToHaveCountAsync(1);
+        await Assertions.Expect(found).ToContainTextAsync("Eleven people were taken to hospital");
+        await Assertions.Expect(found).ToContainTextAsync("Morning Tern blaze");
+        await found.ClickAsync();
+        var link = page.Locator("#link-list .link-item");
+        await Assertions.Expect(link).ToContainTextAsync("contradicts");
+        var relation = Assert.Single((await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/relations")).EnumerateArray());
+        Assert.Equal((rescued, hospital, "CONTRADICTS"), (relation.GetProperty("from").GetString(), relation.GetProperty("to").GetString(), relation.GetProperty("type").GetString()));
+
+        // Following the link's other end opens the other article at that claim.
+        await link.GetByRole(AriaRole.Link, new() { Name = "Eleven people were taken to hospital" }).ClickAsync();
+        await page.WaitForURLAsync($"**/documents/{docs[1]}#annotation-{hospital}");
+        await Assertions.Expect(page.Locator("#live-status")).ToHaveAttributeAsync("data-state", "live");
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Morning Tern blaze");
+        await Assertions.Expect(page.Locator("#details blockquote")).ToHaveTextAsync("Eleven people were taken to hospital");
+        await Assertions.Expect(page.Locator("#link-list .link-item")).ToContainTextAsync("all 212 passengers were rescued unhurt");
     }
 
     [Fact]
