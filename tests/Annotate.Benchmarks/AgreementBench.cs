@@ -74,14 +74,14 @@ public static class AgreementBench
         db.AgreementReports.Add(report);
         await db.SaveChangesAsync();
         var result = "";
-        var (seconds, growthMb) = await Measure.TimeAndPeakMemoryAsync(async () =>
+        var (seconds, growthMb, beforeMb) = await Measure.TimeAndPeakMemoryAsync(async () =>
             result = await scope.ServiceProvider.GetRequiredService<AgreementComputer>().ComputeAsync(report, (_, _) => Task.CompletedTask, CancellationToken.None));
         using (var json = System.Text.Json.JsonDocument.Parse(result))
             Console.WriteLine($"agreement report: {result.Length / 1024} KB of JSON; timings {json.RootElement.GetProperty("timingsMs").GetRawText()}");
         return
         [
             new("agreement report, 1,000,000 spans (wall time)", seconds, "s", "raw COPY of the same spans", copySeconds, "< 10 s", seconds < 10),
-            new("agreement report, peak memory growth of the process", growthMb, "MB", "(none)", 0, "< 1024 MB", growthMb < 1024),
+            new("agreement report, peak memory (growth of the process while it ran)", growthMb, "MB", "the process before the run", beforeMb, "< 1024 MB", growthMb < 1024),
         ];
     }
 

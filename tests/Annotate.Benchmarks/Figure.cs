@@ -15,7 +15,7 @@ public record Figure(string Name, double Value, string Unit, string Baseline, do
         text.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var f in figures)
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {f.Name} | {f.Value:0.##} {f.Unit} | {f.Baseline} | {f.BaselineValue:0.##} {f.Unit} | {f.Ratio:0.##}x | {f.Target} | {(f.Met is null ? "-" : f.Met.Value ? "yes" : "NO")} |"));
+                $"| {f.Name} | {f.Value:0.##} {f.Unit} | {f.Baseline} | {f.BaselineValue:0.##} {f.Unit} | {(double.IsNaN(f.Ratio) ? "-" : f.Ratio.ToString("0.##", CultureInfo.InvariantCulture) + "x")} | {f.Target} | {(f.Met is null ? "-" : f.Met.Value ? "yes" : "NO")} |"));
         return text.ToString();
     }
 

@@ -5,17 +5,27 @@ namespace Annotate.Benchmarks;
 /// <summary>./annotate bench: every figure beside a baseline measured in the same run on the same machine.</summary>
 public static class BenchProgram
 {
-    public static async Task<int> Main()
+    private static readonly string[] Parts = ["editor", "live", "agreement", "export"];
+
+    /// <param name="args">The parts to run (editor, live, agreement, export); all when none are named.</param>
+    public static async Task<int> Main(string[] args)
     {
+        var unknown = args.Except(Parts).ToList();
+        if (unknown.Count > 0)
+        {
+            Console.Error.WriteLine($"unknown benchmark {string.Join(", ", unknown)}: choose from {string.Join(", ", Parts)}");
+            return 2;
+        }
+        bool Runs(string part) => args.Length == 0 || args.Contains(part);
         var figures = new List<Figure>();
         var browser = new BrowserFixture();
         await browser.InitializeAsync();
         try
         {
-            figures.AddRange(await EditorBench.RunAsync(browser));
-            figures.AddRange(await LiveSyncBench.RunAsync(browser));
-            figures.AddRange(await AgreementBench.RunAsync(browser));
-            figures.AddRange(await ExportBench.RunAsync(browser));
+            if (Runs("editor")) figures.AddRange(await EditorBench.RunAsync(browser));
+            if (Runs("live")) figures.AddRange(await LiveSyncBench.RunAsync(browser));
+            if (Runs("agreement")) figures.AddRange(await AgreementBench.RunAsync(browser));
+            if (Runs("export")) figures.AddRange(await ExportBench.RunAsync(browser));
         }
         finally
         {
