@@ -20,7 +20,7 @@ let source = null; // the claim on the left waiting for its partner
 const views = new Map();
 for (const [side, doc] of [['left', left], ['right', right]]) {
   views.set(doc.id, new TextView($(`text-${side}`), doc.text, {
-    colourOf, snapToWords: true,
+    colourOf, snapToWords: page.project.snapToWords, // the project's setting, as on the document page
     onSelect: () => {},
     onSpanClick: ids => pick(side, doc.id, ids),
   }));
