@@ -443,6 +443,11 @@ namespace Annotate.Migrations.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("gzip");
 
+                    b.Property<string>("Notes")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("notes");
+
                     b.Property<string>("Offsets")
                         .IsRequired()
                         .HasMaxLength(16)

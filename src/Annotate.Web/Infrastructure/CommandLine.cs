@@ -83,6 +83,7 @@ public abstract class CommandLine
                 File.Move(temporary, output, overwrite: true);
                 Console.Error.WriteLine();
                 Console.WriteLine($"Wrote {output} ({new FileInfo(output).Length / 1024.0:0.#} KB).");
+                if (export.Notes is not null) Console.WriteLine(export.Notes);
                 return 0;
             }
             catch (ProblemException problem)

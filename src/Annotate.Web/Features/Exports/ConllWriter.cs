@@ -14,7 +14,7 @@ namespace Annotate.Web.Features.Exports;
 /// annotators' spans in this format rather than merge them into one annotation nobody made.</item>
 /// <item>Overlapping entities cannot all be tagged: going by start, the outermost (longest) entity wins and any
 /// entity overlapping an already chosen one is dropped; of identical ones the first given wins. The README states
-/// this rule; nothing in the file marks a dropped entity.</item>
+/// this rule; nothing in the file marks a dropped entity, but the export's notes count them.</item>
 /// <item>Tokens: a run of letters and digits is one token, every other visible character (punctuation, symbol,
 /// emoji, a flag's pair of regional indicators) is a token of its own, whitespace separates; combining marks and
 /// format characters (accents, variation selectors, joiners) stay with the character before them. A token also ends at every entity's start and end, so
@@ -32,10 +32,21 @@ internal sealed class ConllWriter(Stream output, ExportSettings settings) : Expo
     public override string FileExtension => ".conll";
     public override string ContentType => "text/plain; charset=utf-8";
 
+    private int overlapping, claims;
+
+    public override string? Notes =>
+        overlapping == 0 && claims == 0 ? null
+        : string.Join(" ", new[]
+        {
+            overlapping > 0 ? $"{overlapping:N0} entity span(s) overlapping a longer or earlier one are not in the file: CoNLL tags one entity per token." : null,
+            claims > 0 ? $"{claims:N0} claim span(s) are not in the file: CoNLL holds entities only." : null,
+        }.Where(n => n is not null));
+
     private protected override async Task WriteDocumentAsync(ExportDocument document, CancellationToken cancellationToken)
     {
         var text = document.Text;
         var conll = new StringBuilder("-DOCSTART- -X- O O\n\n");
+        claims += document.Spans.Count(s => !string.Equals(s.Layer, "entity", StringComparison.OrdinalIgnoreCase));
         foreach (var sentence in ConllTokens.Sentences(text, ChooseEntities(document)))
         {
             foreach (var token in sentence)
@@ -46,7 +57,7 @@ internal sealed class ConllWriter(Stream output, ExportSettings settings) : Expo
     }
 
     /// <summary>Non-overlapping entities in UTF-16 indices, by start: outermost longest first wins.</summary>
-    private static List<(int Start, int End, string Label)> ChooseEntities(ExportDocument document)
+    private List<(int Start, int End, string Label)> ChooseEntities(ExportDocument document)
     {
         var utf16 = new OffsetMap(document.Text, OffsetUnit.Utf16);
         var chosen = new List<(int Start, int End, string Label)>();
@@ -55,7 +66,7 @@ internal sealed class ConllWriter(Stream output, ExportSettings settings) : Expo
                      .Where(s => string.Equals(s.Layer, "entity", StringComparison.OrdinalIgnoreCase))
                      .OrderBy(s => s.Start).ThenByDescending(s => s.End))
         {
-            if (span.Start < chosenEnd) continue;
+            if (span.Start < chosenEnd) { overlapping++; continue; }
             chosen.Add((utf16[span.Start], utf16[span.End], BratWriter.TypeName(span.Label)));
             chosenEnd = span.End;
         }

@@ -25,6 +25,8 @@ public class Export
     public int Done { get; set; }
     public int Total { get; set; }
     public string? Error { get; set; }
+    /// <summary>What the format could not hold (e.g. CoNLL's overlapping entities), counted; null when it held everything.</summary>
+    public string? Notes { get; set; }
     /// <summary>The finished file's name inside the exports folder (null until it exists).</summary>
     public string? FileName { get; set; }
     public long? Size { get; set; }
@@ -47,6 +49,7 @@ public class ExportConfiguration : IEntityTypeConfiguration<Export>
         export.Property(e => e.Offsets).HasConversion(new SnakeCaseEnumConverter<OffsetUnit>()).HasMaxLength(16);
         export.Property(e => e.Status).HasConversion(new SnakeCaseEnumConverter<JobStatus>()).HasMaxLength(16);
         export.Property(e => e.Error).HasMaxLength(4000);
+        export.Property(e => e.Notes).HasMaxLength(2000);
         export.Property(e => e.FileName).HasMaxLength(200);
         export.HasIndex(e => new { e.ProjectId, e.CreatedAt });
         export.HasIndex(e => e.RequestedById);

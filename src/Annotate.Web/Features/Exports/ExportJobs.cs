@@ -38,8 +38,10 @@ public class ExportJob(AppDbContext db, ExportRunner runner, ExportStorage stora
                     .SendAsync("JobProgress", new { kind = "export", id = exportId, status, done, total }, cancel.Token);
                 if (status == JobStatus.Cancelled) await cancel.CancelAsync();
             }, cancel.Token);
+            var notes = export.Notes; // the runner's account of what the format left out; the reload would drop it
             await db.Entry(export).ReloadAsync(cancellationToken);
             if (export.Status == JobStatus.Cancelled) { File.Delete(storage.PathOf(fileName)); return; }
+            export.Notes = notes;
             export.FileName = fileName;
             export.Size = size;
             export.Status = JobStatus.Succeeded;

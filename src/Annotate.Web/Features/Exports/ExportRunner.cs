@@ -142,6 +142,7 @@ public class ExportRunner(AppDbContext db)
             if (done % CheckCancelEvery == 0 || done == total) await progress(done, total);
         }
         await writer.EndAsync(cancel);
+        export.Notes = writer.Notes; // saved by the caller with the export's outcome
         return writer.FileExtension;
     }
 

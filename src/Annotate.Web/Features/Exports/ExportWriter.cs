@@ -34,6 +34,9 @@ public abstract class ExportWriter
     public abstract string FileExtension { get; }
     public abstract string ContentType { get; }
 
+    /// <summary>What the format could not hold, in a sentence a person can act on (null when it held everything).</summary>
+    public virtual string? Notes => null;
+
     /// <exception cref="ArgumentException">An unknown format (the message lists the known ones) or an unwritable stream.</exception>
     public static ExportWriter Create(string format, Stream output, ExportSettings settings)
     {

@@ -9,10 +9,10 @@ namespace Annotate.Web.Features.Exports;
 
 public record ExportView(long Id, long ProjectId, string Format, string Scope, bool FinishedOnly, Annotations.OffsetUnit Offsets, bool Gzip,
     JobStatus Status, int Done, int Total, string? Error, long? Size, string? RequestedBy, DateTimeOffset CreatedAt,
-    DateTimeOffset? FinishedAt, DateTimeOffset ExpiresAt, string? File)
+    DateTimeOffset? FinishedAt, DateTimeOffset ExpiresAt, string? File, string? Notes)
 {
     public static ExportView Of(Export e) => new(e.Id, e.ProjectId, e.Format, e.Scope, e.FinishedOnly, e.Offsets, e.Gzip, e.Status, e.Done, e.Total,
-        e.Error, e.Size, e.RequestedBy?.Email, e.CreatedAt, e.FinishedAt, e.ExpiresAt, e.FileName is null ? null : $"/api/exports/{e.Id}/file");
+        e.Error, e.Size, e.RequestedBy?.Email, e.CreatedAt, e.FinishedAt, e.ExpiresAt, e.FileName is null ? null : $"/api/exports/{e.Id}/file", e.Notes);
 }
 
 /// <summary>Dataset exports: started, followed, downloaded and deleted by the project's managers.</summary>
