@@ -41,13 +41,10 @@ public partial class ExportTests
     public async Task Every_read_of_an_export_sees_the_project_as_it_was_when_the_export_began()
     {
         var (lead, ana, projectId, docs, _) = await ProjectAsync();
+        var export = await QueuedExportAsync(projectId);
         using var scope = factory.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var storage = scope.ServiceProvider.GetRequiredService<ExportStorage>();
         var runner = scope.ServiceProvider.GetRequiredService<ExportRunner>();
-        var export = await ExportScheduler.ValidateAsync(db, projectId, new NewExport("annotate-jsonl", "all", false, null, false), null, TimeSpan.FromDays(1));
-        db.Exports.Add(export);
-        await db.SaveChangesAsync();
 
         // The first progress report comes once the export has counted its documents and before it opens the streams of
         // documents, spans and links (each on its own connection): what is committed now came after the export began.

@@ -286,13 +286,10 @@ public partial class ExportTests(AnnotateFactory factory) : IClassFixture<Annota
     public async Task A_run_that_died_mid_export_is_rerun_into_one_complete_file()
     {
         var (lead, _, projectId, _, text) = await ProjectAsync();
+        var export = await QueuedExportAsync(projectId);
         using var scope = factory.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var storage = scope.ServiceProvider.GetRequiredService<ExportStorage>();
         var runner = scope.ServiceProvider.GetRequiredService<ExportRunner>();
-        var export = await ExportScheduler.ValidateAsync(db, projectId, new NewExport("annotate-jsonl", "all", false, null, false), null, TimeSpan.FromDays(1));
-        db.Exports.Add(export);
-        await db.SaveChangesAsync();
 
         // The first run is killed part-way: its temporary file is all that is left.
         await File.WriteAllTextAsync(storage.TemporaryPath(export.Id), "{\"meta\": {\"format\": \"annotate-jsonl\"}}\n{\"text\": \"half an art");
