@@ -67,6 +67,7 @@ public static class WebSetup
         services.AddSignalR().AddJsonProtocol(options => JsonOptions.ApplyTo(options.PayloadSerializerOptions));
         services.AddSingleton<Presence>();
         services.AddSingleton<LiveAccess>();
+        services.AddScoped<JobProgressFeed>();
         services.AddHostedService<ChangeBroadcaster>();
         services.AddScoped<ChangeLog>();
         services.AddScoped<AnnotationWriter>();

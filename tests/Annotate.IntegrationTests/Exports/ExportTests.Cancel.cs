@@ -5,7 +5,6 @@ using Annotate.Testing;
 using Annotate.Web.Data;
 using Annotate.Web.Features.Exports;
 using Annotate.Web.Features.LiveSync;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Quartz;
@@ -16,7 +15,7 @@ namespace Annotate.IntegrationTests.Exports;
 /// <summary>
 /// DELETE on an export that has not finished cancels it. Quartz runs jobs on whichever app host of the shared test
 /// database picks them up first, so these tests do not hand the export to Quartz: they run the real job themselves,
-/// with the one dependency they watch (the hub it reports progress to) replaced, so the DELETE lands at a known point.
+/// hearing its progress reports before they are published, so the DELETE lands at a known point.
 /// </summary>
 public partial class ExportTests
 {
@@ -30,18 +29,21 @@ public partial class ExportTests
         return export;
     }
 
-    /// <summary>Runs the export job as Quartz would, with <paramref name="hub"/> hearing its progress.</summary>
-    private async Task RunExportJobAsync(long exportId, IHubContext<AnnotationHub> hub)
+    /// <summary>Runs the export job as Quartz would, with <paramref name="onReport"/> hearing each progress report; returns them.</summary>
+    private async Task<List<JsonElement>> RunExportJobAsync(long exportId, Func<JsonElement, Task> onReport)
     {
         using var scope = factory.Services.CreateScope();
         var services = scope.ServiceProvider;
-        var job = new ExportJob(services.GetRequiredService<AppDbContext>(), services.GetRequiredService<ExportRunner>(),
-            services.GetRequiredService<ExportStorage>(), hub, NullLogger<ExportJob>.Instance);
+        var db = services.GetRequiredService<AppDbContext>();
+        var progress = new ProgressHub(db, onReport);
+        var job = new ExportJob(db, services.GetRequiredService<ExportRunner>(),
+            services.GetRequiredService<ExportStorage>(), progress, NullLogger<ExportJob>.Instance);
         var context = JobExecutionContextBuilder.For(job)
             .WithJob(JobBuilder.Create<ExportJob>().UsingJobData(ExportJob.ExportIdKey, exportId).Build())
             .Build();
         try { await job.Execute(context, CancellationToken.None); }
         finally { (context as IDisposable)?.Dispose(); }
+        return progress.Reports;
     }
 
     private void AssertNoFile(long projectId, long exportId)
@@ -61,12 +63,11 @@ public partial class ExportTests
         Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
 
         // Quartz gets to it later: the job sees the cancellation and writes nothing.
-        var hub = new ProgressHub(_ => Task.CompletedTask);
-        await RunExportJobAsync(export.Id, hub);
+        var reports = await RunExportJobAsync(export.Id, _ => Task.CompletedTask);
         var after = await lead.Http.GetFromJsonAsync<JsonElement>($"/api/exports/{export.Id}");
         Assert.Equal("cancelled", after.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, after.GetProperty("file").ValueKind);
-        Assert.Empty(hub.Reports);
+        Assert.Empty(reports);
         AssertNoFile(projectId, export.Id);
         Assert.Equal(HttpStatusCode.Conflict, (await lead.Http.GetAsync($"/api/exports/{export.Id}/file")).StatusCode);
     }
@@ -78,60 +79,37 @@ public partial class ExportTests
         var export = await QueuedExportAsync(projectId);
 
         // The first progress report comes while the job runs (status running, 0 of 2 documents): the manager cancels then.
-        var hub = new ProgressHub(async report =>
+        var reports = await RunExportJobAsync(export.Id, async report =>
         {
             if (report.GetProperty("done").GetInt32() != 0) return;
             Assert.Equal("running", (await lead.Http.GetFromJsonAsync<JsonElement>($"/api/exports/{export.Id}")).GetProperty("status").GetString());
             Assert.Equal(HttpStatusCode.NoContent, (await lead.Http.DeleteAsync($"/api/exports/{export.Id}")).StatusCode);
         });
-        await RunExportJobAsync(export.Id, hub);
 
         var after = await lead.Http.GetFromJsonAsync<JsonElement>($"/api/exports/{export.Id}");
         Assert.Equal("cancelled", after.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, after.GetProperty("file").ValueKind);
         Assert.Equal(JsonValueKind.Null, after.GetProperty("size").ValueKind);
-        Assert.Equal("running", hub.Reports[0].GetProperty("status").GetString());
-        Assert.Equal("cancelled", hub.Reports[^1].GetProperty("status").GetString());
+        Assert.Equal("running", reports[0].GetProperty("status").GetString());
+        Assert.Equal("cancelled", reports[^1].GetProperty("status").GetString());
         AssertNoFile(projectId, export.Id);
         Assert.Equal(HttpStatusCode.Conflict, (await lead.Http.GetAsync($"/api/exports/{export.Id}/file")).StatusCode);
     }
 
     /// <summary>
-    /// Stands in for SignalR: every JobProgress report is kept (as JSON) and handed to <paramref name="onReport"/>, which
-    /// the job awaits before it goes on, as it awaits the real hub.
+    /// Hears the job's progress reports before they are published (as JSON, as pages receive them) and hands each to
+    /// <paramref name="onReport"/>, which the job awaits before it goes on, as it awaits the real publication.
     /// </summary>
-    private sealed class ProgressHub(Func<JsonElement, Task> onReport) : IHubContext<AnnotationHub>
+    private sealed class ProgressHub(AppDbContext db, Func<JsonElement, Task> onReport) : JobProgressFeed(db)
     {
         public List<JsonElement> Reports { get; } = [];
 
-        public IHubClients Clients => new Everyone(new Proxy(this));
-        public IGroupManager Groups => throw new NotSupportedException("the export job does not manage groups");
-
-        private async Task ReportAsync(string method, object?[] args)
+        public override async Task PublishAsync(long projectId, JobProgressReport report, CancellationToken cancellationToken = default)
         {
-            Assert.Equal("JobProgress", method);
-            var report = JsonSerializer.SerializeToElement(args[0], Web.Infrastructure.JsonOptions.Api);
-            Reports.Add(report);
-            await onReport(report);
-        }
-
-        private sealed class Proxy(ProgressHub hub) : IClientProxy
-        {
-            public Task SendCoreAsync(string method, object?[] args, CancellationToken cancellationToken = default) => hub.ReportAsync(method, args);
-        }
-
-        /// <summary>Whoever the job addresses (it addresses the project's jobs group), the report reaches the hub above.</summary>
-        private sealed class Everyone(IClientProxy proxy) : IHubClients
-        {
-            public IClientProxy All => proxy;
-            public IClientProxy AllExcept(IReadOnlyList<string> excludedConnectionIds) => proxy;
-            public IClientProxy Client(string connectionId) => proxy;
-            public IClientProxy Clients(IReadOnlyList<string> connectionIds) => proxy;
-            public IClientProxy Group(string groupName) => proxy;
-            public IClientProxy GroupExcept(string groupName, IReadOnlyList<string> excludedConnectionIds) => proxy;
-            public IClientProxy Groups(IReadOnlyList<string> groupNames) => proxy;
-            public IClientProxy User(string userId) => proxy;
-            public IClientProxy Users(IReadOnlyList<string> userIds) => proxy;
+            var json = JsonSerializer.SerializeToElement(report, Web.Infrastructure.JsonOptions.Api);
+            Reports.Add(json);
+            await onReport(json);
+            await base.PublishAsync(projectId, report, cancellationToken);
         }
     }
 }

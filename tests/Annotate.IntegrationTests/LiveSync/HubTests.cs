@@ -3,6 +3,7 @@ using System.Text.Json;
 using Annotate.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Annotate.IntegrationTests.LiveSync;
 
@@ -290,5 +291,30 @@ public class HubTests(LiveFactory factory) : IClassFixture<LiveFactory>
         Assert.DoesNotContain(after, anaOpen.Annotations.Keys);
         var refused = await Assert.ThrowsAsync<HubException>(() => anaOpen.Hub.InvokeAsync<JsonElement>("JoinDocument", openDocs[0], 0L));
         Assert.Contains("not a member", refused.Message);
+    }
+
+    [Fact]
+    public async Task Job_progress_published_on_one_app_node_reaches_a_manager_connected_to_another()
+    {
+        // A second app node on the same database; the manager's page is connected to it, the job runs on the first.
+        await using var otherNode = new LiveFactory();
+        var lead = await otherNode.PersonAsync("lead");
+        var (projectId, _) = await LiveFactory.ProjectAsync(lead, "open", [], Text + " nodes");
+        await using var watcher = await otherNode.LiveAsync(lead);
+        await watcher.Hub.InvokeAsync("WatchJobs", projectId);
+
+        using var scope = factory.Services.CreateScope();
+        var feed = scope.ServiceProvider.GetRequiredService<Annotate.Web.Features.LiveSync.JobProgressFeed>();
+        await feed.PublishAsync(projectId, new("export", 4242, Annotate.Web.Features.Agreement.JobStatus.Running, 1, 3));
+        await feed.PublishAsync(projectId, new("export", 4242, Annotate.Web.Features.Agreement.JobStatus.Failed, 1, 3, new string('x', 5000)));
+
+        await watcher.WaitUntilAsync(c => c.JobProgress.Count(p => p.GetProperty("id").GetInt64() == 4242) == 2);
+        var running = watcher.JobProgress.First(p => p.GetProperty("id").GetInt64() == 4242);
+        Assert.Equal("running", running.GetProperty("status").GetString());
+        Assert.Equal(1, running.GetProperty("done").GetInt32());
+        Assert.Equal(3, running.GetProperty("total").GetInt32());
+        var failed = watcher.JobProgress.Last(p => p.GetProperty("id").GetInt64() == 4242);
+        Assert.Equal("failed", failed.GetProperty("status").GetString());
+        Assert.True(failed.GetProperty("error").GetString()!.Length <= 1001); // cut to fit a notification; the API has it whole
     }
 }

@@ -1,6 +1,5 @@
 using Annotate.Web.Data;
 using Annotate.Web.Features.LiveSync;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
 
@@ -11,7 +10,7 @@ namespace Annotate.Web.Features.Agreement;
 /// recovery, so a node that dies mid-run has the job re-run on another: it starts over and overwrites the result.
 /// </summary>
 [DisallowConcurrentExecution]
-public class AgreementJob(AppDbContext db, AgreementComputer computer, IHubContext<AnnotationHub> hub, ILogger<AgreementJob> logger) : IJob
+public class AgreementJob(AppDbContext db, AgreementComputer computer, JobProgressFeed progressFeed, ILogger<AgreementJob> logger) : IJob
 {
     public const string ReportIdKey = "reportId";
 
@@ -34,8 +33,7 @@ public class AgreementJob(AppDbContext db, AgreementComputer computer, IHubConte
                 lastPush = DateTime.UtcNow;
                 await db.AgreementReports.Where(r => r.Id == reportId)
                     .ExecuteUpdateAsync(u => u.SetProperty(r => r.Done, done).SetProperty(r => r.Total, total), cancellationToken);
-                await hub.Clients.Group(AnnotationHub.JobsGroup(report.ProjectId))
-                    .SendAsync("JobProgress", new { kind = "agreement", id = reportId, status = "running", done, total }, cancellationToken);
+                await progressFeed.PublishAsync(report.ProjectId, new JobProgressReport("agreement", reportId, JobStatus.Running, done, total), cancellationToken);
             }, cancellationToken);
             await db.Entry(report).ReloadAsync(cancellationToken);
             report.Result = result;
@@ -59,8 +57,7 @@ public class AgreementJob(AppDbContext db, AgreementComputer computer, IHubConte
         }
         report.FinishedAt = Infrastructure.Clock.Now;
         await db.SaveChangesAsync();
-        await hub.Clients.Group(AnnotationHub.JobsGroup(report.ProjectId))
-            .SendAsync("JobProgress", new { kind = "agreement", id = reportId, status = report.Status, done = report.Done, total = report.Total, error = report.Error });
+        await progressFeed.PublishAsync(report.ProjectId, new JobProgressReport("agreement", reportId, report.Status, report.Done, report.Total, report.Error));
     }
 }
 

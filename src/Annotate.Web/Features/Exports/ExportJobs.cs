@@ -2,7 +2,6 @@ using Annotate.Web.Data;
 using Annotate.Web.Features.Agreement;
 using Annotate.Web.Features.LiveSync;
 using Annotate.Web.Infrastructure;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
 
@@ -14,7 +13,7 @@ namespace Annotate.Web.Features.Exports;
 /// next check and leaves no file.
 /// </summary>
 [DisallowConcurrentExecution]
-public class ExportJob(AppDbContext db, ExportRunner runner, ExportStorage storage, IHubContext<AnnotationHub> hub, ILogger<ExportJob> logger) : IJob
+public class ExportJob(AppDbContext db, ExportRunner runner, ExportStorage storage, JobProgressFeed progressFeed, ILogger<ExportJob> logger) : IJob
 {
     public const string ExportIdKey = "exportId";
 
@@ -34,8 +33,7 @@ public class ExportJob(AppDbContext db, ExportRunner runner, ExportStorage stora
             {
                 await db.Exports.Where(e => e.Id == exportId).ExecuteUpdateAsync(u => u.SetProperty(e => e.Done, done).SetProperty(e => e.Total, total), cancel.Token);
                 var status = await db.Exports.Where(e => e.Id == exportId).Select(e => e.Status).FirstAsync(cancel.Token);
-                await hub.Clients.Group(AnnotationHub.JobsGroup(export.ProjectId))
-                    .SendAsync("JobProgress", new { kind = "export", id = exportId, status, done, total }, cancel.Token);
+                await progressFeed.PublishAsync(export.ProjectId, new JobProgressReport("export", exportId, status, done, total), cancel.Token);
                 if (status == JobStatus.Cancelled) await cancel.CancelAsync();
             }, cancel.Token);
             var notes = export.Notes; // the runner's account of what the format left out; the reload would drop it
@@ -69,8 +67,7 @@ public class ExportJob(AppDbContext db, ExportRunner runner, ExportStorage stora
         }
         export.FinishedAt = Clock.Now;
         await db.SaveChangesAsync();
-        await hub.Clients.Group(AnnotationHub.JobsGroup(export.ProjectId))
-            .SendAsync("JobProgress", new { kind = "export", id = exportId, status = export.Status, done = export.Done, total = export.Total, error = export.Error });
+        await progressFeed.PublishAsync(export.ProjectId, new JobProgressReport("export", exportId, export.Status, export.Done, export.Total, export.Error));
     }
 }
 

@@ -47,16 +47,25 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
         connection.Notification += (_, e) =>
         {
             if (e.Channel == LiveAccess.Channel) { _ = liveAccess.RevokeAsync(e.Payload); return; }
+            if (e.Channel == JobProgressFeed.Channel) { _ = ForwardJobProgressAsync(e.Payload); return; }
             var parts = e.Payload.Split(':');
             if (parts.Length == 2 && long.TryParse(parts[0], out var project) && long.TryParse(parts[1], out var sequence))
                 notified.Writer.TryWrite((project, sequence));
         };
-        await using (var listen = new NpgsqlCommand($"LISTEN {ChangeLog.Channel}; LISTEN {LiveAccess.Channel}", connection)) await listen.ExecuteNonQueryAsync(stop);
+        await using (var listen = new NpgsqlCommand($"LISTEN {ChangeLog.Channel}; LISTEN {LiveAccess.Channel}; LISTEN {JobProgressFeed.Channel}", connection)) await listen.ExecuteNonQueryAsync(stop);
         notified.Writer.TryWrite((0, 0)); // anything committed while we were not listening
         while (!stop.IsCancellationRequested)
         {
             if (!await connection.WaitAsync(CatchUpEvery, stop)) notified.Writer.TryWrite((0, 0));
         }
+    }
+
+    /// <summary>A job's progress (published by whichever node runs it) to this node's managers watching the project.</summary>
+    private async Task ForwardJobProgressAsync(string payload)
+    {
+        if (JobProgressFeed.Parse(payload) is not { } progress) { logger.LogWarning("Ignored a malformed job progress notification"); return; }
+        try { await hub.Clients.Group(AnnotationHub.JobsGroup(progress.ProjectId)).SendAsync("JobProgress", progress.Report); }
+        catch (Exception error) { logger.LogWarning(error, "Forwarding job progress failed; pages fall back to polling"); }
     }
 
     private async Task SendLoopAsync(CancellationToken stop)
