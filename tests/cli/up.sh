@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The README's run command as a newcomer meets it: `./annotate up` serves and seeds the demo once, `user add`
+# works beside it, SIGTERM stops the app and then its PostgreSQL, and a second `up` finds the data again.
+# Output is TAP ("ok N - ...", "not ok N - ...", then "# pass N" and "# fail N"), read by ./annotate test.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+data="$(mktemp -d /tmp/annotate-up-test.XXXXXX)"
+chmod 755 "$data"
+port=5600
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+
+number=0 failed=0
+check() { # DESCRIPTION COMMAND...
+  local description="$1"; shift
+  number=$((number + 1))
+  if "$@"; then echo "ok $number - $description"; else echo "not ok $number - $description"; failed=$((failed + 1)); fi
+}
+
+# A small HTTP client on bash's /dev/tcp: a fresh machine need not have curl.
+http() { # METHOD PATH [JSON]
+  local body="${3:-}"
+  exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+  printf '%s %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: %s\r\n\r\n%s' \
+    "$1" "$2" "$port" "${#body}" "$body" >&3
+  cat <&3
+  exec 3<&-
+}
+
+UP_PID=""
+start_up() { # LOG
+  # Its own session, as in a terminal of its own; stopped below with SIGTERM, what Ctrl-C's trap also does.
+  setsid "$ROOT/annotate" up --data "$data" --port "$port" >"$1" 2>&1 &
+  UP_PID=$!
+  for _ in $(seq 1 400); do
+    http GET /healthz 2>/dev/null | grep -q '"healthy"' && return 0
+    kill -0 "$UP_PID" 2>/dev/null || { tail -n 30 "$1" >&2; return 1; }
+    sleep 0.5
+  done
+  tail -n 30 "$1" >&2
+  return 1
+}
+
+stop_up() {
+  kill -TERM "$UP_PID" 2>/dev/null
+  for _ in $(seq 1 120); do kill -0 "$UP_PID" 2>/dev/null || break; sleep 0.5; done
+  ! kill -0 "$UP_PID" 2>/dev/null
+}
+
+app_gone() { ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
+database_stopped() { [ ! -f "$data/postgres/postmaster.pid" ]; }
+signs_in() { http POST /api/auth/login "{\"email\":\"$1\",\"password\":\"$2\"}" | grep -q '"accessToken"'; }
+printed() { grep -q "$1" "$2"; }
+not_printed() { ! grep -q "$1" "$2"; }
+user_add() { echo 'a long password for ops' | "$ROOT/annotate" user add ops@example.org --password-stdin --data "$data" >"$data/user-add.log" 2>&1; }
+
+cleanup() {
+  if [ -n "$UP_PID" ] && kill -0 "$UP_PID" 2>/dev/null; then stop_up; fi
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+check "./annotate up serves a healthy app" start_up "$data/up-1.log"
+check "the first run seeds the demo and prints its accounts" printed "lead@demo.test" "$data/up-1.log"
+check "the demo lead signs in" signs_in lead@demo.test annotate-demo
+check "./annotate user add works while the app runs" user_add
+check "the new account signs in" signs_in ops@example.org 'a long password for ops'
+check "SIGTERM stops ./annotate up" stop_up
+check "... the app with it" app_gone
+check "... and then its PostgreSQL" database_stopped
+check "a second ./annotate up on the same folder serves again" start_up "$data/up-2.log"
+check "... keeps the accounts" signs_in ops@example.org 'a long password for ops'
+check "... and does not seed the demo again" not_printed "Demo accounts" "$data/up-2.log"
+check "... and stops cleanly again" stop_up
+check "... leaving no database running" database_stopped
+
+echo "# pass $((number - failed))"
+echo "# fail $failed"
+[ "$failed" -eq 0 ]
