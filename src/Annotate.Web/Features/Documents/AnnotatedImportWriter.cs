@@ -45,7 +45,7 @@ public static class AnnotatedImportWriter
 
         string? Annotator(string? email, ParsedAnnotatedArticle article)
         {
-            if (mode.Mode == "pre-annotations") return importerId;
+            if (mode.Mode is "pre-annotations" or "curated") return importerId;
             if (mode.Mode == "member") return mode.MemberUserId;
             var member = email is null ? null : members.FirstOrDefault(m => m.Email == email.Trim().ToUpperInvariant());
             if (member is null) errors.Add(new(article.File, article.Line, $"names the annotator {email ?? "(none)"}, who is not a member of this project"));
@@ -70,7 +70,7 @@ public static class AnnotatedImportWriter
                     Layer = label.Kind == LabelKind.Claim ? AnnotationLayer.Claim : AnnotationLayer.Entity, Label = label.Name,
                     Start = span.Start, End = span.End, Text = CodePoints.Slice(article.Text, span.Start, span.End),
                     Attributes = span.Attributes is { ValueKind: System.Text.Json.JsonValueKind.Object } a ? a.GetRawText() : "{}",
-                    Note = span.Note, Version = 1, Origin = AnnotationOrigin.Imported, CreatedAt = now, UpdatedAt = now,
+                    Note = span.Note, Version = 1, Origin = mode.Mode == "curated" ? AnnotationOrigin.Curated : AnnotationOrigin.Imported, CreatedAt = now, UpdatedAt = now,
                 });
             }
 

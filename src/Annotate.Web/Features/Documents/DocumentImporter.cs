@@ -48,6 +48,8 @@ public class DocumentImporter(AppDbContext db, ImportOptions options)
         {
             case "" or "ignore": return null;
             case "pre-annotations": return new AnnotationImport("pre-annotations", null, create);
+            // An adjudicated (gold) dataset brought in as the project's curated layer, in the importer's name.
+            case "curated": return new AnnotationImport("curated", null, create);
             case "recorded": return new AnnotationImport("recorded", null, create);
             case var member when member.StartsWith("member:", StringComparison.Ordinal):
                 var email = member["member:".Length..].Trim().ToUpperInvariant();
@@ -55,7 +57,7 @@ public class DocumentImporter(AppDbContext db, ImportOptions options)
                     ?? throw ProblemException.BadRequest($"{member["member:".Length..]} is not a member of this project; add them first.");
                 return new AnnotationImport("member", userId, create);
             default:
-                throw ProblemException.BadRequest("\"annotations\" is \"ignore\", \"pre-annotations\", \"recorded\" or \"member:EMAIL\".");
+                throw ProblemException.BadRequest("\"annotations\" is \"ignore\", \"pre-annotations\", \"curated\", \"recorded\" or \"member:EMAIL\".");
         }
     }
 

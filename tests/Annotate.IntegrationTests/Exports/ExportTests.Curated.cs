@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Annotate.IntegrationTests.Exports;
+
+/// <summary>An adjudicated dataset imported as the curated layer is what the curated scope exports, and only that.</summary>
+public partial class ExportTests
+{
+    [Fact]
+    public async Task A_dataset_imported_as_the_curated_layer_is_exported_by_the_curated_scope_in_every_format()
+    {
+        var lead = await factory.SignUpAsync("lead");
+        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Gold " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
+        var projectId = project.GetProperty("id").GetInt64();
+        var gold = Encoding.UTF8.GetBytes("{\"text\": \"The Coast Guard rescued 212 passengers.\", \"label\": [[4, 15, \"ORGANIZATION\"], [24, 27, \"QUANTITY\"]]}\n");
+        var imported = await lead.Http.PostAsync($"/api/projects/{projectId}/documents", new MultipartFormDataContent
+        {
+            { new ByteArrayContent(gold), "files", "gold.jsonl" }, { new StringContent("curated"), "annotations" },
+        });
+        Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
+        var documentId = (await imported.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("created")[0].GetProperty("id").GetInt64();
+        Assert.All((await lead.Http.GetFromJsonAsync<JsonElement>($"/api/documents/{documentId}/annotations")).EnumerateArray(),
+            a => Assert.Equal("curated", a.GetProperty("origin").GetString()));
+        // Someone's own span on the same article is not part of the curated layer.
+        (await lead.Http.PostAsJsonAsync($"/api/documents/{documentId}/annotations", new { layer = "entity", label = "EVENT", start = 16, end = 23 })).EnsureSuccessStatusCode();
+
+        var curated = Lines(await ExportAsync(lead.Http, projectId, new { format = "annotate-jsonl", scope = "curated" }));
+        Assert.Equal(["Coast Guard", "212"], curated[1].GetProperty("spans").EnumerateArray().Select(s => s.GetProperty("text").GetString()));
+        var everyone = Lines(await ExportAsync(lead.Http, projectId, new { format = "annotate-jsonl" }));
+        Assert.Equal(3, everyone[1].GetProperty("spans").GetArrayLength());
+        foreach (var format in new[] { "doccano-jsonl", "spacy-jsonl", "label-studio-json", "brat", "conll" })
+        {
+            var file = await ExportAsync(lead.Http, projectId, new { format, scope = "curated" });
+            Assert.NotEmpty(file);
+        }
+        var conll = Encoding.UTF8.GetString(await ExportAsync(lead.Http, projectId, new { format = "conll", scope = "curated" }));
+        Assert.Contains("Coast\tB-ORGANIZATION", conll);
+        Assert.Contains("212\tB-QUANTITY", conll);
+        Assert.Contains("rescued\tO", conll);
+    }
+}
