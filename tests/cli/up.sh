@@ -31,7 +31,8 @@ start_up() { # LOG
   # Its own session, as in a terminal of its own; stopped below with SIGTERM, what Ctrl-C's trap also does.
   setsid "$ROOT/annotate" up --data "$data" --port "$port" >"$1" 2>&1 &
   UP_PID=$!
-  for _ in $(seq 1 400); do
+  # The first run also builds the app in Release: on a fresh two-core machine that alone takes minutes.
+  for _ in $(seq 1 1200); do
     http GET /healthz 2>/dev/null | grep -q '"healthy"' && return 0
     kill -0 "$UP_PID" 2>/dev/null || { tail -n 30 "$1" >&2; return 1; }
     sleep 0.5
