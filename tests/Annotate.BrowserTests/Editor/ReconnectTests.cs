@@ -92,4 +92,24 @@ public class ReconnectTests(BrowserFixture browser) : IClassFixture<BrowserFixtu
 
         public void Restore() => offline = false;
     }
+
+    [Fact]
+    public async Task A_page_open_when_its_reader_is_removed_from_the_project_stops_and_reloads_to_not_found()
+    {
+        var lead = await browser.PersonAsync("lead");
+        var ana = await browser.PersonAsync("ana");
+        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [(ana, "annotator")], ("gone.txt", "The ferry Kestrel burned off the bay on Monday."));
+        var page = await browser.SignedInPageAsync(ana);
+        await page.OpenLiveAsync($"/documents/{docs[0]}");
+        await Assertions.Expect(page.GetByTestId("document-text")).ToContainTextAsync("The ferry Kestrel");
+
+        var members = await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/members");
+        var anaId = members.EnumerateArray().Single(m => m.GetProperty("email").GetString() == ana.Email).GetProperty("userId").GetString();
+        (await lead.Http.DeleteAsync($"/api/projects/{projectId}/members/{anaId}")).EnsureSuccessStatusCode();
+
+        // The server drops her subscriptions at once and says so; the page reloads and the server decides afresh.
+        await Assertions.Expect(page.Locator("#live-status")).ToContainTextAsync("access to this project changed");
+        await Assertions.Expect(page.GetByText(new Regex("not a member")).First).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Assertions.Expect(page.GetByText("The ferry Kestrel")).ToHaveCountAsync(0);
+    }
 }
