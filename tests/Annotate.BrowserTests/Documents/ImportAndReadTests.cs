@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Annotate.Testing;
 using Microsoft.Playwright;
@@ -86,5 +87,51 @@ public class ImportAndReadTests(BrowserFixture browser) : IClassFixture<BrowserF
         var box = await text.BoundingBoxAsync();
         Assert.NotNull(box);
         Assert.True(box.X >= 0 && box.X + box.Width <= 390 + 1, $"the article spans {box.X}..{box.X + box.Width}px of a 390px screen");
+    }
+
+    [Fact]
+    public async Task Every_page_a_lead_uses_passes_an_axe_scan_without_serious_or_critical_violations()
+    {
+        var http = new HttpClient { BaseAddress = new Uri(browser.BaseUrl) };
+        var lead = await AnnotateFactory.SignUpAsync(http, "lead");
+        var project = await (await http.PostAsJsonAsync("/api/projects", new { name = "Accessible", description = "Scanned by axe." }))
+            .Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var projectId = project.GetProperty("id").GetInt64();
+        var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes("First article.\n\nIt says one thing.")), "files", "one.txt" },
+            { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes("Second article.\n\nIt says another.")), "files", "two.txt" },
+        };
+        (await http.PostAsync($"/api/projects/{projectId}/documents", form)).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync($"/api/projects/{projectId}/exports", new { format = "annotate-jsonl" })).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync($"/api/projects/{projectId}/agreement", new { })).EnsureSuccessStatusCode();
+
+        var signedOut = await browser.NewPageAsync();
+        var problems = new List<string>();
+        foreach (var path in new[] { "/account/login", "/account/register" }) problems.AddRange(await ScanAsync(signedOut, path));
+
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email").FillAsync(lead.Email);
+        await page.GetByLabel("Password").FillAsync(AnnotateFactory.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(lead.Email);
+        foreach (var path in new[]
+        {
+            "/projects", $"/projects/{projectId}", $"/projects/{projectId}?tab=guidelines", $"/projects/{projectId}?tab=members",
+            $"/projects/{projectId}?tab=labels", $"/projects/{projectId}?tab=settings", $"/projects/{projectId}/exports",
+            $"/projects/{projectId}/agreement", "/jobs", $"/projects/{projectId}/compare",
+        })
+            problems.AddRange(await ScanAsync(page, path));
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>The serious and critical axe-core findings on a page, each naming the page, rule and elements.</summary>
+    private static async Task<IEnumerable<string>> ScanAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await page.AddScriptTagAsync(new() { Url = "/lib/axe-core/axe.min.js" });
+        var found = await page.EvaluateAsync<string[]>("async () => { const r = await axe.run(); return r.passes.length === 0 ? ['axe checked nothing'] : r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')'); }");
+        return found.Select(f => $"{path}: {f}");
     }
 }
