@@ -109,6 +109,7 @@ public class AgreementScheduler(AppDbContext db, ISchedulerFactory schedulers, I
     {
         if (report.Status is not (JobStatus.Failed or JobStatus.Cancelled)) return false;
         report.Status = JobStatus.Queued;
+        report.StartedAt = Infrastructure.Clock.Now; // queued again now: not an orphan for OrphanedWork while Quartz takes it
         report.Error = null;
         report.Reason = JobReason.Retry;
         await db.SaveChangesAsync();

@@ -10,6 +10,18 @@ public enum JobStatus { Queued, Running, Succeeded, Failed, Cancelled }
 /// <summary>Which documents a report covers: those finished by two or more annotators, or every document.</summary>
 public enum AgreementScope { Finished, All }
 
+/// <summary>
+/// A row that a Quartz job works on (a report, an export): what OrphanedWork needs to find one no job will finish.
+/// <see cref="StartedAt"/> is when it last started, or was queued again by a retry.
+/// </summary>
+public interface IBackgroundWork
+{
+    long Id { get; }
+    JobStatus Status { get; set; }
+    DateTimeOffset CreatedAt { get; }
+    DateTimeOffset? StartedAt { get; }
+}
+
 /// <summary>Why a report was made.</summary>
 public enum JobReason { Manual, Nightly, Finished, Retry }
 
@@ -17,7 +29,7 @@ public enum JobReason { Manual, Nightly, Finished, Retry }
 /// One agreement computation of a project. The Quartz job that fills it takes only its id, keeps its status and
 /// progress here, and overwrites <see cref="Result"/> as a whole when it succeeds, so a re-run after a crash is safe.
 /// </summary>
-public class AgreementReport
+public class AgreementReport : IBackgroundWork
 {
     public long Id { get; set; }
     public long ProjectId { get; set; }

@@ -11,7 +11,7 @@ namespace Annotate.Web.Features.Exports;
 /// One dataset export. The Quartz job that writes it takes only its id, keeps status and progress here, writes to a
 /// temporary file and renames it when complete: a file named <see cref="FileName"/> is always whole.
 /// </summary>
-public class Export
+public class Export : IBackgroundWork
 {
     public long Id { get; set; }
     public long ProjectId { get; set; }

@@ -22,32 +22,37 @@ public class OrphanedWork(AppDbContext db, ISchedulerFactory schedulers, Agreeme
     {
         var before = DateTimeOffset.UtcNow - minimumAge;
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var scheduledReports = await ScheduledIdsAsync(scheduler, "agreement", AgreementJob.ReportIdKey, cancellationToken);
-        var scheduledExports = await ScheduledIdsAsync(scheduler, "exports", ExportJob.ExportIdKey, cancellationToken);
+        var reports = await ResumeAsync(db.AgreementReports, await ScheduledIdsAsync(scheduler, "agreement", AgreementJob.ReportIdKey, cancellationToken),
+            before, agreement.EnqueueAsync, cancellationToken);
+        var exported = await ResumeAsync(db.Exports, await ScheduledIdsAsync(scheduler, "exports", ExportJob.ExportIdKey, cancellationToken),
+            before, exports.EnqueueAsync, cancellationToken);
+        if (reports + exported > 0)
+            logger.LogInformation("Resumed {Reports} agreement reports and {Exports} exports that no job was running", reports, exported);
+        return (reports, exported);
+    }
 
-        var reports = await db.AgreementReports
+    /// <summary>
+    /// Queues again the rows of <paramref name="rows"/> that wait (queued or running, untouched since
+    /// <paramref name="before"/>) with no job in <paramref name="scheduled"/>. The reset repeats the conditions, so a row
+    /// that was started, finished or retried meanwhile is left alone and not queued twice.
+    /// </summary>
+    private static async Task<int> ResumeAsync<T>(DbSet<T> rows, HashSet<long> scheduled, DateTimeOffset before, Func<long, Task> enqueue,
+        CancellationToken cancellationToken) where T : class, IBackgroundWork
+    {
+        var waiting = await rows
             .Where(r => (r.Status == JobStatus.Queued || r.Status == JobStatus.Running) && (r.StartedAt ?? r.CreatedAt) < before)
             .Select(r => r.Id).ToListAsync(cancellationToken);
-        var orphanedReports = reports.Where(id => !scheduledReports.Contains(id)).ToList();
-        foreach (var id in orphanedReports)
+        var resumed = 0;
+        foreach (var id in waiting.Where(id => !scheduled.Contains(id)))
         {
-            await db.AgreementReports.Where(r => r.Id == id).ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, JobStatus.Queued), cancellationToken);
-            await agreement.EnqueueAsync(id);
+            var reset = await rows
+                .Where(r => r.Id == id && (r.Status == JobStatus.Queued || r.Status == JobStatus.Running) && (r.StartedAt ?? r.CreatedAt) < before)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, JobStatus.Queued), cancellationToken);
+            if (reset == 0) continue;
+            await enqueue(id);
+            resumed++;
         }
-
-        var pending = await db.Exports
-            .Where(e => (e.Status == JobStatus.Queued || e.Status == JobStatus.Running) && (e.StartedAt ?? e.CreatedAt) < before)
-            .Select(e => e.Id).ToListAsync(cancellationToken);
-        var orphanedExports = pending.Where(id => !scheduledExports.Contains(id)).ToList();
-        foreach (var id in orphanedExports)
-        {
-            await db.Exports.Where(e => e.Id == id).ExecuteUpdateAsync(u => u.SetProperty(e => e.Status, JobStatus.Queued), cancellationToken);
-            await exports.EnqueueAsync(id);
-        }
-
-        if (orphanedReports.Count + orphanedExports.Count > 0)
-            logger.LogInformation("Resumed {Reports} agreement reports and {Exports} exports that no job was running", orphanedReports.Count, orphanedExports.Count);
-        return (orphanedReports.Count, orphanedExports.Count);
+        return resumed;
     }
 
     /// <summary>The ids that jobs stored in Quartz (waiting, running, or awaiting recovery on any node) will work on.</summary>
