@@ -69,8 +69,8 @@ public partial class PageTests
             ("binary.txt", [0xFF, 0xFE, 0x00]));
         var page = await client.GetStringAsync(projectPath);
         Assert.Contains("data-testid=\"error-list\"", page);
-        Assert.Contains("lines.jsonl, line 2", page);
-        Assert.Contains("lines.jsonl, line 3", page);
+        Assert.Contains("lines.jsonl (line 2)", page);
+        Assert.Contains("lines.jsonl (line 3)", page);
         Assert.Contains("binary.txt", page);
         Assert.Empty((await client.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).EnumerateArray());
 

@@ -105,7 +105,7 @@ public class DocumentImporter(AppDbContext db, ImportOptions options)
         {
             var first = errors[0];
             throw ProblemException.BadRequest(
-                $"Nothing was imported: {Describe(first)}{(errors.Count > 1 ? $" (and {errors.Count - 1} more problems, listed in errors)" : "")}.",
+                $"Nothing was imported: {first.Describe()}{(errors.Count > 1 ? $" (and {errors.Count - 1} more problems, listed in errors)" : "")}.",
                 new { errors });
         }
 
@@ -193,7 +193,7 @@ public class DocumentImporter(AppDbContext db, ImportOptions options)
         {
             if (!leftOut.TryGetValue(duplicate, out var n)) continue;
             var what = string.Join(" and ", new[] { Count(n.Spans, "span"), Count(n.Relations, "relation") }.Where(c => c.Length > 0));
-            warnings.Add($"{Where(duplicate.File, duplicate.Line)}: {what} {(n.Spans + n.Relations == 1 ? "was" : "were")} not imported: the article's text "
+            warnings.Add($"{ImportError.Where(duplicate.File, duplicate.Line)}: {what} {(n.Spans + n.Relations == 1 ? "was" : "were")} not imported: the article's text "
                 + $"is already in the project as document {ids[duplicate.Sha256]}, and annotations are imported only with new articles "
                 + "(add them there by hand, or delete that document and import again)");
         }
@@ -202,10 +202,6 @@ public class DocumentImporter(AppDbContext db, ImportOptions options)
 
     private static string Count(int n, string noun) => n == 0 ? "" : n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
-    private static string Where(string file, int? line) => line is { } l ? $"{file} (line {l})" : file;
-
-    private static string Describe(ImportError error) =>
-        error.Line is { } line ? $"{error.File} (line {line}) {error.Message}" : $"{error.File} {error.Message}";
 
     private async Task CopyAsync(long projectId, string userId, List<ParsedArticle> articles, CancellationToken cancel)
     {

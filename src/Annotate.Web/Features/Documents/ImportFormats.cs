@@ -21,7 +21,14 @@ public record ParsedArticle(string File, int? Line, string Title, string? Source
 }
 
 /// <summary>What is wrong, where: the file and (when it has them) the line or task number.</summary>
-public record ImportError(string File, int? Line, string Message);
+public record ImportError(string File, int? Line, string Message)
+{
+    /// <summary>"file (line N)", or the file alone when the problem is the whole file.</summary>
+    public static string Where(string file, int? line) => line is { } l ? $"{file} (line {l})" : file;
+
+    /// <summary>The problem as a person reads it: where, then what.</summary>
+    public string Describe() => $"{Where(File, Line)} {Message}";
+}
 
 /// <summary>
 /// Reads the formats people bring: plain .txt (one article a file), .jsonl (ours and doccano's lines) and

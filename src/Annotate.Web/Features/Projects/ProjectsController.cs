@@ -75,9 +75,10 @@ public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAd
                 files.Select(f => new UploadedFile(f.FileName, f.Length, f.OpenReadStream)).ToList(), cancel, mode);
             var message = $"Imported {result.Created.Count} article(s).";
             if (mode is not null) message += $" With them {result.Spans} span(s) and {result.Relations} link(s).";
-            foreach (var warning in result.Warnings) message += " " + warning;
+            // The message travels in a cookie: a large import names the first few and counts the rest (the API lists all).
+            message += string.Concat(FirstFew(result.Warnings, MaxListedWarnings).Select(w => " " + w));
             if (result.Duplicates.Count > 0)
-                message += $" Already here, not imported again: {string.Join(", ", result.Duplicates.Select(d => d.File + (d.Line is { } l ? $" line {l}" : "")))}.";
+                message += $" Already here, not imported again: {string.Join(", ", FirstFew(result.Duplicates.Select(d => ImportError.Where(d.File, d.Line)).ToList(), MaxListedWarnings))}.";
             return message;
         });
     }
@@ -159,8 +160,13 @@ public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAd
         });
     }
 
+    // What a page message lists at most: it is kept in a cookie until shown, and browsers cap cookies at a few KB.
+    private const int MaxListedErrors = 20, MaxListedWarnings = 5;
+
+    private static IEnumerable<string> FirstFew(IReadOnlyList<string> items, int most) =>
+        items.Count <= most ? items : [.. items.Take(most), $"(and {items.Count - most} more)"];
+
     /// <summary>Runs a change and returns to the tab with its outcome: a success line or the reason it was refused.</summary>
-    private const int MaxListedErrors = 50;
 
     private async Task<IActionResult> Attempt(long id, string tab, Func<Task<string>> change)
     {
@@ -171,9 +177,7 @@ public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAd
             // An import names every problem (file and line), not only the first: all of them are needed to fix the files.
             if (problem.Extensions?.GetType().GetProperty("errors")?.GetValue(problem.Extensions) is IEnumerable<ImportError> errors)
             {
-                var lines = errors.Select(e => $"{e.File}, line {e.Line}: {e.Message}").ToList();
-                TempData["ErrorList"] = lines.Count <= MaxListedErrors ? lines.ToArray()
-                    : [.. lines.Take(MaxListedErrors), $"… and {lines.Count - MaxListedErrors} more"];
+                TempData["ErrorList"] = FirstFew(errors.Select(e => e.Describe()).ToList(), MaxListedErrors).ToArray();
             }
         }
         return Redirect($"/projects/{id}?tab={tab}");
