@@ -47,6 +47,9 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
     public async Task<JoinResult> JoinDocument(long documentId, long afterSequence)
     {
         var (viewer, _) = await Guard(() => reader.DocumentViewerAsync(Context.User!, documentId));
+        // Recorded before the groups are joined: a change of access from now on finds this subscription (LiveAccess).
+        var name = await db.Users.Where(u => u.Id == viewer.UserId).Select(u => u.DisplayName).FirstAsync();
+        var present = presence.Join(documentId, viewer.Project.Id, Context.ConnectionId, new PresentUser(viewer.UserId, name));
         await Groups.AddToGroupAsync(Context.ConnectionId, PersonGroup(documentId, viewer.UserId));
         // A rejoin after a change of role must also drop what the old role saw.
         if (viewer.Role != ProjectRole.Annotator) await Groups.AddToGroupAsync(Context.ConnectionId, EveryoneGroup(documentId));
@@ -54,8 +57,6 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
         await Groups.AddToGroupAsync(Context.ConnectionId, DocumentGroup(documentId));
         var last = await reader.LastSequenceAsync(viewer.Project.Id);
         var events = await reader.EventsAsync(viewer, Math.Max(0, afterSequence), documentId);
-        var name = await db.Users.Where(u => u.Id == viewer.UserId).Select(u => u.DisplayName).FirstAsync();
-        var present = presence.Join(documentId, viewer.Project.Id, Context.ConnectionId, new PresentUser(viewer.UserId, name));
         await Clients.Group(DocumentGroup(documentId)).SendAsync("Presence", documentId, present);
         return new JoinResult(documentId, viewer.Project.Id, last, events, present);
     }

@@ -22,7 +22,8 @@ public class JobProgressFeed(AppDbContext db)
 
     public virtual async Task PublishAsync(long projectId, JobProgressReport report, CancellationToken cancellationToken = default)
     {
-        if (report.Error is { Length: > MaxErrorLength } error) report = report with { Error = error[..MaxErrorLength] + "…" };
+        if (report.Error is { } error && CodePoints.Count(error) > MaxErrorLength)
+            report = report with { Error = error[..CodePoints.ToUtf16Index(error, MaxErrorLength)] + "…" }; // never half a character
         var payload = JsonSerializer.Serialize(new { projectId, report }, JsonOptions.Api);
         await db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, {payload})", cancellationToken);
     }
