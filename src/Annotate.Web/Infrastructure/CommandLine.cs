@@ -70,10 +70,10 @@ public abstract class CommandLine
                 Console.Error.WriteLine($"There is no project {projectId}.");
                 return 1;
             }
+            var temporary = output + ".part";
             try
             {
                 var export = await Features.Exports.ExportScheduler.ValidateAsync(db, projectId, request, null, TimeSpan.Zero);
-                var temporary = output + ".part";
                 var runner = scope.ServiceProvider.GetRequiredService<Features.Exports.ExportRunner>();
                 await runner.WriteToPathAsync(export, temporary, (done, total) =>
                 {
@@ -94,9 +94,13 @@ public abstract class CommandLine
             catch (ArgumentException refused)
             {
                 // The export job's refusals (e.g. a second annotator's spans appeared after the request was checked).
-                File.Delete(output + ".part");
                 Console.Error.WriteLine(refused.Message);
                 return 2;
+            }
+            finally
+            {
+                // Whatever stopped it, no half-written file stays behind (after a success it was moved already).
+                File.Delete(temporary);
             }
         }
     }

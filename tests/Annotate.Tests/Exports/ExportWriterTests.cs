@@ -24,7 +24,8 @@ public class ExportWriterTests
     public void Each_format_names_its_file(string format, string extension, string contentType)
     {
         var writer = ExportWriter.Create(format, new MemoryStream(), Settings(format));
-        Assert.Equal((extension, contentType), (writer.FileExtension, writer.ContentType));
+        // The download's media type follows from the file's extension (one place: the exports API).
+        Assert.Equal((extension, contentType), (writer.FileExtension, ExportsApiController.ContentTypeOf("export" + writer.FileExtension)));
     }
 
     [Fact]

@@ -34,7 +34,6 @@ internal sealed class BratWriter(Stream output, ExportSettings settings) : Expor
     private readonly SortedSet<string> relationTypes = new(StringComparer.Ordinal);
 
     public override string FileExtension => ".zip";
-    public override string ContentType => "application/zip";
 
     private protected override async Task WriteStartAsync(CancellationToken cancellationToken) =>
         zip = await ZipArchive.CreateAsync(Output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken);

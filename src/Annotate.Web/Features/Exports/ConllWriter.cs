@@ -30,7 +30,6 @@ internal sealed class ConllWriter(Stream output, ExportSettings settings) : Expo
     public const string Name = "conll";
 
     public override string FileExtension => ".conll";
-    public override string ContentType => "text/plain; charset=utf-8";
 
     private int overlapping, claims;
 

@@ -3,6 +3,7 @@ using Annotate.Web.Features.Agreement;
 using Annotate.Web.Features.LiveSync;
 using Annotate.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Quartz;
 
 namespace Annotate.Web.Features.Exports;
@@ -117,24 +118,22 @@ public class ExportScheduler(AppDbContext db, ISchedulerFactory schedulers, Expo
         }
         else if (scope is not ("all" or "curated"))
             throw ProblemException.BadRequest("The scope is \"all\" (every annotator's spans), \"curated\", or \"annotator:EMAIL\".");
-        var finishedOnly = request.FinishedOnly ?? false;
-        if (ExportRunner.MergesAnnotators(format, scope))
-        {
-            // The same rule as the export job applies to what it reads (CoNLL tags entities only).
-            var spans = db.Annotations.Where(a => a.ProjectId == projectId);
-            if (format == ConllWriter.Name) spans = spans.Where(a => a.Layer == Annotations.AnnotationLayer.Entity);
-            if (finishedOnly)
-                spans = spans.Where(a => db.DocumentStates.Any(s => s.DocumentId == a.DocumentId && s.Status == Documents.DocumentStatus.Finished));
-            var annotators = await spans.Select(a => a.AnnotatorId).Distinct().CountAsync();
-            if (annotators > 1) throw ProblemException.BadRequest(ExportRunner.OneAnnotatorOnly(format, annotators));
-        }
         var now = Clock.Now;
-        return new Export
+        var export = new Export
         {
-            ProjectId = projectId, Format = format, Scope = scope, FinishedOnly = finishedOnly,
+            ProjectId = projectId, Format = format, Scope = scope, FinishedOnly = request.FinishedOnly ?? false,
             Offsets = request.Offsets ?? Annotations.OffsetUnit.Codepoint, Gzip = request.Gzip ?? false, Status = JobStatus.Queued,
             RequestedById = requestedById, CreatedAt = now, ExpiresAt = now + keepFor,
         };
+        if (ExportRunner.MergesAnnotators(format, scope))
+        {
+            // Checked now, with the rule the job applies again when it reads (spans may come meanwhile).
+            var exportScope = new ExportScope(export);
+            var annotators = await db.Database.SqlQueryRaw<int>(exportScope.AnnotatorCount(),
+                new NpgsqlParameter("project", projectId), new NpgsqlParameter("annotator", (object?)exportScope.Annotator ?? DBNull.Value)).SingleAsync();
+            if (annotators > 1) throw ProblemException.BadRequest(ExportRunner.OneAnnotatorOnly(format, annotators));
+        }
+        return export;
     }
 
     /// <summary>Queues a failed or cancelled export again; false in any other state.</summary>
@@ -142,6 +141,7 @@ public class ExportScheduler(AppDbContext db, ISchedulerFactory schedulers, Expo
     {
         if (export.Status is not (JobStatus.Failed or JobStatus.Cancelled)) return false;
         export.Status = JobStatus.Queued;
+        export.StartedAt = Clock.Now; // queued again now: not an orphan for OrphanedWork while Quartz takes it
         export.Error = null;
         export.Done = 0;
         export.ExpiresAt = Clock.Now + storage.KeepFor;

@@ -59,10 +59,7 @@ public class ExportRunner(AppDbContext db)
 
         if (MergesAnnotators(export.Format, export.Scope))
         {
-            var layer = export.Format == ConllWriter.Name ? " AND a.layer = 'entity'" : "";
-            var annotators = Convert.ToInt32(await Command(documentsConnection,
-                $"SELECT count(DISTINCT a.annotator_id) FROM annotations a JOIN documents d ON d.id = a.document_id WHERE {scope.Documents("d")}{layer}",
-                export.ProjectId, scope.Annotator).ExecuteScalarAsync(cancel));
+            var annotators = Convert.ToInt32(await Command(documentsConnection, scope.AnnotatorCount(), export.ProjectId, scope.Annotator).ExecuteScalarAsync(cancel));
             // Checked when the export was asked for too; here for spans a second annotator added since.
             if (annotators > 1) throw new ArgumentException(OneAnnotatorOnly(export.Format, annotators));
         }
@@ -240,7 +237,7 @@ public class ExportRunner(AppDbContext db)
 /// The SQL conditions of an export's scope, for the table aliases a query uses, so that documents, spans, links and
 /// the counts all select with the same rules. Parameters: @project, and @annotator for one annotator's scope.
 /// </summary>
-internal sealed class ExportScope(Export export)
+public sealed class ExportScope(Export export)
 {
     /// <summary>The annotator's user id in an "annotator:ID" scope, else null.</summary>
     public string? Annotator { get; } = export.Scope.StartsWith("annotator:", StringComparison.Ordinal) ? export.Scope["annotator:".Length..] : null;
@@ -260,6 +257,14 @@ internal sealed class ExportScope(Export export)
     /// <summary>" AND ..." selecting the spans of the scope (empty for "all").</summary>
     public string Spans(string a) =>
         Curated ? $" AND {a}.origin = 'curated'" : Annotator is not null ? $" AND {a}.annotator_id = @annotator" : "";
+
+    /// <summary>
+    /// SQL counting the annotators whose spans the export holds (of the entity layer only for CoNLL, which writes no
+    /// other), as "Value": the one rule both the request check and the job apply.
+    /// </summary>
+    public string AnnotatorCount() =>
+        $"SELECT count(DISTINCT a.annotator_id)::int AS \"Value\" FROM annotations a JOIN documents d ON d.id = a.document_id "
+        + $"WHERE {Documents("d")}{Spans("a")}{(export.Format == ConllWriter.Name ? " AND a.layer = 'entity'" : "")}";
 
     /// <summary>" AND ..." selecting the links of the scope, besides their two ends being in it: one annotator's own links.</summary>
     public string Relations(string r) => Annotator is not null ? $" AND {r}.annotator_id = @annotator" : "";

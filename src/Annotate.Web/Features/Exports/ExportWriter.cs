@@ -32,7 +32,6 @@ public abstract class ExportWriter
 
     /// <summary>With the dot: ".jsonl", ".json", ".zip", ".conll".</summary>
     public abstract string FileExtension { get; }
-    public abstract string ContentType { get; }
 
     /// <summary>What the format could not hold, in a sentence a person can act on (null when it held everything).</summary>
     public virtual string? Notes => null;

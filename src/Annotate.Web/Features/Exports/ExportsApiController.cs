@@ -53,7 +53,7 @@ public class ExportsApiController(AppDbContext db, ProjectAccess access, ExportS
         return PhysicalFile(path, ContentTypeOf(export.FileName), export.FileName, enableRangeProcessing: true);
     }
 
-    /// <summary>The media type of an export file, by the extension its writer gave it.</summary>
+    /// <summary>The media type of an export file, by the extension its writer gave it (the one place that knows it).</summary>
     public static string ContentTypeOf(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
     {
         ".gz" => "application/gzip",

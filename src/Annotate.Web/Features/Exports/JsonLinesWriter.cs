@@ -15,7 +15,6 @@ internal abstract class JsonLinesWriter : ExportWriter
         json = new Utf8JsonWriter(output, JsonOptions);
 
     public override string FileExtension => ".jsonl";
-    public override string ContentType => "application/x-ndjson";
 
     /// <summary>Writes one object as one line: compact JSON cannot contain a raw line break, so the line is whole.</summary>
     protected async Task WriteLineAsync(Action<Utf8JsonWriter> write, CancellationToken cancellationToken)

@@ -30,7 +30,6 @@ internal sealed class LabelStudioWriter(Stream output, ExportSettings settings) 
     private bool first = true;
 
     public override string FileExtension => ".json";
-    public override string ContentType => "application/json";
 
     private protected override async Task WriteStartAsync(CancellationToken cancellationToken) =>
         await Output.WriteAsync(Open, cancellationToken);
