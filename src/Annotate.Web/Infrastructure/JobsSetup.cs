@@ -40,6 +40,8 @@ public static class JobsSetup
             quartz.AddTrigger(trigger => trigger.ForJob(orphans).WithIdentity("resume-orphaned-work", "maintenance")
                 .StartNow().WithSimpleSchedule(every => every.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()));
         });
-        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = false);
+        // Jobs:Run=false makes a node that only serves: it still queues jobs (in the shared store), and other nodes run them.
+        if (builder.Configuration.GetValue("Jobs:Run", true))
+            services.AddQuartzHostedService(options => options.WaitForJobsToComplete = false);
     }
 }

@@ -297,7 +297,7 @@ public class HubTests(LiveFactory factory) : IClassFixture<LiveFactory>
     public async Task Job_progress_published_on_one_app_node_reaches_a_manager_connected_to_another()
     {
         // A second app node on the same database; the manager's page is connected to it, the job runs on the first.
-        await using var otherNode = new LiveFactory();
+        await using var otherNode = LiveFactory.ServingOnly(); // serves only: other tests' jobs stay with their hosts
         var lead = await otherNode.PersonAsync("lead");
         var (projectId, _) = await LiveFactory.ProjectAsync(lead, "open", [], Text + " nodes");
         await using var watcher = await otherNode.LiveAsync(lead);

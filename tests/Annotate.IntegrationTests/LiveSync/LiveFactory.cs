@@ -11,6 +11,17 @@ namespace Annotate.IntegrationTests.LiveSync;
 /// <summary>The app on a real Kestrel port, so hub clients connect over real WebSockets.</summary>
 public sealed class LiveFactory : AnnotateFactory
 {
+    private readonly bool runJobs = true;
+
+    public LiveFactory() { }
+
+    private LiveFactory(bool runJobs) => this.runJobs = runJobs;
+
+    /// <summary>An extra app node that serves but runs no job, so it never takes other tests' jobs from the shared store.</summary>
+    public static LiveFactory ServingOnly() => new(runJobs: false);
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => runJobs ? [] : [new("Jobs:Run", "false")];
+
     private string? baseUrl;
 
     public string BaseUrl

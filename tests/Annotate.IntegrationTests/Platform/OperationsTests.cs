@@ -104,7 +104,7 @@ public class OperationsTests(AnnotateFactory factory) : IClassFixture<AnnotateFa
     public async Task Health_says_unhealthy_with_503_when_the_database_is_unreachable()
     {
         // The same app, whose data context points at a port where no PostgreSQL listens.
-        await using var down = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+        await using var down = factory.WithWebHostBuilder(builder => builder.UseSetting("Jobs:Run", "false").ConfigureTestServices(services =>
         {
             services.RemoveAll<DbContextOptions<AppDbContext>>();
             services.RemoveAll(typeof(IDbContextOptionsConfiguration<AppDbContext>));
