@@ -4,9 +4,10 @@ using System.Text;
 namespace Annotate.Benchmarks;
 
 /// <summary>One measured figure, the baseline it is compared with, and the target it should meet.</summary>
-public record Figure(string Name, double Value, string Unit, string Baseline, double BaselineValue, string Target, bool? Met)
+/// <param name="Comparable">False when the baseline gives context only (memory beside the process's size): no ratio.</param>
+public record Figure(string Name, double Value, string Unit, string Baseline, double BaselineValue, string Target, bool? Met, bool Comparable = true)
 {
-    public double Ratio => BaselineValue > 0 ? Value / BaselineValue : double.NaN;
+    public double Ratio => Comparable && BaselineValue > 0 ? Value / BaselineValue : double.NaN;
 
     public static string Table(IEnumerable<Figure> figures)
     {

@@ -56,6 +56,8 @@ public class AnnotationRefusalTests(AnnotateFactory factory) : IClassFixture<Ann
         await ProblemAsync(await lead.Http.PatchAsJsonAsync($"/api/annotations/{id}", new { label = "RUMOUR", version = 1 }), HttpStatusCode.BadRequest, "RUMOUR");
         await ProblemAsync(await lead.Http.PatchAsJsonAsync($"/api/annotations/{Guid.NewGuid()}", new { note = "x", version = 1 }), HttpStatusCode.NotFound, "");
 
+        Assert.Equal(before, await StateAsync(lead, projectId, documentId));
+
         // A stale delete is refused with the span as it is now, so the client can show the conflict.
         (await lead.Http.PatchAsJsonAsync($"/api/annotations/{id}", new { note = "checked", version = 1 })).EnsureSuccessStatusCode();
         before = await StateAsync(lead, projectId, documentId);

@@ -19,11 +19,16 @@ namespace Annotate.IntegrationTests.Exports;
 /// </summary>
 public partial class ExportTests
 {
-    private async Task<Export> QueuedExportAsync(long projectId)
+    /// <summary>
+    /// A saved annotate-jsonl export that no Quartz job has. Tests that drive the runner themselves pass another status
+    /// than queued, so that the periodic sweep of the shared database (OrphanedWork) never runs it behind their back.
+    /// </summary>
+    private async Task<Export> QueuedExportAsync(long projectId, Web.Features.Agreement.JobStatus status = Web.Features.Agreement.JobStatus.Queued)
     {
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var export = await ExportScheduler.ValidateAsync(db, projectId, new NewExport("annotate-jsonl", "all", false, null, false), null, TimeSpan.FromDays(1));
+        export.Status = status;
         db.Exports.Add(export);
         await db.SaveChangesAsync();
         return export;

@@ -41,7 +41,7 @@ public partial class ExportTests
     public async Task Every_read_of_an_export_sees_the_project_as_it_was_when_the_export_began()
     {
         var (lead, ana, projectId, docs, _) = await ProjectAsync();
-        var export = await QueuedExportAsync(projectId);
+        var export = await QueuedExportAsync(projectId, Web.Features.Agreement.JobStatus.Failed); // run by hand below
         using var scope = factory.Services.CreateScope();
         var storage = scope.ServiceProvider.GetRequiredService<ExportStorage>();
         var runner = scope.ServiceProvider.GetRequiredService<ExportRunner>();
@@ -144,7 +144,8 @@ public partial class ExportTests
         var storage = scope.ServiceProvider.GetRequiredService<ExportStorage>();
         var export = new Export
         {
-            ProjectId = projectId, Format = format, Scope = "all", Status = Web.Features.Agreement.JobStatus.Queued,
+            // Failed, not queued: the runner is driven by hand here, and no sweep of the shared database may run it.
+            ProjectId = projectId, Format = format, Scope = "all", Status = Web.Features.Agreement.JobStatus.Failed,
             CreatedAt = DateTimeOffset.UtcNow, ExpiresAt = DateTimeOffset.UtcNow.AddDays(1),
         };
         db.Exports.Add(export);
