@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Annotate.BrowserTests.Editor;
 using Annotate.Testing;
 using Microsoft.Playwright;
 
@@ -126,12 +127,10 @@ public class ImportAndReadTests(BrowserFixture browser) : IClassFixture<BrowserF
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
-    /// <summary>The serious and critical axe-core findings on a page, each naming the page, rule and elements.</summary>
+    /// <summary>The serious and critical axe-core findings on a page, each naming the page.</summary>
     private static async Task<IEnumerable<string>> ScanAsync(IPage page, string path)
     {
         await page.GotoAsync(path);
-        await page.AddScriptTagAsync(new() { Url = "/lib/axe-core/axe.min.js" });
-        var found = await page.EvaluateAsync<string[]>("async () => { const r = await axe.run(); return r.passes.length === 0 ? ['axe checked nothing'] : r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')'); }");
-        return found.Select(f => $"{path}: {f}");
+        return (await page.AxeProblemsAsync()).Select(f => $"{path}: {f}");
     }
 }

@@ -250,14 +250,12 @@ public class EditorKeyboardAndAccessibilityTests(BrowserFixture browser) : IClas
         foreach (var path in new[] { $"/documents/{docs[0]}", $"/projects/{projectId}/compare", $"/projects/{projectId}", "/projects" })
         {
             await page.GotoAsync(path);
-            await page.AddScriptTagAsync(new() { Url = "/lib/axe-core/axe.min.js" });
-            var result = await page.EvaluateAsync<JsonElement>("async () => (await axe.run()).violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')')");
-            Assert.True(result.GetArrayLength() == 0, $"{path}: {result.GetRawText()}");
+            var problems = await page.AxeProblemsAsync();
+            Assert.True(problems.Length == 0, $"{path}: {string.Join("; ", problems)}");
         }
 
         // The editor's transient parts: the label palette beside a selection, and a span's details with the link form open.
         await page.OpenLiveAsync($"/documents/{docs[0]}");
-        await page.AddScriptTagAsync(new() { Url = "/lib/axe-core/axe.min.js" });
         await page.SelectWithMouseAsync("#document-text", "Northline Shipping");
         await Assertions.Expect(page.Locator("#palette")).ToBeVisibleAsync();
         await AssertNoSeriousViolationsAsync(page, "palette open");
@@ -270,8 +268,8 @@ public class EditorKeyboardAndAccessibilityTests(BrowserFixture browser) : IClas
 
     private static async Task AssertNoSeriousViolationsAsync(IPage page, string state)
     {
-        var result = await page.EvaluateAsync<JsonElement>("async () => (await axe.run()).violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')')");
-        Assert.True(result.GetArrayLength() == 0, $"{state}: {result.GetRawText()}");
+        var problems = await page.AxeProblemsAsync();
+        Assert.True(problems.Length == 0, $"{state}: {string.Join("; ", problems)}");
     }
 
     [Fact]

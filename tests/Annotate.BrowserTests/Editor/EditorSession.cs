@@ -111,6 +111,24 @@ public static class EditorSession
         await insert.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// The serious and critical axe-core findings on the page as it is now (rule, help, elements); axe is added to the
+    /// page first if it is not there. "axe checked nothing" when it found nothing to check, so a scan cannot pass idle.
+    /// </summary>
+    public static async Task<string[]> AxeProblemsAsync(this IPage page)
+    {
+        if (!await page.EvaluateAsync<bool>("() => typeof axe !== 'undefined'"))
+            await page.AddScriptTagAsync(new() { Url = "/lib/axe-core/axe.min.js" });
+        return await page.EvaluateAsync<string[]>("""
+            async () => {
+              const r = await axe.run();
+              return r.passes.length === 0 ? ['axe checked nothing']
+                : r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')');
+            }
+            """);
+    }
+
     public static ILocator Span(this IPage page, string text, string container = "#document-text") =>
         page.Locator($"{container} .span-piece").Filter(new() { HasTextString = text });
 }
