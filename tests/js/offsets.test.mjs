@@ -171,3 +171,14 @@ test('groups annotations by layer and label', () => {
   ]);
   assert.deepEqual(groups.map(g => [g.layer, g.label, g.items.map(i => i.start)]), [['entity', 'PERSON', [1, 9]], ['claim', 'CLAIM', [5]]]);
 });
+
+test('finds clusters in a long line with no ASCII and no line break (CJK, Cyrillic) by looking nearby only', () => {
+  // Such a line offers no boundary clusterAt can be sure of without asking: it must still answer from the neighbourhood.
+  const line = '漢字'.repeat(30000) + '🇸🇾' + 'Привет'.repeat(5000) + 'e\u0301';
+  const flag = line.indexOf('🇸🇾');
+  assert.deepEqual(clusterAt(line, flag + 1), { start: flag, end: flag + 4 });
+  assert.deepEqual(clusterAt(line, 40000), { start: 40000, end: 40001 });
+  assert.deepEqual(clusterAt(line, line.length - 1), { start: line.length - 2, end: line.length });
+  assert.equal(nextCharacter(line, flag, 1), flag + 4);
+  assert.equal(nextCharacter(line, flag + 4, -1), flag);
+});

@@ -128,14 +128,17 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** The grapheme cluster holding the UTF-16 unit at `i` (0 <= i < text.length), as {start, end}. */
 export function clusterAt(text, i) {
+  // The slice ends at certain boundaries, or after CLUSTER_REACH units: no cluster a reader meets is that long, and a
+  // long line of CJK or Cyrillic (no ASCII pair, no line break) must not make every step read the whole line.
   let from = i, to = i + 1;
-  while (from > 0 && !certainBoundary(text, from)) from--;
-  while (to < text.length && !certainBoundary(text, to)) to++;
-  for (const { index, segment } of graphemes.segment(text.slice(from, to))) {
-    if (from + index + segment.length > i) return { start: from + index, end: from + index + segment.length };
-  }
-  return { start: i, end: i + 1 }; // not reached: the segments cover the slice
+  while (from > 0 && i - from < CLUSTER_REACH && !certainBoundary(text, from)) from--;
+  while (to < text.length && to - i < CLUSTER_REACH && !certainBoundary(text, to)) to++;
+  const { index, segment } = graphemes.segment(text.slice(from, to)).containing(i - from);
+  return { start: from + index, end: from + index + segment.length };
 }
+
+/** How far (UTF-16 units) clusterAt looks either way for a boundary it is sure of. */
+const CLUSTER_REACH = 256;
 
 /** The last cluster boundary at or before `i`. */
 export function clusterStart(text, i) {
