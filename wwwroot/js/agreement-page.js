@@ -32,7 +32,9 @@ if (running) {
 const choice = document.getElementById('heatmap-choice');
 const measure = document.getElementById('heatmap-measure');
 if (choice && measure) {
-  const cells = [...document.querySelectorAll('[data-testid="heatmap"] td[data-figures]')];
+  // Each cell's figures, parsed once.
+  const cells = [...document.querySelectorAll('[data-testid="heatmap"] td[data-figures]')]
+    .map(cell => ({ cell, figures: JSON.parse(cell.dataset.figures) }));
   const caption = document.getElementById('heatmap-figure');
   const explanation = document.getElementById('heatmap-explanation');
   // Same colour scale as the server: red at 0 (or below), green at 1, grey when undefined.
@@ -41,12 +43,14 @@ if (choice && measure) {
     const option = measure.selectedOptions[0];
     caption.textContent = option.dataset.name;
     explanation.textContent = option.title;
-    for (const cell of cells) {
-      const figure = JSON.parse(cell.dataset.figures)[key];
+    for (const { cell, figures } of cells) {
+      const figure = figures[key];
       cell.textContent = figure.text;
       cell.style.backgroundColor = heat(figure.value);
     }
   };
   measure.addEventListener('change', () => show(measure.value));
+  // A reload or "back" restores the chosen figure in the select: draw that one, not the page's first.
+  show(measure.value);
   choice.hidden = false;
 }

@@ -68,6 +68,16 @@ const refresh = coalesce(draw);
 // ---------------------------------------------------------------- live sync
 
 const live = new LiveSync({
+  // The server took this page's subscriptions away (role changed, removed): reload and let it decide afresh,
+  // unless that would lose what the person is typing in the details.
+  onAccessChanged: () => {
+    if (editing?.dirty) {
+      live.handlers.onStatus('failed', 'Your access to this project changed: keep what you typed, then reload the page.');
+      return;
+    }
+    live.handlers.onStatus('failed', 'Your access to this project changed; reloading…');
+    setTimeout(() => window.location.reload(), 1500);
+  },
   onEvent: e => {
     const changed = store.apply(e);
     if (!changed) return;
@@ -198,7 +208,10 @@ function missing(detail) {
 const undoStack = [];
 const redoStack = [];
 
+let edits = 0; // new edits made, so a step replayed meanwhile knows its redo would now undo newer work
+
 function record(step) {
+  edits++;
   undoStack.push(step);
   redoStack.length = 0;
 }
@@ -269,8 +282,10 @@ function runUndo(from, to) {
   replaying = replaying.then(async () => {
     const step = from.pop();
     if (!step) { announce(`Nothing to ${undoing ? 'undo' : 'redo'}.`); return; }
+    const editsBefore = edits;
     const result = await (undoing ? step.undo() : step.redo());
-    if (result.ok) { to.push(step); announce(undoing ? 'Undone.' : 'Redone.'); }
+    // A new edit made while this step was on its way cleared the redo history: do not bring this step back into it.
+    if (result.ok) { if (!undoing || edits === editsBefore) to.push(step); announce(undoing ? 'Undone.' : 'Redone.'); }
     else if (result.status === 0) from.push(step);
     else announce(`Could not ${undoing ? 'undo' : 'redo'}: ${result.detail}`);
   }).catch(error => showError(error.message)); // a broken step must not stop the ones queued after it
@@ -294,6 +309,7 @@ function chooseAnnotation(ids) {
 function openDetails(id) {
   selectedId = id;
   view.select([id]);
+  refresh(); // the list shows which span is open
   renderDetails();
   details.hidden = false;
   details.querySelector('select, button')?.focus();
@@ -303,6 +319,7 @@ function closeDetails(message) {
   selectedId = null;
   editing = null;
   view.select([]);
+  refresh();
   details.hidden = true;
   if (message) announce(message);
 }
@@ -489,31 +506,31 @@ function renderLinks() {
 const LIST_PAGE = 500;
 const listed = new Map(); // `${layer}:${label}` -> how many of the group's spans the list shows
 
-// Each label group's section of the side panel, kept with a signature of what it shows: a redraw rebuilds only
-// the groups an edit touched (with 5,000 spans, rebuilding every list item on every edit is most of an edit's cost).
-const listSections = new Map(); // "layer:label" -> { signature, element }
+// Each label group's section of the side panel, kept with what it was drawn from: a redraw rebuilds only the groups
+// an edit touched (with 5,000 spans, rebuilding every list item on every edit was most of an edit's cost). The
+// store replaces an annotation object whenever it changes, so comparing the objects themselves is exact.
+const listSections = new Map(); // "layer:label" -> { items, shown, selected, element }
 
 function renderList(annotations = visibleAnnotations()) {
   const groups = groupByLayerAndLabel(annotations);
   $('annotation-count').textContent = String(groups.reduce((n, g) => n + g.items.length, 0));
+  const keys = new Set();
   const sections = groups.map(g => {
     const key = `${g.layer}:${g.label}`;
+    keys.add(key);
     const shown = listed.get(key) ?? LIST_PAGE;
-    const signature = `${shown}|${colourOf(g.label)}|${g.items.some(a => a.id === selectedId) ? selectedId : ''}|`
-      + g.items.map(a => `${a.id}:${a.version}:${a.annotatorName}`).join(',');
+    const selected = g.items.some(a => a.id === selectedId) ? selectedId : null;
     const cached = listSections.get(key);
-    if (cached?.signature === signature) return cached.element;
+    if (cached && cached.shown === shown && cached.selected === selected && cached.items.length === g.items.length
+        && g.items.every((a, i) => a === cached.items[i])) return cached.element;
     const element = listSection(g, key, shown);
-    listSections.set(key, { signature, element });
+    listSections.set(key, { items: g.items, shown, selected, element });
     return element;
   });
-  const current = [...list.children];
-  if (sections.length === current.length && sections.every((section, i) => section === current[i])) return;
-  if (sections.length === current.length) {
-    sections.forEach((section, i) => { if (section !== current[i]) list.replaceChild(section, current[i]); });
-  } else {
-    fill(list, ...sections);
-  }
+  for (const key of [...listSections.keys()]) if (!keys.has(key)) listSections.delete(key); // gone: not kept alive
+  // Put each section in its place, moving only what moved (a reused section may come from another slot).
+  sections.forEach((section, i) => { if (list.children[i] !== section) list.insertBefore(section, list.children[i] ?? null); });
+  while (list.children.length > sections.length) list.lastElementChild.remove();
 }
 
 function listSection(g, key, shown) {
@@ -571,8 +588,12 @@ document.addEventListener('keydown', e => {
   }
   if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'y' && !typing) { e.preventDefault(); runUndo(redoStack, undoStack); return; }
   // Delete means nothing in the span's label list: there too it deletes the span (but not in a text field).
+  // Only where the open span is what the person is on: its details, or its own item in the list (not another
+  // span's item, not the filter); a held key repeats, but one deletion is asked for once.
   const writing = e.target.closest?.('input, textarea, [contenteditable="true"]');
-  if (e.key === 'Delete' && !writing && !e.ctrlKey && !e.metaKey && !e.altKey && selectedId && store.annotations.get(selectedId)?.annotatorId === me.userId) {
+  const onOpenSpan = e.target.closest?.('#details') || e.target.closest?.('.annotation-item')?.dataset.annotation === selectedId;
+  if (e.key === 'Delete' && !e.repeat && onOpenSpan && !writing && !e.ctrlKey && !e.metaKey && !e.altKey && selectedId
+      && store.annotations.get(selectedId)?.annotatorId === me.userId) {
     e.preventDefault();
     deleteSelected(selectedId);
     return;

@@ -7,7 +7,8 @@
 export class LiveSync {
   /**
    * @param {{onEvent: (e: object) => void, onStatus: (status: string, detail?: string) => void,
-   *          onPresence: (documentId: number, people: object[]) => void}} handlers
+   *          onPresence: (documentId: number, people: object[]) => void, onAccessChanged?: () => void}} handlers
+   *   onAccessChanged: the server dropped this page's subscriptions (role changed, removed); the default reloads.
    *        statuses: 'live', 'offline' (reconnecting), 'catching-up', 'failed' (the server refused to rejoin: reload)
    * @param connection  the hub connection (tests pass a stand-in); by default one to /hubs/annotations
    */
@@ -22,7 +23,8 @@ export class LiveSync {
     // The server dropped our subscriptions because our role here changed (or we were removed): what is on the
     // page may be more than we may now see, so load it again and let the server decide afresh.
     this.connection.on('AccessChanged', () => {
-      this.handlers.onStatus('offline', 'Your access to this project changed; reloading…');
+      if (this.handlers.onAccessChanged) { this.handlers.onAccessChanged(); return; }
+      this.handlers.onStatus('failed', 'Your access to this project changed; reloading…');
       setTimeout(() => window.location.reload(), 1500);
     });
     this.connection.onreconnecting(() => this.handlers.onStatus('offline', 'Connection lost; reconnecting…'));

@@ -273,6 +273,29 @@ public class EditorKeyboardAndAccessibilityTests(BrowserFixture browser) : IClas
     }
 
     [Fact]
+    public async Task The_side_panel_keeps_every_label_group_when_a_relabel_moves_one_past_another()
+    {
+        var lead = await browser.PersonAsync("lead");
+        var (_, docs) = await EditorSession.ProjectAsync(lead, "open", [], ("g.txt", Article + " groups"));
+        (await lead.Http.PostAsJsonAsync($"/api/documents/{docs[0]}/annotations", new { layer = "entity", label = "PERSON", start = 8, end = 22 })).EnsureSuccessStatusCode();
+        var place = await (await lead.Http.PostAsJsonAsync($"/api/documents/{docs[0]}/annotations", new { layer = "entity", label = "LOCATION", start = 56, end = 74 }))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        var page = await browser.SignedInPageAsync(lead);
+        await page.OpenLiveAsync($"/documents/{docs[0]}");
+        var groups = page.Locator("#annotation-list section");
+        await Assertions.Expect(groups).ToHaveCountAsync(2);
+
+        // LOCATION's only span becomes a QUANTITY: the groups (by name) go from [LOCATION, PERSON] to [PERSON, QUANTITY],
+        // the kept PERSON section moving up a place; both must stay listed.
+        (await lead.Http.PatchAsJsonAsync($"/api/annotations/{place.GetProperty("id").GetGuid()}", new { label = "QUANTITY", version = 1 })).EnsureSuccessStatusCode();
+        await Assertions.Expect(groups.Nth(1)).ToHaveAttributeAsync("data-label", "QUANTITY");
+        await Assertions.Expect(groups).ToHaveCountAsync(2);
+        await Assertions.Expect(groups.Nth(0)).ToHaveAttributeAsync("data-label", "PERSON");
+        await Assertions.Expect(groups.Nth(0)).ToContainTextAsync("Ilse Brandvold");
+        await Assertions.Expect(groups.Nth(1)).ToContainTextAsync("Northline Shipping");
+    }
+
+    [Fact]
     public async Task A_long_article_with_thousands_of_spans_renders_every_span_and_takes_edits()
     {
         // 100,000 characters with 5,000 spans: what the editor must stay responsive with (timed in ./annotate bench).
