@@ -29,7 +29,7 @@ app.UseCookieApiAntiforgery();
 
 app.MapControllers();
 app.MapHub<AnnotationHub>(AnnotationHub.Path);
-app.MapGroup("/api/auth").WithTags("Auth").MapIdentityApi<AppUser>();
+app.MapGroup("/api/auth").WithTags("Auth").AddEndpointFilter<StorableTextEndpointFilter>().MapIdentityApi<AppUser>();
 app.MapOpenApi();
 app.MapHealth();
 

@@ -338,7 +338,7 @@ function renderDetails() {
   // So do the link form's state and what was typed into it, while the same span stays open.
   const focused = details.contains(document.activeElement) ? document.activeElement.id : null;
   const linkDetails = details.querySelector('details.link-form');
-  const linking = editing?.id === a.id && linkDetails?.open ? { query: $('link-search').value, type: $('link-type').value, note: $('link-note').value } : null;
+  const linking = editing?.id === a.id && linkDetails?.open ? { query: $('link-search').value, title: $('link-title').value, type: $('link-type').value, note: $('link-note').value } : null;
   editing = { id: a.id, baseVersion: a.version, dirty: false };
   for (const input of [labelSelect, note, attributed]) input.addEventListener('input', () => { editing.dirty = true; });
   fill(details,
@@ -429,16 +429,18 @@ function showError(message) {
 
 // ---------------------------------------------------------------- links between claims
 
-/** The link form of claim `a`; `kept` restores an open form as the person left it ({query, type, note}). */
+/** The link form of claim `a`; `kept` restores an open form as the person left it ({query, title, type, note}). */
 function linkForm(a, kept) {
   const results = el('div', { class: 'list-group list-group-flush small', id: 'link-results' });
-  const search = el('input', { id: 'link-search', type: 'search', class: 'form-control form-control-sm', placeholder: 'Search claims in this project' });
+  const search = el('input', { id: 'link-search', type: 'search', class: 'form-control form-control-sm', placeholder: 'Text, attribution or note' });
+  // The article title is its own filter: a number in a search should not match every claim of an article named with it.
+  const title = el('input', { id: 'link-title', type: 'search', class: 'form-control form-control-sm', placeholder: 'Any article' });
   const type = el('select', { id: 'link-type', class: 'form-select form-select-sm' }, relationTypes.map(t => el('option', { value: t.name }, t.name.toLowerCase())));
   const note = el('input', { id: 'link-note', class: 'form-control form-control-sm', placeholder: 'Why (optional)' });
   let timer = null;
   const load = async () => {
     try {
-      const claims = await api(`/api/projects/${projectId}/claims?q=${encodeURIComponent(search.value)}&limit=30`);
+      const claims = await api(`/api/projects/${projectId}/claims?q=${encodeURIComponent(search.value)}&title=${encodeURIComponent(title.value)}&limit=30`);
       fill(results, ...claims.filter(c => c.id !== a.id).map(c => el('button', {
         type: 'button', class: 'list-group-item list-group-item-action', dataset: { claim: c.id },
         onclick: () => createLink(a.id, c.id, type.value, note.value),
@@ -446,14 +448,15 @@ function linkForm(a, kept) {
       if (!claims.length) fill(results, el('p', { class: 'text-muted small m-1' }, 'No claims match.'));
     } catch (error) { showError(error.message); }
   };
-  search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(load, 200); });
-  if (kept) { search.value = kept.query; type.value = kept.type; note.value = kept.note; }
+  for (const input of [search, title]) input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(load, 200); });
+  if (kept) { search.value = kept.query; title.value = kept.title ?? ''; type.value = kept.type; note.value = kept.note; }
   // Opening the form (or drawing it open again) lists the claims.
   return el('details', { class: 'mt-3 link-form', open: Boolean(kept), ontoggle: e => { if (e.target.open) load(); } },
     el('summary', {}, 'Link to another claim…'),
     el('div', { class: 'mt-2' },
       el('label', { for: 'link-type', class: 'form-label small mb-0' }, 'This claim'), type,
       el('label', { for: 'link-search', class: 'form-label small mb-0 mt-1' }, 'the claim'), search,
+      el('label', { for: 'link-title', class: 'form-label small mb-0 mt-1' }, 'in the article titled'), title,
       el('label', { for: 'link-note', class: 'form-label small mb-0 mt-1' }, 'Note'), note,
       results));
 }

@@ -2,6 +2,28 @@
 import { api } from './annotations.js';
 import { watchJobs } from './job-progress.js';
 
+// CoNLL and spaCy hold one annotation per article: "every annotator" is offered there only while one annotator
+// has spans, and the page says why when it is not (the server refuses it anyway).
+const form = document.getElementById('export-form');
+if (form) {
+  const merged = JSON.parse(form.dataset.merged || '{}');
+  const scope = form.elements.scope, all = scope.querySelector('option[value="all"]'), reason = document.getElementById('scope-reason');
+  const check = () => {
+    const counts = merged[form.elements.format.value];
+    const annotators = counts ? (form.elements.finishedOnly.checked ? counts.finished : counts.all) : 0;
+    all.disabled = annotators > 1;
+    reason.textContent = '';
+    if (!all.disabled) return;
+    reason.textContent = `${form.elements.format.value} holds one annotation per article, and ${annotators} annotators have spans here: choose one annotator's spans or the curated layer.`;
+    if (scope.value === 'all') {
+      scope.value = 'curated';
+      reason.textContent += ' The curated layer is chosen instead.';
+    }
+  };
+  for (const input of [form.elements.format, form.elements.finishedOnly]) input.addEventListener('change', check);
+  check();
+}
+
 for (const button of document.querySelectorAll('.export-delete')) {
   button.addEventListener('click', async () => {
     try { await api(`/api/exports/${button.dataset.exportId}`, { method: 'DELETE' }); location.reload(); }

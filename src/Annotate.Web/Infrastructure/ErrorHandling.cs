@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Annotate.Web.Infrastructure;
@@ -19,7 +20,7 @@ public static class ErrorHandling
             ExceptionHandler = async context =>
             {
                 var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-                var (status, title, detail, extensions) = Describe(error);
+                var (status, title, detail, extensions) = Describe(error, context);
                 if (status >= 500)
                 {
                     var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Annotate.Errors");
@@ -35,6 +36,9 @@ public static class ErrorHandling
             var status = context.Response.StatusCode;
             var (title, detail) = status switch
             {
+                // A form the framework refused before any page saw it: an expired token, or a NUL in a field.
+                400 => ("The request could not be accepted",
+                    "Reload the page and send it again. If what you typed holds a control character such as NUL (U+0000), remove it first."),
                 401 => ("Sign in required", "Sign in, or send an 'Authorization: Bearer' token from POST /api/auth/login."),
                 403 => ("Not allowed", "Your role does not allow this."),
                 404 => ("Not found", "Nothing is here, or you are not a member of the project it belongs to."),
@@ -47,11 +51,10 @@ public static class ErrorHandling
         });
     }
 
-    private static (int Status, string Title, string Detail, object? Extensions) Describe(Exception? error) => error switch
+    private static (int Status, string Title, string Detail, object? Extensions) Describe(Exception? error, HttpContext context) => error switch
     {
         ProblemException problem => (problem.Status, problem.Title, problem.Detail, problem.Extensions),
-        BadHttpRequestException bad when bad.StatusCode == 413 =>
-            (413, "Too large", "The upload is larger than the server accepts; split it or raise Import__MaxFileMegabytes.", null),
+        BadHttpRequestException bad when bad.StatusCode == 413 => (413, "Too large", TooLarge(context), null),
         BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null),
         InvalidDataException data => (400, "Bad request", data.Message, null),
         JsonException => (400, "Malformed JSON", "The request body is not valid JSON.", null),
@@ -59,6 +62,16 @@ public static class ErrorHandling
         _ => (500, "Something went wrong on our side",
             "The error was logged. Try again; if it happens again, report it with the trace id.", null),
     };
+
+    /// <summary>Says which limit was passed: a single change's (span and link writes) or an upload's.</summary>
+    private static string TooLarge(HttpContext context)
+    {
+        // The route's own limit (RequestSizeLimit sets it on the request); the endpoint is gone by the time errors are handled.
+        var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        return limit == Features.Annotations.ChangeBudget.MaxBytes
+            ? $"One change may be at most {limit:N0} bytes of JSON (a note and a checked text of 10,000 characters each, attributes of 10,000); shorten the note or attributes, or leave out \"text\"."
+            : "The upload is larger than the server accepts; split it or raise Import__MaxFileMegabytes.";
+    }
 
     public static bool WantsProblemJson(HttpContext context)
     {

@@ -10,6 +10,7 @@ public static class JsonOptions
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.Converters.Add(new FaithfulStringConverter());
     }
 
     public static readonly JsonSerializerOptions Api = Create();

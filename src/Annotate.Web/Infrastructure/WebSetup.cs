@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
+using Microsoft.AspNetCore.SignalR;
 
 namespace Annotate.Web.Infrastructure;
 
@@ -22,6 +23,7 @@ public static class WebSetup
             {
                 // Pages' forms must carry the antiforgery token; API controllers opt out (see UseCookieApiAntiforgery).
                 options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+                options.Filters.Add(new StorableTextActionFilter());
             })
             .AddJsonOptions(options => JsonOptions.ApplyTo(options.JsonSerializerOptions))
             .ConfigureApiBehaviorOptions(options =>
@@ -64,7 +66,13 @@ public static class WebSetup
         if (builder.Configuration["Annotate:KeysPath"] is { Length: > 0 } keysPath)
             services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keysPath)).SetApplicationName("Annotate");
 
-        services.AddSignalR().AddJsonProtocol(options => JsonOptions.ApplyTo(options.PayloadSerializerOptions));
+        services.AddSignalR(hub =>
+            {
+                // The same budget as the REST write routes; SignalR's default of 32 KB closed connections over changes REST stored.
+                hub.MaximumReceiveMessageSize = ChangeBudget.MaxBytes;
+                hub.AddFilter<StorableTextHubFilter>();
+            })
+            .AddJsonProtocol(options => JsonOptions.ApplyTo(options.PayloadSerializerOptions));
         services.AddSingleton<Presence>();
         services.AddSingleton<LiveAccess>();
         services.AddScoped<JobProgressFeed>();

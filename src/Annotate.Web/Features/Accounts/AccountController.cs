@@ -5,19 +5,35 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Annotate.Web.Features.Accounts;
 
+// Each rule says in words what a person must change: the framework's own messages read like
+// "must be a string or array type with a minimum length of '8'".
 public class LoginForm
 {
-    [Required, EmailAddress] public string Email { get; set; } = "";
-    [Required, DataType(DataType.Password)] public string Password { get; set; } = "";
+    [Required(ErrorMessage = AccountMessages.EmailRequired), EmailAddress(ErrorMessage = AccountMessages.EmailInvalid)]
+    public string Email { get; set; } = "";
+    [Required(ErrorMessage = "Enter your password."), DataType(DataType.Password)] public string Password { get; set; } = "";
     public bool RememberMe { get; set; }
 }
 
 public class RegisterForm
 {
-    [Required, EmailAddress, MaxLength(256)] public string Email { get; set; } = "";
-    [MaxLength(100)] public string? DisplayName { get; set; }
-    [Required, MinLength(8), MaxLength(200), DataType(DataType.Password)] public string Password { get; set; } = "";
-    [Required, DataType(DataType.Password), Compare(nameof(Password), ErrorMessage = "The two passwords differ.")] public string ConfirmPassword { get; set; } = "";
+    [Required(ErrorMessage = AccountMessages.EmailRequired), EmailAddress(ErrorMessage = AccountMessages.EmailInvalid),
+     MaxLength(256, ErrorMessage = "An email address has at most 256 characters.")]
+    public string Email { get; set; } = "";
+    [MaxLength(100, ErrorMessage = "A name has at most 100 characters.")] public string? DisplayName { get; set; }
+    [Required(ErrorMessage = "Choose a password of at least 8 characters."),
+     MinLength(8, ErrorMessage = "A password needs at least 8 characters; a few words you will remember make a strong one."),
+     MaxLength(200, ErrorMessage = "A password has at most 200 characters."), DataType(DataType.Password)]
+    public string Password { get; set; } = "";
+    [Required(ErrorMessage = "Type the password again, to be sure it is the one you meant."), DataType(DataType.Password),
+     Compare(nameof(Password), ErrorMessage = "The two passwords differ.")]
+    public string ConfirmPassword { get; set; } = "";
+}
+
+internal static class AccountMessages
+{
+    public const string EmailRequired = "Enter your email address.";
+    public const string EmailInvalid = "That is not an email address: it looks like name@example.org.";
 }
 
 [Route("account")]

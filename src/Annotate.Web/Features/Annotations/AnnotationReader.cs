@@ -68,20 +68,36 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
     }
 
     /// <summary>The project's claims whose text, label, note or document title contains <paramref name="search"/>.</summary>
-    public async Task<List<ClaimView>> ClaimsAsync(Viewer viewer, string? search, long? documentId, int limit)
+    /// <summary>
+    /// Claims whose text, attribution or note contain <paramref name="search"/>, optionally only in articles whose title
+    /// contains <paramref name="title"/>: a title is its own filter, so "50" finds claims about 50, not every claim of an
+    /// article whose file name has a 50 in it.
+    /// </summary>
+    public async Task<List<ClaimView>> ClaimsAsync(Viewer viewer, string? search, string? title, long? documentId, int limit)
     {
-        var query = db.Annotations.AsNoTracking().Where(a => a.ProjectId == viewer.Project.Id && a.Layer == AnnotationLayer.Claim);
+        var projectId = viewer.Project.Id;
+        var query = db.Annotations.AsNoTracking().Where(a => a.ProjectId == projectId && a.Layer == AnnotationLayer.Claim);
         if (!viewer.SeesEveryone) query = query.Where(a => a.AnnotatorId == viewer.UserId);
         if (documentId is not null) query = query.Where(a => a.DocumentId == documentId);
         if (!string.IsNullOrWhiteSpace(search))
         {
-            var pattern = "%" + search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            query = query.Where(a => EF.Functions.ILike(a.Text, pattern) || EF.Functions.ILike(a.Note ?? "", pattern) || EF.Functions.ILike(a.Document!.Title, pattern));
+            var pattern = LikePattern(search);
+            // The attribution lives in the jsonb attributes, which LINQ cannot read: a composed SQL subquery.
+            var attributed = db.Database.SqlQuery<Guid>(
+                $"SELECT id AS \"Value\" FROM annotations WHERE project_id = {projectId} AND layer = 'claim' AND attributes->>'attributedTo' ILIKE {pattern}");
+            query = query.Where(a => EF.Functions.ILike(a.Text, pattern) || EF.Functions.ILike(a.Note ?? "", pattern) || attributed.Contains(a.Id));
+        }
+        if (!string.IsNullOrWhiteSpace(title))
+        {
+            var pattern = LikePattern(title);
+            query = query.Where(a => EF.Functions.ILike(a.Document!.Title, pattern));
         }
         return await query.OrderBy(a => a.DocumentId).ThenBy(a => a.Start).Take(Math.Clamp(limit, 1, 500))
             .Select(a => new ClaimView(a.Id, a.DocumentId, a.Document!.Title, a.Label, a.Start, a.End, a.Text, a.Note, a.AnnotatorId, a.Annotator!.DisplayName, a.Version))
             .ToListAsync();
     }
+
+    private static string LikePattern(string words) => "%" + words.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
 
     /// <summary>The log after <paramref name="after"/>, in sequence order, as the viewer may see it; optionally only what touches one document.</summary>
     public async Task<List<ChangeEventView>> EventsAsync(Viewer viewer, long after, long? documentId = null, int limit = 10_000)

@@ -11,6 +11,7 @@ public record StatusChange(DocumentStatus? Status);
 /// Writes go through AnnotationWriter (the hub's path too), so they reach open pages live.
 /// </summary>
 [Route("api")]
+[RequestSizeLimit(ChangeBudget.MaxBytes)] // one change at most: the hub's limit too
 public class AnnotationsApiController(AnnotationReader reader, AnnotationWriter writer) : ApiController
 {
     [HttpGet("documents/{documentId:long}/annotations")]
@@ -70,12 +71,12 @@ public class AnnotationsApiController(AnnotationReader reader, AnnotationWriter 
         return NoContent();
     }
 
-    /// <summary>The project's claims, searchable by text, note or document title: what the link dialog lists.</summary>
+    /// <summary>The project's claims, searched by text, attribution or note (<c>q</c>), and by article title (<c>title</c>): what the link dialog lists.</summary>
     [HttpGet("projects/{projectId:long}/claims")]
-    public async Task<List<ClaimView>> Claims(long projectId, string? q, long? document, int limit = 50)
+    public async Task<List<ClaimView>> Claims(long projectId, string? q, string? title, long? document, int limit = 50)
     {
         var viewer = await reader.ViewerAsync(User, projectId);
-        return await reader.ClaimsAsync(viewer, q, document, limit);
+        return await reader.ClaimsAsync(viewer, q, title, document, limit);
     }
 
     /// <summary>The change log after sequence <c>after</c>, in order (at most <c>limit</c> entries, default 1000).</summary>

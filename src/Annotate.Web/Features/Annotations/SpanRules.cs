@@ -13,10 +13,17 @@ public static class SpanRules
 {
     public const int MaxNoteLength = 10_000;
     public const int MaxAttributesLength = 10_000;
+    /// <summary>
+    /// The longest "text" a client may send to have a span's text checked (UTF-16 units). Longer spans are defined by
+    /// their offsets alone; the cap keeps one change inside <see cref="ChangeBudget"/>.
+    /// </summary>
+    public const int MaxCheckedTextLength = 10_000;
 
     /// <summary>Returns code-point offsets and the slice, or throws a 400 problem saying what is wrong.</summary>
     public static (int Start, int End, string Text) Resolve(string documentText, int documentLength, int? start, int? end, OffsetUnit unit, string? expectedText)
     {
+        if (expectedText is { Length: > MaxCheckedTextLength })
+            throw ProblemException.BadRequest($"\"text\" checks spans of up to {MaxCheckedTextLength:N0} characters; leave it out for a longer span (its offsets define it).");
         if (start is null || end is null) throw ProblemException.BadRequest("A span needs both start and end offsets.");
         if (start < 0 || end < 0) throw ProblemException.BadRequest($"Offsets cannot be negative (start {start}, end {end}).");
         if (start >= end) throw ProblemException.BadRequest($"A span's start must be before its end (start {start}, end {end}); an empty span marks nothing.");

@@ -31,6 +31,11 @@ public class JobsController(AppDbContext db, AgreementScheduler agreement, Expor
             .Select(e => new JobRow("export", e.Id, e.ProjectId, e.Project!.Name, e.Status, e.Format + " " + e.Scope, e.RequestedBy!.Email,
                 e.CreatedAt, e.StartedAt, e.FinishedAt, e.Done, e.Total, e.Error, "/projects/" + e.ProjectId + "/exports"))
             .ToListAsync();
+        // An export's reason is "FORMAT SCOPE" (a format has no space); a scope names its annotator by id, which a
+        // person reads as name and email.
+        var names = await Exports.ExportScopeNames.ForAsync(db, exports.Select(e => e.Reason.Split(' ', 2)[1]));
+        exports = exports.Select(e => e.Reason.Split(' ', 2) is [var format, var scope] ? e with { Reason = $"{format} of {names[scope]}" } : e).ToList();
+        rows = rows.Select(r => r with { Reason = r.Reason.ToLowerInvariant() }).ToList();
         return View(rows.Concat(exports).OrderByDescending(r => r.CreatedAt).ToList());
     }
 

@@ -9,6 +9,8 @@ public enum LabelKind { Entity, Claim, Relation }
 
 public class LabelDefinition
 {
+    public const int MaxNameLength = 64;
+
     public long Id { get; set; }
     public long ProjectId { get; set; }
     public LabelKind Kind { get; set; }
@@ -43,7 +45,7 @@ public class LabelDefinitionConfiguration : IEntityTypeConfiguration<LabelDefini
     public void Configure(EntityTypeBuilder<LabelDefinition> label)
     {
         label.Property(l => l.Kind).HasConversion(new SnakeCaseEnumConverter<LabelKind>()).HasMaxLength(16);
-        label.Property(l => l.Name).HasMaxLength(64);
+        label.Property(l => l.Name).HasMaxLength(LabelDefinition.MaxNameLength);
         label.Property(l => l.Colour).HasMaxLength(7);
         label.Property(l => l.Key).HasMaxLength(1);
         label.HasIndex(l => new { l.ProjectId, l.Kind, l.Name }).IsUnique();

@@ -1,0 +1,22 @@
+using Annotate.Web.Features.Projects;
+
+namespace Annotate.Web.Features.Annotations;
+
+/// <summary>
+/// The largest single change (a span or link create or update) in UTF-8 bytes of JSON: every field at its
+/// maximum length, each character at its most expensive encoding. It is the hub's receive limit and the body
+/// limit of the REST write routes, so the two doors accept the same changes; the page checks it before sending,
+/// since SignalR closes a connection that sends more.
+/// </summary>
+public static class ChangeBudget
+{
+    /// <summary>JSON writes a control character as \u001f: six bytes for one UTF-16 unit, the most any unit costs.</summary>
+    private const int WorstBytesPerUnit = 6;
+    /// <summary>Ids, offsets, version, layer, unit, field names and the hub's own framing, with room to spare.</summary>
+    private const int Envelope = 2048;
+
+    public const int MaxBytes = Envelope
+        + WorstBytesPerUnit * (LabelDefinition.MaxNameLength + SpanRules.MaxNoteLength + SpanRules.MaxCheckedTextLength)
+        // attributes are kept as the JSON text that was sent (escapes included), so a unit costs at most 3 bytes
+        + 3 * SpanRules.MaxAttributesLength;
+}
