@@ -33,7 +33,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         if (id == Guid.Empty) throw ProblemException.BadRequest("An annotation id cannot be the empty uuid.");
         var name = await DisplayNameAsync(userId);
 
-        return await log.WriteAsync(document.ProjectId, async () =>
+        return await log.WriteAsync(document.ProjectId, async entries =>
         {
             var existing = await db.Annotations.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id);
             if (existing is not null)
@@ -53,9 +53,9 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
                 Origin = AnnotationOrigin.Manual, CreatedAt = now, UpdatedAt = now,
             };
             db.Annotations.Add(annotation);
-            await MarkInProgressAsync(documentId, userId, name);
+            await MarkInProgressAsync(entries, documentId, userId, name);
             var view = AnnotationView.Of(annotation, name);
-            log.Append(ChangeKind.AnnotationCreated, documentId, null, id, userId, userId, view);
+            entries.Append(ChangeKind.AnnotationCreated, documentId, null, id, userId, userId, view);
             return (view, true);
         });
     }
@@ -77,7 +77,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         }
         var name = await DisplayNameAsync(userId);
 
-        return await log.WriteAsync(document.ProjectId, async () =>
+        return await log.WriteAsync(document.ProjectId, async entries =>
         {
             var current = await db.Annotations.FirstOrDefaultAsync(a => a.Id == id)
                 ?? throw ProblemException.NotFound($"Annotation {id} was deleted meanwhile.");
@@ -90,7 +90,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
             current.Version++;
             current.UpdatedAt = Clock.Now;
             var view = AnnotationView.Of(current, name);
-            log.Append(ChangeKind.AnnotationUpdated, current.DocumentId, null, id, userId, userId, view);
+            entries.Append(ChangeKind.AnnotationUpdated, current.DocumentId, null, id, userId, userId, view);
             return view;
         });
     }
@@ -103,7 +103,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         if (version is null) throw ProblemException.BadRequest("Send the version you are deleting (?version=N), so a newer edit is not deleted unseen.");
         var name = await DisplayNameAsync(userId);
 
-        await log.WriteAsync(document.ProjectId, async () =>
+        await log.WriteAsync(document.ProjectId, async entries =>
         {
             var current = await db.Annotations.FirstOrDefaultAsync(a => a.Id == id)
                 ?? throw ProblemException.NotFound($"Annotation {id} was already deleted.");
@@ -114,11 +114,11 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
             foreach (var link in links)
             {
                 db.Relations.Remove(link.Relation);
-                log.Append(ChangeKind.RelationDeleted, link.FromDocument, link.ToDocument, link.Relation.Id, link.Relation.AnnotatorId, userId,
+                entries.Append(ChangeKind.RelationDeleted, link.FromDocument, link.ToDocument, link.Relation.Id, link.Relation.AnnotatorId, userId,
                     new DeletedView(link.Relation.Id, link.Relation.Version, link.FromDocument));
             }
             db.Annotations.Remove(current);
-            log.Append(ChangeKind.AnnotationDeleted, current.DocumentId, null, id, userId, userId, new DeletedView(id, current.Version, current.DocumentId));
+            entries.Append(ChangeKind.AnnotationDeleted, current.DocumentId, null, id, userId, userId, new DeletedView(id, current.Version, current.DocumentId));
             return true;
         });
     }
@@ -139,7 +139,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         var name = await DisplayNameAsync(userId);
         var seesAll = SeesEveryone(project, role);
 
-        return await log.WriteAsync(projectId, async () =>
+        return await log.WriteAsync(projectId, async entries =>
         {
             var ends = await db.Annotations.AsNoTracking().Where(a => a.Id == request.From || a.Id == request.To).ToListAsync();
             var from = ends.FirstOrDefault(a => a.Id == request.From);
@@ -166,7 +166,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
             };
             db.Relations.Add(relation);
             var view = RelationView.Of(relation, from, to, name);
-            log.Append(ChangeKind.RelationCreated, from.DocumentId, to.DocumentId, id, userId, userId, view);
+            entries.Append(ChangeKind.RelationCreated, from.DocumentId, to.DocumentId, id, userId, userId, view);
             return (view, true);
         });
     }
@@ -183,14 +183,14 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
             throw ProblemException.Forbidden("This link belongs to another annotator; only they can delete it.");
         }
         if (version is null) throw ProblemException.BadRequest("Send the version you are deleting (?version=N).");
-        await log.WriteAsync(relation.ProjectId, async () =>
+        await log.WriteAsync(relation.ProjectId, async entries =>
         {
             var current = await db.Relations.Include(r => r.From).Include(r => r.To).FirstOrDefaultAsync(r => r.Id == id)
                 ?? throw ProblemException.NotFound($"Relation {id} was already deleted.");
             if (current.Version != version)
                 throw StaleVersion("relation", id, version.Value, RelationView.Of(current, current.From!, current.To!, await DisplayNameAsync(current.AnnotatorId)));
             db.Relations.Remove(current);
-            log.Append(ChangeKind.RelationDeleted, current.From!.DocumentId, current.To!.DocumentId, id, userId, userId,
+            entries.Append(ChangeKind.RelationDeleted, current.From!.DocumentId, current.To!.DocumentId, id, userId, userId,
                 new DeletedView(id, current.Version, current.From.DocumentId));
             return true;
         });
@@ -204,14 +204,14 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
             ?? throw DocumentsApiController.DocumentNotFound(documentId);
         if (await access.RoleAsync(user, document.ProjectId) is null) throw DocumentsApiController.DocumentNotFound(documentId);
         var name = await DisplayNameAsync(userId);
-        var view = await log.WriteAsync(document.ProjectId, async () =>
+        var view = await log.WriteAsync(document.ProjectId, async entries =>
         {
             var state = await db.DocumentStates.FirstOrDefaultAsync(s => s.DocumentId == documentId && s.UserId == userId);
             if (state is null) db.DocumentStates.Add(state = new DocumentState { DocumentId = documentId, UserId = userId });
             state.Status = status.Value;
             state.UpdatedAt = Clock.Now;
             var changed = new DocumentStateView(documentId, userId, name, state.Status, state.UpdatedAt);
-            log.Append(ChangeKind.DocumentStateChanged, documentId, null, null, userId, userId, changed);
+            entries.Append(ChangeKind.DocumentStateChanged, documentId, null, null, userId, userId, changed);
             return changed;
         });
         // A finished document may change the project's agreement: recompute soon (debounced).
@@ -220,14 +220,14 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
     }
 
     /// <summary>The first span someone makes on a new document moves it to in progress (within the same change).</summary>
-    private async Task MarkInProgressAsync(long documentId, string userId, string name)
+    private async Task MarkInProgressAsync(ChangeEntries entries, long documentId, string userId, string name)
     {
         var state = await db.DocumentStates.FirstOrDefaultAsync(s => s.DocumentId == documentId && s.UserId == userId);
         if (state is not null && state.Status != DocumentStatus.New) return;
         if (state is null) db.DocumentStates.Add(state = new DocumentState { DocumentId = documentId, UserId = userId });
         state.Status = DocumentStatus.InProgress;
         state.UpdatedAt = Clock.Now;
-        log.Append(ChangeKind.DocumentStateChanged, documentId, null, null, userId, userId, new DocumentStateView(documentId, userId, name, state.Status, state.UpdatedAt));
+        entries.Append(ChangeKind.DocumentStateChanged, documentId, null, null, userId, userId, new DocumentStateView(documentId, userId, name, state.Status, state.UpdatedAt));
     }
 
     /// <summary>In an open project everyone sees everyone's work; in a blind one only reviewers and managers do.</summary>

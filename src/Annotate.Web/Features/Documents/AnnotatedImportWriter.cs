@@ -16,7 +16,7 @@ namespace Annotate.Web.Features.Documents;
 /// </summary>
 public static class AnnotatedImportWriter
 {
-    public static async Task<(int Spans, int Relations)> WriteAsync(AppDbContext db, long projectId, string importerId, AnnotationImport mode,
+    public static async Task<(int Spans, int Relations)> WriteAsync(AppDbContext db, ChangeLog log, long projectId, string importerId, AnnotationImport mode,
         List<(long DocumentId, ParsedAnnotatedArticle Article)> articles, CancellationToken cancel)
     {
         var errors = new List<ImportError>();
@@ -105,18 +105,17 @@ public static class AnnotatedImportWriter
         var people = spans.Select(a => a.AnnotatorId).Concat(relations.Select(r => r.AnnotatorId)).Distinct().ToList();
         var names = await db.Users.Where(u => people.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancel);
         var byId = spans.ToDictionary(a => a.Id);
-        var log = new ChangeLog(db);
-        await log.WriteAsync(projectId, () =>
+        await log.WriteAsync(projectId, entries =>
         {
             db.LabelDefinitions.AddRange(created);
             db.Annotations.AddRange(spans);
             db.Relations.AddRange(relations);
             foreach (var span in spans)
-                log.Append(ChangeKind.AnnotationCreated, span.DocumentId, null, span.Id, span.AnnotatorId, importerId, AnnotationView.Of(span, names[span.AnnotatorId]));
+                entries.Append(ChangeKind.AnnotationCreated, span.DocumentId, null, span.Id, span.AnnotatorId, importerId, AnnotationView.Of(span, names[span.AnnotatorId]));
             foreach (var relation in relations)
             {
                 var (from, to) = (byId[relation.FromId], byId[relation.ToId]);
-                log.Append(ChangeKind.RelationCreated, from.DocumentId, to.DocumentId, relation.Id, relation.AnnotatorId, importerId,
+                entries.Append(ChangeKind.RelationCreated, from.DocumentId, to.DocumentId, relation.Id, relation.AnnotatorId, importerId,
                     RelationView.Of(relation, from, to, names[relation.AnnotatorId]));
             }
             return Task.FromResult(0);

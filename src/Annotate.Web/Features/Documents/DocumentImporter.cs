@@ -1,4 +1,5 @@
 using Annotate.Web.Data;
+using Annotate.Web.Features.LiveSync;
 using Annotate.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -38,7 +39,7 @@ public record AnnotationImport(string Mode, string? MemberUserId, bool CreateLab
 /// annotating that article at the time; so they are reported, and whoever imports decides.
 /// </para>
 /// </summary>
-public class DocumentImporter(AppDbContext db, ImportOptions options)
+public class DocumentImporter(AppDbContext db, ChangeLog log, ImportOptions options)
 {
     /// <summary>Reads the form fields <c>annotations</c> and <c>createLabels</c> (the API's and the page's) into an import mode.</summary>
     public async Task<AnnotationImport?> AnnotationModeAsync(long projectId, string? mode, string? createLabels)
@@ -139,7 +140,7 @@ public class DocumentImporter(AppDbContext db, ImportOptions options)
             .ToDictionaryAsync(d => d.Sha256, d => d.Id, cancel);
         var (toWrite, leftOut, warnings) = LeaveOutAnnotationsOfDuplicates(fresh, duplicates, annotated, ids);
         var (spans, relations) = annotations is null ? (0, 0)
-            : await AnnotatedImportWriter.WriteAsync(db, projectId, userId, annotations, toWrite, cancel);
+            : await AnnotatedImportWriter.WriteAsync(db, log, projectId, userId, annotations, toWrite, cancel);
         await transaction.CommitAsync(cancel);
 
         // A duplicate points at the stored copy: one already in the project, or the first of this upload.

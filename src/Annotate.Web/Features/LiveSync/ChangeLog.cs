@@ -17,53 +17,32 @@ public class ChangeLog(AppDbContext db)
 {
     public const string Channel = "annotate_changes";
 
-    private readonly List<ChangeEvent> pending = [];
-    private long projectId;
-    private long lastSequence;
-
+    /// <summary>
+    /// Runs <paramref name="change"/> under the project's counter lock; it appends its log entries to the
+    /// <see cref="ChangeEntries"/> it is handed, the only place an entry can be made, so none can be written apart
+    /// from its change.
+    /// </summary>
     /// <remarks>
     /// Inside a transaction the caller already holds (an import), the change joins it: the caller commits, and
     /// the NOTIFY, the counter and the entries become visible together with the rest of its work, or not at all.
     /// </remarks>
-    public async Task<T> WriteAsync<T>(long project, Func<Task<T>> change)
+    public async Task<T> WriteAsync<T>(long project, Func<ChangeEntries, Task<T>> change)
     {
         var joined = db.Database.CurrentTransaction is not null;
         await using var transaction = joined ? null : await db.Database.BeginTransactionAsync();
-        projectId = project;
-        pending.Clear();
-        lastSequence = await LockCounterAsync(project);
-        var result = await change();
-        if (pending.Count > 0)
+        var entries = new ChangeEntries(project, await LockCounterAsync(project));
+        var result = await change(entries);
+        entries.Close();
+        if (entries.Pending.Count > 0)
         {
-            db.ChangeEvents.AddRange(pending);
-            await db.Database.ExecuteSqlAsync($"UPDATE project_sequences SET last_sequence = {lastSequence} WHERE project_id = {project}");
+            db.ChangeEvents.AddRange(entries.Pending);
+            await db.Database.ExecuteSqlAsync($"UPDATE project_sequences SET last_sequence = {entries.LastSequence} WHERE project_id = {project}");
             // The first sequence of this change: a node that has not seen the project yet starts there.
-            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, {$"{project}:{pending[0].Sequence}"})");
+            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, {$"{project}:{entries.Pending[0].Sequence}"})");
         }
         await db.SaveChangesAsync();
         if (transaction is not null) await transaction.CommitAsync();
-        pending.Clear();
         return result;
-    }
-
-    /// <summary>Appends an event to the change being written (only inside <see cref="WriteAsync{T}"/>).</summary>
-    public ChangeEvent Append(ChangeKind kind, long? documentId, long? otherDocumentId, Guid? subjectId, string ownerId, string actorId, object data)
-    {
-        var change = new ChangeEvent
-        {
-            ProjectId = projectId,
-            Sequence = ++lastSequence,
-            Kind = kind,
-            DocumentId = documentId,
-            OtherDocumentId = otherDocumentId == documentId ? null : otherDocumentId,
-            SubjectId = subjectId,
-            OwnerId = ownerId,
-            ActorId = actorId,
-            Data = JsonSerializer.Serialize(data, JsonOptions.Api),
-            CreatedAt = Clock.Now,
-        };
-        pending.Add(change);
-        return change;
     }
 
     private async Task<long> LockCounterAsync(long project)
@@ -74,5 +53,42 @@ public class ChangeLog(AppDbContext db)
             .SqlQuery<long>($"SELECT last_sequence AS \"Value\" FROM project_sequences WHERE project_id = {project} FOR UPDATE")
             .ToListAsync();
         return current[0];
+    }
+}
+
+/// <summary>
+/// The log entries of one change while <see cref="ChangeLog.WriteAsync{T}"/> writes it: handed only to that change,
+/// numbered from the locked counter, and closed when the change returns (an entry kept for later cannot be appended).
+/// </summary>
+public sealed class ChangeEntries
+{
+    private readonly long projectId;
+    private bool closed;
+
+    internal ChangeEntries(long projectId, long lastSequence) => (this.projectId, LastSequence) = (projectId, lastSequence);
+
+    internal List<ChangeEvent> Pending { get; } = [];
+    internal long LastSequence { get; private set; }
+
+    internal void Close() => closed = true;
+
+    public ChangeEvent Append(ChangeKind kind, long? documentId, long? otherDocumentId, Guid? subjectId, string ownerId, string actorId, object data)
+    {
+        if (closed) throw new InvalidOperationException("This change has been written: append entries inside the change that ChangeLog.WriteAsync runs.");
+        var change = new ChangeEvent
+        {
+            ProjectId = projectId,
+            Sequence = ++LastSequence,
+            Kind = kind,
+            DocumentId = documentId,
+            OtherDocumentId = otherDocumentId == documentId ? null : otherDocumentId,
+            SubjectId = subjectId,
+            OwnerId = ownerId,
+            ActorId = actorId,
+            Data = JsonSerializer.Serialize(data, JsonOptions.Api),
+            CreatedAt = Clock.Now,
+        };
+        Pending.Add(change);
+        return change;
     }
 }
