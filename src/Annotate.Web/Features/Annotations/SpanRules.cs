@@ -22,31 +22,43 @@ public static class SpanRules
     /// <summary>Returns code-point offsets and the slice, or throws a 400 problem saying what is wrong.</summary>
     public static (int Start, int End, string Text) Resolve(string documentText, int documentLength, int? start, int? end, OffsetUnit unit, string? expectedText)
     {
+        int from, to;
+        if (unit == OffsetUnit.Utf16)
+        {
+            (from, to) = Ordered(start, end, expectedText);
+            if (to > documentText.Length)
+                throw ProblemException.BadRequest($"end {to} is past the end of the text ({documentText.Length} UTF-16 units).");
+            from = CodePoints.FromUtf16Index(documentText, from)
+                ?? throw ProblemException.BadRequest($"start {start} falls inside a character (between the two halves of a surrogate pair).");
+            to = CodePoints.FromUtf16Index(documentText, to)
+                ?? throw ProblemException.BadRequest($"end {end} falls inside a character (between the two halves of a surrogate pair).");
+        }
+        else (from, to) = Ordered(start, end, expectedText);
+        return Checked(documentLength, from, to, CodePoints.Slice(documentText, from, Math.Min(to, documentLength)), expectedText);
+    }
+
+    /// <summary>
+    /// The offsets of a span in code points, checked for what needs no text (present, not negative, start before end):
+    /// the first half of <see cref="Resolve"/>, so a writer can ask the database for only the slice it covers.
+    /// </summary>
+    public static (int Start, int End) Ordered(int? start, int? end, string? expectedText)
+    {
         if (expectedText is { Length: > MaxCheckedTextLength })
             throw ProblemException.BadRequest($"\"text\" checks spans of up to {MaxCheckedTextLength:N0} characters; leave it out for a longer span (its offsets define it).");
         if (start is null || end is null) throw ProblemException.BadRequest("A span needs both start and end offsets.");
         if (start < 0 || end < 0) throw ProblemException.BadRequest($"Offsets cannot be negative (start {start}, end {end}).");
         if (start >= end) throw ProblemException.BadRequest($"A span's start must be before its end (start {start}, end {end}); an empty span marks nothing.");
-        int from, to;
-        if (unit == OffsetUnit.Utf16)
-        {
-            if (end > documentText.Length)
-                throw ProblemException.BadRequest($"end {end} is past the end of the text ({documentText.Length} UTF-16 units).");
-            from = CodePoints.FromUtf16Index(documentText, start.Value)
-                ?? throw ProblemException.BadRequest($"start {start} falls inside a character (between the two halves of a surrogate pair).");
-            to = CodePoints.FromUtf16Index(documentText, end.Value)
-                ?? throw ProblemException.BadRequest($"end {end} falls inside a character (between the two halves of a surrogate pair).");
-        }
-        else
-        {
-            if (end > documentLength)
-                throw ProblemException.BadRequest($"end {end} is past the end of the text ({documentLength} code points).");
-            (from, to) = (start.Value, end.Value);
-        }
-        var text = CodePoints.Slice(documentText, from, to);
-        if (expectedText is not null && expectedText != text)
-            throw ProblemException.Conflict($"The text at {from}..{to} is \"{Shorten(text)}\", not \"{Shorten(expectedText)}\": the offsets were probably counted in another unit (this API counts code points).");
-        return (from, to, text);
+        return (start.Value, end.Value);
+    }
+
+    /// <summary>The second half: the span ends inside the text, and covers what the client says it highlighted.</summary>
+    public static (int Start, int End, string Text) Checked(int documentLength, int start, int end, string slice, string? expectedText)
+    {
+        if (end > documentLength)
+            throw ProblemException.BadRequest($"end {end} is past the end of the text ({documentLength} code points).");
+        if (expectedText is not null && expectedText != slice)
+            throw ProblemException.Conflict($"The text at {start}..{end} is \"{Shorten(slice)}\", not \"{Shorten(expectedText)}\": the offsets were probably counted in another unit (this API counts code points).");
+        return (start, end, slice);
     }
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";

@@ -36,9 +36,12 @@ public class ChangeLog(AppDbContext db)
         if (entries.Pending.Count > 0)
         {
             db.ChangeEvents.AddRange(entries.Pending);
-            await db.Database.ExecuteSqlAsync($"UPDATE project_sequences SET last_sequence = {entries.LastSequence} WHERE project_id = {project}");
-            // The first sequence of this change: a node that has not seen the project yet starts there.
-            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, {$"{project}:{entries.Pending[0].Sequence}"})");
+            // The counter moves and the NOTIFY is queued in one statement (one round trip under the lock). The payload
+            // is the first sequence of this change: a node that has not seen the project yet starts there.
+            await db.Database.ExecuteSqlAsync($"""
+                WITH moved AS (UPDATE project_sequences SET last_sequence = {entries.LastSequence} WHERE project_id = {project} RETURNING project_id)
+                SELECT pg_notify({Channel}, {$"{project}:{entries.Pending[0].Sequence}"}) FROM moved
+                """);
         }
         await db.SaveChangesAsync();
         if (transaction is not null) await transaction.CommitAsync();
@@ -47,11 +50,13 @@ public class ChangeLog(AppDbContext db)
 
     private async Task<long> LockCounterAsync(long project)
     {
-        await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO project_sequences (project_id, last_sequence) VALUES ({project}, 0) ON CONFLICT (project_id) DO NOTHING");
-        var current = await db.Database
-            .SqlQuery<long>($"SELECT last_sequence AS \"Value\" FROM project_sequences WHERE project_id = {project} FOR UPDATE")
-            .ToListAsync();
+        // Creates the counter on first use and locks its row, in one statement: the no-op update takes the row lock that
+        // FOR UPDATE would, so writers of one project queue here.
+        var current = await db.Database.SqlQuery<long>($"""
+            INSERT INTO project_sequences AS s (project_id, last_sequence) VALUES ({project}, 0)
+            ON CONFLICT (project_id) DO UPDATE SET last_sequence = s.last_sequence
+            RETURNING s.last_sequence AS "Value"
+            """).ToListAsync();
         return current[0];
     }
 }
