@@ -1,8 +1,9 @@
 // Renders an article with its spans and turns what a person selects (mouse or keyboard) into offsets.
 // Text is only ever inserted as text nodes: nothing in an article can become markup or script.
 
-import { OffsetIndex, tidySelection, nextCharacter, nextWordBoundary, clusterEnd } from './offsets.js';
+import { OffsetIndex, tidySelection, nextCharacter, nextWordBoundary } from './offsets.js';
 import { segment } from './spans.js';
+import { BLOCK, paragraphRuns, lineStarts } from './blocks.js';
 
 export class TextView {
   /**
@@ -28,6 +29,14 @@ export class TextView {
       const piece = e.target.closest?.('[data-ids]');
       if (piece && window.getSelection().isCollapsed) this.options.onSpanClick(piece.dataset.ids.split(' '), piece);
     });
+    // Blocks inside a long paragraph end where its lines wrap at this width: at another width, cut them again
+    // (before the browser paints, so the old cuts never show as line breaks).
+    new ResizeObserver(() => {
+      if (this.blocks && this.wrapped && this.container.getBoundingClientRect().width !== this.cutWidth) {
+        this.blocks = null;
+        this.render();
+      }
+    }).observe(container);
   }
 
   /** Annotations to show (already filtered), offsets in code points. */
@@ -37,18 +46,18 @@ export class TextView {
   }
 
   /**
-   * Draws the text in blocks of about BLOCK units cut after line breaks, each its own element, and on later
-   * calls replaces only the blocks whose pieces changed: an edit costs the layout of one block, not of the
-   * whole article.
+   * Draws the text in blocks of about BLOCK units, each its own element, cut where a line starts anyway (see
+   * blocks.js), and on later calls replaces only the blocks whose pieces changed: an edit costs the layout of one
+   * block, not of the whole article.
    */
   render() {
     const started = performance.now();
+    if (!this.blocks) this.cut();
     const spans = [];
     for (const a of this.annotations.values()) {
       const start = this.index.toUtf16(a.start), end = this.index.toUtf16(a.end);
       if (start != null && end != null && start < end) spans.push({ id: a.id, start, end });
     }
-    this.blocks ??= cutBlocks(this.text);
     const pieces = segment(this.text.length, [...spans, ...this.blocks.map((b, i) => ({ id: `\u0000${i}`, start: b.start, end: b.end }))]);
     const byBlock = this.blocks.map(() => []);
     let block = 0;
@@ -74,6 +83,41 @@ export class TextView {
     this.lastRenderMs = performance.now() - started;
     this.container.dataset.renderMs = this.lastRenderMs.toFixed(1);
     this.container.dataset.blocksDrawn = String(drawn);
+    this.container.dataset.blocks = String(this.blocks.length);
+  }
+
+  /**
+   * Cuts the text into blocks: after line breaks, and inside a paragraph longer than a block where the browser
+   * starts a line. To see those, the paragraphs are laid out once as plain text in the container (in this same
+   * task, so that state is never painted) and the characters around each cut are measured.
+   */
+  cut() {
+    const runs = paragraphRuns(this.text, BLOCK);
+    this.wrapped = runs.some(r => r.long);
+    this.blockElements = null; // drawn afresh
+    this.cutWidth = this.container.getBoundingClientRect().width;
+    if (!this.wrapped) {
+      this.blocks = runs.length ? runs.map(r => ({ start: r.start, end: r.end })) : [{ start: 0, end: 0 }];
+      return;
+    }
+    const nodes = runs.map(r => document.createTextNode(this.text.slice(r.start, r.end)));
+    this.container.replaceChildren(...nodes.map(node => { const block = el('div', 'text-block'); block.append(node); return block; }));
+    const style = getComputedStyle(this.container);
+    const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2;
+    const range = document.createRange();
+    this.blocks = runs.flatMap((run, k) => {
+      if (!run.long) return [{ start: run.start, end: run.end }];
+      const middleOf = i => {
+        let at = i - run.start;
+        if (isLowSurrogate(this.text.charCodeAt(i)) && at > 0) at--; // a character is measured from its first half
+        range.setStart(nodes[k], at);
+        range.setEnd(nodes[k], Math.min(nodes[k].length, at + (isHighSurrogate(this.text.charCodeAt(run.start + at)) ? 2 : 1)));
+        const box = range.getBoundingClientRect();
+        return (box.top + box.bottom) / 2;
+      };
+      const cuts = [run.start, ...lineStarts(run.start, run.end, BLOCK, middleOf, lineHeight), run.end];
+      return cuts.slice(1).map((end, i) => ({ start: cuts[i], end }));
+    });
   }
 
   /** What a block shows: its pieces and each span's label (selection is a class that select() toggles). Equal keys need no redraw. */
@@ -228,25 +272,8 @@ export class TextView {
   }
 }
 
-const BLOCK = 2000;
-
-/** Cuts the text into blocks of about BLOCK UTF-16 units, each ending just after a line break when one is near. */
-function cutBlocks(text) {
-  const blocks = [];
-  let start = 0;
-  while (start < text.length) {
-    let end = Math.min(text.length, start + BLOCK);
-    if (end < text.length) {
-      const newline = text.lastIndexOf('\n', end - 1);
-      if (newline >= start + BLOCK / 4) end = newline + 1;
-      else end = clusterEnd(text, end); // never inside a character (a pair's halves, a flag, an accented letter)
-    }
-    blocks.push({ start, end });
-    start = end;
-  }
-  if (blocks.length === 0) blocks.push({ start: 0, end: 0 });
-  return blocks;
-}
+const isHighSurrogate = code => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = code => code >= 0xdc00 && code <= 0xdfff;
 
 function el(tag, className) {
   const element = document.createElement(tag);
