@@ -29,8 +29,8 @@ export class TextView {
       const piece = e.target.closest?.('[data-ids]');
       if (piece && window.getSelection().isCollapsed) this.options.onSpanClick(piece.dataset.ids.split(' '), piece);
     });
-    // Blocks inside a long paragraph end where its lines wrap at this width: at another width, cut them again
-    // (before the browser paints, so the old cuts never show as line breaks).
+    // Blocks inside a long paragraph end where its lines wrap at this width: at another width, draw the paragraph
+    // whole again at once (before the browser paints, so the old cuts never show as line breaks) and cut it anew.
     new ResizeObserver(() => {
       if (this.blocks && this.wrapped && this.container.getBoundingClientRect().width !== this.cutWidth) {
         this.blocks = null;
@@ -82,42 +82,71 @@ export class TextView {
     this.nodes = this.blockNodes.flat();
     this.lastRenderMs = performance.now() - started;
     this.container.dataset.renderMs = this.lastRenderMs.toFixed(1);
+    this.container.dataset.firstRenderMs ??= this.container.dataset.renderMs;
     this.container.dataset.blocksDrawn = String(drawn);
     this.container.dataset.blocks = String(this.blocks.length);
   }
 
   /**
-   * Cuts the text into blocks: after line breaks, and inside a paragraph longer than a block where the browser
-   * starts a line. To see those, the paragraphs are laid out once as plain text in the container (in this same
-   * task, so that state is never painted) and the characters around each cut are measured.
+   * Cuts the text into blocks just after line breaks (see blocks.js). A paragraph longer than a block is drawn whole
+   * at first, which lays it out as the text is; once the browser has laid it out, it is measured and cut into blocks
+   * where its lines start (cutLongParagraphs). Measuring it then reads the layout the browser made anyway, instead of
+   * making one more of the whole article before the first paint.
    */
   cut() {
     const runs = paragraphRuns(this.text, BLOCK);
-    this.wrapped = runs.some(r => r.long);
+    this.blocks = runs.length ? runs.map(r => ({ start: r.start, end: r.end })) : [{ start: 0, end: 0 }];
     this.blockElements = null; // drawn afresh
+    this.wrapped = runs.some(r => r.long);
     this.cutWidth = this.container.getBoundingClientRect().width;
-    if (!this.wrapped) {
-      this.blocks = runs.length ? runs.map(r => ({ start: r.start, end: r.end })) : [{ start: 0, end: 0 }];
-      return;
-    }
-    const nodes = runs.map(r => document.createTextNode(this.text.slice(r.start, r.end)));
-    this.container.replaceChildren(...nodes.map(node => { const block = el('div', 'text-block'); block.append(node); return block; }));
+    this.container.dataset.cut = this.wrapped ? 'pending' : 'done';
+    if (!this.wrapped) return;
+    const token = this.cutToken = (this.cutToken ?? 0) + 1;
+    requestAnimationFrame(() => setTimeout(() => { if (token === this.cutToken) this.cutLongParagraphs(); }, 0));
+  }
+
+  /**
+   * Replaces each block longer than BLOCK (a long paragraph, drawn whole) by blocks that start where its lines start,
+   * measured on it as drawn; the other blocks' elements stay as they are. A selection made meanwhile is kept.
+   */
+  cutLongParagraphs() {
+    if (!this.blockElements) return;
+    const started = performance.now();
+    const kept = this.currentRange();
     const style = getComputedStyle(this.container);
     const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2;
     const range = document.createRange();
-    this.blocks = runs.flatMap((run, k) => {
-      if (!run.long) return [{ start: run.start, end: run.end }];
-      const middleOf = i => {
-        let at = i - run.start;
-        if (isLowSurrogate(this.text.charCodeAt(i)) && at > 0) at--; // a character is measured from its first half
-        range.setStart(nodes[k], at);
-        range.setEnd(nodes[k], Math.min(nodes[k].length, at + (isHighSurrogate(this.text.charCodeAt(run.start + at)) ? 2 : 1)));
+    const blocks = [], elements = [], keys = [], nodes = [];
+    this.blocks.forEach((block, i) => {
+      const drawn = this.blockNodes[i];
+      const cuts = block.end - block.start > BLOCK ? lineStarts(block.start, block.end, BLOCK, at => {
+        if (isLowSurrogate(this.text.charCodeAt(at)) && at > block.start) at--; // a character is measured from its first half
+        let lo = 0, hi = drawn.length - 1;
+        while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (drawn[mid].start <= at) lo = mid; else hi = mid - 1; }
+        const { node, start } = drawn[lo];
+        range.setStart(node, at - start);
+        range.setEnd(node, Math.min(node.length, at - start + (isHighSurrogate(this.text.charCodeAt(at)) ? 2 : 1)));
         const box = range.getBoundingClientRect();
         return (box.top + box.bottom) / 2;
-      };
-      const cuts = [run.start, ...lineStarts(run.start, run.end, BLOCK, middleOf, lineHeight), run.end];
-      return cuts.slice(1).map((end, i) => ({ start: cuts[i], end }));
+      }, lineHeight) : [];
+      if (cuts.length === 0) {
+        blocks.push(block); elements.push(this.blockElements[i]); keys.push(this.blockKeys[i]); nodes.push(drawn);
+        return;
+      }
+      const bounds = [block.start, ...cuts, block.end];
+      const parts = bounds.slice(1).map((end, k) => ({ start: bounds[k], end }));
+      const replacing = parts.map(() => el('div', 'text-block'));
+      this.blockElements[i].replaceWith(...replacing);
+      blocks.push(...parts); elements.push(...replacing); keys.push(...parts.map(() => null)); nodes.push(...parts.map(() => []));
     });
+    this.blocks = blocks;
+    this.blockElements = elements;
+    this.blockKeys = keys;
+    this.blockNodes = nodes;
+    this.render(); // draws the new blocks only: the others' keys are unchanged
+    this.container.dataset.cut = 'done';
+    this.container.dataset.cutMs = (performance.now() - started).toFixed(1);
+    if (kept) this.showSelection(kept.start, kept.end);
   }
 
   /** What a block shows: its pieces and each span's label (selection is a class that select() toggles). Equal keys need no redraw. */

@@ -85,10 +85,14 @@ public class TextLayoutTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         }
     }
 
-    /// <summary>The lines once the view has drawn them at the current width (a resize redraws before the next frame).</summary>
+    /// <summary>
+    /// The lines once the view has drawn them at the current width: a resize draws a long paragraph whole before the
+    /// next frame, then its blocks are measured and cut where its lines start.
+    /// </summary>
     private static async Task<Lines> LinesAsync(IPage page)
     {
         await page.EvaluateAsync("() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)))");
+        await Assertions.Expect(page.Locator("#document-text")).ToHaveAttributeAsync("data-cut", "done");
         var result = await page.EvaluateAsync<System.Text.Json.JsonElement>(LinesScript);
         return new Lines(
             result.GetProperty("drawn").EnumerateArray().Select(e => e.GetString()!).ToArray(),
