@@ -464,20 +464,23 @@ function applyMineSays(mine, theirs) {
 
 /**
  * Says why something was refused beside what the person was doing: the selection while the label palette is up
- * (the palette closes, its choice having been refused), else the control they used.
+ * (the palette closes, its choice having been refused), in the span's details when they used them (the side panel
+ * does not scroll with the text, so the note goes inside it, under the buttons), else the control they used.
  */
 function refuse(message) {
   const range = window.getSelection().rangeCount ? window.getSelection().getRangeAt(0) : null;
-  let anchor = null;
+  const focused = document.activeElement && document.activeElement !== document.body ? document.activeElement : null;
   if (!palette.hidden && range) {
-    anchor = range.getBoundingClientRect();
+    const anchor = range.getBoundingClientRect();
     palette.hidden = true;
     window.getSelection().removeAllRanges();
     selection = null;
-  } else if (document.activeElement && document.activeElement !== document.body) {
-    anchor = document.activeElement.getBoundingClientRect();
+    refusals.show(message, anchor);
+  } else if (focused && details.contains(focused)) {
+    refusals.show(message, null, focused.closest('.d-flex') ?? focused);
+  } else {
+    refusals.show(message, focused?.getBoundingClientRect() ?? null);
   }
-  refusals.show(message, anchor);
 }
 
 // ---------------------------------------------------------------- links between claims
