@@ -100,7 +100,7 @@ const live = new LiveSync({
     const side = documentId === left.id ? 'left' : 'right';
     fill($(`presence-${side}`), people.map(p => el('span', { class: 'badge rounded-pill text-bg-light border me-1' }, p.name)));
   },
-});
+}, undefined, page.changeBudgetBytes);
 live.documents.set(left.id, page.lastSequence);
 live.documents.set(right.id, page.lastSequence);
 live.start();

@@ -6,6 +6,7 @@ import { LiveSync } from './live.js';
 import { AnnotationStore, newId, el, fill, api } from './annotations.js';
 import { groupByLayerAndLabel } from './spans.js';
 import { coalesce } from './batch.js';
+import { Refusals } from './refusal.js';
 
 const page = JSON.parse(document.getElementById('page-data').textContent);
 const me = page.me;
@@ -27,6 +28,7 @@ const list = $('annotation-list');
 const linksList = $('link-list');
 const filter = $('annotator-filter');
 const announce = message => { $('announcer').textContent = message; };
+const refusals = new Refusals($('refusal'), $('refusal-announcer'));
 
 let selection = null;   // {start, end, text} in code points, or null
 let selectedId = null;  // the annotation shown in the details panel
@@ -35,7 +37,7 @@ let editing = null;     // {id, baseVersion, dirty}: what the details form was f
 const view = new TextView($('document-text'), page.document.text, {
   colourOf,
   snapToWords: page.project.snapToWords,
-  onSelect: range => { selection = range; showPalette(); },
+  onSelect: range => { selection = range; if (range) refusals.hide(); showPalette(); },
   onSpanClick: ids => chooseAnnotation(ids),
 });
 
@@ -55,7 +57,7 @@ function draw() {
   renderFinished();
   if (selectedId && !store.annotations.has(selectedId)) closeDetails('This span was deleted.');
   else if (selectedId && !editing?.dirty) renderDetails();
-  else if (selectedId && store.annotations.get(selectedId).version !== editing.baseVersion) {
+  else if (selectedId && store.annotations.get(selectedId).version !== editing.baseVersion && !$('detail-conflict')?.querySelector('[data-testid="conflict"]')) {
     // Someone changed it while this person was typing: keep their typing; saving will show both versions.
     fill($('detail-conflict'), el('p', { class: 'small text-warning-emphasis mt-2' }, 'Changed by someone else while you were editing; saving will show both versions.'));
   }
@@ -95,7 +97,7 @@ const live = new LiveSync({
     if (id !== documentId) return;
     fill($('presence'), ...people.map(p => el('span', { class: 'badge rounded-pill text-bg-light border me-1', title: 'On this document now' }, p.name)));
   },
-});
+}, undefined, page.changeBudgetBytes);
 live.documents.set(documentId, page.lastSequence);
 live.start();
 
@@ -141,22 +143,28 @@ async function createSpan(label) {
 // actions record steps (below), and undo and redo replay them through these same functions.
 
 /** Creates a span; with the id of one that was deleted, it comes back under that id (what undo and redo do). */
+/** What a span sends to have its text checked: its text, unless it is longer than the server checks (offsets define it). */
+const checkedText = text => (text != null && text.length <= page.maxCheckedText ? text : undefined);
+
 async function putSpan(fields) {
   const result = await live.call('CreateAnnotation', documentId, {
-    id: fields.id, layer: fields.layer, label: fields.label, start: fields.start, end: fields.end, text: fields.text,
+    id: fields.id, layer: fields.layer, label: fields.label, start: fields.start, end: fields.end, text: checkedText(fields.text),
     note: fields.note ?? null, attributes: fields.attributes ?? null,
   });
-  if (!result.ok) { showError(result.detail); return result; }
+  if (!result.ok) { refuse(result.detail); return result; }
   store.apply({ kind: 'annotation_created', data: result.value });
   refresh();
   return result;
 }
 
-/** Changes a span, based on `baseVersion` (what the person saw) or else the version the page holds now. */
+/**
+ * Changes a span, based on `baseVersion` (what the person saw) or else the version the page holds now. `changes` holds
+ * only the fields to change (label, note, attributedTo, start, end, text): the others stay as the server has them.
+ */
 async function patchSpan(id, changes, baseVersion) {
   const current = store.annotations.get(id);
   if (!current) return missing('That span is no longer in this article.');
-  const result = await live.call('UpdateAnnotation', id, { ...changes, version: baseVersion ?? current.version });
+  const result = await live.call('UpdateAnnotation', id, { ...changeRequest(changes, current), version: baseVersion ?? current.version });
   if (!result.ok) { showConflict(result, changes, id); return result; }
   store.apply({ kind: 'annotation_updated', data: result.value });
   refresh();
@@ -177,7 +185,7 @@ async function dropSpan(id) {
 
 async function putLink(fields) {
   const result = await live.call('CreateRelation', projectId, { id: fields.id, type: fields.type, from: fields.from, to: fields.to, note: fields.note || null });
-  if (!result.ok) { showError(result.detail); return result; }
+  if (!result.ok) { refuse(result.detail); return result; }
   store.apply({ kind: 'relation_created', data: result.value });
   refresh();
   return result;
@@ -187,7 +195,7 @@ async function dropLink(id) {
   const current = store.relations.get(id);
   if (!current) return missing('That link is no longer there.');
   const result = await live.call('DeleteRelation', id, current.version);
-  if (!result.ok) { showError(result.detail); return result; }
+  if (!result.ok) { refuse(result.detail); return result; }
   store.apply({ kind: 'relation_deleted', data: { id } });
   refresh();
   return result;
@@ -195,7 +203,7 @@ async function dropLink(id) {
 
 /** A refusal made on the page: the thing is gone (deleted in another tab, or with the span it linked). */
 function missing(detail) {
-  showError(detail);
+  refuse(detail);
   return { ok: false, status: 404, detail };
 }
 
@@ -288,7 +296,7 @@ function runUndo(from, to) {
     if (result.ok) { if (!undoing || edits === editsBefore) to.push(step); announce(undoing ? 'Undone.' : 'Redone.'); }
     else if (result.status === 0) from.push(step);
     else announce(`Could not ${undoing ? 'undo' : 'redo'}: ${result.detail}`);
-  }).catch(error => showError(error.message)); // a broken step must not stop the ones queued after it
+  }).catch(error => refuse(error.message)); // a broken step must not stop the ones queued after it
   return replaying;
 }
 
@@ -339,7 +347,8 @@ function renderDetails() {
   const focused = details.contains(document.activeElement) ? document.activeElement.id : null;
   const linkDetails = details.querySelector('details.link-form');
   const linking = editing?.id === a.id && linkDetails?.open ? { query: $('link-search').value, title: $('link-title').value, type: $('link-type').value, note: $('link-note').value } : null;
-  editing = { id: a.id, baseVersion: a.version, dirty: false };
+  // What the form shows: saving sends only what the person changed from it, so nobody else's change is put back.
+  editing = { id: a.id, baseVersion: a.version, dirty: false, shown: formValues(a) };
   for (const input of [labelSelect, note, attributed]) input.addEventListener('input', () => { editing.dirty = true; });
   fill(details,
     el('div', { class: 'd-flex justify-content-between align-items-start' },
@@ -361,12 +370,27 @@ function renderDetails() {
   if (focused) $(focused)?.focus();
 }
 
+/** The fields the details form edits, as the span has them. */
+function formValues(a) {
+  return { label: a.label, note: a.note ?? '', attributedTo: a.attributes?.attributedTo ?? '' };
+}
+
+/** The hub's fields for a change: the attribution goes inside the span's own attributes (kept as the page holds them). */
+function changeRequest(changes, span) {
+  const { attributedTo, ...rest } = changes;
+  if (attributedTo === undefined) return rest;
+  const attributes = { ...(span.attributes ?? {}) };
+  if (attributedTo) attributes.attributedTo = attributedTo; else delete attributes.attributedTo;
+  return { ...rest, attributes };
+}
+
 /** A person's change to a span, recorded for undo. */
 async function update(id, changes, { baseVersion } = {}) {
   const before = store.annotations.get(id);
   if (!before) { missing('That span is no longer in this article.'); return null; }
-  // What undo puts back: the fields this change may touch, as they were.
-  const previous = { label: before.label, start: before.start, end: before.end, note: before.note ?? '', attributes: before.attributes ?? {} };
+  // What undo puts back: the fields this change touches, as they were (undo must not put back others' changes either).
+  const was = { ...formValues(before), start: before.start, end: before.end };
+  const previous = Object.fromEntries(Object.keys(changes).filter(k => k !== 'text').map(k => [k, was[k]]));
   const result = await patchSpan(id, changes, baseVersion);
   if (!result.ok) return null;
   record(spanUpdated(id, previous, changes));
@@ -375,12 +399,11 @@ async function update(id, changes, { baseVersion } = {}) {
 
 async function saveDetails(id) {
   const a = store.annotations.get(id);
-  const changes = { label: $('detail-label').value, note: $('detail-note').value };
-  if (a.layer === 'claim') {
-    const who = $('detail-attributed').value.trim();
-    changes.attributes = { ...(a.attributes ?? {}), attributedTo: who || undefined };
-    if (!who) delete changes.attributes.attributedTo;
-  }
+  const shown = editing?.id === id ? editing.shown : formValues(a);
+  const typed = { label: $('detail-label').value, note: $('detail-note').value };
+  if (a.layer === 'claim') typed.attributedTo = $('detail-attributed').value.trim();
+  const changes = Object.fromEntries(Object.entries(typed).filter(([key, value]) => value !== shown[key]));
+  if (Object.keys(changes).length === 0) { editing = null; refresh(); announce('Nothing to save: nothing was changed.'); return; }
   // Based on the version the form was filled from: an edit made meanwhile is shown, not overwritten.
   if (await update(id, changes, { baseVersion: editing?.id === id ? editing.baseVersion : undefined })) {
     editing = null;
@@ -389,8 +412,8 @@ async function saveDetails(id) {
 }
 
 async function useSelectionAsBounds(id) {
-  if (!selection) { showError('Select the new extent of the span in the text first, then press this button.'); return; }
-  if (await update(id, { start: selection.start, end: selection.end, text: selection.text })) {
+  if (!selection) { refuse('Select the new extent of the span in the text first, then press this button.'); return; }
+  if (await update(id, { start: selection.start, end: selection.end, text: checkedText(selection.text) })) {
     window.getSelection().removeAllRanges();
     selection = null;
     palette.hidden = true;
@@ -407,24 +430,60 @@ async function deleteSelected(id) {
   }
 }
 
-/** A stale version: show both versions and let the person choose; nothing is lost either way. */
+/**
+ * A stale version: show both versions and let the person choose; nothing is lost either way. "Apply mine on top"
+ * sends only the fields this person changed (`mine`), on their version: what they did not touch stays theirs.
+ */
 function showConflict(result, mine, id) {
-  const box = $('detail-conflict') ?? $('errors');
-  if (result.status !== 409 || !result.current) { showError(result.detail); return; }
+  if (result.status !== 409 || !result.current) { refuse(result.detail); return; }
   const theirs = result.current;
   if (result.current.id) store.apply({ kind: 'annotation_updated', data: theirs });
+  // The conflict is about this span: shown in its details (opened when an undo or redo met it), held there until chosen.
+  if (id && selectedId !== id && store.annotations.has(id)) openDetails(id);
+  if (editing?.id === id) editing.dirty = true;
+  const box = $('detail-conflict');
+  if (!box) { refuse(result.detail); return; }
   fill(box, el('div', { class: 'alert alert-warning small mt-2', role: 'alert', 'data-testid': 'conflict' },
     el('strong', {}, 'Changed meanwhile. '), `${theirs.annotatorName ?? 'Someone'}'s version ${theirs.version}: ${theirs.label} “${theirs.text}”${theirs.note ? ` (note: ${theirs.note})` : ''}.`,
+    mine && id ? el('div', { class: 'mt-1' }, applyMineSays(mine, theirs)) : null,
     el('div', { class: 'd-flex gap-2 mt-2' },
       el('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary', onclick: () => { fill(box); editing = null; refresh(); } }, 'Keep theirs'),
       mine && id ? el('button', { type: 'button', class: 'btn btn-sm btn-warning', onclick: async () => { if (await update(id, mine)) { editing = null; refresh(); } } }, 'Apply mine on top') : null)));
   view.setAnnotations(visibleAnnotations());
 }
 
-function showError(message) {
-  const box = $('errors');
-  fill(box, el('div', { class: 'alert alert-danger alert-dismissible small', role: 'alert' }, message,
-    el('button', { type: 'button', class: 'btn-close', 'aria-label': 'Dismiss', onclick: () => fill(box) })));
+/** What "Apply mine on top" will do: which fields it sets, and which of theirs it keeps. */
+function applyMineSays(mine, theirs) {
+  const fields = [
+    ['label', 'label', theirs.label],
+    ['note', 'note', theirs.note || 'none'],
+    ...(theirs.layer === 'claim' ? [['attributedTo', 'attribution', theirs.attributes?.attributedTo || 'none']] : []),
+    ['start', 'boundaries', `“${theirs.text}”`],
+  ];
+  const sets = fields.filter(([key]) => key in mine).map(([, name]) => name);
+  const keeps = fields.filter(([key]) => !(key in mine)).map(([, name, value]) => `${name} (${value})`);
+  return `Apply mine on top sets only your ${sets.join(' and ')}${keeps.length ? `; it keeps their ${keeps.join(', ')}` : ''}.`;
+}
+
+/**
+ * Says why something was refused beside what the person was doing: the selection while the label palette is up
+ * (the palette closes, its choice having been refused), in the span's details when they used them (the side panel
+ * does not scroll with the text, so the note goes inside it, under the buttons), else the control they used.
+ */
+function refuse(message) {
+  const range = window.getSelection().rangeCount ? window.getSelection().getRangeAt(0) : null;
+  const focused = document.activeElement && document.activeElement !== document.body ? document.activeElement : null;
+  if (!palette.hidden && range) {
+    const anchor = range.getBoundingClientRect();
+    palette.hidden = true;
+    window.getSelection().removeAllRanges();
+    selection = null;
+    refusals.show(message, anchor);
+  } else if (focused && details.contains(focused)) {
+    refusals.show(message, null, focused.closest('.d-flex') ?? focused);
+  } else {
+    refusals.show(message, focused?.getBoundingClientRect() ?? null);
+  }
 }
 
 // ---------------------------------------------------------------- links between claims
@@ -446,7 +505,7 @@ function linkForm(a, kept) {
         onclick: () => createLink(a.id, c.id, type.value, note.value),
       }, el('span', { class: 'fw-semibold' }, c.text), el('br'), el('small', { class: 'text-muted' }, `${c.documentTitle} · ${c.annotatorName}`))));
       if (!claims.length) fill(results, el('p', { class: 'text-muted small m-1' }, 'No claims match.'));
-    } catch (error) { showError(error.message); }
+    } catch (error) { refuse(error.message); }
   };
   for (const input of [search, title]) input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(load, 200); });
   if (kept) { search.value = kept.query; title.value = kept.title ?? ''; type.value = kept.type; note.value = kept.note; }
@@ -569,7 +628,7 @@ function renderFinished() {
 $('finish').addEventListener('click', async () => {
   const finished = store.states.get(`${documentId}:${me.userId}`)?.status === 'finished';
   const result = await live.call('SetDocumentStatus', documentId, finished ? 'in_progress' : 'finished');
-  if (!result.ok) { showError(result.detail); return; }
+  if (!result.ok) { refuse(result.detail); return; }
   store.apply({ kind: 'document_state_changed', data: result.value });
   renderFinished();
   announce(finished ? 'Reopened.' : 'Marked finished.');
@@ -607,7 +666,7 @@ document.addEventListener('keydown', e => {
     if (label) { e.preventDefault(); createSpan(label); }
     return;
   }
-  if (e.key === 'Escape') { palette.hidden = true; closeDetails(); }
+  if (e.key === 'Escape') { palette.hidden = true; refusals.hide(); closeDetails(); }
 });
 
 // ---------------------------------------------------------------- start

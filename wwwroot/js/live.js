@@ -4,6 +4,8 @@
 
 /* global signalR */
 
+import { tooLarge } from './budget.js';
+
 export class LiveSync {
   /**
    * @param {{onEvent: (e: object) => void, onStatus: (status: string, detail?: string) => void,
@@ -11,9 +13,11 @@ export class LiveSync {
    *   onAccessChanged: the server dropped this page's subscriptions (role changed, removed); the default reloads.
    *        statuses: 'live', 'offline' (reconnecting), 'catching-up', 'failed' (the server refused to rejoin: reload)
    * @param connection  the hub connection (tests pass a stand-in); by default one to /hubs/annotations
+   * @param budgetBytes  the largest message the hub takes (one change, in UTF-8 bytes): a larger call is refused here
    */
-  constructor(handlers, connection = hubConnection()) {
+  constructor(handlers, connection = hubConnection(), budgetBytes = 0) {
     this.handlers = handlers;
+    this.budgetBytes = budgetBytes;
     this.documents = new Map(); // documentId -> last sequence applied for it
     this.seen = new Set();      // sequences applied (a pushed event may also come back in a catch-up)
     this.buffer = null;         // events pushed while a join is in flight
@@ -100,8 +104,13 @@ export class LiveSync {
     this.handlers.onEvent(e);
   }
 
-  /** Calls a hub mutation; a dropped connection is answered like a refusal, so the page can say so. */
+  /**
+   * Calls a hub mutation; a dropped connection is answered like a refusal, so the page can say so. So is a change
+   * over the budget (status 413), without sending it: the hub would close the connection on it.
+   */
   async call(method, ...args) {
+    const refusal = tooLarge(method, args, this.budgetBytes);
+    if (refusal) return { ok: false, status: 413, detail: refusal };
     try {
       return await this.connection.invoke(method, ...args);
     } catch (error) {

@@ -1,8 +1,9 @@
 // Renders an article with its spans and turns what a person selects (mouse or keyboard) into offsets.
 // Text is only ever inserted as text nodes: nothing in an article can become markup or script.
 
-import { OffsetIndex, tidySelection, nextCharacter, nextWordBoundary, clusterEnd } from './offsets.js';
+import { OffsetIndex, tidySelection, nextCharacter, nextWordBoundary } from './offsets.js';
 import { segment } from './spans.js';
+import { BLOCK, paragraphRuns, lineStarts } from './blocks.js';
 
 export class TextView {
   /**
@@ -28,6 +29,14 @@ export class TextView {
       const piece = e.target.closest?.('[data-ids]');
       if (piece && window.getSelection().isCollapsed) this.options.onSpanClick(piece.dataset.ids.split(' '), piece);
     });
+    // Blocks inside a long paragraph end where its lines wrap at this width: at another width, draw the paragraph
+    // whole again at once (before the browser paints, so the old cuts never show as line breaks) and cut it anew.
+    new ResizeObserver(() => {
+      if (this.blocks && this.wrapped && this.container.getBoundingClientRect().width !== this.cutWidth) {
+        this.blocks = null;
+        this.render();
+      }
+    }).observe(container);
   }
 
   /** Annotations to show (already filtered), offsets in code points. */
@@ -37,18 +46,18 @@ export class TextView {
   }
 
   /**
-   * Draws the text in blocks of about BLOCK units cut after line breaks, each its own element, and on later
-   * calls replaces only the blocks whose pieces changed: an edit costs the layout of one block, not of the
-   * whole article.
+   * Draws the text in blocks of about BLOCK units, each its own element, cut where a line starts anyway (see
+   * blocks.js), and on later calls replaces only the blocks whose pieces changed: an edit costs the layout of one
+   * block, not of the whole article.
    */
   render() {
     const started = performance.now();
+    if (!this.blocks) this.cut();
     const spans = [];
     for (const a of this.annotations.values()) {
       const start = this.index.toUtf16(a.start), end = this.index.toUtf16(a.end);
       if (start != null && end != null && start < end) spans.push({ id: a.id, start, end });
     }
-    this.blocks ??= cutBlocks(this.text);
     const pieces = segment(this.text.length, [...spans, ...this.blocks.map((b, i) => ({ id: `\u0000${i}`, start: b.start, end: b.end }))]);
     const byBlock = this.blocks.map(() => []);
     let block = 0;
@@ -73,7 +82,71 @@ export class TextView {
     this.nodes = this.blockNodes.flat();
     this.lastRenderMs = performance.now() - started;
     this.container.dataset.renderMs = this.lastRenderMs.toFixed(1);
+    this.container.dataset.firstRenderMs ??= this.container.dataset.renderMs;
     this.container.dataset.blocksDrawn = String(drawn);
+    this.container.dataset.blocks = String(this.blocks.length);
+  }
+
+  /**
+   * Cuts the text into blocks just after line breaks (see blocks.js). A paragraph longer than a block is drawn whole
+   * at first, which lays it out as the text is; once the browser has laid it out, it is measured and cut into blocks
+   * where its lines start (cutLongParagraphs). Measuring it then reads the layout the browser made anyway, instead of
+   * making one more of the whole article before the first paint.
+   */
+  cut() {
+    const runs = paragraphRuns(this.text, BLOCK);
+    this.blocks = runs.length ? runs.map(r => ({ start: r.start, end: r.end })) : [{ start: 0, end: 0 }];
+    this.blockElements = null; // drawn afresh
+    this.wrapped = runs.some(r => r.long);
+    this.cutWidth = this.container.getBoundingClientRect().width;
+    this.container.dataset.cut = this.wrapped ? 'pending' : 'done';
+    if (!this.wrapped) return;
+    const token = this.cutToken = (this.cutToken ?? 0) + 1;
+    requestAnimationFrame(() => setTimeout(() => { if (token === this.cutToken) this.cutLongParagraphs(); }, 0));
+  }
+
+  /**
+   * Replaces each block longer than BLOCK (a long paragraph, drawn whole) by blocks that start where its lines start,
+   * measured on it as drawn; the other blocks' elements stay as they are. A selection made meanwhile is kept.
+   */
+  cutLongParagraphs() {
+    if (!this.blockElements) return;
+    const started = performance.now();
+    const kept = this.currentRange();
+    const style = getComputedStyle(this.container);
+    const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2;
+    const range = document.createRange();
+    const blocks = [], elements = [], keys = [], nodes = [];
+    this.blocks.forEach((block, i) => {
+      const drawn = this.blockNodes[i];
+      const cuts = block.end - block.start > BLOCK ? lineStarts(block.start, block.end, BLOCK, at => {
+        if (isLowSurrogate(this.text.charCodeAt(at)) && at > block.start) at--; // a character is measured from its first half
+        let lo = 0, hi = drawn.length - 1;
+        while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (drawn[mid].start <= at) lo = mid; else hi = mid - 1; }
+        const { node, start } = drawn[lo];
+        range.setStart(node, at - start);
+        range.setEnd(node, Math.min(node.length, at - start + (isHighSurrogate(this.text.charCodeAt(at)) ? 2 : 1)));
+        const box = range.getBoundingClientRect();
+        return (box.top + box.bottom) / 2;
+      }, lineHeight) : [];
+      if (cuts.length === 0) {
+        blocks.push(block); elements.push(this.blockElements[i]); keys.push(this.blockKeys[i]); nodes.push(drawn);
+        return;
+      }
+      const bounds = [block.start, ...cuts, block.end];
+      const parts = bounds.slice(1).map((end, k) => ({ start: bounds[k], end }));
+      const replacing = parts.map(() => el('div', 'text-block'));
+      this.blockElements[i].replaceWith(...replacing);
+      blocks.push(...parts); elements.push(...replacing); keys.push(...parts.map(() => null)); nodes.push(...parts.map(() => []));
+    });
+    this.blocks = blocks;
+    this.blockElements = elements;
+    this.blockKeys = keys;
+    this.blockNodes = nodes;
+    this.render(); // draws the new blocks only: the others' keys are unchanged
+    this.container.dataset.cut = 'done';
+    this.container.dataset.cutMs = (performance.now() - started).toFixed(1);
+    if (kept) this.showSelection(kept.start, kept.end);
   }
 
   /** What a block shows: its pieces and each span's label (selection is a class that select() toggles). Equal keys need no redraw. */
@@ -228,25 +301,8 @@ export class TextView {
   }
 }
 
-const BLOCK = 2000;
-
-/** Cuts the text into blocks of about BLOCK UTF-16 units, each ending just after a line break when one is near. */
-function cutBlocks(text) {
-  const blocks = [];
-  let start = 0;
-  while (start < text.length) {
-    let end = Math.min(text.length, start + BLOCK);
-    if (end < text.length) {
-      const newline = text.lastIndexOf('\n', end - 1);
-      if (newline >= start + BLOCK / 4) end = newline + 1;
-      else end = clusterEnd(text, end); // never inside a character (a pair's halves, a flag, an accented letter)
-    }
-    blocks.push({ start, end });
-    start = end;
-  }
-  if (blocks.length === 0) blocks.push({ start: 0, end: 0 });
-  return blocks;
-}
+const isHighSurrogate = code => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = code => code >= 0xdc00 && code <= 0xdfff;
 
 function el(tag, className) {
   const element = document.createElement(tag);

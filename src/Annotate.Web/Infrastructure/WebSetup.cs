@@ -46,6 +46,9 @@ public static class WebSetup
             options.ViewLocationFormats.Add("/Features/Shared/{0}.cshtml");
             options.ViewLocationExpanders.Add(new FeatureViewLocations());
         });
+        // Pages write every Unicode letter as itself (the default HTML encoder writes &#x..; for each non-ASCII one);
+        // <, >, & and quotes are still escaped.
+        services.AddWebEncoders(options => options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.ConfigureHttpJsonOptions(options => JsonOptions.ApplyTo(options.SerializerOptions));
         services.AddProblemDetails();
         services.AddOpenApi();

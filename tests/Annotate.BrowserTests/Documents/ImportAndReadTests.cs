@@ -33,6 +33,8 @@ public class ImportAndReadTests(BrowserFixture browser) : IClassFixture<BrowserF
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Imported 1 article(s).");
 
         await page.GetByTestId("documents").GetByRole(AriaRole.Link).First.ClickAsync();
+        // The page's script draws the text from the page data (where it is sent once).
+        await Assertions.Expect(page.GetByTestId("document-text").Locator(".text-block").First).ToBeAttachedAsync();
         var shown = await page.GetByTestId("document-text").TextContentAsync();
         Assert.Equal(await File.ReadAllTextAsync(path), shown);
         // Line breaks are kept on screen, not only in the DOM.

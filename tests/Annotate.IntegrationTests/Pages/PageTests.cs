@@ -83,11 +83,12 @@ public partial class PageTests(AnnotateFactory factory) : IClassFixture<Annotate
         Assert.Contains("Imported 1 article(s).", projectPage);
         var documentPath = Regex.Match(projectPage, "href=\"(/documents/\\d+)\"").Groups[1].Value;
 
+        // The text is in the page data only, where the JSON encoder escapes <, > and &.
         var page = await client.GetStringAsync(documentPath);
         Assert.DoesNotContain("<script>window.pwned", page);
         Assert.DoesNotContain("<img src=x", page);
-        Assert.Contains("&lt;script&gt;window.pwned=1&lt;/script&gt;", page);
-        Assert.Contains("Line two &amp; more", page);
+        Assert.Contains("\\u003Cscript\\u003Ewindow.pwned=1\\u003C/script\\u003E", page);
+        Assert.Contains("Line two \\u0026 more", page);
 
         var saved = await PostFormAsync(client, projectPath + "?tab=guidelines", projectPath + "/guidelines", new()
         {

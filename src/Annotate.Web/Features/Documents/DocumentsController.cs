@@ -21,7 +21,7 @@ public class DocumentsController(AppDbContext db, AnnotationReader reader) : Con
     public async Task<IActionResult> Show(long id)
     {
         var (viewer, document) = await reader.DocumentViewerAsync(User, id);
-        var state = await EditorStateAsync(viewer, [document]);
+        var state = await EditorStateAsync(viewer, [document], compare: false);
         return View(new DocumentPage(document, viewer.Project, viewer.Role, Serialize(state)));
     }
 
@@ -39,15 +39,17 @@ public class DocumentsController(AppDbContext db, AnnotationReader reader) : Con
         var pair = await db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId && (d.Id == leftId || d.Id == rightId)).ToListAsync();
         var leftDocument = pair.FirstOrDefault(d => d.Id == leftId) ?? throw DocumentsApiController.DocumentNotFound(leftId);
         var rightDocument = pair.FirstOrDefault(d => d.Id == rightId) ?? throw DocumentsApiController.DocumentNotFound(rightId);
-        var state = await EditorStateAsync(viewer, [leftDocument, rightDocument]);
+        var state = await EditorStateAsync(viewer, [leftDocument, rightDocument], compare: true);
         return View(new ComparePage(viewer.Project, leftDocument, rightDocument, documents, Serialize(state)));
     }
 
     /// <summary>
     /// What the editor starts from. The log position is read first: the page then asks the hub for everything
     /// after it, so a change committed while this state was read arrives once more rather than not at all.
+    /// Each text is in it once (as <c>document</c> on the document page, in <c>documents</c> on the compare page)
+    /// and nowhere else in the page: a long article would otherwise weigh two or three times its size.
     /// </summary>
-    private async Task<object> EditorStateAsync(Viewer viewer, Document[] documents)
+    private async Task<object> EditorStateAsync(Viewer viewer, Document[] documents, bool compare)
     {
         var lastSequence = await reader.LastSequenceAsync(viewer.Project.Id);
         var annotations = new List<AnnotationView>();
@@ -66,8 +68,8 @@ public class DocumentsController(AppDbContext db, AnnotationReader reader) : Con
         var myName = await db.Users.Where(u => u.Id == viewer.UserId).Select(u => u.DisplayName).FirstAsync();
         return new
         {
-            documents = documents.Select(d => new { d.Id, d.ProjectId, d.Title, d.Text, d.Length }),
-            document = documents.Select(d => new { d.Id, d.ProjectId, d.Title, d.Text, d.Length }).First(),
+            documents = compare ? documents.Select(d => new { d.Id, d.ProjectId, d.Title, d.Text, d.Length }) : null,
+            document = compare ? null : documents.Select(d => new { d.Id, d.ProjectId, d.Title, d.Text, d.Length }).First(),
             project = new { viewer.Project.Id, viewer.Project.Name, viewer.Project.Visibility, viewer.Project.SnapToWords },
             me = new { viewer.UserId, Name = myName, viewer.Role },
             seesEveryone = viewer.SeesEveryone,
@@ -77,9 +79,13 @@ public class DocumentsController(AppDbContext db, AnnotationReader reader) : Con
             annotations,
             relations = relations.Values,
             states,
+            // The page refuses to send a change larger than this: the hub would close the connection on it.
+            changeBudgetBytes = ChangeBudget.MaxBytes,
+            // A longer selection is sent by its offsets alone (the server checks "text" only up to this many UTF-16 units).
+            maxCheckedText = SpanRules.MaxCheckedTextLength,
         };
     }
 
-    /// <summary>The default encoder escapes &lt;, &gt; and &amp;: the JSON can sit inside a script element safely.</summary>
-    private static string Serialize(object state) => JsonSerializer.Serialize(state, Infrastructure.JsonOptions.Api);
+    /// <summary>Written with <see cref="Infrastructure.JsonOptions.Page"/>: it can sit inside a script element safely.</summary>
+    private static string Serialize(object state) => JsonSerializer.Serialize(state, Infrastructure.JsonOptions.Page);
 }
