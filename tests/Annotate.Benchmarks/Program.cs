@@ -5,9 +5,9 @@ namespace Annotate.Benchmarks;
 /// <summary>./annotate bench: every figure beside a baseline measured in the same run on the same machine.</summary>
 public static class BenchProgram
 {
-    private static readonly string[] Parts = ["editor", "live", "agreement", "export"];
+    private static readonly string[] Parts = ["editor", "live", "write", "agreement", "export"];
 
-    /// <param name="args">The parts to run (editor, live, agreement, export); all when none are named.</param>
+    /// <param name="args">The parts to run (editor, live, write, agreement, export); all when none are named.</param>
     public static async Task<int> Main(string[] args)
     {
         var unknown = args.Except(Parts).ToList();
@@ -24,6 +24,7 @@ public static class BenchProgram
         {
             if (Runs("editor")) figures.AddRange(await EditorBench.RunAsync(browser));
             if (Runs("live")) figures.AddRange(await LiveSyncBench.RunAsync(browser));
+            if (Runs("write")) figures.AddRange(await WriteBench.RunAsync(browser));
             if (Runs("agreement")) figures.AddRange(await AgreementBench.RunAsync(browser));
             if (Runs("export")) figures.AddRange(await ExportBench.RunAsync(browser));
         }

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Annotate.Testing;
+using Npgsql;
+
+namespace Annotate.Benchmarks;
+
+/// <summary>
+/// The write path under load: span creates over REST, each committed with its log entry, by one writer and by 16
+/// at once (on one project, whose writers share its counter lock, and on 16), beside PostgreSQL's own single-row
+/// INSERT + commit on as many connections in the same run.
+/// </summary>
+public static class WriteBench
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
+    private const int Writers = 16, SingleWriterRounds = 400;
+
+    public static async Task<List<Figure>> RunAsync(BrowserFixture browser)
+    {
+        var lead = await AnnotateFactory.SignUpAsync(new HttpClient { BaseAddress = new Uri(browser.BaseUrl) }, "writer");
+        var text = string.Concat(Enumerable.Repeat("The Coast Guard said all 212 passengers were rescued. ", 1200)); // 66,000 characters
+        var shared = await DocumentAsync(lead, text);
+        var own = new List<long>();
+        for (var i = 0; i < Writers; i++) own.Add(await DocumentAsync(lead, text));
+
+        var rawOne = await RawInsertsAsync(1);
+        var rawMany = await RawInsertsAsync(Writers);
+
+        // One writer: the latency of a create, request to answer.
+        var latencies = new List<double>();
+        for (var i = 0; i < SingleWriterRounds; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            (await CreateAsync(lead.Http, shared, 20_000 + i)).EnsureSuccessStatusCode();
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        var p50 = Figure.Median(latencies);
+        var p99 = Figure.Percentile(latencies, 0.99);
+
+        var onOne = await WritersAsync(lead.Http, _ => shared, offset: 0);
+        var onMany = await WritersAsync(lead.Http, w => own[w], offset: 0);
+
+        return
+        [
+            new("REST: one span create, one writer (p50)", p50, "ms", "single-row INSERT + commit, 1 connection (p50)", rawOne.P50, "<= 2 ms", p50 <= 2),
+            new("REST: one span create, one writer (p99)", p99, "ms", "single-row INSERT + commit, 1 connection (p99)", rawOne.P99, "<= 10 ms", p99 <= 10),
+            new($"REST: {Writers} writers on one project, creates committed with their log entry", onOne, "/s", $"single-row INSERT + commit, {Writers} connections", rawMany.PerSecond,
+                ">= 2,000/s and >= 0.25x", onOne >= 2000 && onOne >= 0.25 * rawMany.PerSecond),
+            new($"REST: {Writers} writers on {Writers} projects", onMany, "/s", $"single-row INSERT + commit, {Writers} connections", rawMany.PerSecond,
+                ">= 0.5x", onMany >= 0.5 * rawMany.PerSecond),
+        ];
+    }
+
+    /// <summary>Creates per second with <see cref="Writers"/> concurrent writers for <see cref="Window"/>; every answer must be a 201.</summary>
+    private static async Task<double> WritersAsync(HttpClient http, Func<int, long> documentOf, int offset)
+    {
+        var count = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(Window.TotalSeconds * Stopwatch.Frequency);
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(async w =>
+        {
+            // Writer w marks characters w, w + 16, w + 32, ...: never the same span twice.
+            for (var i = 0; Stopwatch.GetTimestamp() < deadline; i++)
+            {
+                var response = await CreateAsync(http, documentOf(w), offset + w + Writers * i);
+                if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"a create answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                Interlocked.Increment(ref count);
+            }
+        }));
+        return count / Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    private static Task<HttpResponseMessage> CreateAsync(HttpClient http, long documentId, int start) =>
+        http.PostAsJsonAsync($"/api/documents/{documentId}/annotations", new { layer = "entity", label = "QUANTITY", start, end = start + 1 });
+
+    private static async Task<long> DocumentAsync(SignedInClient lead, string text)
+    {
+        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Write bench " + Guid.NewGuid().ToString("N")[..6] }))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(text)), "files", "bench.txt" } };
+        var created = await (await lead.Http.PostAsync($"/api/projects/{project.GetProperty("id").GetInt64()}/documents", form))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        return created.GetProperty("created")[0].GetProperty("id").GetInt64();
+    }
+
+    /// <summary>PostgreSQL alone: single-row INSERTs, each its own commit, on <paramref name="connections"/> connections.</summary>
+    private static async Task<(double PerSecond, double P50, double P99)> RawInsertsAsync(int connections)
+    {
+        var connectionString = await TestDatabase.ConnectionStringAsync();
+        await using (var setup = new NpgsqlConnection(connectionString))
+        {
+            await setup.OpenAsync();
+            await using var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS bench_raw_inserts (id bigserial PRIMARY KEY, payload text NOT NULL)", setup);
+            await create.ExecuteNonQueryAsync();
+        }
+        var latencies = new List<double>();
+        var count = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(Window.TotalSeconds * Stopwatch.Frequency);
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var insert = new NpgsqlCommand("INSERT INTO bench_raw_inserts (payload) VALUES ($1)", connection) { Parameters = { new() { Value = "QUANTITY 212" } } };
+            await insert.PrepareAsync();
+            var mine = new List<double>();
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                var one = Stopwatch.GetTimestamp();
+                await insert.ExecuteNonQueryAsync();
+                mine.Add(Stopwatch.GetElapsedTime(one).TotalMilliseconds);
+                Interlocked.Increment(ref count);
+            }
+            lock (latencies) latencies.AddRange(mine);
+        }));
+        return (count / Stopwatch.GetElapsedTime(started).TotalSeconds, Figure.Median(latencies), Figure.Percentile(latencies, 0.99));
+    }
+}
