@@ -25,6 +25,10 @@ public static class JobFailures
         for (var e = error; e is not null; e = e.InnerException)
         {
             if (e is NpgsqlException { IsTransient: true } or TimeoutException) return true;
+            // The server going away under a running query (a restart, a failover, an administrator ending the session):
+            // worth waiting for it to come back, whatever Npgsql's own list says.
+            if (e is PostgresException { SqlState: var state } && (state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57P0", StringComparison.Ordinal)))
+                return true;
         }
         return false;
     }
