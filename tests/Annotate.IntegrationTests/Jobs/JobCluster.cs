@@ -34,8 +34,8 @@ public sealed class JobCluster : IAsyncDisposable
     public ConfiguredFactory Node(bool runJobs = true)
     {
         var node = new ConfiguredFactory(Settings(runJobs));
+        lock (nodes) nodes.Add(node);
         _ = node.Services; // starts the host, and with it its Hangfire server
-        nodes.Add(node);
         return node;
     }
 
@@ -43,7 +43,7 @@ public sealed class JobCluster : IAsyncDisposable
     public NodeProcess ProcessNode()
     {
         var node = NodeProcess.Start(AnnotateFactory.FastJobs.Concat(Settings(runJobs: true)));
-        nodes.Add(node);
+        lock (nodes) nodes.Add(node);
         return node;
     }
 
