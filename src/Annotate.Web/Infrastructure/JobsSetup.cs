@@ -35,6 +35,9 @@ public static class JobsSetup
         // Our own storage instance in DI rather than Hangfire's global one: every app host of a process (the tests run
         // several) keeps its own storage, and all of Hangfire's services here (client, servers, dashboard) take this one.
         services.AddSingleton<JobStorage>(provider => new PostgreSqlStorage(provider.GetRequiredService<HangfireConnections>(), StorageOptions(configuration)));
+        // Likewise our own job activator: Hangfire's default is its global one, which every host that configures Hangfire
+        // replaces, so a server could build its jobs from another host's services.
+        services.AddSingleton<JobActivator>(provider => new Hangfire.AspNetCore.AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire(hangfire => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -109,6 +112,9 @@ public sealed class JobSchedules(IServiceProvider services, NightlySchedule nigh
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Applies Hangfire's configuration (its serializer settings) on every node, also one without a server that only
+        // enqueues: every node writes jobs in the same form.
+        services.GetRequiredService<IGlobalConfiguration>();
         var recurring = services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<NightlyAgreementJob>(NightlyAgreementJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), nightly.Cron,
             new RecurringJobOptions { TimeZone = nightly.TimeZone });

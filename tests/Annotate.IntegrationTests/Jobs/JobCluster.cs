@@ -160,7 +160,7 @@ public sealed class SpanLock(NpgsqlConnection connection, string connectionStrin
     {
         await using var look = new NpgsqlConnection(connectionString);
         await look.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT pid FROM pg_locks WHERE NOT granted AND relation = 'annotations'::regclass", look);
+        await using var command = new NpgsqlCommand("SELECT pid FROM pg_locks WHERE NOT granted AND relation = 'annotations'::regclass AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", look);
         var pids = new List<int>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync()) pids.Add(reader.GetInt32(0));

@@ -21,7 +21,6 @@ public class AgreementJob(AppDbContext db, AgreementComputer computer, JobProgre
         var report = await db.AgreementReports.FirstAsync(r => r.Id == reportId, cancellationToken);
         report.Done = 0;
         await db.SaveChangesAsync(cancellationToken);
-        await progressFeed.PublishAsync(report.ProjectId, new JobProgressReport("agreement", reportId, JobStatus.Running, 0, report.Total), cancellationToken);
         var lastPush = DateTime.MinValue;
         try
         {

@@ -184,6 +184,6 @@ public class ExportScheduler(AppDbContext db, IBackgroundJobClient jobs, ExportS
         export.Status = JobStatus.Cancelled;
         export.FinishedAt = Clock.Now;
         await db.SaveChangesAsync();
-        if (export.JobId is not null) jobs.Delete(export.JobId);
+        if (export.JobId is { } jobId && jobId != OrphanedWork.Claimed) jobs.Delete(jobId);
     }
 }

@@ -20,7 +20,7 @@ public class OrphanedWork(AppDbContext db, AgreementScheduler agreement, ExportS
     public static readonly TimeSpan DefaultMinimumAge = TimeSpan.FromMinutes(1);
 
     /// <summary>What a claimed row's job id says until the job exists: no other sweep takes the row meanwhile.</summary>
-    private const string Claimed = "claimed";
+    public const string Claimed = "claimed";
 
     public Task RunAsync(CancellationToken cancellationToken) => ResumeAsync(DefaultMinimumAge, cancellationToken);
 
@@ -49,7 +49,13 @@ public class OrphanedWork(AppDbContext db, AgreementScheduler agreement, ExportS
                 .Where(r => r.Id == id && (r.Status == JobStatus.Queued || r.Status == JobStatus.Running) && r.JobId == null && (r.StartedAt ?? r.CreatedAt) < before)
                 .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, JobStatus.Queued).SetProperty(r => r.JobId, Claimed), cancellationToken);
             if (claimed == 0) continue;
-            await enqueue(id);
+            try { await enqueue(id); }
+            catch
+            {
+                // Hangfire's storage did not take it: unclaimed, so the next sweep tries again.
+                await rows.Where(r => r.Id == id && r.JobId == Claimed).ExecuteUpdateAsync(u => u.SetProperty(r => r.JobId, (string?)null), CancellationToken.None);
+                throw;
+            }
             resumed++;
         }
         return resumed;
