@@ -38,7 +38,8 @@ public static class JobsSetup
         // Likewise our own job activator: Hangfire's default is its global one, which every host that configures Hangfire
         // replaces, so a server could build its jobs from another host's services.
         services.AddSingleton<JobActivator>(provider => new Hangfire.AspNetCore.AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
-        services.AddHangfire(hangfire => hangfire
+        services.AddHangfire((provider, hangfire) => hangfire
+            .UseLogProvider(new HangfireLogs(provider.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
@@ -102,6 +103,44 @@ public sealed class HangfireConnections(IServiceProvider services) : IConnection
     public NpgsqlConnection GetOrCreateConnection() => dataSource.CreateConnection();
 
     public void Dispose() => dataSource.Dispose();
+}
+
+/// <summary>
+/// Hangfire's log lines into our logging. Hangfire keeps one log provider for the whole process; a process with several
+/// app hosts (the tests) ends hosts while others run, so a logger of an ended host's factory writes nothing instead of
+/// throwing into Hangfire (which would fail the job that logs).
+/// </summary>
+public sealed class HangfireLogs(ILoggerFactory factory) : Hangfire.Logging.ILogProvider
+{
+    public Hangfire.Logging.ILog GetLogger(string name)
+    {
+        try { return new Logger(factory.CreateLogger(name)); }
+        catch (ObjectDisposedException) { return new Logger(null); }
+    }
+
+    private sealed class Logger(ILogger? logger) : Hangfire.Logging.ILog
+    {
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null)
+        {
+            if (logger is null) return false;
+            var level = logLevel switch
+            {
+                Hangfire.Logging.LogLevel.Trace => LogLevel.Trace,
+                Hangfire.Logging.LogLevel.Debug => LogLevel.Debug,
+                Hangfire.Logging.LogLevel.Info => LogLevel.Information,
+                Hangfire.Logging.LogLevel.Warn => LogLevel.Warning,
+                Hangfire.Logging.LogLevel.Error => LogLevel.Error,
+                _ => LogLevel.Critical,
+            };
+            try
+            {
+                if (messageFunc is null) return logger.IsEnabled(level); // Hangfire asks whether a level is on
+                if (logger.IsEnabled(level)) logger.Log(level, exception, "{Message}", messageFunc());
+                return true;
+            }
+            catch (ObjectDisposedException) { return false; }
+        }
+    }
 }
 
 /// <summary>
