@@ -65,7 +65,7 @@ public static class JobsSetup
     {
         SchemaName = configuration["Jobs:Schema"] is { Length: > 0 } schema ? schema : "hangfire",
         PrepareSchemaIfNecessary = true,
-        // Workers wait on LISTEN for a new job; the poll is only the fallback (and what finds jobs of other nodes' retries).
+        // Workers wait on LISTEN for a new job (every enqueue, on any node, sends a NOTIFY); the poll is the fallback for a missed one.
         EnableLongPolling = true,
         QueuePollInterval = Seconds(configuration, "Jobs:QueuePollSeconds", 15),
         // A fetched job stays invisible to other servers while its server renews the fetch (sliding), so a long export
