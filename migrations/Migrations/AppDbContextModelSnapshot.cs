@@ -17,7 +17,7 @@ namespace Annotate.Migrations.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.14")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -116,6 +116,10 @@ namespace Annotate.Migrations.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -132,6 +136,11 @@ namespace Annotate.Migrations.Migrations
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
+
+                    b.Property<string>("JobId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("job_id");
 
                     b.Property<long>("ProjectId")
                         .HasColumnType("bigint")
@@ -182,10 +191,37 @@ namespace Annotate.Migrations.Migrations
 
                     b.ToTable("agreement_reports", t =>
                         {
+                            t.HasCheckConstraint("ck_agreement_reports_attempts", "attempts >= 0");
+
                             t.HasCheckConstraint("ck_agreement_reports_progress", "done >= 0 AND total >= 0 AND done <= total");
 
                             t.HasCheckConstraint("ck_agreement_reports_status", "status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')");
                         });
+                });
+
+            modelBuilder.Entity("Annotate.Web.Features.Agreement.PendingAgreementRun", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<DateTimeOffset>("FirstFinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_finished_at");
+
+                    b.Property<string>("JobId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("job_id");
+
+                    b.HasKey("ProjectId")
+                        .HasName("pk_pending_agreement_runs");
+
+                    b.ToTable("pending_agreement_runs");
                 });
 
             modelBuilder.Entity("Annotate.Web.Features.Annotations.Annotation", b =>
@@ -403,6 +439,10 @@ namespace Annotate.Migrations.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -442,6 +482,11 @@ namespace Annotate.Migrations.Migrations
                     b.Property<bool>("Gzip")
                         .HasColumnType("boolean")
                         .HasColumnName("gzip");
+
+                    b.Property<string>("JobId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("job_id");
 
                     b.Property<string>("Notes")
                         .HasMaxLength(2000)
@@ -500,6 +545,8 @@ namespace Annotate.Migrations.Migrations
 
                     b.ToTable("exports", t =>
                         {
+                            t.HasCheckConstraint("ck_exports_attempts", "attempts >= 0");
+
                             t.HasCheckConstraint("ck_exports_progress", "done >= 0 AND total >= 0 AND done <= total");
 
                             t.HasCheckConstraint("ck_exports_status", "status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')");
@@ -977,6 +1024,16 @@ namespace Annotate.Migrations.Migrations
                     b.Navigation("Project");
 
                     b.Navigation("RequestedBy");
+                });
+
+            modelBuilder.Entity("Annotate.Web.Features.Agreement.PendingAgreementRun", b =>
+                {
+                    b.HasOne("Annotate.Web.Features.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pending_agreement_runs_projects_project_id");
                 });
 
             modelBuilder.Entity("Annotate.Web.Features.Annotations.Annotation", b =>

@@ -29,6 +29,7 @@ app.UseCookieApiAntiforgery();
 
 app.MapControllers();
 app.MapHub<AnnotationHub>(AnnotationHub.Path);
+app.MapAnnotateJobsDashboard();
 app.MapGroup("/api/auth").WithTags("Auth").AddEndpointFilter<StorableTextEndpointFilter>().MapIdentityApi<AppUser>();
 app.MapOpenApi();
 app.MapHealth();

@@ -18,8 +18,20 @@ public class AnnotateFactory : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");
         builder.UseSetting("Exports:Folder", ExportsFolder);
+        foreach (var (key, value) in FastJobs) builder.UseSetting(key, value);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
+
+    /// <summary>
+    /// Hangfire in seconds, not its production minutes: its storage is the schema "hangfire" of this process's own
+    /// database (so every app host of the process shares it, as nodes do), polled often, with a short invisibility
+    /// timeout (a crashed node's job comes back within seconds) and a quick stop. Few workers: many hosts share two cores.
+    /// </summary>
+    public static readonly IReadOnlyList<KeyValuePair<string, string?>> FastJobs =
+    [
+        new("Jobs:QueuePollSeconds", "1"), new("Jobs:SchedulePollSeconds", "1"), new("Jobs:InvisibilitySeconds", "6"),
+        new("Jobs:CancellationCheckSeconds", "1"), new("Jobs:ShutdownSeconds", "5"), new("Jobs:Workers", "2"),
+    ];
 
     /// <summary>Where this test process's exports are written.</summary>
     public static readonly string ExportsFolder = Path.Combine(Path.GetTempPath(), $"annotate-test-exports-{Environment.ProcessId}");
@@ -55,3 +67,9 @@ public class AnnotateFactory : WebApplicationFactory<Program>
 }
 
 public record SignedInClient(HttpClient Http, string Email, string Token);
+
+/// <summary>The app with settings of its own (e.g. another database, Jobs:Run=false).</summary>
+public class ConfiguredFactory(IEnumerable<KeyValuePair<string, string?>> settings) : AnnotateFactory
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => settings;
+}

@@ -13,7 +13,13 @@ namespace Annotate.Testing;
 /// </summary>
 public class BrowserFixture : IAsyncLifetime
 {
-    public AnnotateFactory App { get; } = new();
+    public AnnotateFactory App { get; }
+
+    public BrowserFixture() : this(new AnnotateFactory()) { }
+
+    /// <param name="app">The app host to drive (e.g. one with settings of its own).</param>
+    protected BrowserFixture(AnnotateFactory app) => App = app;
+
     public string BaseUrl { get; private set; } = "";
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;

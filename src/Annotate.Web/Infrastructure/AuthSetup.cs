@@ -67,7 +67,11 @@ public static class AuthSetup
             options.SlidingExpiration = true;
             options.ExpireTimeSpan = TimeSpan.FromDays(7);
             options.Events.OnRedirectToLogin = context => RejectOrRedirect(context.HttpContext, 401, context.RedirectUri);
-            options.Events.OnRedirectToAccessDenied = context => RejectOrRedirect(context.HttpContext, 403, context.RedirectUri);
+            options.Events.OnRedirectToAccessDenied = context =>
+                // Hangfire's dashboard is for site admins only: anyone else signed in is told so, not sent to sign in again.
+                context.Request.Path.StartsWithSegments(JobsSetup.DashboardPath)
+                    ? Reject(context.HttpContext, 403)
+                    : RejectOrRedirect(context.HttpContext, 403, context.RedirectUri);
         });
         services.AddAntiforgery(options =>
         {
@@ -81,6 +85,12 @@ public static class AuthSetup
     private static bool UsesBearerToken(HttpRequest request) =>
         request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
         || (request.Path.StartsWithSegments("/hubs") && request.Query.ContainsKey("access_token"));
+
+    private static Task Reject(HttpContext context, int status)
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
 
     /// <summary>Scripts get a status code; people are sent to the sign-in page.</summary>
     private static Task RejectOrRedirect(HttpContext context, int status, string redirectUri)

@@ -2,9 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Annotate.BrowserTests.Editor;
 using Annotate.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Quartz;
 
 namespace Annotate.BrowserTests.Exports;
 
@@ -49,7 +47,16 @@ public class ExportsPageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await jsonlRow.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("exports").Locator("tbody tr")).ToHaveCountAsync(5);
     }
+}
 
+/// <summary>
+/// The app of a class that must see an export wait: it serves but runs no job (Jobs:Run=false), and browser test classes
+/// run one at a time, so no other app host of this process has a Hangfire server meanwhile.
+/// </summary>
+public sealed class ServingOnlyBrowserFixture() : BrowserFixture(new ConfiguredFactory([new("Jobs:Run", "false")]));
+
+public class ExportCancelPageTests(ServingOnlyBrowserFixture browser) : IClassFixture<ServingOnlyBrowserFixture>
+{
     [Fact]
     public async Task A_queued_export_is_cancelled_with_its_button_and_leaves_no_file()
     {
@@ -58,26 +65,17 @@ public class ExportsPageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         var page = await browser.SignedInPageAsync(lead);
         await page.GotoAsync($"/projects/{projectId}/exports");
 
-        // This app host is the only Quartz node of this test process: while it stands by, no job starts, so the export
-        // stays queued until the button is pressed, whatever the machine's speed.
-        var scheduler = await browser.App.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        await scheduler.Standby();
-        try
-        {
-            await page.GetByRole(AriaRole.Button, new() { Name = "Export", Exact = true }).ClickAsync();
-            var row = page.GetByTestId("exports").Locator("tbody tr").First;
-            await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "queued");
-            await row.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        // No Hangfire server runs while this class does (see ServingOnlyBrowserFixture): the export stays queued until the
+        // button is pressed, whatever the machine's speed.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Export", Exact = true }).ClickAsync();
+        var row = page.GetByTestId("exports").Locator("tbody tr").First;
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "queued");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 
-            await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "cancelled");
-            await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync("cancelled");
-            await Assertions.Expect(row.GetByRole(AriaRole.Link, new() { Name = "Download" })).ToHaveCountAsync(0);
-            await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Delete" })).ToBeVisibleAsync();
-        }
-        finally
-        {
-            await scheduler.Start();
-        }
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "cancelled");
+        await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync("cancelled");
+        await Assertions.Expect(row.GetByRole(AriaRole.Link, new() { Name = "Download" })).ToHaveCountAsync(0);
+        await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Delete" })).ToBeVisibleAsync();
 
         var exportId = long.Parse((await page.GetByTestId("exports").Locator("tbody tr").First.GetAttributeAsync("data-export-id"))!);
         var export = await lead.Http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/exports/{exportId}");

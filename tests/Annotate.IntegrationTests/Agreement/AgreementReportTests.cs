@@ -12,7 +12,7 @@ public class QuickDebounceFactory : AnnotateFactory
     protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Agreement:DebounceSeconds", "1")];
 }
 
-/// <summary>Project agreement reports computed by the Quartz job, checked against figures worked out by hand.</summary>
+/// <summary>Project agreement reports computed by the Hangfire job, checked against figures worked out by hand.</summary>
 public class AgreementReportTests(QuickDebounceFactory factory) : IClassFixture<QuickDebounceFactory>
 {
     // "Ana Smith met Ben Jones in Paris." A: PERSON Ana Smith, PERSON Ben Jones, LOCATION Paris.

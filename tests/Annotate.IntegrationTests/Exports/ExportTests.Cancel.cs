@@ -7,20 +7,19 @@ using Annotate.Web.Features.Exports;
 using Annotate.Web.Features.LiveSync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Quartz;
-using Quartz.Extensibility;
 
 namespace Annotate.IntegrationTests.Exports;
 
 /// <summary>
-/// DELETE on an export that has not finished cancels it. Quartz runs jobs on whichever app host of the shared test
-/// database picks them up first, so these tests do not hand the export to Quartz: they run the real job themselves,
-/// hearing its progress reports before they are published, so the DELETE lands at a known point.
+/// DELETE on an export that has not finished cancels it. Hangfire runs jobs on whichever app host of the shared test
+/// database fetches them first, so these tests do not hand the export to Hangfire: they run the real job themselves,
+/// hearing its progress reports before they are published, so the DELETE lands at a known point. (That the DELETE
+/// reaches a job Hangfire runs, through its cancellation token, is in JobFaultTests.)
 /// </summary>
 public partial class ExportTests
 {
     /// <summary>
-    /// A saved annotate-jsonl export that no Quartz job has. Tests that drive the runner themselves pass another status
+    /// A saved annotate-jsonl export that no Hangfire job has. Tests that drive the runner themselves pass another status
     /// than queued, so that the periodic sweep of the shared database (OrphanedWork) never runs it behind their back.
     /// </summary>
     private async Task<Export> QueuedExportAsync(long projectId, Web.Features.Agreement.JobStatus status = Web.Features.Agreement.JobStatus.Queued)
@@ -34,7 +33,7 @@ public partial class ExportTests
         return export;
     }
 
-    /// <summary>Runs the export job as Quartz would, with <paramref name="onReport"/> hearing each progress report; returns them.</summary>
+    /// <summary>Runs the export job as Hangfire would, with <paramref name="onReport"/> hearing each progress report; returns them.</summary>
     private async Task<List<JsonElement>> RunExportJobAsync(long exportId, Func<JsonElement, Task> onReport)
     {
         using var scope = factory.Services.CreateScope();
@@ -43,11 +42,7 @@ public partial class ExportTests
         var progress = new ProgressHub(db, onReport);
         var job = new ExportJob(db, services.GetRequiredService<ExportRunner>(),
             services.GetRequiredService<ExportStorage>(), progress, NullLogger<ExportJob>.Instance);
-        var context = JobExecutionContextBuilder.For(job)
-            .WithJob(JobBuilder.Create<ExportJob>().UsingJobData(ExportJob.ExportIdKey, exportId).Build())
-            .Build();
-        try { await job.Execute(context, CancellationToken.None); }
-        finally { (context as IDisposable)?.Dispose(); }
+        await job.RunAsync(exportId, CancellationToken.None);
         return progress.Reports;
     }
 
@@ -67,7 +62,7 @@ public partial class ExportTests
         var cancelled = await lead.Http.GetFromJsonAsync<JsonElement>($"/api/exports/{export.Id}");
         Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
 
-        // Quartz gets to it later: the job sees the cancellation and writes nothing.
+        // Hangfire gets to it later: the job sees the cancellation and writes nothing.
         var reports = await RunExportJobAsync(export.Id, _ => Task.CompletedTask);
         var after = await lead.Http.GetFromJsonAsync<JsonElement>($"/api/exports/{export.Id}");
         Assert.Equal("cancelled", after.GetProperty("status").GetString());

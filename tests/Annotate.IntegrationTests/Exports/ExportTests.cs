@@ -261,7 +261,7 @@ public partial class ExportTests(AnnotateFactory factory) : IClassFixture<Annota
         Assert.True(File.Exists(file));
         exports[0].ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1);
         await context.SaveChangesAsync();
-        await new ExpireExportsJob(context, storage).Execute(null!, CancellationToken.None);
+        await new ExpireExportsJob(context, storage).RunAsync(CancellationToken.None);
         Assert.False(File.Exists(file));
         Assert.Equal(HttpStatusCode.NotFound, (await lead.Http.GetAsync($"/api/exports/{exports[0].Id}")).StatusCode);
         Assert.NotNull(ana);

@@ -112,7 +112,7 @@ public class HubTests(LiveFactory factory) : IClassFixture<LiveFactory>
         // The watcher loses its network; meanwhile the other writer creates, edits and deletes.
         var reconnected = new TaskCompletionSource();
         watcher.Hub.Reconnected += _ => { reconnected.TrySetResult(); return Task.CompletedTask; };
-        lock (watcher.Sockets.Connections) watcher.Sockets.Connections.Last().Abort();
+        lock (watcher.Sockets) watcher.Sockets.Last().Abort();
         var ids = new List<Guid>();
         for (var i = 0; i < 5; i++)
             ids.Add((await writer.CallAsync("CreateAnnotation", docs[0], Span("CLAIM", 4 + i, 15 + i))).GetProperty("value").GetProperty("id").GetGuid());

@@ -1,7 +1,7 @@
+using System.Net.WebSockets;
 using System.Text.Json;
-using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Annotate.IntegrationTests.LiveSync;
 
@@ -19,7 +19,8 @@ public sealed class LiveClient : IAsyncDisposable
     private bool joining;
 
     public HubConnection Hub { get; }
-    public WebSocketConnectionFactory Sockets { get; }
+    /// <summary>The client's WebSockets, newest last, so a test can cut one as a network failure would.</summary>
+    public List<ClientWebSocket> Sockets { get; } = [];
     public long LastSequence { get; private set; }
     /// <summary>Sequences in the order they were applied.</summary>
     public List<long> Applied { get; } = [];
@@ -33,13 +34,23 @@ public sealed class LiveClient : IAsyncDisposable
 
     private LiveClient(string baseUrl, string token)
     {
-        var hubAddress = new Uri(baseUrl.Replace("http://", "ws://").TrimEnd('/') + "/hubs/annotations?access_token=" + Uri.EscapeDataString(token));
-        Sockets = new WebSocketConnectionFactory(() => hubAddress);
-        var builder = new HubConnectionBuilder();
-        builder.Services.AddSingleton<IConnectionFactory>(Sockets);
-        builder.Services.AddSingleton<System.Net.EndPoint>(new UriEndPoint(hubAddress));
-        builder.WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)]);
-        Hub = builder.Build();
+        // The official client over WebSockets only (as the page), the token in the query as browsers must send it.
+        var hubAddress = new Uri(baseUrl.TrimEnd('/') + "/hubs/annotations?access_token=" + Uri.EscapeDataString(token));
+        Hub = new HubConnectionBuilder()
+            .WithUrl(hubAddress, HttpTransportType.WebSockets, options =>
+            {
+                options.SkipNegotiation = true;
+                // The client's own socket, only remembered: a test aborts it to cut the connection from this side.
+                options.WebSocketFactory = async (context, cancel) =>
+                {
+                    var socket = new ClientWebSocket();
+                    await socket.ConnectAsync(context.Uri, cancel);
+                    lock (Sockets) Sockets.Add(socket);
+                    return socket;
+                };
+            })
+            .WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)])
+            .Build();
         Hub.On<JsonElement>("Changed", OnChanged);
         Hub.On<long, JsonElement>("Presence", (_, people) => { lock (gate) PresenceUpdates.Add(people); });
         Hub.On<JsonElement>("JobProgress", progress => { lock (gate) JobProgress.Add(progress); });

@@ -157,12 +157,14 @@ public partial class PageTests
                 new("spacy-jsonl", "all", false, null, false), null, TimeSpan.FromDays(1));
             export.Status = Annotate.Web.Features.Agreement.JobStatus.Failed;
             export.Error = "The disk was full.";
+            export.Attempts = 3;
             db.Exports.Add(export);
             await db.SaveChangesAsync();
             exportId = export.Id;
         }
         var jobs = await lead.GetStringAsync("/jobs");
         Assert.Contains("The disk was full.", jobs);
+        Assert.Contains("<td class=\"small\" data-testid=\"attempts\">3</td>", jobs);
 
         // Someone who manages nothing here neither sees the job nor may retry it.
         var (stranger, _) = await SignedUpBrowserAsync();

@@ -1,27 +1,24 @@
 using Annotate.Web.Data;
+using Annotate.Web.Features.Jobs;
 using Annotate.Web.Features.LiveSync;
+using Hangfire;
+using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
-using Quartz;
 
 namespace Annotate.Web.Features.Agreement;
 
 /// <summary>
-/// Computes one report. Takes only the report's id; status and progress live in agreement_reports. Quartz asks for
-/// recovery, so a node that dies mid-run has the job re-run on another: it starts over and overwrites the result.
+/// Computes one report. Takes only the report's id; status and progress live in agreement_reports. Hangfire runs a job
+/// at least once (a crashed node's job is fetched again), so a run starts over and overwrites the result as a whole.
+/// Failures follow <see cref="JobFailures"/>: only transient ones are retried.
 /// </summary>
-[DisallowConcurrentExecution]
-public class AgreementJob(AppDbContext db, AgreementComputer computer, JobProgressFeed progressFeed, ILogger<AgreementJob> logger) : IJob
+public class AgreementJob(AppDbContext db, AgreementComputer computer, JobProgressFeed progressFeed, ILogger<AgreementJob> logger)
 {
-    public const string ReportIdKey = "reportId";
-
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    [AutomaticRetry(Attempts = JobFailures.Retries, DelaysInSeconds = [5, 30, 120, 600], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    public async Task RunAsync(long reportId, CancellationToken cancellationToken)
     {
-        var reportId = context.MergedJobDataMap.GetLong(ReportIdKey);
-        var report = await db.AgreementReports.FirstOrDefaultAsync(r => r.Id == reportId, cancellationToken);
-        if (report is null || report.Status is JobStatus.Succeeded or JobStatus.Cancelled) return;
-        report.Status = JobStatus.Running;
-        report.StartedAt = Infrastructure.Clock.Now;
-        report.Error = null;
+        if (!await WorkRows.ClaimAsync(db.AgreementReports, reportId, cancellationToken)) return;
+        var report = await db.AgreementReports.FirstAsync(r => r.Id == reportId, cancellationToken);
         report.Done = 0;
         await db.SaveChangesAsync(cancellationToken);
         var lastPush = DateTime.MinValue;
@@ -38,59 +35,92 @@ public class AgreementJob(AppDbContext db, AgreementComputer computer, JobProgre
             await db.Entry(report).ReloadAsync(cancellationToken);
             report.Result = result;
             report.Status = JobStatus.Succeeded;
+            report.Error = null;
             report.Done = report.Total;
+            report.FinishedAt = Infrastructure.Clock.Now;
+            await db.SaveChangesAsync(CancellationToken.None);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The app is stopping. Quartz forgets a job cut off this way, so say "queued": OrphanedWork queues it
-            // again when a node runs, and the rerun computes the report afresh.
-            await db.AgreementReports.Where(r => r.Id == reportId && r.Status == JobStatus.Running)
-                .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, JobStatus.Queued), CancellationToken.None);
+            // The node is stopping: Hangfire puts the job back in its queue, and the rerun computes the report afresh.
+            await WorkRows.RequeueAsync(db.AgreementReports, reportId, null);
             throw;
         }
-        catch (Exception error) when (error is not OperationCanceledException)
+        catch (Exception error) when (JobFailures.Retried(error, report.Attempts))
+        {
+            logger.LogWarning(error, "Agreement report {ReportId}: attempt {Attempt} failed; Hangfire retries it", reportId, report.Attempts);
+            await WorkRows.RequeueAsync(db.AgreementReports, reportId, JobFailures.Describe(error, report.Attempts, retried: true));
+            throw;
+        }
+        catch (Exception error)
         {
             logger.LogError(error, "Agreement report {ReportId} failed", reportId);
-            await db.Entry(report).ReloadAsync();
-            report.Status = JobStatus.Failed;
-            report.Error = error is ArgumentException ? error.Message : $"{error.GetType().Name}: {error.Message}";
+            await WorkRows.FailAsync(db.AgreementReports, reportId, JobFailures.Describe(error, report.Attempts, retried: false));
         }
-        report.FinishedAt = Infrastructure.Clock.Now;
-        await db.SaveChangesAsync();
-        await progressFeed.PublishAsync(report.ProjectId, new JobProgressReport("agreement", reportId, report.Status, report.Done, report.Total, report.Error));
+        var final = await db.AgreementReports.AsNoTracking().FirstOrDefaultAsync(r => r.Id == reportId, CancellationToken.None);
+        if (final is not null)
+            await progressFeed.PublishAsync(final.ProjectId, new JobProgressReport("agreement", reportId, final.Status, final.Done, final.Total, final.Error), CancellationToken.None);
     }
 }
 
-/// <summary>Makes a report for a project and runs it (the debounced run after a document is finished).</summary>
-public class ProjectAgreementJob(AgreementScheduler scheduler) : IJob
+/// <summary>
+/// A project's pending report after documents were finished: when it is due, and the Hangfire job scheduled for then.
+/// One row per project: more finishes move <see cref="DueAt"/> later, but never past the burst's first finish plus the
+/// maximum wait.
+/// </summary>
+public class PendingAgreementRun
 {
-    public const string ProjectIdKey = "projectId";
-    public const string ReasonKey = "reason";
+    public long ProjectId { get; set; }
+    public DateTimeOffset FirstFinishedAt { get; set; }
+    public DateTimeOffset DueAt { get; set; }
+    public string? JobId { get; set; }
+}
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+public class PendingAgreementRunConfiguration : IEntityTypeConfiguration<PendingAgreementRun>
+{
+    public void Configure(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<PendingAgreementRun> run)
     {
-        var projectId = context.MergedJobDataMap.GetLong(ProjectIdKey);
-        var reason = Enum.Parse<JobReason>(context.MergedJobDataMap.GetString(ReasonKey) ?? nameof(JobReason.Finished));
-        await scheduler.StartAsync(projectId, AgreementScope.Finished, reason, requestedById: null);
+        run.HasKey(r => r.ProjectId);
+        run.Property(r => r.ProjectId).ValueGeneratedNever();
+        run.Property(r => r.JobId).HasMaxLength(64);
+        run.HasOne<Projects.Project>().WithMany().HasForeignKey(r => r.ProjectId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
-/// <summary>Every night, a report for each project whose annotations changed since its last report.</summary>
-[DisallowConcurrentExecution]
-public class NightlyAgreementJob(AppDbContext db, AgreementScheduler scheduler) : IJob
+/// <summary>The scheduled run after documents were finished: makes the report if this run is still the due one.</summary>
+public class AgreementAfterFinishJob(AppDbContext db, AgreementScheduler scheduler)
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    [AutomaticRetry(Attempts = JobFailures.Retries, DelaysInSeconds = [5, 30, 120, 600], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    public async Task RunAsync(long projectId)
+    {
+        // Taking the pending row is what makes one report per burst: a run that finds it moved later (a finish came
+        // while this run could no longer be rescheduled) or already taken does nothing.
+        var taken = await db.PendingAgreementRuns.Where(r => r.ProjectId == projectId && r.DueAt <= Infrastructure.Clock.Now.AddSeconds(1))
+            .ExecuteDeleteAsync();
+        if (taken == 0 || !await db.Projects.AnyAsync(p => p.Id == projectId)) return;
+        await scheduler.StartAsync(projectId, AgreementScope.Finished, JobReason.Finished, requestedById: null);
+    }
+}
+
+/// <summary>Every night (Hangfire recurring job): a report for each project whose annotations changed since its last report.</summary>
+public class NightlyAgreementJob(AppDbContext db, AgreementScheduler scheduler)
+{
+    public const string RecurringJobId = "nightly-agreement";
+
+    [AutomaticRetry(Attempts = JobFailures.Retries, DelaysInSeconds = [5, 30, 120, 600], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         var changed = await db.Projects
             .Where(p => db.ChangeEvents.Any(e => e.ProjectId == p.Id
                 && e.CreatedAt > (db.AgreementReports.Where(r => r.ProjectId == p.Id).Max(r => (DateTimeOffset?)r.CreatedAt) ?? DateTimeOffset.MinValue)))
-            .Select(p => p.Id).ToListAsync(cancellationToken);
+            .OrderBy(p => p.Id).Select(p => p.Id).ToListAsync(cancellationToken);
+        // A retry after a failure half-way starts again: the projects reported on meanwhile no longer count as changed.
         foreach (var projectId in changed) await scheduler.StartAsync(projectId, AgreementScope.Finished, JobReason.Nightly, null);
     }
 }
 
-/// <summary>Creates reports and hands them to Quartz (clustered on PostgreSQL: any node may run them).</summary>
-public class AgreementScheduler(AppDbContext db, ISchedulerFactory schedulers, IConfiguration configuration)
+/// <summary>Creates reports and hands them to Hangfire (its storage is shared: any node with a server may run them).</summary>
+public class AgreementScheduler(AppDbContext db, IBackgroundJobClient jobs, IConfiguration configuration)
 {
     public async Task<AgreementReport> StartAsync(long projectId, AgreementScope scope, JobReason reason, string? requestedById)
     {
@@ -104,45 +134,49 @@ public class AgreementScheduler(AppDbContext db, ISchedulerFactory schedulers, I
         return report;
     }
 
-    /// <summary>Queues a failed (or cancelled) report again; false when it is in another state.</summary>
+    /// <summary>Queues a failed (or cancelled) report again, with fresh attempts; false when it is in another state.</summary>
     public async Task<bool> RetryAsync(AgreementReport report)
     {
         if (report.Status is not (JobStatus.Failed or JobStatus.Cancelled)) return false;
         report.Status = JobStatus.Queued;
-        report.StartedAt = Infrastructure.Clock.Now; // queued again now: not an orphan for OrphanedWork while Quartz takes it
+        report.StartedAt = Infrastructure.Clock.Now;
         report.Error = null;
+        report.Attempts = 0;
         report.Reason = JobReason.Retry;
         await db.SaveChangesAsync();
         await EnqueueAsync(report.Id);
         return true;
     }
 
+    /// <summary>Hands the report to Hangfire and notes the job's id on it (OrphanedWork looks for rows without one).</summary>
     public async Task EnqueueAsync(long reportId)
     {
-        var scheduler = await schedulers.GetScheduler();
-        var job = JobBuilder.Create<AgreementJob>()
-            .WithIdentity($"agreement-{reportId}-{Guid.NewGuid():N}", "agreement")
-            .UsingJobData(AgreementJob.ReportIdKey, reportId)
-            .RequestRecovery()
-            .Build();
-        await scheduler.ScheduleJob(job, TriggerBuilder.Create().StartNow().Build());
+        var jobId = jobs.Enqueue<AgreementJob>(job => job.RunAsync(reportId, CancellationToken.None));
+        await db.AgreementReports.Where(r => r.Id == reportId).ExecuteUpdateAsync(u => u.SetProperty(r => r.JobId, jobId));
     }
 
-    /// <summary>After a document is finished: one report a little later, however many documents are finished meanwhile.</summary>
+    private TimeSpan Debounce => TimeSpan.FromSeconds(configuration.GetValue("Agreement:DebounceSeconds", 60.0));
+    private TimeSpan MaximumWait => TimeSpan.FromSeconds(configuration.GetValue("Agreement:DebounceMaxSeconds", 600.0));
+
+    private sealed record Due(DateTimeOffset DueAt, string? JobId);
+
+    /// <summary>
+    /// After a document is finished: one report a little later (the debounce), moved later by every further finish, but
+    /// never later than the maximum wait after the first finish of the burst, so a project finished steadily still gets
+    /// its report.
+    /// </summary>
     public async Task ScheduleAfterFinishAsync(long projectId)
     {
-        var delay = TimeSpan.FromSeconds(configuration.GetValue("Agreement:DebounceSeconds", 60.0));
-        var scheduler = await schedulers.GetScheduler();
-        var key = new TriggerKey($"agreement-after-finish-{projectId}", "agreement");
-        var trigger = TriggerBuilder.Create().WithIdentity(key).StartAt(DateTimeOffset.UtcNow + delay)
-            .ForJob(new JobKey($"agreement-after-finish-{projectId}", "agreement")).Build();
-        if (await scheduler.GetTrigger(key) is not null) { await scheduler.RescheduleJob(key, trigger); return; }
-        var job = JobBuilder.Create<ProjectAgreementJob>()
-            .WithIdentity($"agreement-after-finish-{projectId}", "agreement")
-            .UsingJobData(ProjectAgreementJob.ProjectIdKey, projectId)
-            .UsingJobData(ProjectAgreementJob.ReasonKey, nameof(JobReason.Finished))
-            .Build();
-        try { await scheduler.ScheduleJob(job, trigger, ScheduleJobOptions.Replacing); }
-        catch (ObjectAlreadyExistsException) { await scheduler.RescheduleJob(key, trigger); }
+        var now = Infrastructure.Clock.Now;
+        var due = (await db.Database.SqlQuery<Due>($"""
+            INSERT INTO pending_agreement_runs (project_id, first_finished_at, due_at) VALUES ({projectId}, {now}, {now + Debounce})
+            ON CONFLICT (project_id) DO UPDATE
+                SET due_at = LEAST(pending_agreement_runs.first_finished_at + {MaximumWait}, {now + Debounce})
+            RETURNING due_at AS "DueAt", job_id AS "JobId"
+            """).ToListAsync()).Single();
+        if (due.JobId is not null && jobs.Reschedule(due.JobId, due.DueAt, ScheduledState.StateName)) return;
+        // No job yet, or it has already started (then it finds the row moved later and leaves the report to this one).
+        var jobId = jobs.Schedule<AgreementAfterFinishJob>(job => job.RunAsync(projectId), due.DueAt);
+        await db.PendingAgreementRuns.Where(r => r.ProjectId == projectId).ExecuteUpdateAsync(u => u.SetProperty(r => r.JobId, jobId));
     }
 }

@@ -11,7 +11,7 @@ public enum JobStatus { Queued, Running, Succeeded, Failed, Cancelled }
 public enum AgreementScope { Finished, All }
 
 /// <summary>
-/// A row that a Quartz job works on (a report, an export): what OrphanedWork needs to find one no job will finish.
+/// A row that a Hangfire job works on (a report, an export): what the jobs and OrphanedWork share.
 /// <see cref="StartedAt"/> is when it last started, or was queued again by a retry.
 /// </summary>
 public interface IBackgroundWork
@@ -20,16 +20,27 @@ public interface IBackgroundWork
     JobStatus Status { get; set; }
     DateTimeOffset CreatedAt { get; }
     DateTimeOffset? StartedAt { get; }
+    /// <summary>The Hangfire job that works on it; null until it is handed to Hangfire.</summary>
+    string? JobId { get; }
+    /// <summary>How many times a job started on it (a retry after a failure, or a re-run after a crash, counts).</summary>
+    int Attempts { get; }
+}
+
+/// <summary>The outcome columns a job writes when it stops early (see Jobs.WorkRows).</summary>
+public interface IHasError
+{
+    string? Error { get; }
+    DateTimeOffset? FinishedAt { get; }
 }
 
 /// <summary>Why a report was made.</summary>
 public enum JobReason { Manual, Nightly, Finished, Retry }
 
 /// <summary>
-/// One agreement computation of a project. The Quartz job that fills it takes only its id, keeps its status and
+/// One agreement computation of a project. The Hangfire job that fills it takes only its id, keeps its status and
 /// progress here, and overwrites <see cref="Result"/> as a whole when it succeeds, so a re-run after a crash is safe.
 /// </summary>
-public class AgreementReport : IBackgroundWork
+public class AgreementReport : IBackgroundWork, IHasError
 {
     public long Id { get; set; }
     public long ProjectId { get; set; }
@@ -39,7 +50,10 @@ public class AgreementReport : IBackgroundWork
     public string? RequestedById { get; set; }
     public int Done { get; set; }
     public int Total { get; set; }
+    /// <summary>Why the last attempt failed (kept while a retry is pending, so the Jobs page can say it).</summary>
     public string? Error { get; set; }
+    public int Attempts { get; set; }
+    public string? JobId { get; set; }
     /// <summary>The report as JSON (see AgreementComputer), null until it succeeds.</summary>
     public string? Result { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -59,6 +73,7 @@ public class AgreementReportConfiguration : IEntityTypeConfiguration<AgreementRe
         report.Property(r => r.Status).HasConversion(new SnakeCaseEnumConverter<JobStatus>()).HasMaxLength(16);
         report.Property(r => r.Error).HasMaxLength(4000);
         report.Property(r => r.Result).HasColumnType("jsonb");
+        report.Property(r => r.JobId).HasMaxLength(64);
         report.HasIndex(r => new { r.ProjectId, r.CreatedAt });
         report.HasIndex(r => r.RequestedById);
         report.HasOne(r => r.Project).WithMany().HasForeignKey(r => r.ProjectId).OnDelete(DeleteBehavior.Cascade);
@@ -67,6 +82,7 @@ public class AgreementReportConfiguration : IEntityTypeConfiguration<AgreementRe
         {
             t.HasCheckConstraint("ck_agreement_reports_status", "status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')");
             t.HasCheckConstraint("ck_agreement_reports_progress", "done >= 0 AND total >= 0 AND done <= total");
+            t.HasCheckConstraint("ck_agreement_reports_attempts", "attempts >= 0");
         });
     }
 }

@@ -13,10 +13,10 @@ public record NewAgreementReport(AgreementScope? Scope);
 
 /// <summary>A report: when, over what and how far; <c>result</c> once it succeeded.</summary>
 public record AgreementReportView(long Id, long ProjectId, JobStatus Status, AgreementScope Scope, JobReason Reason, int Done, int Total,
-    string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? RequestedBy, JsonElement? Result)
+    int Attempts, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? RequestedBy, JsonElement? Result)
 {
     public static AgreementReportView Of(AgreementReport r, bool withResult) => new(r.Id, r.ProjectId, r.Status, r.Scope, r.Reason, r.Done, r.Total,
-        r.Error, r.CreatedAt, r.StartedAt, r.FinishedAt, r.RequestedBy?.Email,
+        r.Attempts, r.Error, r.CreatedAt, r.StartedAt, r.FinishedAt, r.RequestedBy?.Email,
         withResult && r.Result is not null ? JsonDocument.Parse(r.Result).RootElement.Clone() : null);
 }
 

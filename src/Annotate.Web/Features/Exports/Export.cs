@@ -8,10 +8,10 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Annotate.Web.Features.Exports;
 
 /// <summary>
-/// One dataset export. The Quartz job that writes it takes only its id, keeps status and progress here, writes to a
+/// One dataset export. The Hangfire job that writes it takes only its id, keeps status and progress here, writes to a
 /// temporary file and renames it when complete: a file named <see cref="FileName"/> is always whole.
 /// </summary>
-public class Export : IBackgroundWork
+public class Export : IBackgroundWork, IHasError
 {
     public long Id { get; set; }
     public long ProjectId { get; set; }
@@ -24,7 +24,10 @@ public class Export : IBackgroundWork
     public JobStatus Status { get; set; }
     public int Done { get; set; }
     public int Total { get; set; }
+    /// <summary>Why the last attempt failed (kept while a retry is pending, so the Jobs page can say it).</summary>
     public string? Error { get; set; }
+    public int Attempts { get; set; }
+    public string? JobId { get; set; }
     /// <summary>What the format could not hold (e.g. CoNLL's overlapping entities), counted; null when it held everything.</summary>
     public string? Notes { get; set; }
     /// <summary>The finished file's name inside the exports folder (null until it exists).</summary>
@@ -51,6 +54,7 @@ public class ExportConfiguration : IEntityTypeConfiguration<Export>
         export.Property(e => e.Error).HasMaxLength(4000);
         export.Property(e => e.Notes).HasMaxLength(2000);
         export.Property(e => e.FileName).HasMaxLength(200);
+        export.Property(e => e.JobId).HasMaxLength(64);
         export.HasIndex(e => new { e.ProjectId, e.CreatedAt });
         export.HasIndex(e => e.RequestedById);
         export.HasIndex(e => e.ExpiresAt);
@@ -60,6 +64,7 @@ public class ExportConfiguration : IEntityTypeConfiguration<Export>
         {
             t.HasCheckConstraint("ck_exports_status", "status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')");
             t.HasCheckConstraint("ck_exports_progress", "done >= 0 AND total >= 0 AND done <= total");
+            t.HasCheckConstraint("ck_exports_attempts", "attempts >= 0");
         });
     }
 }

@@ -4,29 +4,24 @@ using Annotate.Web.Features.LiveSync;
 using Annotate.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Quartz;
+using Annotate.Web.Features.Jobs;
+using Hangfire;
 
 namespace Annotate.Web.Features.Exports;
 
 /// <summary>
-/// Writes one export. Takes only its id. Re-run after a crash (Quartz recovery), it starts over: the temporary file of
-/// the dead run is overwritten and only a complete file is ever renamed into place. A cancelled export stops at the
-/// next check and leaves no file.
+/// Writes one export. Takes only its id. Hangfire runs a job at least once (a crashed node's job is fetched again after
+/// the invisibility timeout), so a run starts over: the temporary file of a dead run is overwritten and only a complete
+/// file is ever renamed into place. A cancelled export stops (its job's token fires, or the next progress check sees
+/// the row) and leaves no file. Failures follow <see cref="JobFailures"/>: only transient ones are retried.
 /// </summary>
-[DisallowConcurrentExecution]
-public class ExportJob(AppDbContext db, ExportRunner runner, ExportStorage storage, JobProgressFeed progressFeed, ILogger<ExportJob> logger) : IJob
+public class ExportJob(AppDbContext db, ExportRunner runner, ExportStorage storage, JobProgressFeed progressFeed, ILogger<ExportJob> logger)
 {
-    public const string ExportIdKey = "exportId";
-
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    [AutomaticRetry(Attempts = JobFailures.Retries, DelaysInSeconds = [5, 30, 120, 600], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    public async Task RunAsync(long exportId, CancellationToken cancellationToken)
     {
-        var exportId = context.MergedJobDataMap.GetLong(ExportIdKey);
-        var export = await db.Exports.FirstOrDefaultAsync(e => e.Id == exportId, cancellationToken);
-        if (export is null || export.Status is JobStatus.Succeeded or JobStatus.Cancelled) return;
-        export.Status = JobStatus.Running;
-        export.StartedAt = Clock.Now;
-        export.Error = null;
-        await db.SaveChangesAsync(cancellationToken);
+        if (!await WorkRows.ClaimAsync(db.Exports, exportId, cancellationToken)) return;
+        var export = await db.Exports.FirstAsync(e => e.Id == exportId, cancellationToken);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
@@ -38,45 +33,67 @@ public class ExportJob(AppDbContext db, ExportRunner runner, ExportStorage stora
                 if (status == JobStatus.Cancelled) await cancel.CancelAsync();
             }, cancel.Token);
             var notes = export.Notes; // the runner's account of what the format left out; the reload would drop it
-            await db.Entry(export).ReloadAsync(cancellationToken);
-            if (export.Status == JobStatus.Cancelled) { File.Delete(storage.PathOf(fileName)); return; }
+            await db.Entry(export).ReloadAsync(CancellationToken.None);
+            if (export.Status == JobStatus.Cancelled) { File.Delete(storage.PathOf(fileName)); await PublishOutcomeAsync(exportId); return; }
             export.Notes = notes;
             export.FileName = fileName;
             export.Size = size;
             export.Status = JobStatus.Succeeded;
+            export.Error = null;
             export.Done = export.Total;
+            export.FinishedAt = Clock.Now;
+            await db.SaveChangesAsync(CancellationToken.None);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException error)
         {
-            await db.Entry(export).ReloadAsync();
-            export.Status = JobStatus.Cancelled;
+            var status = await StatusAsync(exportId);
+            if (status != JobStatus.Cancelled && cancellationToken.IsCancellationRequested)
+            {
+                // The node is stopping: Hangfire puts the job back in its queue and the rerun starts over (the unfinished
+                // temporary file is never renamed). Queued says what the row waits for meanwhile.
+                await WorkRows.RequeueAsync(db.Exports, exportId, null);
+                throw;
+            }
+            // Cancelled from our UI: the DELETE deleted the Hangfire job too, which fired this job's token (or the progress
+            // check saw the row). Nothing to re-run; the runner removed its temporary file. Anything else that gave up
+            // (a timeout, say) is a failure.
+            if (status != JobStatus.Cancelled)
+                await WorkRows.FailAsync(db.Exports, exportId, JobFailures.Describe(error, export.Attempts, retried: false));
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception error) when (JobFailures.Retried(error, export.Attempts))
         {
-            // The app is stopping. Quartz forgets a job cut off this way, so say "queued": OrphanedWork queues it
-            // again when a node runs, and the rerun starts over (the unfinished temporary file is never renamed).
-            await db.Exports.Where(e => e.Id == exportId && e.Status == JobStatus.Running)
-                .ExecuteUpdateAsync(u => u.SetProperty(e => e.Status, JobStatus.Queued), CancellationToken.None);
+            logger.LogWarning(error, "Export {ExportId}: attempt {Attempt} failed; Hangfire retries it", exportId, export.Attempts);
+            await WorkRows.RequeueAsync(db.Exports, exportId, JobFailures.Describe(error, export.Attempts, retried: true));
             throw;
         }
-        catch (Exception error) when (error is not OperationCanceledException)
+        catch (Exception error)
         {
             logger.LogError(error, "Export {ExportId} failed", exportId);
-            await db.Entry(export).ReloadAsync();
-            export.Status = JobStatus.Failed;
-            export.Error = error is ArgumentException ? error.Message : $"{error.GetType().Name}: {error.Message}";
+            await WorkRows.FailAsync(db.Exports, exportId, JobFailures.Describe(error, export.Attempts, retried: false));
         }
-        export.FinishedAt = Clock.Now;
-        await db.SaveChangesAsync();
-        await progressFeed.PublishAsync(export.ProjectId, new JobProgressReport("export", exportId, export.Status, export.Done, export.Total, export.Error));
+        await PublishOutcomeAsync(exportId);
+    }
+
+    private async Task<JobStatus?> StatusAsync(long exportId)
+    {
+        try { return await db.Exports.AsNoTracking().Where(e => e.Id == exportId).Select(e => (JobStatus?)e.Status).FirstOrDefaultAsync(CancellationToken.None); }
+        catch (Exception error) when (JobFailures.IsTransient(error)) { return null; }
+    }
+
+    private async Task PublishOutcomeAsync(long exportId)
+    {
+        var final = await db.Exports.AsNoTracking().FirstOrDefaultAsync(e => e.Id == exportId, CancellationToken.None);
+        if (final is not null)
+            await progressFeed.PublishAsync(final.ProjectId, new JobProgressReport("export", exportId, final.Status, final.Done, final.Total, final.Error), CancellationToken.None);
     }
 }
 
-/// <summary>Every hour: exports past their keeping time go, with their files.</summary>
-[DisallowConcurrentExecution]
-public class ExpireExportsJob(AppDbContext db, ExportStorage storage) : IJob
+/// <summary>Every hour (Hangfire recurring job): exports past their keeping time go, with their files.</summary>
+public class ExpireExportsJob(AppDbContext db, ExportStorage storage)
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    public const string RecurringJobId = "expire-exports";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         var expired = await db.Exports.Where(e => e.ExpiresAt < DateTimeOffset.UtcNow && e.Status != JobStatus.Running).ToListAsync(cancellationToken);
         foreach (var export in expired)
@@ -88,8 +105,8 @@ public class ExpireExportsJob(AppDbContext db, ExportStorage storage) : IJob
 
 public record NewExport(string? Format, string? Scope, bool? FinishedOnly, Annotations.OffsetUnit? Offsets, bool? Gzip);
 
-/// <summary>Validates export requests and hands them to Quartz.</summary>
-public class ExportScheduler(AppDbContext db, ISchedulerFactory schedulers, ExportStorage storage)
+/// <summary>Validates export requests and hands them to Hangfire.</summary>
+public class ExportScheduler(AppDbContext db, IBackgroundJobClient jobs, ExportStorage storage)
 {
     public async Task<Export> StartAsync(long projectId, NewExport request, string? requestedById)
     {
@@ -141,8 +158,9 @@ public class ExportScheduler(AppDbContext db, ISchedulerFactory schedulers, Expo
     {
         if (export.Status is not (JobStatus.Failed or JobStatus.Cancelled)) return false;
         export.Status = JobStatus.Queued;
-        export.StartedAt = Clock.Now; // queued again now: not an orphan for OrphanedWork while Quartz takes it
+        export.StartedAt = Clock.Now;
         export.Error = null;
+        export.Attempts = 0;
         export.Done = 0;
         export.ExpiresAt = Clock.Now + storage.KeepFor;
         await db.SaveChangesAsync();
@@ -150,11 +168,22 @@ public class ExportScheduler(AppDbContext db, ISchedulerFactory schedulers, Expo
         return true;
     }
 
+    /// <summary>Hands the export to Hangfire and notes the job's id on it (OrphanedWork looks for rows without one).</summary>
     public async Task EnqueueAsync(long exportId)
     {
-        var scheduler = await schedulers.GetScheduler();
-        var job = JobBuilder.Create<ExportJob>().WithIdentity($"export-{exportId}-{Guid.NewGuid():N}", "exports")
-            .UsingJobData(ExportJob.ExportIdKey, exportId).RequestRecovery().Build();
-        await scheduler.ScheduleJob(job, TriggerBuilder.Create().StartNow().Build());
+        var jobId = jobs.Enqueue<ExportJob>(job => job.RunAsync(exportId, CancellationToken.None));
+        await db.Exports.Where(e => e.Id == exportId).ExecuteUpdateAsync(u => u.SetProperty(e => e.JobId, jobId));
+    }
+
+    /// <summary>
+    /// Cancels a queued or running export: the row says cancelled, and deleting its Hangfire job fires the running job's
+    /// cancellation token (Hangfire's servers check for that every few seconds), so its reads stop where they are.
+    /// </summary>
+    public async Task CancelAsync(Export export)
+    {
+        export.Status = JobStatus.Cancelled;
+        export.FinishedAt = Clock.Now;
+        await db.SaveChangesAsync();
+        if (export.JobId is { } jobId && jobId != OrphanedWork.Claimed) jobs.Delete(jobId);
     }
 }

@@ -8,11 +8,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Annotate.Web.Features.Exports;
 
 public record ExportView(long Id, long ProjectId, string Format, string Scope, bool FinishedOnly, Annotations.OffsetUnit Offsets, bool Gzip,
-    JobStatus Status, int Done, int Total, string? Error, long? Size, string? RequestedBy, DateTimeOffset CreatedAt,
+    JobStatus Status, int Done, int Total, int Attempts, string? Error, long? Size, string? RequestedBy, DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt, DateTimeOffset ExpiresAt, string? File, string? Notes)
 {
     public static ExportView Of(Export e) => new(e.Id, e.ProjectId, e.Format, e.Scope, e.FinishedOnly, e.Offsets, e.Gzip, e.Status, e.Done, e.Total,
-        e.Error, e.Size, e.RequestedBy?.Email, e.CreatedAt, e.FinishedAt, e.ExpiresAt, e.FileName is null ? null : $"/api/exports/{e.Id}/file", e.Notes);
+        e.Attempts, e.Error, e.Size, e.RequestedBy?.Email, e.CreatedAt, e.FinishedAt, e.ExpiresAt, e.FileName is null ? null : $"/api/exports/{e.Id}/file", e.Notes);
 }
 
 /// <summary>Dataset exports: started, followed, downloaded and deleted by the project's managers.</summary>
@@ -71,9 +71,7 @@ public class ExportsApiController(AppDbContext db, ProjectAccess access, ExportS
         var export = await db.Exports.FirstAsync(e => e.Id == id);
         if (export.Status is JobStatus.Queued or JobStatus.Running)
         {
-            export.Status = JobStatus.Cancelled;
-            export.FinishedAt = Clock.Now;
-            await db.SaveChangesAsync();
+            await scheduler.CancelAsync(export);
             return NoContent();
         }
         if (export.FileName is not null) System.IO.File.Delete(storage.PathOf(export.FileName));

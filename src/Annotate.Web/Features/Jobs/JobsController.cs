@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Annotate.Web.Features.Jobs;
 
 public record JobRow(string Kind, long Id, long ProjectId, string Project, JobStatus Status, string Reason, string? RequestedBy,
-    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int Done, int Total, string? Error, string? Link);
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int Done, int Total, int Attempts, string? Error, string? Link);
 
 /// <summary>What ran, when, how long, and why it failed: the background jobs of the projects you manage (all, for admins).</summary>
 [Authorize]
@@ -24,12 +24,12 @@ public class JobsController(AppDbContext db, AgreementScheduler agreement, Expor
         var rows = await db.AgreementReports.AsNoTracking().Where(r => managed.Contains(r.ProjectId))
             .OrderByDescending(r => r.CreatedAt).Take(200)
             .Select(r => new JobRow("agreement", r.Id, r.ProjectId, r.Project!.Name, r.Status, r.Reason.ToString(), r.RequestedBy!.Email,
-                r.CreatedAt, r.StartedAt, r.FinishedAt, r.Done, r.Total, r.Error, "/projects/" + r.ProjectId + "/agreement"))
+                r.CreatedAt, r.StartedAt, r.FinishedAt, r.Done, r.Total, r.Attempts, r.Error, "/projects/" + r.ProjectId + "/agreement"))
             .ToListAsync();
         var exports = await db.Exports.AsNoTracking().Where(e => managed.Contains(e.ProjectId))
             .OrderByDescending(e => e.CreatedAt).Take(200)
             .Select(e => new JobRow("export", e.Id, e.ProjectId, e.Project!.Name, e.Status, e.Format + " " + e.Scope, e.RequestedBy!.Email,
-                e.CreatedAt, e.StartedAt, e.FinishedAt, e.Done, e.Total, e.Error, "/projects/" + e.ProjectId + "/exports"))
+                e.CreatedAt, e.StartedAt, e.FinishedAt, e.Done, e.Total, e.Attempts, e.Error, "/projects/" + e.ProjectId + "/exports"))
             .ToListAsync();
         // An export's reason is "FORMAT SCOPE" (a format has no space); a scope names its annotator by id, which a
         // person reads as name and email.

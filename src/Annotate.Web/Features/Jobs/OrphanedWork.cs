@@ -2,76 +2,62 @@ using Annotate.Web.Data;
 using Annotate.Web.Features.Agreement;
 using Annotate.Web.Features.Exports;
 using Microsoft.EntityFrameworkCore;
-using Quartz;
 
 namespace Annotate.Web.Features.Jobs;
 
 /// <summary>
-/// Finds reports and exports that say queued or running but that no Quartz job will ever finish, and queues
-/// them again. Quartz re-runs the jobs of a node that crashed (they ask for recovery); this covers the rest:
-/// a job cut off by a normal shutdown (Quartz then forgets it), or a row whose job was lost between the
-/// commit and the scheduling. Only rows untouched for a while count, so work being handed to Quartz by
-/// another node right now is left alone. Runs every minute on one node of the cluster.
+/// Queues the reports and exports that wait (queued or running) with no Hangfire job behind them. Hangfire itself
+/// re-runs what it holds: a job of a node that died (fetched again after the invisibility timeout) and a job cut off by
+/// a normal stop (put back in its queue). What it cannot know of is a row whose job was never made: the node stopped
+/// between our commit and the enqueue, or the row was left by the Quartz.NET scheduler of earlier versions (an
+/// upgrade). Those rows have no job id. Only rows untouched for a while count, so work another node is handing to
+/// Hangfire right now is left alone; a row is claimed by a conditional update first, so when several nodes sweep at
+/// once (they all do at start) exactly one queues it. Runs at every start and then every minute (a recurring job).
 /// </summary>
-public class OrphanedWork(AppDbContext db, ISchedulerFactory schedulers, AgreementScheduler agreement, ExportScheduler exports, ILogger<OrphanedWork> logger)
+public class OrphanedWork(AppDbContext db, AgreementScheduler agreement, ExportScheduler exports, ILogger<OrphanedWork> logger)
 {
+    public const string RecurringJobId = "resume-orphaned-work";
     public static readonly TimeSpan DefaultMinimumAge = TimeSpan.FromMinutes(1);
+
+    /// <summary>What a claimed row's job id says until the job exists: no other sweep takes the row meanwhile.</summary>
+    public const string Claimed = "claimed";
+
+    public Task RunAsync(CancellationToken cancellationToken) => ResumeAsync(DefaultMinimumAge, cancellationToken);
 
     /// <summary>Queues again what was orphaned; returns how many reports and exports it resumed.</summary>
     public async Task<(int Reports, int Exports)> ResumeAsync(TimeSpan minimumAge, CancellationToken cancellationToken = default)
     {
-        var before = DateTimeOffset.UtcNow - minimumAge;
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var reports = await ResumeAsync(db.AgreementReports, await ScheduledIdsAsync(scheduler, "agreement", AgreementJob.ReportIdKey, cancellationToken),
-            before, agreement.EnqueueAsync, cancellationToken);
-        var exported = await ResumeAsync(db.Exports, await ScheduledIdsAsync(scheduler, "exports", ExportJob.ExportIdKey, cancellationToken),
-            before, exports.EnqueueAsync, cancellationToken);
+        var before = Infrastructure.Clock.Now - minimumAge;
+        var reports = await ResumeAsync(db.AgreementReports, before, agreement.EnqueueAsync, cancellationToken);
+        var exported = await ResumeAsync(db.Exports, before, exports.EnqueueAsync, cancellationToken);
         if (reports + exported > 0)
-            logger.LogInformation("Resumed {Reports} agreement reports and {Exports} exports that no job was running", reports, exported);
+            logger.LogInformation("Queued {Reports} agreement reports and {Exports} exports that had no Hangfire job", reports, exported);
         return (reports, exported);
     }
 
-    /// <summary>
-    /// Queues again the rows of <paramref name="rows"/> that wait (queued or running, untouched since
-    /// <paramref name="before"/>) with no job in <paramref name="scheduled"/>. The reset repeats the conditions, so a row
-    /// that was started, finished or retried meanwhile is left alone and not queued twice.
-    /// </summary>
-    private static async Task<int> ResumeAsync<T>(DbSet<T> rows, HashSet<long> scheduled, DateTimeOffset before, Func<long, Task> enqueue,
-        CancellationToken cancellationToken) where T : class, IBackgroundWork
+    private static async Task<int> ResumeAsync<T>(DbSet<T> rows, DateTimeOffset before, Func<long, Task> enqueue, CancellationToken cancellationToken)
+        where T : class, IBackgroundWork
     {
         var waiting = await rows
-            .Where(r => (r.Status == JobStatus.Queued || r.Status == JobStatus.Running) && (r.StartedAt ?? r.CreatedAt) < before)
+            .Where(r => (r.Status == JobStatus.Queued || r.Status == JobStatus.Running) && r.JobId == null && (r.StartedAt ?? r.CreatedAt) < before)
             .Select(r => r.Id).ToListAsync(cancellationToken);
         var resumed = 0;
-        foreach (var id in waiting.Where(id => !scheduled.Contains(id)))
+        foreach (var id in waiting)
         {
-            var reset = await rows
-                .Where(r => r.Id == id && (r.Status == JobStatus.Queued || r.Status == JobStatus.Running) && (r.StartedAt ?? r.CreatedAt) < before)
-                .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, JobStatus.Queued), cancellationToken);
-            if (reset == 0) continue;
-            await enqueue(id);
+            // The claim repeats the conditions: a row started, finished, retried or claimed by another node meanwhile is left alone.
+            var claimed = await rows
+                .Where(r => r.Id == id && (r.Status == JobStatus.Queued || r.Status == JobStatus.Running) && r.JobId == null && (r.StartedAt ?? r.CreatedAt) < before)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, JobStatus.Queued).SetProperty(r => r.JobId, Claimed), cancellationToken);
+            if (claimed == 0) continue;
+            try { await enqueue(id); }
+            catch
+            {
+                // Hangfire's storage did not take it: unclaimed, so the next sweep tries again.
+                await rows.Where(r => r.Id == id && r.JobId == Claimed).ExecuteUpdateAsync(u => u.SetProperty(r => r.JobId, (string?)null), CancellationToken.None);
+                throw;
+            }
             resumed++;
         }
         return resumed;
     }
-
-    /// <summary>The ids that jobs stored in Quartz (waiting, running, or awaiting recovery on any node) will work on.</summary>
-    private static async Task<HashSet<long>> ScheduledIdsAsync(IScheduler scheduler, string group, string idKey, CancellationToken cancellationToken)
-    {
-        var ids = new HashSet<long>();
-        foreach (var key in await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(group), cancellationToken))
-        {
-            var job = await scheduler.GetJobDetail(key, cancellationToken);
-            if (job is not null && job.JobDataMap.ContainsKey(idKey)) ids.Add(job.JobDataMap.GetLong(idKey));
-        }
-        return ids;
-    }
-}
-
-/// <summary>The Quartz side of <see cref="OrphanedWork"/>.</summary>
-[DisallowConcurrentExecution]
-public class ResumeOrphanedWorkJob(OrphanedWork work) : IJob
-{
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        await work.ResumeAsync(OrphanedWork.DefaultMinimumAge, cancellationToken);
 }
