@@ -5,11 +5,14 @@ namespace Annotate.Benchmarks;
 /// <summary>./annotate bench: every figure beside a baseline measured in the same run on the same machine.</summary>
 public static class BenchProgram
 {
-    private static readonly string[] Parts = ["editor", "live", "write", "agreement", "export"];
+    private static readonly string[] Parts = ["editor", "live", "write", "load", "agreement", "export"];
 
-    /// <param name="args">The parts to run (editor, live, write, agreement, export); all when none are named.</param>
+    /// <param name="args">The parts to run (editor, live, write, load, agreement, export; all when none are named), and
+    /// --quick for the smaller sizes of the load benchmark.</param>
     public static async Task<int> Main(string[] args)
     {
+        var quick = args.Contains("--quick");
+        args = args.Where(a => a != "--quick").ToArray();
         var unknown = args.Except(Parts).ToList();
         if (unknown.Count > 0)
         {
@@ -25,6 +28,7 @@ public static class BenchProgram
             if (Runs("editor")) figures.AddRange(await EditorBench.RunAsync(browser));
             if (Runs("live")) figures.AddRange(await LiveSyncBench.RunAsync(browser));
             if (Runs("write")) figures.AddRange(await WriteBench.RunAsync(browser));
+            if (Runs("load")) figures.AddRange(await LiveLoadBench.RunAsync(browser, quick));
             if (Runs("agreement")) figures.AddRange(await AgreementBench.RunAsync(browser));
             if (Runs("export")) figures.AddRange(await ExportBench.RunAsync(browser));
         }
