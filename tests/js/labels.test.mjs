@@ -1,10 +1,12 @@
-// Unit tests of what every page draws the same way (wwwroot/js/labels.js, wwwroot/js/editor/links.js,
-// wwwroot/js/editor/palette.js): label colours, link badges, the live status, a link's ends.
+// Unit tests of what the pages draw (wwwroot/js/labels.js, live-status.js, editor/links.js, editor/palette.js,
+// editor/finished.js): label colours, link badges, the live status, a link's ends, the document's status.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labelColours, relationBadgeClass, liveStatusClass, UNKNOWN_COLOUR } from '../../wwwroot/js/labels.js';
+import { labelColours, relationBadgeClass, UNKNOWN_COLOUR } from '../../wwwroot/js/labels.js';
+import { liveStatusClass } from '../../wwwroot/js/live-status.js';
 import { endText, otherDocument } from '../../wwwroot/js/editor/links.js';
 import { quoted } from '../../wwwroot/js/editor/palette.js';
+import { statusView } from '../../wwwroot/js/editor/finished.js';
 
 test('a label\'s colour comes from the span labels, never from a relation type of the same name', () => {
   const colourOf = labelColours([
@@ -44,4 +46,11 @@ test('the other article of a link is the end not in this one, and none when both
 test('the palette quotes a long selection cut to 60 characters', () => {
   assert.equal(quoted('a word'), 'a word');
   assert.equal(quoted('y'.repeat(61)), 'y'.repeat(57) + '…');
+});
+
+test('the status shown for this person\'s document state, and what its button offers', () => {
+  assert.deepEqual(statusView(undefined), { finished: false, status: 'New', button: 'Mark finished' });
+  assert.deepEqual(statusView({ status: 'new' }), { finished: false, status: 'New', button: 'Mark finished' });
+  assert.deepEqual(statusView({ status: 'in_progress' }), { finished: false, status: 'In progress', button: 'Mark finished' });
+  assert.deepEqual(statusView({ status: 'finished' }), { finished: true, status: 'Finished', button: 'Reopen' });
 });

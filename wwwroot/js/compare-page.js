@@ -6,7 +6,8 @@ import { TextView } from './textview.js';
 import { LiveSync } from './live.js';
 import { AnnotationStore, newId, el, fill } from './annotations.js';
 import { coalesce } from './batch.js';
-import { labelColours, relationBadge, showLiveStatus } from './labels.js';
+import { labelColours, relationBadge } from './labels.js';
+import { showLiveStatus, showPresence } from './live-status.js';
 
 const page = JSON.parse(document.getElementById('page-data').textContent);
 const projectId = page.project.id;
@@ -94,7 +95,7 @@ const live = new LiveSync({
   onStatus: (state, text) => showLiveStatus($('live-status'), state, text),
   onPresence: (documentId, people) => {
     const side = documentId === left.id ? 'left' : 'right';
-    fill($(`presence-${side}`), people.map(p => el('span', { class: 'badge rounded-pill text-bg-light border me-1' }, p.name)));
+    showPresence($(`presence-${side}`), people);
   },
 }, undefined, page.changeBudgetBytes);
 live.documents.set(left.id, page.lastSequence);

@@ -7,7 +7,8 @@ import { LiveSync } from './live.js';
 import { AnnotationStore, newId, el, fill } from './annotations.js';
 import { coalesce } from './batch.js';
 import { Refusals } from './refusal.js';
-import { labelColours, showLiveStatus } from './labels.js';
+import { labelColours } from './labels.js';
+import { showLiveStatus, showPresence } from './live-status.js';
 import { EditHistory } from './editor/history.js';
 import { spanCreated, spanUpdated, spanDeleted, linkCreated, linkDeleted } from './editor/steps.js';
 import { Changes } from './editor/changes.js';
@@ -17,6 +18,7 @@ import { documentLinks } from './editor/links.js';
 import { SpanList } from './editor/span-list.js';
 import { Palette } from './editor/palette.js';
 import { placeOf, keyCommand } from './editor/keys.js';
+import { FinishedStatus } from './editor/finished.js';
 
 const page = JSON.parse(document.getElementById('page-data').textContent);
 const me = page.me;
@@ -57,7 +59,7 @@ function draw() {
   if (details.selectedId) view.select([details.selectedId]);
   spanList.render(annotations, details.selectedId);
   fill($('link-list'), documentLinks(linkContext));
-  renderFinished();
+  finished.render();
   details.afterDraw();
 }
 
@@ -89,7 +91,7 @@ const live = new LiveSync({
   onStatus: (state, text) => showLiveStatus($('live-status'), state, text),
   onPresence: (id, people) => {
     if (id !== documentId) return;
-    fill($('presence'), ...people.map(p => el('span', { class: 'badge rounded-pill text-bg-light border me-1', title: 'On this document now' }, p.name)));
+    showPresence($('presence'), people, 'On this document now');
   },
 }, undefined, page.changeBudgetBytes);
 live.documents.set(documentId, page.lastSequence);
@@ -182,7 +184,7 @@ function refuse(message) {
   }
 }
 
-// ---------------------------------------------------------------- side panel: details, list, links, finished
+// ---------------------------------------------------------------- side panel: details, list, links, status
 
 /** Scrolls the text to a span and opens its details (from the list, or a link's end). */
 const openSpan = id => { view.scrollTo(id); details.open(id); };
@@ -199,24 +201,7 @@ const spanList = new SpanList($('annotation-list'), $('annotation-count'), {
   current: () => ({ annotations: visibleAnnotations(), selectedId: details.selectedId }),
 });
 
-function renderFinished() {
-  const mine = store.states.get(`${documentId}:${me.userId}`);
-  const finished = mine?.status === 'finished';
-  const button = $('finish');
-  button.textContent = finished ? 'Reopen' : 'Mark finished';
-  button.classList.toggle('btn-success', !finished);
-  button.classList.toggle('btn-outline-secondary', finished);
-  $('my-status').textContent = finished ? 'Finished' : mine?.status === 'in_progress' ? 'In progress' : 'New';
-}
-
-$('finish').addEventListener('click', async () => {
-  const finished = store.states.get(`${documentId}:${me.userId}`)?.status === 'finished';
-  const result = await live.call('SetDocumentStatus', documentId, finished ? 'in_progress' : 'finished');
-  if (!result.ok) { refuse(result.detail); return; }
-  store.apply({ kind: 'document_state_changed', data: result.value });
-  renderFinished();
-  announce(finished ? 'Reopened.' : 'Marked finished.');
-});
+const finished = new FinishedStatus({ button: $('finish'), status: $('my-status') }, { store, live, documentId, userId: me.userId, announce, refuse });
 
 filter?.addEventListener('change', refresh);
 

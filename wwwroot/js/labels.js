@@ -1,4 +1,4 @@
-// How a label, a link type and the live connection look, shared by every page that draws spans (the document
+// How a label and a link type look, shared by every page that draws spans (the document
 // editor, the compare view, the review page to come), so a span reads the same wherever it is shown.
 
 import { el } from './annotations.js';
@@ -28,16 +28,4 @@ export function relationBadgeClass(type) {
 
 export function relationBadge(type) {
   return el('span', { class: relationBadgeClass(type) }, type.toLowerCase());
-}
-
-/** The badge class of a LiveSync state: green when live, red when it gave up or is offline, amber while it tries. */
-export function liveStatusClass(state) {
-  return `badge ${state === 'live' ? 'text-bg-success' : state === 'offline' || state === 'failed' ? 'text-bg-danger' : 'text-bg-warning'}`;
-}
-
-/** Shows a LiveSync state in the page's status badge (the browser tests read its data-state). */
-export function showLiveStatus(badge, state, text) {
-  badge.textContent = text;
-  badge.className = liveStatusClass(state);
-  badge.dataset.state = state;
 }
