@@ -95,7 +95,6 @@ const live = new LiveSync({
   },
 }, undefined, page.changeBudgetBytes);
 live.documents.set(documentId, page.lastSequence);
-live.start();
 
 const changes = new Changes({
   live, store, documentId, projectId, maxCheckedText: page.maxCheckedText, refresh, refuse,
@@ -231,6 +230,8 @@ document.addEventListener('keydown', e => {
 
 if (filter) for (const m of page.members) filter.append(el('option', { value: m.userId }, m.userId === me.userId ? `${m.name} (me)` : m.name));
 refresh.now(); // drawn before the code below looks for the span in the address
+// Connected last, once everything the live handlers reach exists.
+live.start();
 const wanted = location.hash.match(/^#annotation-([0-9a-f-]{36})$/);
 if (wanted && store.annotations.has(wanted[1])) openSpan(wanted[1]);
 // For people debugging in the console, and for the browser tests (`draws` counts redraws).
