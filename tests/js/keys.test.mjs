@@ -64,3 +64,8 @@ test('a select counts as typing but not as writing; the open span\'s own list it
   // The document itself has no closest(): nothing special.
   assert.deepEqual(placeOf({}, 's1'), { typing: false, writing: false, onOpenSpan: false });
 });
+
+test('a key press without a key (as autofill sends) is no shortcut, even with a selection or Ctrl held', () => {
+  assert.equal(keyCommand({ ctrlKey: true }, inText, idle), null);
+  assert.equal(keyCommand({}, inText, { ...idle, selecting: true }), null);
+});

@@ -24,6 +24,8 @@ export function placeOf(target, selectedId) {
  */
 export function keyCommand(key, place, state) {
   const control = key.ctrlKey || key.metaKey;
+  // Some keydown events carry no key at all (a browser's autofill can send one): they are no shortcut.
+  if (typeof key.key !== 'string') return null;
   const letter = key.key.toLowerCase();
   if (control && letter === 'z' && !place.typing) return { command: key.shiftKey ? 'redo' : 'undo', preventDefault: true };
   if (control && letter === 'y' && !place.typing) return { command: 'redo', preventDefault: true };
