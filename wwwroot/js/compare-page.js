@@ -6,12 +6,14 @@ import { TextView } from './textview.js';
 import { LiveSync } from './live.js';
 import { AnnotationStore, newId, el, fill } from './annotations.js';
 import { coalesce } from './batch.js';
+import { labelColours, relationBadge } from './labels.js';
+import { showLiveStatus, showPresence } from './live-status.js';
 
 const page = JSON.parse(document.getElementById('page-data').textContent);
 const projectId = page.project.id;
 const [left, right] = page.documents;
 const labels = page.labels;
-const colourOf = name => labels.find(l => l.name === name && l.kind !== 'relation')?.colour ?? '#888888';
+const colourOf = labelColours(labels); // the same colours as the document page's
 const $ = id => document.getElementById(id);
 const store = new AnnotationStore();
 store.load(page);
@@ -84,21 +86,16 @@ function renderLinks() {
     (r.fromDocumentId === left.id || r.fromDocumentId === right.id) && (r.toDocumentId === left.id || r.toDocumentId === right.id));
   fill($('compare-links'), relations.length ? relations.map(r => el('li', { class: 'border-bottom py-1', dataset: { relation: r.id } },
     el('button', { type: 'button', class: 'btn btn-link btn-sm p-0 text-start', onclick: () => { views.get(r.fromDocumentId)?.scrollTo(r.from); views.get(r.toDocumentId)?.scrollTo(r.to); } },
-      `“${r.fromText}” `, el('span', { class: `badge ${r.type === 'CONTRADICTS' ? 'text-bg-danger' : 'text-bg-success'}` }, r.type.toLowerCase()), ` “${r.toText}”`),
+      `“${r.fromText}” `, relationBadge(r.type), ` “${r.toText}”`),
     el('small', { class: 'text-muted ms-1' }, r.annotatorName))) : el('li', { class: 'text-muted small' }, 'No links between these two articles yet.'));
 }
 
 const live = new LiveSync({
   onEvent: e => { if (store.apply(e)) refresh(); },
-  onStatus: (state, text) => {
-    const status = $('live-status');
-    status.textContent = text;
-    status.className = `badge ${state === 'live' ? 'text-bg-success' : state === 'offline' || state === 'failed' ? 'text-bg-danger' : 'text-bg-warning'}`;
-    status.dataset.state = state;
-  },
+  onStatus: (state, text) => showLiveStatus($('live-status'), state, text),
   onPresence: (documentId, people) => {
     const side = documentId === left.id ? 'left' : 'right';
-    fill($(`presence-${side}`), people.map(p => el('span', { class: 'badge rounded-pill text-bg-light border me-1' }, p.name)));
+    showPresence($(`presence-${side}`), people);
   },
 }, undefined, page.changeBudgetBytes);
 live.documents.set(left.id, page.lastSequence);

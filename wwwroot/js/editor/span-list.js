@@ -1,0 +1,102 @@
+// The side panel's list of spans: grouped by layer and label (spans.js), each group in text order, each listed a
+// page at a time. The pure part (listPlan, reusable, shorten, moreLabel) decides what is drawn; SpanList draws it.
+
+import { el } from '../annotations.js';
+import { groupByLayerAndLabel } from '../spans.js';
+import { labelChip } from '../labels.js';
+
+// A label group lists its spans a page at a time: thousands of buttons would make every redraw slow, and a
+// "Show more" button keeps the rest one key press away.
+export const LIST_PAGE = 500;
+
+/** The key of a label group, in the list's caches and in what "Show more" remembers. */
+export const groupKey = g => `${g.layer}:${g.label}`;
+
+/**
+ * What the list shows: one entry per label group, with how many of its spans are listed (`listed` remembers the
+ * groups whose "Show more" was pressed) and the open span when it is in the group (its item is drawn bold).
+ */
+export function listPlan(annotations, listed, selectedId, page = LIST_PAGE) {
+  return groupByLayerAndLabel(annotations).map(g => {
+    const key = groupKey(g);
+    const shown = listed.get(key) ?? page;
+    return { key, group: g, shown, rest: Math.max(0, g.items.length - shown), selected: g.items.some(a => a.id === selectedId) ? selectedId : null };
+  });
+}
+
+/**
+ * Whether a group's section drawn earlier (`cached`: what it was drawn from) still shows `entry`. The store replaces
+ * an annotation object whenever it changes, so comparing the objects themselves is exact.
+ */
+export function reusable(cached, entry) {
+  return Boolean(cached) && cached.shown === entry.shown && cached.selected === entry.selected
+    && cached.items.length === entry.group.items.length && entry.group.items.every((a, i) => a === cached.items[i]);
+}
+
+/** A span's text as an item of the list: one longer than `max` is cut to `max - 3` characters and an ellipsis. */
+export function shorten(text, max) {
+  return text.length > max ? text.slice(0, max - 3) + '…' : text;
+}
+
+/** The "Show more" button's text: the next page (or what is left) and how many are not listed yet. */
+export function moreLabel(rest, page = LIST_PAGE) {
+  return `Show ${Math.min(rest, page).toLocaleString('en')} more (${rest.toLocaleString('en')} not listed)`;
+}
+
+export class SpanList {
+  /**
+   * @param {HTMLElement} list  the element the groups' sections go in
+   * @param {HTMLElement} count  shows how many spans are listed
+   * @param {{colourOf: (label: string) => string, seesEveryone: boolean, onOpen: (id: string) => void,
+   *          current: () => {annotations: object[], selectedId: string | null}}} options
+   *   onOpen: a span's item was chosen; current: what to draw when the list redraws itself ("Show more")
+   */
+  constructor(list, count, options) {
+    this.list = list;
+    this.count = count;
+    this.options = options;
+    this.listed = new Map(); // group key -> how many of the group's spans the list shows
+    // Each label group's section, kept with what it was drawn from: a redraw rebuilds only the groups an edit
+    // touched (with 5,000 spans, rebuilding every list item on every edit was most of an edit's cost).
+    this.sections = new Map(); // group key -> { items, shown, selected, element }
+  }
+
+  render(annotations, selectedId) {
+    const plan = listPlan(annotations, this.listed, selectedId);
+    this.count.textContent = String(plan.reduce((n, entry) => n + entry.group.items.length, 0));
+    const keys = new Set(plan.map(entry => entry.key));
+    const sections = plan.map(entry => {
+      const cached = this.sections.get(entry.key);
+      if (reusable(cached, entry)) return cached.element;
+      const element = this.section(entry, selectedId);
+      this.sections.set(entry.key, { items: entry.group.items, shown: entry.shown, selected: entry.selected, element });
+      return element;
+    });
+    for (const key of [...this.sections.keys()]) if (!keys.has(key)) this.sections.delete(key); // gone: not kept alive
+    // Put each section in its place, moving only what moved (a reused section may come from another slot).
+    const list = this.list;
+    sections.forEach((section, i) => { if (list.children[i] !== section) list.insertBefore(section, list.children[i] ?? null); });
+    while (list.children.length > sections.length) list.lastElementChild.remove();
+  }
+
+  section({ key, group: g, shown, rest }, selectedId) {
+    const { colourOf, seesEveryone, onOpen } = this.options;
+    return el('section', { class: 'mb-2', dataset: { layer: g.layer, label: g.label } },
+      el('h3', { class: 'h6 mb-1' }, labelChip(g.label, colourOf(g.label)), ` ${g.layer} · ${g.items.length}`),
+      el('ul', { class: 'list-unstyled mb-0' }, g.items.slice(0, shown).map(a => el('li', {},
+        el('button', { type: 'button', class: `btn btn-link btn-sm p-0 text-start annotation-item${a.id === selectedId ? ' fw-bold' : ''}`, dataset: { annotation: a.id },
+          onclick: () => onOpen(a.id) }, shorten(a.text, 80)),
+        seesEveryone ? el('small', { class: 'text-muted ms-1' }, a.annotatorName) : null))),
+      rest > 0 ? el('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary mt-1 show-more', onclick: () => this.showMore(key, shown) },
+        moreLabel(rest)) : null);
+  }
+
+  /** Lists the next page of a group and moves the keyboard focus to its first new item, where the person was heading. */
+  showMore(key, shown) {
+    this.listed.set(key, shown + LIST_PAGE);
+    const { annotations, selectedId } = this.options.current();
+    this.render(annotations, selectedId);
+    const section = [...this.list.querySelectorAll('section')].find(e => `${e.dataset.layer}:${e.dataset.label}` === key);
+    section?.querySelectorAll('.annotation-item')[shown]?.focus();
+  }
+}
