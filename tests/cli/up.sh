@@ -6,7 +6,8 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 data="$(mktemp -d /tmp/annotate-up-test.XXXXXX)"
 chmod 755 "$data"
-port=5600
+# A random start: two test runs on one machine must not both find the same free port and talk to each other's app.
+port=$((5600 + RANDOM % 3000))
 while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 
 number=0 failed=0
