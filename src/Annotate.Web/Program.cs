@@ -28,7 +28,7 @@ app.UseAuthorization();
 app.UseCookieApiAntiforgery();
 
 app.MapControllers();
-app.MapHub<AnnotationHub>(AnnotationHub.Path);
+app.MapAnnotationHub();
 app.MapAnnotateJobsDashboard();
 app.MapGroup("/api/auth").WithTags("Auth").AddEndpointFilter<StorableTextEndpointFilter>().MapIdentityApi<AppUser>();
 app.MapOpenApi();

@@ -82,7 +82,7 @@ public static class AuthSetup
         services.AddAuthorization();
     }
 
-    private static bool UsesBearerToken(HttpRequest request) =>
+    public static bool UsesBearerToken(HttpRequest request) =>
         request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
         || (request.Path.StartsWithSegments("/hubs") && request.Query.ContainsKey("access_token"));
 
