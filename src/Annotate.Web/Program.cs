@@ -23,6 +23,7 @@ if (command is not null) return await command.RunAsync(app.Services);
 app.UseAnnotateErrorHandling();
 app.UseStaticFiles();
 app.UseRouting();
+app.UseBodyLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseCookieApiAntiforgery();
@@ -30,7 +31,8 @@ app.UseCookieApiAntiforgery();
 app.MapControllers();
 app.MapAnnotationHub();
 app.MapAnnotateJobsDashboard();
-app.MapGroup("/api/auth").WithTags("Auth").AddEndpointFilter<StorableTextEndpointFilter>().MapIdentityApi<AppUser>();
+app.MapGroup("/api/auth").WithTags("Auth").AddEndpointFilter<StorableTextEndpointFilter>().AddEndpointFilter<AccountApiEndpointFilter>()
+    .MapIdentityApi<AppUser>();
 app.MapOpenApi();
 app.MapHealth();
 

@@ -51,9 +51,10 @@ public static class AuthSetup
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
-            .AddSignInManager()
             .AddDefaultTokenProviders()
-            .AddApiEndpoints();
+            .AddApiEndpoints()
+            // After AddApiEndpoints, which registers the plain sign-in manager again.
+            .AddSignInManager<AnnotateSignInManager>();
 
         services.ConfigureApplicationCookie(options =>
         {
