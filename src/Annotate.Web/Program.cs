@@ -23,14 +23,16 @@ if (command is not null) return await command.RunAsync(app.Services);
 app.UseAnnotateErrorHandling();
 app.UseStaticFiles();
 app.UseRouting();
+app.UseBodyLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseCookieApiAntiforgery();
 
 app.MapControllers();
-app.MapHub<AnnotationHub>(AnnotationHub.Path);
+app.MapAnnotationHub();
 app.MapAnnotateJobsDashboard();
-app.MapGroup("/api/auth").WithTags("Auth").AddEndpointFilter<StorableTextEndpointFilter>().MapIdentityApi<AppUser>();
+app.MapGroup("/api/auth").WithTags("Auth").AddEndpointFilter<StorableTextEndpointFilter>().AddEndpointFilter<AccountApiEndpointFilter>()
+    .MapIdentityApi<AppUser>();
 app.MapOpenApi();
 app.MapHealth();
 

@@ -51,9 +51,10 @@ public static class AuthSetup
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
-            .AddSignInManager()
             .AddDefaultTokenProviders()
-            .AddApiEndpoints();
+            .AddApiEndpoints()
+            // After AddApiEndpoints, which registers the plain sign-in manager again.
+            .AddSignInManager<AnnotateSignInManager>();
 
         services.ConfigureApplicationCookie(options =>
         {
@@ -82,7 +83,7 @@ public static class AuthSetup
         services.AddAuthorization();
     }
 
-    private static bool UsesBearerToken(HttpRequest request) =>
+    public static bool UsesBearerToken(HttpRequest request) =>
         request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
         || (request.Path.StartsWithSegments("/hubs") && request.Query.ContainsKey("access_token"));
 

@@ -64,13 +64,15 @@ public static class ErrorHandling
     };
 
     /// <summary>Says which limit was passed: a single change's (span and link writes) or an upload's.</summary>
-    private static string TooLarge(HttpContext context)
+    public static string TooLarge(HttpContext context)
     {
         // The route's own limit (RequestSizeLimit sets it on the request); the endpoint is gone by the time errors are handled.
         var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
-        return limit == Features.Annotations.ChangeBudget.MaxBytes
-            ? $"One change may be at most {limit:N0} bytes of JSON (a note and a checked text of 10,000 characters each, attributes of 10,000); shorten the note or attributes, or leave out \"text\"."
-            : "The upload is larger than the server accepts; split it or raise Import__MaxFileMegabytes.";
+        if (limit == Features.Annotations.ChangeBudget.MaxBytes)
+            return $"One change may be at most {limit:N0} bytes of JSON (a note and a checked text of 10,000 characters each, attributes of 10,000); shorten the note or attributes, or leave out \"text\".";
+        if (limit == BodyLimits.SmallBytes(context.RequestServices.GetRequiredService<IConfiguration>()))
+            return $"A request to this address may be at most {limit:N0} bytes (setting Limits__MaxBodyKilobytes); only imports take large uploads.";
+        return "The upload is larger than the server accepts; split it or raise Import__MaxFileMegabytes.";
     }
 
     public static bool WantsProblemJson(HttpContext context)

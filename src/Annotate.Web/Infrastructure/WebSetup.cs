@@ -57,13 +57,14 @@ public static class WebSetup
         services.AddSingleton(provider =>
             provider.GetRequiredService<IConfiguration>().GetSection("Import").Get<ImportOptions>() ?? new ImportOptions());
         // Each file is checked against the limit by name in the importer; these caps only stop runaway uploads.
+        // Kestrel's is the largest any route takes; BodyLimits gives every other route a small one.
         services.AddOptions<FormOptions>().Configure<ImportOptions>((form, import) =>
         {
             form.MultipartBodyLengthLimit = Math.Max(import.MaxFileBytes * 4, 1024 * 1024);
             form.ValueCountLimit = 1024;
         });
         services.AddOptions<KestrelServerOptions>().Configure<ImportOptions>((kestrel, import) =>
-            kestrel.Limits.MaxRequestBodySize = Math.Max(import.MaxFileBytes * 4, 1024 * 1024) + 1024 * 1024);
+            kestrel.Limits.MaxRequestBodySize = BodyLimits.UploadBytes(import));
 
         // Sign-in cookies stay valid across restarts when the keys live in the data folder (./annotate up sets it).
         if (builder.Configuration["Annotate:KeysPath"] is { Length: > 0 } keysPath)

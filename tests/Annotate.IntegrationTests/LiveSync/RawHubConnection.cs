@@ -16,11 +16,17 @@ public sealed class RawHubConnection : IDisposable
     private string pending = "";
     private int invocations;
 
-    public static async Task<RawHubConnection> ConnectAsync(string baseUrl, string token)
+    public static Task<RawHubConnection> ConnectAsync(string baseUrl, string token) =>
+        ConnectAsync(baseUrl, "?access_token=" + Uri.EscapeDataString(token), _ => { });
+
+    /// <summary>With the socket's request set up by the caller (a cookie, an Origin header); <paramref name="query"/> may be empty.</summary>
+    public static async Task<RawHubConnection> ConnectAsync(string baseUrl, string query, Action<ClientWebSocketOptions> configure)
     {
         var connection = new RawHubConnection();
-        var address = new Uri(baseUrl.Replace("http://", "ws://").TrimEnd('/') + "/hubs/annotations?access_token=" + Uri.EscapeDataString(token));
-        await connection.socket.ConnectAsync(address, connection.timeout.Token);
+        configure(connection.socket.Options);
+        var address = new Uri(baseUrl.Replace("http://", "ws://").TrimEnd('/') + "/hubs/annotations" + query);
+        try { await connection.socket.ConnectAsync(address, connection.timeout.Token); }
+        catch { connection.Dispose(); throw; }
         await connection.SendAsync("""{"protocol":"json","version":1}""");
         var handshake = await connection.ReceiveAsync();
         Assert.True(handshake is { } answer && !answer.TryGetProperty("error", out _), "the hub refused the handshake");

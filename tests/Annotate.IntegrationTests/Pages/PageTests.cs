@@ -37,6 +37,9 @@ public partial class PageTests(AnnotateFactory factory) : IClassFixture<Annotate
             ["Email"] = email, ["Password"] = AnnotateFactory.Password, ["ConfirmPassword"] = AnnotateFactory.Password,
         });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        // Signing up does not sign in (that would tell which emails were free): the new account signs in.
+        var signedIn = await PostFormAsync(client, "/account/login", "/account/login", new() { ["Email"] = email, ["Password"] = AnnotateFactory.Password });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         return (client, email);
     }
 

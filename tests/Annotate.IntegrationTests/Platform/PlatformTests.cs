@@ -62,8 +62,12 @@ public class PlatformTests(AnnotateFactory factory) : IClassFixture<AnnotateFact
         for (var i = 0; i < 5; i++)
             Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/auth/login", new { email = user.Email, password = "wrong password" })).StatusCode);
         var right = await client.PostAsJsonAsync("/api/auth/login", new { email = user.Email, password = AnnotateFactory.Password });
+        // Locked: the right password is refused too, with the answer of any failure (saying "locked" would tell
+        // anyone the account exists).
         Assert.Equal(HttpStatusCode.Unauthorized, right.StatusCode);
-        Assert.Contains("LockedOut", await right.Content.ReadAsStringAsync());
+        var body = await right.Content.ReadAsStringAsync();
+        Assert.Contains("\"Failed\"", body);
+        Assert.DoesNotContain("Locked", body);
     }
 
     [Fact]

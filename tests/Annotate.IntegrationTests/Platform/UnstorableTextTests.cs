@@ -118,6 +118,7 @@ public class UnstorableTextTests(LiveFactory factory) : IClassFixture<LiveFactor
         var email = AnnotateFactory.NewEmail("page");
         (await PostFormAsync(browser, "/account/register", "/account/register", new()
             { ["Email"] = email, ["Password"] = AnnotateFactory.Password, ["ConfirmPassword"] = AnnotateFactory.Password })).Redirected();
+        (await PostFormAsync(browser, "/account/login", "/account/login", new() { ["Email"] = email, ["Password"] = AnnotateFactory.Password })).Redirected();
         var created = await PostFormAsync(browser, "/projects", "/projects", new() { ["name"] = "Page " + Guid.NewGuid() });
         var projectPath = created.Redirected();
         var projectId = long.Parse(projectPath.Split('/').Last());

@@ -11,7 +11,9 @@ public class LoginForm
 {
     [Required(ErrorMessage = AccountMessages.EmailRequired), EmailAddress(ErrorMessage = AccountMessages.EmailInvalid)]
     public string Email { get; set; } = "";
-    [Required(ErrorMessage = "Enter your password."), DataType(DataType.Password)] public string Password { get; set; } = "";
+    [Required(ErrorMessage = "Enter your password."), DataType(DataType.Password),
+     MaxLength(PasswordRules.MaxLength, ErrorMessage = "A password has at most 200 characters.")]
+    public string Password { get; set; } = "";
     public bool RememberMe { get; set; }
 }
 
@@ -23,7 +25,7 @@ public class RegisterForm
     [MaxLength(100, ErrorMessage = "A name has at most 100 characters.")] public string? DisplayName { get; set; }
     [Required(ErrorMessage = "Choose a password of at least 8 characters."),
      MinLength(8, ErrorMessage = "A password needs at least 8 characters; a few words you will remember make a strong one."),
-     MaxLength(200, ErrorMessage = "A password has at most 200 characters."), DataType(DataType.Password)]
+     MaxLength(PasswordRules.MaxLength, ErrorMessage = "A password has at most 200 characters."), DataType(DataType.Password)]
     public string Password { get; set; } = "";
     [Required(ErrorMessage = "Type the password again, to be sure it is the one you meant."), DataType(DataType.Password),
      Compare(nameof(Password), ErrorMessage = "The two passwords differ.")]
@@ -34,6 +36,10 @@ internal static class AccountMessages
 {
     public const string EmailRequired = "Enter your email address.";
     public const string EmailInvalid = "That is not an email address: it looks like name@example.org.";
+    // One message for an unknown email, a wrong password and a locked account: which one it was would tell
+    // anyone whether the email has an account.
+    public const string SignInFailed = "Email or password is wrong. After 5 wrong passwords in a row an account is locked for 5 minutes.";
+    public const string Registered = "If no account used that address, yours is ready: sign in with it.";
 }
 
 [Route("account")]
@@ -48,9 +54,7 @@ public class AccountController(SignInManager<AppUser> signIn, UserManager<AppUse
         if (!ModelState.IsValid) return View(form);
         var result = await signIn.PasswordSignInAsync(form.Email, form.Password, form.RememberMe, lockoutOnFailure: true);
         if (result.Succeeded) return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl : "/projects");
-        ModelState.AddModelError("", result.IsLockedOut
-            ? "Too many failed attempts: this account is locked for a few minutes. Try again later."
-            : "Email or password is wrong.");
+        ModelState.AddModelError("", AccountMessages.SignInFailed);
         return View(form);
     }
 
@@ -63,13 +67,16 @@ public class AccountController(SignInManager<AppUser> signIn, UserManager<AppUse
         if (!ModelState.IsValid) return View(form);
         var user = AccountCommands.NewUser(form.Email, form.DisplayName);
         var result = await users.CreateAsync(user, form.Password);
-        if (!result.Succeeded)
+        // A taken email answers like a free one (the password was hashed either way, so the time is alike too), and
+        // neither signs in: a signed-in answer for new addresses only would tell who already has an account.
+        var errors = result.Errors.Where(e => !AccountApiEndpointFilter.SaysTaken(e)).ToList();
+        if (errors.Count > 0)
         {
-            foreach (var error in result.Errors) ModelState.AddModelError("", error.Description);
+            foreach (var error in errors) ModelState.AddModelError("", error.Description);
             return View(form);
         }
-        await signIn.SignInAsync(user, isPersistent: false);
-        return Redirect("/projects");
+        TempData["Notice"] = AccountMessages.Registered;
+        return Redirect("/account/login");
     }
 
     [HttpPost("logout")]

@@ -45,6 +45,8 @@ public record SpansResponse(
 /// references are documented on the Annotate.Agreement types.
 /// </summary>
 [Route("api/agreement")]
+// The one JSON route beside imports that takes large bodies: a million cells are megabytes of JSON.
+[RequestSizeLimit(MaxBodyBytes)]
 public class AgreementCalculatorController : ApiController
 {
     // The measures are linear or near-linear in these sizes; the caps keep one request from occupying a core for long.
@@ -52,6 +54,7 @@ public class AgreementCalculatorController : ApiController
     public const int MaxUnits = 100_000;
     public const int MaxRaters = 1_000;
     public const int MaxSpans = 100_000;
+    public const int MaxBodyBytes = 32 * 1024 * 1024;
 
     /// <summary>Krippendorff's alpha at a level of measurement, with percent agreement and, where they apply, Cohen's kappa, Scott's pi and Fleiss' kappa.</summary>
     [HttpPost]

@@ -37,6 +37,12 @@ public static class AnnotatedImportWriter
                 errors.Add(new(article.File, article.Line, $"uses the {kind.ToString().ToLowerInvariant()} label {upper}, which this project does not have: add it, or import with createLabels"));
                 return null;
             }
+            if (!LabelDefinition.IsValidName(upper))
+            {
+                // Created without the rule, such a label could not be saved again on the labels page.
+                errors.Add(new(article.File, article.Line, $"would create the {kind.ToString().ToLowerInvariant()} label \"{upper}\": {LabelDefinition.NameRule}"));
+                return null;
+            }
             var label = new LabelDefinition { ProjectId = projectId, Kind = kind, Name = upper, Colour = "#6c757d", SortOrder = 100 + labels.Count };
             labels.Add(label);
             created.Add(label);

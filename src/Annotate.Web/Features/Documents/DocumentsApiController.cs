@@ -31,6 +31,7 @@ public class DocumentsApiController(AppDbContext db, ProjectAccess access, Docum
     /// </summary>
     [HttpPost("projects/{projectId:long}/documents")]
     [Consumes("multipart/form-data")]
+    [ImportUpload]
     [ProducesResponseType(typeof(ImportResult), StatusCodes.Status201Created)]
     public async Task<ActionResult<ImportResult>> Import(long projectId, CancellationToken cancel)
     {

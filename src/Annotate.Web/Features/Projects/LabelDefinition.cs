@@ -7,9 +7,19 @@ namespace Annotate.Web.Features.Projects;
 /// <summary>Entities and claims are span labels; relations link two claims.</summary>
 public enum LabelKind { Entity, Claim, Relation }
 
-public class LabelDefinition
+public partial class LabelDefinition
 {
     public const int MaxNameLength = 64;
+    public const string NameRule = "A label name has 1 to 64 letters, digits, '_' or '-' (it is stored in capitals).";
+
+    /// <summary>
+    /// The one rule for a label's name (given in capitals), whoever creates the label: the labels page and an
+    /// annotated import alike, so a label made by either can be edited and saved again on the page.
+    /// </summary>
+    public static bool IsValidName(string upperName) => NamePattern().IsMatch(upperName);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Z0-9_-]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex NamePattern();
 
     public long Id { get; set; }
     public long ProjectId { get; set; }

@@ -48,9 +48,13 @@ public partial class ProjectAdmin(AppDbContext db)
         if (visibilityChanged) await LiveAccess.AnnounceAsync(db, project.Id, null);
     }
 
+    public const int MaxGuidelinesLength = 200_000;
+    /// <summary>The guidelines form at its longest: a form encodes a UTF-16 unit in at most 9 bytes (%E2%80%99), plus the token.</summary>
+    public const int GuidelinesFormBytes = 9 * MaxGuidelinesLength + 16 * 1024;
+
     public async Task UpdateGuidelinesAsync(Project project, string? markdown)
     {
-        if (markdown?.Length > 200_000) throw ProblemException.BadRequest("Guidelines have at most 200,000 characters.");
+        if (markdown?.Length > MaxGuidelinesLength) throw ProblemException.BadRequest("Guidelines have at most 200,000 characters.");
         project.Guidelines = markdown ?? "";
         await db.SaveChangesAsync();
     }
@@ -101,8 +105,7 @@ public partial class ProjectAdmin(AppDbContext db)
     public async Task<LabelDefinition> SaveLabelAsync(long projectId, long? labelId, LabelKind kind, string? name, string? colour, string? key)
     {
         name = name?.Trim().ToUpperInvariant() ?? "";
-        if (!LabelName().IsMatch(name))
-            throw ProblemException.BadRequest("A label name has 1 to 64 letters, digits, '_' or '-' (it is stored in capitals).");
+        if (!LabelDefinition.IsValidName(name)) throw ProblemException.BadRequest(LabelDefinition.NameRule);
         colour = colour?.Trim() ?? "";
         if (!Colour().IsMatch(colour)) throw ProblemException.BadRequest("A colour is written #rrggbb, e.g. #e6194b.");
         key = string.IsNullOrWhiteSpace(key) ? null : key.Trim().ToLowerInvariant();
@@ -145,9 +148,6 @@ public partial class ProjectAdmin(AppDbContext db)
 
     private async Task<int> NextSortOrderAsync(long projectId) =>
         (await db.LabelDefinitions.Where(l => l.ProjectId == projectId).MaxAsync(l => (int?)l.SortOrder) ?? 0) + 1;
-
-    [GeneratedRegex("^[A-Z0-9_-]{1,64}$")]
-    private static partial Regex LabelName();
 
     [GeneratedRegex("^#[0-9a-fA-F]{6}$")]
     private static partial Regex Colour();

@@ -65,6 +65,7 @@ public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAd
     }
 
     [HttpPost("{id:long}/import")]
+    [ImportUpload]
     public async Task<IActionResult> Import(long id, List<IFormFile> files, string? annotations, string? createLabels, CancellationToken cancel)
     {
         await access.RequireManagerAsync(User, id);
@@ -139,6 +140,7 @@ public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAd
     }
 
     [HttpPost("{id:long}/guidelines")]
+    [RequestSizeLimit(ProjectAdmin.GuidelinesFormBytes)]
     public async Task<IActionResult> SaveGuidelines(long id, string? guidelines)
     {
         var (project, _) = await access.RequireManagerAsync(User, id);

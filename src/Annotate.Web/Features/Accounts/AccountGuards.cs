@@ -1,0 +1,86 @@
+using Annotate.Web.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.Data;
+using Microsoft.Extensions.Options;
+
+namespace Annotate.Web.Features.Accounts;
+
+public static class PasswordRules
+{
+    /// <summary>The sign-up page's cap, for every door: hashing and parsing stay cheap whatever a client sends.</summary>
+    public const int MaxLength = 200;
+}
+
+/// <summary>
+/// Signing in answers the same, in about the same time, for an unknown email, a wrong password and a locked
+/// account: otherwise the answer (or its speed: a real account's check runs the slow password hash) tells anyone
+/// which emails have accounts. Unknown and locked accounts check the password against a hash of nothing.
+/// </summary>
+public sealed class AnnotateSignInManager(UserManager<AppUser> users, IHttpContextAccessor contextAccessor,
+    IUserClaimsPrincipalFactory<AppUser> claimsFactory, IOptions<IdentityOptions> options, ILogger<SignInManager<AppUser>> logger,
+    IAuthenticationSchemeProvider schemes, IUserConfirmation<AppUser> confirmation)
+    : SignInManager<AppUser>(users, contextAccessor, claimsFactory, options, logger, schemes, confirmation)
+{
+    private static string? decoyHash;
+
+    public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        var user = await UserManager.FindByNameAsync(userName);
+        if (user is null || UserManager.SupportsUserLockout && await UserManager.IsLockedOutAsync(user))
+        {
+            SpendAHash(password);
+            return SignInResult.Failed;
+        }
+        var result = await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+        // The attempt that locks the account has already run the hash; it answers like any other wrong password.
+        return result.IsLockedOut ? SignInResult.Failed : result;
+    }
+
+    private void SpendAHash(string password)
+    {
+        decoyHash ??= UserManager.PasswordHasher.HashPassword(new AppUser(), Guid.NewGuid().ToString());
+        UserManager.PasswordHasher.VerifyHashedPassword(new AppUser(), decoyHash, password);
+    }
+}
+
+/// <summary>
+/// The token API's account routes: passwords at most <see cref="PasswordRules.MaxLength"/> characters (400 before any
+/// hashing), and registering a taken email answers like a new one (200), so the answer does not tell who has an account.
+/// </summary>
+public sealed class AccountApiEndpointFilter : IEndpointFilter
+{
+    private static readonly HashSet<string> TakenCodes = [nameof(IdentityErrorDescriber.DuplicateEmail), nameof(IdentityErrorDescriber.DuplicateUserName)];
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        foreach (var argument in context.Arguments)
+        {
+            var passwords = argument switch
+            {
+                RegisterRequest r => [("password", r.Password)],
+                LoginRequest l => [("password", l.Password)],
+                ResetPasswordRequest r => [("newPassword", r.NewPassword)],
+                InfoRequest i => [("newPassword", i.NewPassword), ("oldPassword", i.OldPassword)],
+                _ => Array.Empty<(string, string?)>(),
+            };
+            foreach (var (field, password) in passwords)
+                if (password?.Length > PasswordRules.MaxLength)
+                    throw ProblemException.BadRequest($"\"{field}\": a password has at most {PasswordRules.MaxLength} characters.",
+                        new { errors = new Dictionary<string, string[]> { [field] = [$"A password has at most {PasswordRules.MaxLength} characters."] } });
+        }
+
+        var result = await next(context);
+        if (result is INestedHttpResult { Result: ValidationProblem problem } && context.Arguments.Any(a => a is RegisterRequest))
+        {
+            var others = problem.ProblemDetails.Errors.Where(e => !TakenCodes.Contains(e.Key)).ToDictionary();
+            if (others.Count == 0) return TypedResults.Ok();
+            if (others.Count < problem.ProblemDetails.Errors.Count) return TypedResults.ValidationProblem(others);
+        }
+        return result;
+    }
+
+    /// <summary>Identity's codes for "this email already has an account", which the page leaves out too.</summary>
+    public static bool SaysTaken(IdentityError error) => TakenCodes.Contains(error.Code);
+}
