@@ -81,6 +81,8 @@ public class FirstHourTests(BrowserFixture browser) : IClassFixture<BrowserFixtu
         await page.GetByRole(AriaRole.Button, new() { Name = "Export", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("export-scope").First).ToHaveTextAsync(anaName);
         await Assertions.Expect(page.GetByTestId("exports")).Not.ToContainTextAsync("annotator:");
+        // The page reloads itself when a running export ends: leave it only once the export has, or the reload races the move.
+        await Assertions.Expect(page.GetByTestId("exports").Locator("tbody tr").First).ToHaveAttributeAsync("data-status", "succeeded", new() { Timeout = 60_000 });
         await page.GotoAsync("/jobs");
         await Assertions.Expect(page.GetByTestId("job-reason").First).ToContainTextAsync($"conll of {anaName}");
     }
