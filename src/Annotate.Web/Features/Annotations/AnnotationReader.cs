@@ -67,7 +67,6 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
         return rows.Select(r => RelationView.Of(r.Relation, r.From!, r.To!, r.Name)).ToList();
     }
 
-    /// <summary>The project's claims whose text, label, note or document title contains <paramref name="search"/>.</summary>
     /// <summary>
     /// Claims whose text, attribution or note contain <paramref name="search"/>, optionally only in articles whose title
     /// contains <paramref name="title"/>: a title is its own filter, so "50" finds claims about 50, not every claim of an
