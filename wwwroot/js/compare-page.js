@@ -86,7 +86,7 @@ function renderLinks() {
     (r.fromDocumentId === left.id || r.fromDocumentId === right.id) && (r.toDocumentId === left.id || r.toDocumentId === right.id));
   fill($('compare-links'), relations.length ? relations.map(r => el('li', { class: 'border-bottom py-1', dataset: { relation: r.id } },
     el('button', { type: 'button', class: 'btn btn-link btn-sm p-0 text-start', onclick: () => { views.get(r.fromDocumentId)?.scrollTo(r.from); views.get(r.toDocumentId)?.scrollTo(r.to); } },
-      `“${r.fromText}” `, relationBadge(r.type), ` “${r.toText}”`),
+      `“${r.fromText ?? 'another annotator’s claim'}” `, relationBadge(r.type), ` “${r.toText ?? 'another annotator’s claim'}”`),
     el('small', { class: 'text-muted ms-1' }, r.annotatorName))) : el('li', { class: 'text-muted small' }, 'No links between these two articles yet.'));
 }
 

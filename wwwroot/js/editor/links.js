@@ -13,7 +13,8 @@ import { relationBadge } from '../labels.js';
 
 /** The text of a relation's end: live from the store when it is in this document, else as the relation carries it. */
 export function endText(store, r, annotationId) {
-  return store.annotations.get(annotationId)?.text ?? (annotationId === r.from ? r.fromText : r.toText);
+  // null: another annotator's claim in a blind project, whose text this reader may not see.
+  return store.annotations.get(annotationId)?.text ?? (annotationId === r.from ? r.fromText : r.toText) ?? 'another annotator’s claim';
 }
 
 /** The other article a relation reaches from `documentId`, or null when both its ends are in it. */

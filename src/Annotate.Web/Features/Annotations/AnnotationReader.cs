@@ -64,7 +64,15 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
         var rows = await query.OrderBy(r => r.CreatedAt)
             .Select(r => new { Relation = r, r.From, r.To, Name = r.Annotator!.DisplayName })
             .ToListAsync();
-        return rows.Select(r => RelationView.Of(r.Relation, r.From!, r.To!, r.Name)).ToList();
+        var views = rows.Select(r => RelationView.Of(r.Relation, r.From!, r.To!, r.Name));
+        if (viewer.SeesEveryone) return views.ToList();
+        // Blind: an annotator's own link can end at another annotator's claim (made while the project was open, or
+        // while they were a reviewer). The link is theirs; that claim's text is not.
+        return rows.Zip(views, (r, view) => view with
+        {
+            FromText = r.From!.AnnotatorId == viewer.UserId ? view.FromText : null,
+            ToText = r.To!.AnnotatorId == viewer.UserId ? view.ToText : null,
+        }).ToList();
     }
 
     /// <summary>
@@ -105,8 +113,32 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
         if (documentId is not null) query = query.Where(e => e.DocumentId == documentId || e.OtherDocumentId == documentId);
         if (!viewer.SeesEveryone) query = query.Where(e => e.OwnerId == viewer.UserId);
         var rows = await query.OrderBy(e => e.Sequence).Take(limit).ToListAsync();
-        return rows.Select(ChangeEventView.Of).ToList();
+        var views = rows.Select(ChangeEventView.Of).ToList();
+        return viewer.SeesEveryone ? views : await WithoutOthersClaimsAsync(viewer, views);
     }
+
+    /// <summary>
+    /// The log as a blind annotator may read it: their own link entries keep the link, but the text of a far end that is
+    /// not theirs (or no longer exists, so cannot be shown to be theirs) is withheld, as in <see cref="RelationsAsync"/>.
+    /// </summary>
+    private async Task<List<ChangeEventView>> WithoutOthersClaimsAsync(Viewer viewer, List<ChangeEventView> views)
+    {
+        static bool IsLink(ChangeEventView e) => e.Kind is ChangeKind.RelationCreated or ChangeKind.RelationUpdated;
+        var ends = views.Where(IsLink).SelectMany(e => new[] { End(e.Data, "from"), End(e.Data, "to") }).OfType<Guid>().Distinct().ToList();
+        if (ends.Count == 0) return views;
+        var own = (await db.Annotations.AsNoTracking().Where(a => ends.Contains(a.Id) && a.AnnotatorId == viewer.UserId).Select(a => a.Id).ToListAsync()).ToHashSet();
+        return views.Select(e =>
+        {
+            if (!IsLink(e)) return e;
+            var data = System.Text.Json.Nodes.JsonNode.Parse(e.Data.GetRawText())!.AsObject();
+            if (End(e.Data, "from") is not { } from || !own.Contains(from)) data["fromText"] = null;
+            if (End(e.Data, "to") is not { } to || !own.Contains(to)) data["toText"] = null;
+            return e with { Data = System.Text.Json.JsonSerializer.SerializeToElement(data) };
+        }).ToList();
+    }
+
+    private static Guid? End(System.Text.Json.JsonElement data, string name) =>
+        data.TryGetProperty(name, out var end) && end.TryGetGuid(out var id) ? id : null;
 
     public async Task<long> LastSequenceAsync(long projectId) =>
         await db.ProjectSequences.Where(s => s.ProjectId == projectId).Select(s => (long?)s.LastSequence).FirstOrDefaultAsync() ?? 0;

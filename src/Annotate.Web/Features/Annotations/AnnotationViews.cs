@@ -20,9 +20,12 @@ public record AnnotationView(Guid Id, long ProjectId, long DocumentId, string An
     }
 }
 
-/// <summary>A relation between two claims, with the document and text of both ends (an end may be in another document).</summary>
+/// <summary>
+/// A relation between two claims, with the document and text of both ends (an end may be in another document). In a
+/// blind project an annotator reads null for the text of an end that is another annotator's claim.
+/// </summary>
 public record RelationView(Guid Id, long ProjectId, string Type, Guid From, Guid To, long FromDocumentId, long ToDocumentId,
-    string FromText, string ToText, string? Note, string AnnotatorId, string AnnotatorName, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    string? FromText, string? ToText, string? Note, string AnnotatorId, string AnnotatorName, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static RelationView Of(Relation r, Annotation from, Annotation to, string annotatorName) => new(r.Id, r.ProjectId,
         r.Type, r.FromId, r.ToId, from.DocumentId, to.DocumentId, from.Text, to.Text, r.Note, r.AnnotatorId, annotatorName, r.Version, r.CreatedAt, r.UpdatedAt);
