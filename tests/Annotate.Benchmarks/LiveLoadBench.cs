@@ -84,24 +84,40 @@ public static class LiveLoadBench
         await using var writer = Connect(baseUrl + "/hubs/annotations?access_token=" + Uri.EscapeDataString(token));
         await writer.StartAsync();
 
+        var total = await SendAtRateAsync(rate, duration, i =>
+        {
+            var id = Guid.NewGuid();
+            sentAt[id] = Stopwatch.GetTimestamp();
+            return writer.InvokeAsync<JsonElement>("CreateAnnotation", documentId, new { id, layer = "entity", label = "QUANTITY", start = i, end = i + 1 });
+        });
+        var expected = (long)total * readers;
+        await AwaitDeliveriesAsync(() => Interlocked.Read(ref received) >= expected, clients);
+        return new LoadResult(Figure.Median(latencies), Figure.Percentile(latencies, 0.99), expected - Interlocked.Read(ref received),
+            Interlocked.Read(ref disordered), (int)Interlocked.Read(ref payloadBytes));
+    }
+
+    /// <summary>Makes <paramref name="send"/>(i) calls at <paramref name="rate"/> a second, each on schedule (not after the last answer); the count.</summary>
+    private static async Task<int> SendAtRateAsync(int rate, TimeSpan duration, Func<int, Task> send)
+    {
         var total = (int)(rate * duration.TotalSeconds);
         var started = Stopwatch.GetTimestamp();
-        var calls = new List<Task>();
+        var calls = new List<Task>(total);
         for (var i = 0; i < total; i++)
         {
             var due = started + (long)(i * Stopwatch.Frequency / (double)rate);
             while (Stopwatch.GetTimestamp() < due) await Task.Delay(1);
-            var id = Guid.NewGuid();
-            sentAt[id] = Stopwatch.GetTimestamp();
-            calls.Add(writer.InvokeAsync<JsonElement>("CreateAnnotation", documentId, new { id, layer = "entity", label = "QUANTITY", start = i, end = i + 1 }));
+            calls.Add(send(i));
         }
         await Task.WhenAll(calls);
-        var expected = (long)total * readers;
+        return total;
+    }
+
+    /// <summary>Waits up to ten seconds for every delivery (what is still missing then counts as lost), then closes the readers.</summary>
+    private static async Task AwaitDeliveriesAsync(Func<bool> allDelivered, List<HubConnection> clients)
+    {
         var deadline = Stopwatch.GetTimestamp() + 10 * Stopwatch.Frequency;
-        while (Interlocked.Read(ref received) < expected && Stopwatch.GetTimestamp() < deadline) await Task.Delay(50);
+        while (!allDelivered() && Stopwatch.GetTimestamp() < deadline) await Task.Delay(50);
         foreach (var client in clients) await client.DisposeAsync();
-        return new LoadResult(Figure.Median(latencies), Figure.Percentile(latencies, 0.99), expected - Interlocked.Read(ref received),
-            Interlocked.Read(ref disordered), (int)Interlocked.Read(ref payloadBytes));
     }
 
     private static HubConnection Connect(string address) => new HubConnectionBuilder()
@@ -142,20 +158,9 @@ public static class LiveLoadBench
         await using var writer = Connect(address + "/relay");
         await writer.StartAsync();
         var payload = new string('x', Math.Max(payloadBytes, 100));
-        var total = (int)(rate * duration.TotalSeconds);
-        var started = Stopwatch.GetTimestamp();
-        var calls = new List<Task>();
-        for (var i = 0; i < total; i++)
-        {
-            var due = started + (long)(i * Stopwatch.Frequency / (double)rate);
-            while (Stopwatch.GetTimestamp() < due) await Task.Delay(1);
-            calls.Add(writer.InvokeAsync("Send", i + 1L, Stopwatch.GetTimestamp(), payload));
-        }
-        await Task.WhenAll(calls);
+        var total = await SendAtRateAsync(rate, duration, i => writer.InvokeAsync("Send", i + 1L, Stopwatch.GetTimestamp(), payload));
         var expected = (long)total * readers;
-        var deadline = Stopwatch.GetTimestamp() + 10 * Stopwatch.Frequency;
-        while (Interlocked.Read(ref received) < expected && Stopwatch.GetTimestamp() < deadline) await Task.Delay(50);
-        foreach (var client in clients) await client.DisposeAsync();
+        await AwaitDeliveriesAsync(() => Interlocked.Read(ref received) >= expected, clients);
         await app.StopAsync();
         return new LoadResult(Figure.Median(latencies), Figure.Percentile(latencies, 0.99), expected - Interlocked.Read(ref received), Interlocked.Read(ref disordered), payloadBytes);
     }

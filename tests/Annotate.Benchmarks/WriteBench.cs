@@ -39,8 +39,8 @@ public static class WriteBench
         var p50 = Figure.Median(latencies);
         var p99 = Figure.Percentile(latencies, 0.99);
 
-        var onOne = await WritersAsync(lead.Http, _ => shared, offset: 0);
-        var onMany = await WritersAsync(lead.Http, w => own[w], offset: 0);
+        var onOne = await WritersAsync(lead.Http, _ => shared);
+        var onMany = await WritersAsync(lead.Http, w => own[w]);
 
         return
         [
@@ -54,7 +54,7 @@ public static class WriteBench
     }
 
     /// <summary>Creates per second with <see cref="Writers"/> concurrent writers for <see cref="Window"/>; every answer must be a 201.</summary>
-    private static async Task<double> WritersAsync(HttpClient http, Func<int, long> documentOf, int offset)
+    private static async Task<double> WritersAsync(HttpClient http, Func<int, long> documentOf)
     {
         var count = 0;
         var deadline = Stopwatch.GetTimestamp() + (long)(Window.TotalSeconds * Stopwatch.Frequency);
@@ -64,7 +64,7 @@ public static class WriteBench
             // Writer w marks characters w, w + 16, w + 32, ...: never the same span twice.
             for (var i = 0; Stopwatch.GetTimestamp() < deadline; i++)
             {
-                var response = await CreateAsync(http, documentOf(w), offset + w + Writers * i);
+                var response = await CreateAsync(http, documentOf(w), w + Writers * i);
                 if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"a create answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
                 Interlocked.Increment(ref count);
             }
