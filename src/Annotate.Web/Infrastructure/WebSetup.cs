@@ -88,6 +88,7 @@ public static class WebSetup
         services.AddScoped<ProjectAdmin>();
         services.AddScoped<DocumentImporter>();
         services.AddScoped<DemoSeeder>();
+        services.AddScoped<DemoWork>();
     }
 
     public static void MapHealth(this WebApplication app)

@@ -15,6 +15,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Annotate.IntegrationTests.Platform;
 
 /// <summary>What an operator does: make accounts from the shell, seed the demo, watch the health check.</summary>
+[Collection(DemoSeedCollection.Name)]
 public class OperationsTests(AnnotateFactory factory) : IClassFixture<AnnotateFactory>
 {
     /// <summary>Runs the real app binary as a command (what ./annotate user add runs), next to the running app.</summary>
@@ -92,7 +93,7 @@ public class OperationsTests(AnnotateFactory factory) : IClassFixture<AnnotateFa
         Assert.Equal(HttpStatusCode.NotFound, (await lead.GetAsync($"/api/projects/{mine.GetProperty("id").GetInt64()}")).StatusCode);
     }
 
-    private static string FindSamples()
+    internal static string FindSamples()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (Directory.Exists(Path.Combine(dir.FullName, "samples")) && File.Exists(Path.Combine(dir.FullName, "Annotate.sln")))

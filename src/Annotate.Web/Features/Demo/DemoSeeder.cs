@@ -9,7 +9,9 @@ namespace Annotate.Web.Features.Demo;
 
 /// <summary>
 /// On the first start of a new install (Annotate__SeedDemo=true, as ./annotate up sets it) creates demo accounts
-/// and a demo project with the articles in samples/. Later starts find the demo lead and leave everything alone.
+/// and a demo project with the articles in samples/. Later starts find the demo lead and create nothing again; the
+/// demo annotators' work (samples/demo-work.json) is then brought up to date by <see cref="DemoWork"/>, which adds
+/// only what was never there.
 /// </summary>
 public class DemoSeeder(AppDbContext db, UserManager<AppUser> users, RoleManager<IdentityRole> roles,
     ProjectAdmin admin, DocumentImporter importer, ILogger<DemoSeeder> logger)
@@ -50,12 +52,22 @@ public class DemoSeeder(AppDbContext db, UserManager<AppUser> users, RoleManager
         for (var i = 1; i < Accounts.Length; i++)
             await admin.AddMemberAsync(project.Id, Accounts[i].Email, Accounts[i].Role);
 
+        // The articles only: demo-work.json is the annotators' work, applied afterwards.
         var files = Directory.Exists(samplesFolder)
             ? Directory.GetFiles(samplesFolder).Where(path => path.EndsWith(".txt") || path.EndsWith(".jsonl")).Order().Select(path => new UploadedFile(path, new FileInfo(path).Length, () => File.OpenRead(path))).ToList()
             : [];
         if (files.Count > 0) await importer.ImportAsync(project.Id, created[0].Id, files, cancel);
         logger.LogInformation("Seeded the demo project {ProjectId} with {Count} articles", project.Id, files.Count);
         return true;
+    }
+
+    /// <summary>The project the seeder made: the demo lead's first (their password is public, so they are in no other).</summary>
+    public async Task<long?> DemoProjectIdAsync(CancellationToken cancel)
+    {
+        var lead = await users.FindByEmailAsync(Accounts[0].Email);
+        if (lead is null) return null;
+        return await db.ProjectMembers.Where(m => m.UserId == lead.Id).OrderBy(m => m.ProjectId)
+            .Select(m => (long?)m.ProjectId).FirstOrDefaultAsync(cancel);
     }
 }
 
@@ -66,12 +78,27 @@ public static class DemoSeeding
         if (!app.Configuration.GetValue<bool>("Annotate:SeedDemo")) return;
         var samples = app.Configuration["Annotate:SamplesPath"] ?? Path.Combine(AppContext.BaseDirectory, "samples");
         using var scope = app.Services.CreateScope();
-        var seeded = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(samples, app.Lifetime.ApplicationStopping);
+        var seeder = scope.ServiceProvider.GetRequiredService<DemoSeeder>();
+        var seeded = await seeder.SeedAsync(samples, app.Lifetime.ApplicationStopping);
+        try { await ApplyWorkAsync(scope.ServiceProvider, seeder, samples, app.Lifetime.ApplicationStopping); }
+        catch (Exception error) when (error is InvalidDataException or System.Text.Json.JsonException)
+        {
+            // A broken demo file must not keep the app from starting: the demo then has its articles without the work.
+            app.Logger.LogError("samples/{File} was not applied: {Reason}", DemoWork.FileName, error.Message);
+        }
         if (!seeded) return;
         Console.WriteLine();
         Console.WriteLine("  Demo accounts (password for each: " + DemoSeeder.Password + "):");
         foreach (var (email, _, role) in DemoSeeder.Accounts)
             Console.WriteLine($"    {email,-18} {role.ToString().ToLowerInvariant()}");
         Console.WriteLine();
+    }
+
+    /// <summary>Every start: the demo work, where the demo project still exists and the file is there.</summary>
+    public static async Task<DemoWork.Outcome?> ApplyWorkAsync(IServiceProvider services, DemoSeeder seeder, string samplesFolder, CancellationToken cancel)
+    {
+        var path = Path.Combine(samplesFolder, DemoWork.FileName);
+        if (!File.Exists(path) || await seeder.DemoProjectIdAsync(cancel) is not { } projectId) return null;
+        return await services.GetRequiredService<DemoWork>().ApplyAsync(projectId, path, DemoSeeder.Accounts[0].Email, cancel);
     }
 }
