@@ -72,6 +72,8 @@ public class DemoWork(AppDbContext db, UserManager<AppUser> users, IUserClaimsPr
             if (document is null) skipped.Add($"article {name}: no document titled \"{title}\"");
             else articles[name] = (document.Id, document.Text);
         }
+        // Not the demo's project (say the demo lead was added to another one after the demo was deleted): leave it alone.
+        if (articles.Count == 0) return new Outcome(0, 0, 0, false, skipped);
 
         // Everything the seed could write, with its stable id; then one look at what exists and what the log ever saw.
         var planned = work.Annotators.SelectMany(a => a.Spans.Select(s => StableId(projectId, a.Email, "span", s.Key))
