@@ -83,6 +83,10 @@ public class DemoWork(AppDbContext db, UserManager<AppUser> users, IUserClaimsPr
         seen.UnionWith(await db.Annotations.Where(a => planned.Contains(a.Id)).Select(a => a.Id).ToListAsync(cancel));
         seen.UnionWith(await db.Relations.Where(r => planned.Contains(r.Id)).Select(r => r.Id).ToListAsync(cancel));
 
+        // work.Assignments (the mode and annotators per document the demo should have) is read but not applied yet. When
+        // it is, it goes here, before the spans: in assigned mode the writer refuses spans on a document not assigned to
+        // the annotator. Apply it once only (while the project is free and never had an assignment), spreading first and
+        // switching the mode last, so nobody is left for a moment without documents.
         int spans = 0, links = 0, finished = 0;
         foreach (var annotator in work.Annotators)
         {
