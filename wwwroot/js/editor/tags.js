@@ -43,10 +43,13 @@ export class SpanDrawing {
    * What the next render draws.
    * @param {object[]} annotations  the spans shown
    * @param {object[]} relations  the document's relations, already filtered as the page shows them
-   * @param {{everyone?: boolean, initials?: Map<string, string>}} who
+   * @param {{everyone?: boolean, initials?: Map<string, string>}} who  everyone: the view shows everyone's work (tags
+   *   carry initials and disagreements are flagged once two people's spans are shown)
    */
   update(annotations, relations, who = {}) {
-    this.plan = tagPlan(annotations, who);
+    // Initials only where they tell people apart: one person's spans alone need none.
+    const everyone = Boolean(who.everyone) && new Set(annotations.map(a => a.annotatorId)).size > 1;
+    this.plan = tagPlan(annotations, { ...who, everyone });
     const shown = new Set(annotations.map(a => a.id));
     this.marks = linkMarks(relations, shown, this.options.documentId, this.options.titles);
     this.arcs = this.options.arcs ? arcLinks(relations, shown, this.options.documentId) : [];
