@@ -184,8 +184,11 @@ export class TextView {
       span.title = covering.map(a => `${a.label}${a.annotatorName ? ' · ' + a.annotatorName : ''}`).join('\n');
       if (piece.ids.some(id => this.selectedIds.has(id))) span.classList.add('is-selected');
       span.appendChild(node);
-      // What else the page draws on a piece (label tags, link markers: editor/tags.js), given the spans starting here.
-      this.options.decorate?.(span, piece.ids, piece.ids.filter(id => this.starts.get(id) === piece.start));
+      // What else the page draws with a piece (label tags, link markers: editor/tags.js), given the spans starting
+      // here: it may mark the piece, and what it answers stands just before it (outside it, so clicking the text of a
+      // piece always reaches the piece, and a tag its own span).
+      const before = this.options.decorate?.(span, piece.ids, piece.ids.filter(id => this.starts.get(id) === piece.start));
+      if (before) fragment.appendChild(before);
       fragment.appendChild(span);
     }
     element.replaceChildren(fragment);

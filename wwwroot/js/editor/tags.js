@@ -55,13 +55,13 @@ export class SpanDrawing {
     this.arcs = this.options.arcs ? arcLinks(relations, shown, this.options.documentId) : [];
   }
 
-  /** Puts the tags of the spans starting at `piece` in front of its text, and flags a disagreement. */
+  /** Flags a disagreement on `piece`; answers the tags of the spans starting at it, to stand just before it. */
   decorate(piece, ids, starting) {
     if (ids.some(id => this.plan.get(id)?.disagree)) piece.classList.add('is-disagreement');
-    if (!starting.length) return;
+    if (!starting.length) return null;
     // A span another one's tag names (annotators who agree) has no tag of its own.
     const entries = starting.map(id => this.plan.get(id)).filter(e => e && !e.in).sort((x, y) => x.order - y.order);
-    if (!entries.length) return;
+    if (!entries.length) return null;
     const fragment = document.createDocumentFragment();
     for (const entry of entries) {
       const tag = document.createElement('span');
@@ -78,7 +78,7 @@ export class SpanDrawing {
         for (const mark of this.marks.get(id) ?? []) fragment.append(this.marker(mark));
       }
     }
-    piece.prepend(fragment);
+    return fragment;
   }
 
   /** A link marker: the link's type and direction, or for a link to another article a badge naming it. */
