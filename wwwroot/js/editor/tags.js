@@ -15,6 +15,10 @@ const SVG = 'http://www.w3.org/2000/svg';
 const TITLE_MAX = 28;
 
 export class SpanDrawing {
+  /** The page's tag colours: one stylesheet and one class per colour, shared by every drawing on the page. */
+  static sheet = null;
+  static classes = new Map();
+
   /**
    * @param {{colourOf: (label: string) => string, documentId: *, projectId: *, titles?: Map<string, string>,
    *          arcs?: boolean}} options  colourOf: a label's colour as the manager chose it; titles: other articles'
@@ -64,14 +68,14 @@ export class SpanDrawing {
     if (!entries.length) return null;
     const fragment = document.createDocumentFragment();
     for (const entry of entries) {
+      // Thousands of tags: plain attributes, a class per colour (no inline style to parse), and the tooltip only
+      // where it matters at once (a disagreement); the others get theirs when hovered (see scheduleArcs).
       const tag = document.createElement('span');
-      tag.className = entry.disagree ? 'span-tag is-disagreement' : 'span-tag';
-      tag.dataset.tag = entry.disagree ? `≠ ${entry.text}` : entry.text;
-      tag.dataset.ids = entry.ids.join(' ');
-      tag.dataset.level = String(entry.level);
-      const paint = labelPaint(this.options.colourOf(entry.label));
-      tag.style.cssText = `--tag-bg:${paint.strong};--tag-fg:${paint.text}`;
-      tag.title = entry.title;
+      tag.className = `span-tag ${this.colourClass(entry.label)}${entry.disagree ? ' is-disagreement' : ''}`;
+      tag.setAttribute('data-tag', entry.disagree ? `≠ ${entry.text}` : entry.text);
+      tag.setAttribute('data-ids', entry.ids.join(' '));
+      tag.setAttribute('data-level', String(entry.level));
+      if (entry.disagree) tag.title = entry.title;
       fragment.append(tag);
       for (const id of entry.ids) {
         this.tagElements.set(id, tag);
@@ -79,6 +83,26 @@ export class SpanDrawing {
       }
     }
     return fragment;
+  }
+
+  /**
+   * The class that paints tags of `label`'s colour: one rule per colour in a stylesheet of this page's own (made
+   * through the CSSOM, so no markup or inline style is written; the colours are hex from labelPaint, nothing else).
+   */
+  colourClass(label) {
+    const paint = labelPaint(this.options.colourOf(label));
+    const key = `${paint.strong}${paint.text}`;
+    let name = SpanDrawing.classes.get(key);
+    if (!name) {
+      if (!SpanDrawing.sheet) {
+        SpanDrawing.sheet = new CSSStyleSheet();
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, SpanDrawing.sheet];
+      }
+      name = `tag-c${SpanDrawing.classes.size}`;
+      SpanDrawing.sheet.insertRule(`.span-tag.${name} { --tag-bg: ${paint.strong}; --tag-fg: ${paint.text}; }`, SpanDrawing.sheet.cssRules.length);
+      SpanDrawing.classes.set(key, name);
+    }
+    return name;
   }
 
   /** A link marker: the link's type and direction, or for a link to another article a badge naming it. */
@@ -112,6 +136,11 @@ export class SpanDrawing {
   scheduleArcs(container) {
     if (!this.container) {
       container.classList.add('has-tags');
+      // A tag's tooltip (its label in full, who marked it), given when the pointer first reaches it.
+      container.addEventListener('mouseover', e => {
+        const tag = e.target;
+        if (tag.classList?.contains('span-tag') && !tag.title) tag.title = this.plan.get(tag.dataset.ids.split(' ')[0])?.title ?? '';
+      });
       this.container = container;
       new ResizeObserver(() => this.scheduleArcs(container)).observe(container);
     }
