@@ -19,6 +19,9 @@ import { SpanList } from './editor/span-list.js';
 import { Palette } from './editor/palette.js';
 import { placeOf, keyCommand } from './editor/keys.js';
 import { FinishedStatus } from './editor/finished.js';
+import { CaretView } from './editor/caret-view.js';
+import { ShortcutsDialog } from './editor/shortcuts.js';
+import { GuidelinesPanel } from './editor/guidelines-panel.js';
 
 const page = JSON.parse(document.getElementById('page-data').textContent);
 const me = page.me;
@@ -42,7 +45,7 @@ let selection = null; // {start, end, text} in code points, or null
 const view = new TextView($('document-text'), page.document.text, {
   colourOf,
   snapToWords: page.project.snapToWords,
-  onSelect: range => { selection = range; if (range) refusals.hide(); palette.show(selection); },
+  onSelect: range => onTextSelect(range),
   onSpanClick: ids => details.choose(ids),
 });
 
@@ -209,7 +212,18 @@ $('redo').addEventListener('click', () => editHistory.redo());
 
 // ---------------------------------------------------------------- keyboard
 
+// The caret, the list of shortcuts (`?`) and the guidelines beside the text (`g`).
+const onTextSelect = range => { selection = range; if (range) refusals.hide(); palette.show(selection); };
+const caret = new CaretView(view, { onSelect: onTextSelect });
+const shortcuts = new ShortcutsDialog($('shortcuts'), spanLabels);
+$('shortcuts-button').addEventListener('click', () => shortcuts.show());
+const guidelines = new GuidelinesPanel({
+  panel: $('guidelines-panel'), toggle: $('guidelines-toggle'), close: $('guidelines-close'), body: $('guidelines-body'),
+  search: $('guidelines-search'), count: $('guidelines-count'), previous: $('guidelines-previous'), next: $('guidelines-next'),
+}, { projectId, onClose: () => $('document-text').focus() });
+
 document.addEventListener('keydown', e => {
+  if (e.target.closest?.('dialog')) return; // the open dialog's own keys (Escape closes it)
   const id = details.selectedId;
   const action = keyCommand(e, placeOf(e.target, id), {
     selecting: Boolean(selection), labels: spanLabels,
@@ -223,6 +237,8 @@ document.addEventListener('keydown', e => {
     case 'delete': deleteSpan(id); break;
     case 'label': createSpan(action.label); break;
     case 'escape': palette.hide(); refusals.hide(); details.close(); break;
+    case 'shortcuts': shortcuts.show(); break;
+    case 'guidelines': guidelines.setOpen(!guidelines.isOpen, { focus: true }); break;
   }
 });
 
@@ -235,4 +251,4 @@ live.start();
 const wanted = location.hash.match(/^#annotation-([0-9a-f-]{36})$/);
 if (wanted && store.annotations.has(wanted[1])) openSpan(wanted[1]);
 // For people debugging in the console, and for the browser tests (`draws` counts redraws).
-window.annotate = { store, view, live, get draws() { return draws; } };
+window.annotate = { store, view, live, caret, get draws() { return draws; } };

@@ -151,6 +151,18 @@ public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAd
         });
     }
 
+    /// <summary>
+    /// The guidelines editor's preview: the Markdown as posted, rendered exactly as the guidelines will be, into the
+    /// frame beside the editor. Nothing is saved.
+    /// </summary>
+    [HttpPost("{id:long}/guidelines/preview")]
+    [RequestSizeLimit(ProjectAdmin.GuidelinesFormBytes)]
+    public async Task<IActionResult> PreviewGuidelines(long id, string? guidelines)
+    {
+        await access.RequireManagerAsync(User, id);
+        return View("GuidelinesPreview", Markdown.ToSafeHtml(guidelines));
+    }
+
     [HttpPost("{id:long}/settings")]
     public async Task<IActionResult> SaveSettings(long id, string? name, string? description, Visibility visibility, bool snapToWords)
     {
