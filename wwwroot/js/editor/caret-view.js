@@ -39,6 +39,7 @@ export class CaretView {
     new MutationObserver(redraw).observe(this.container, { childList: true, subtree: true });
     new ResizeObserver(redraw).observe(this.container);
     window.addEventListener('resize', redraw);
+    this.setState(this.state);
   }
 
   get rtl() { return getComputedStyle(this.container).direction === 'rtl'; }
