@@ -76,12 +76,30 @@ public class CaretGuidelinesAndLanguageTests(BrowserFixture browser) : IClassFix
         await page.Keyboard.PressAsync("Control+Home");
         Assert.Equal(0, await Caret());
 
-        // The mouse works beside it: a double-click on a word (in view at the top) selects it, the caret at its end.
+        // The mouse works beside it: a click puts the caret before the character clicked (on its left half)…
+        var point = await page.EvaluateAsync<JsonElement>("""
+            () => {
+              const walker = document.createTreeWalker(document.querySelector('#document-text'), NodeFilter.SHOW_TEXT);
+              for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                const at = n.data.indexOf('rebels');
+                if (at < 0) continue;
+                const range = document.createRange(); range.setStart(n, at); range.setEnd(n, at + 1);
+                const r = range.getBoundingClientRect();
+                return { x: r.left + 2, y: r.top + r.height / 2 };
+              }
+            }
+            """);
+        await page.Mouse.ClickAsync(point.GetProperty("x").GetSingle(), point.GetProperty("y").GetSingle());
+        await Assertions.Expect(article).ToHaveAttributeAsync("data-caret", CodePointOf(text.IndexOf("rebels", StringComparison.Ordinal)).ToString());
+        await page.Keyboard.PressAsync("Shift+Control+ArrowRight");
+        await Assertions.Expect(page.Locator("#palette-selection")).ToHaveTextAsync("rebels");
+        await page.Keyboard.PressAsync("Escape");
+        // … and a double-click on a word (in view at the top) selects it, the caret at its end.
         await page.DoubleClickWordAsync("#document-text", "offensive");
         await Assertions.Expect(page.Locator("#palette-selection")).ToHaveTextAsync("offensive");
         var offensive = CodePointOf(text.IndexOf("offensive", StringComparison.Ordinal));
-        Assert.Equal(offensive + "offensive".Length, await Caret());
-        Assert.Equal(offensive.ToString(), await article.GetAttributeAsync("data-caret-anchor"));
+        await Assertions.Expect(article).ToHaveAttributeAsync("data-caret", (offensive + "offensive".Length).ToString());
+        await Assertions.Expect(article).ToHaveAttributeAsync("data-caret-anchor", offensive.ToString());
         await page.Keyboard.PressAsync("Shift+ArrowLeft");
         await Assertions.Expect(page.Locator("#palette-selection")).ToHaveTextAsync("offensiv");
     }
