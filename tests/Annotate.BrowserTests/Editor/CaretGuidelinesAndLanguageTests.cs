@@ -223,18 +223,25 @@ public class CaretGuidelinesAndLanguageTests(BrowserFixture browser) : IClassFix
     [Fact]
     public async Task An_Arabic_article_is_drawn_right_to_left_in_its_language_and_a_word_selected_in_it_is_labelled_at_its_code_points()
     {
-        // Imported as JSONL with "lang": the article's meta says Arabic; the English one beside it keeps the project's default.
+        // Imported as JSONL with "lang": the article's meta says Arabic (whatever the project's default); the English one
+        // beside it has none and takes the project's.
         const string arabic = "قال الكابتن إيلسه براندفولد إن أحداً لم يصب بجروح خطيرة.\n\nوقالت شركة نورثلاين للشحن إن الحريق بدأ في مضخة الوقود 🇸🇾.";
         var jsonl = JsonSerializer.Serialize(new { title = "حريق في الميناء", text = arabic, lang = "ar" }) + "\n"
                     + JsonSerializer.Serialize(new { title = "Fire in the port", text = "Captain Ilse Brandvold said nobody was hurt." }) + "\n";
         var lead = await browser.PersonAsync("lead");
-        var (_, docs) = await EditorSession.ProjectAsync(lead, "open", [], ("port.jsonl", jsonl));
+        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [], ("port.jsonl", jsonl));
         var page = await browser.SignedInPageAsync(lead);
         var article = page.Locator("#document-text");
 
         await page.OpenLiveAsync($"/documents/{docs[1]}");
         await Assertions.Expect(article).ToHaveAttributeAsync("lang", "en");
         await Assertions.Expect(article).ToHaveAttributeAsync("dir", "ltr");
+        // An article without a language of its own takes the project's: set to Hebrew, it runs right to left.
+        await SetProjectLanguageAsync(lead, projectId, "he");
+        await page.OpenLiveAsync($"/documents/{docs[1]}");
+        await Assertions.Expect(article).ToHaveAttributeAsync("lang", "he");
+        await Assertions.Expect(article).ToHaveAttributeAsync("dir", "rtl");
+        await SetProjectLanguageAsync(lead, projectId, "de-CH");
 
         await page.OpenLiveAsync($"/documents/{docs[0]}");
         await Assertions.Expect(article).ToHaveAttributeAsync("lang", "ar");
@@ -285,4 +292,7 @@ public class CaretGuidelinesAndLanguageTests(BrowserFixture browser) : IClassFix
         }
         Assert.Empty(await page.AxeProblemsAsync());
     }
+
+    private static async Task SetProjectLanguageAsync(SignedInClient lead, long projectId, string language) =>
+        (await lead.Http.PatchAsync($"/api/projects/{projectId}", JsonContent.Create(new { language }))).EnsureSuccessStatusCode();
 }

@@ -116,7 +116,7 @@ export class CaretView {
     this.container.dataset.caret = String(this.view.index.toCodePoint(state.focus));
     this.container.dataset.caretAnchor = String(this.view.index.toCodePoint(state.anchor));
     this.draw();
-    if (scroll && !this.bar.hidden) this.bar.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    if (scroll && !this.bar.hidden) this.bar.scrollIntoView({ block: 'nearest', inline: 'nearest', behavior: 'instant' }); // at once, as a native caret: a smooth scroll still running would carry the page past the caret's next place
   }
 
   /** Draws the bar at the caret, while the article has the focus. */

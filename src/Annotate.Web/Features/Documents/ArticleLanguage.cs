@@ -22,8 +22,8 @@ public static partial class ArticleLanguage
     [GeneratedRegex(@"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
     private static partial Regex TagPattern();
 
-    /// <summary>The project's default language for its articles.</summary>
-    public static string DefaultOf(Projects.Project project) => Fallback;
+    /// <summary>The project's default language for its articles (a project setting).</summary>
+    public static string DefaultOf(Projects.Project project) => project.Language;
 
     public static bool IsTag(string? tag) => tag is { Length: <= 35 } && TagPattern().IsMatch(tag);
 
