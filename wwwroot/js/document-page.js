@@ -214,7 +214,7 @@ $('redo').addEventListener('click', () => editHistory.redo());
 
 // The caret, the list of shortcuts (`?`) and the guidelines beside the text (`g`).
 const onTextSelect = range => { selection = range; if (range) refusals.hide(); palette.show(selection); };
-const caret = new CaretView(view, { onSelect: onTextSelect });
+const caret = new CaretView(view, { onSelect: onTextSelect, announce });
 const shortcuts = new ShortcutsDialog($('shortcuts'), spanLabels);
 $('shortcuts-button').addEventListener('click', () => shortcuts.show());
 const guidelines = new GuidelinesPanel({

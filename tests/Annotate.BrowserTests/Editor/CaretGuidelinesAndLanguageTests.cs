@@ -55,6 +55,8 @@ public class CaretGuidelinesAndLanguageTests(BrowserFixture browser) : IClassFix
         // Shift+Ctrl+Right selects the word after the flags; its key labels it.
         await page.Keyboard.PressAsync("Shift+Control+ArrowRight");
         await Assertions.Expect(page.Locator("#palette-selection")).ToHaveTextAsync("Tavhid");
+        // Screen readers hear what was selected (the palette showing it does not take the focus).
+        await Assertions.Expect(page.Locator("#announcer")).ToHaveTextAsync("Selected: Tavhid. Press a label's key.");
         await page.Keyboard.PressAsync("p");
         await Assertions.Expect(page.Span("Tavhid")).ToHaveCountAsync(1);
 

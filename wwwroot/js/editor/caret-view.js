@@ -5,18 +5,21 @@
 
 import { caretCommand, moveCaret, selectionOf, caretPlace, boundary } from './caret.js';
 import { tidySelection, clusterAt } from '../offsets.js';
+import { quoted } from './palette.js';
 
 export class CaretView {
   /**
    * @param {import('../textview.js').TextView} view
-   * @param {{onSelect: (range: {start: number, end: number, text: string} | null) => void}} options
-   *   ranges given to onSelect are in code points, as the text view's own
+   * @param {{onSelect: (range: {start: number, end: number, text: string} | null) => void, announce?: (message: string) => void}} options
+   *   ranges given to onSelect are in code points, as the text view's own; announce tells screen readers what a
+   *   Shift+move selected (the palette that shows it is not focused)
    */
-  constructor(view, { onSelect }) {
+  constructor(view, { onSelect, announce }) {
     this.view = view;
     this.text = view.text;
     this.container = view.container;
     this.onSelect = onSelect;
+    this.announce = announce ?? (() => {});
     this.state = { anchor: 0, focus: 0, goalX: null, atLineEnd: false };
     this.bar = document.createElement('div');
     this.bar.className = 'text-caret';
@@ -71,21 +74,24 @@ export class CaretView {
     if (!command) return;
     e.preventDefault();
     this.setState(moveCaret(this.text, this.state, command, this.layout), { scroll: true });
-    this.report();
+    const reported = this.report();
+    if (command.extend && reported) this.announce(`Selected: ${quoted(reported.text)}. Press a label's key.`);
   }
 
-  /** Shows the state's selection in the page and reports it (tidied: no white space at its ends), or reports none. */
+  /** Shows the state's selection in the page and reports it (tidied: no white space at its ends), or reports none; answers what it reported. */
   report() {
     const selected = selectionOf(this.state);
     if (!selected) {
       window.getSelection().removeAllRanges();
       this.onSelect(null);
-      return;
+      return null;
     }
     this.view.showSelection(selected.start, selected.end, selected.backward);
     const tidy = tidySelection(this.text, selected.start, selected.end, false);
     const index = this.view.index;
-    this.onSelect(tidy && { start: index.toCodePoint(tidy.start), end: index.toCodePoint(tidy.end), text: this.text.slice(tidy.start, tidy.end) });
+    const range = tidy && { start: index.toCodePoint(tidy.start), end: index.toCodePoint(tidy.end), text: this.text.slice(tidy.start, tidy.end) };
+    this.onSelect(range);
+    return range;
   }
 
   collapse() {
