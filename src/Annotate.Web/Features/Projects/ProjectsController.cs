@@ -153,6 +153,18 @@ public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAd
     }
 
     /// <summary>
+    /// The guidelines editor's preview: the Markdown as posted, rendered exactly as the guidelines will be, into the
+    /// frame beside the editor. Nothing is saved.
+    /// </summary>
+    [HttpPost("{id:long}/guidelines/preview")]
+    [RequestSizeLimit(ProjectAdmin.GuidelinesFormBytes)]
+    public async Task<IActionResult> PreviewGuidelines(long id, string? guidelines)
+    {
+        await access.RequireManagerAsync(User, id);
+        return View("GuidelinesPreview", Markdown.ToSafeHtml(guidelines));
+    }
+
+    /// <summary>
     /// The settings form: the same rules as PATCH /api/projects/{id}. A form sends every setting; an unticked box
     /// is absent, so the booleans default to false, and numbers arrive as text so "abc" is named, not silently 0.
     /// </summary>
