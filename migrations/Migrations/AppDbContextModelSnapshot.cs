@@ -386,6 +386,9 @@ namespace Annotate.Migrations.Migrations
                     b.HasIndex("ImportedById")
                         .HasDatabaseName("ix_documents_imported_by_id");
 
+                    b.HasIndex("ProjectId", "Id")
+                        .HasDatabaseName("ix_documents_project_id_id");
+
                     b.HasIndex("ProjectId", "Sha256")
                         .IsUnique()
                         .HasDatabaseName("ix_documents_project_id_sha256");
@@ -699,6 +702,10 @@ namespace Annotate.Migrations.Migrations
                         .HasColumnName("id");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("archived_at");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")

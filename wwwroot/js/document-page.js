@@ -19,6 +19,7 @@ import { SpanList } from './editor/span-list.js';
 import { Palette } from './editor/palette.js';
 import { placeOf, keyCommand } from './editor/keys.js';
 import { FinishedStatus } from './editor/finished.js';
+import { documentEvent } from './document-events.js';
 
 const page = JSON.parse(document.getElementById('page-data').textContent);
 const me = page.me;
@@ -81,6 +82,7 @@ const live = new LiveSync({
     setTimeout(() => window.location.reload(), 1500);
   },
   onEvent: e => {
+    if (documentEvent(e, { documentIds: [documentId], banner: $('document-gone'), onDeleted: stopEditing })) return;
     const changed = store.apply(e);
     if (!changed) return;
     refresh();
@@ -225,6 +227,15 @@ document.addEventListener('keydown', e => {
     case 'escape': palette.hide(); refusals.hide(); details.close(); break;
   }
 });
+
+/** The article was deleted: nothing done here could be kept, so the controls that change it are put out of reach. */
+function stopEditing() {
+  palette.hide();
+  details.close();
+  for (const id of ['finish', 'undo', 'redo']) $(id).disabled = true;
+  $('document-text').inert = true;
+  $('document-text').classList.add('opacity-50');
+}
 
 // ---------------------------------------------------------------- start
 

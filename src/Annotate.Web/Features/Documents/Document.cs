@@ -50,6 +50,8 @@ public class DocumentConfiguration : IEntityTypeConfiguration<Document>
         document.Property(d => d.Sha256).HasMaxLength(64);
         document.Property(d => d.Meta).HasColumnType("jsonb");
         document.HasIndex(d => new { d.ProjectId, d.Sha256 }).IsUnique();
+        // The document list's keyset: a page is the next N ids of one project after the cursor's.
+        document.HasIndex(d => new { d.ProjectId, d.Id });
         document.HasIndex(d => d.ImportedById);
         document.HasOne(d => d.Project).WithMany().HasForeignKey(d => d.ProjectId).OnDelete(DeleteBehavior.Cascade);
         document.HasOne<AppUser>().WithMany().HasForeignKey(d => d.ImportedById).OnDelete(DeleteBehavior.SetNull);

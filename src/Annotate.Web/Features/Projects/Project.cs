@@ -21,6 +21,10 @@ public class Project
     /// <summary>Whether a selection in the editor snaps outward to whole words.</summary>
     public bool SnapToWords { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>When a manager archived the project: hidden from the project list and read-only until unarchived.</summary>
+    public DateTimeOffset? ArchivedAt { get; set; }
+
+    public bool IsArchived => ArchivedAt is not null;
 
     public List<ProjectMember> Members { get; set; } = [];
     public List<LabelDefinition> Labels { get; set; } = [];
@@ -45,6 +49,7 @@ public class ProjectConfiguration : IEntityTypeConfiguration<Project>
         project.Property(p => p.Description).HasMaxLength(4000);
         project.Property(p => p.Guidelines).HasMaxLength(200_000);
         project.Property(p => p.Visibility).HasConversion(new SnakeCaseEnumConverter<Visibility>()).HasMaxLength(16);
+        project.Ignore(p => p.IsArchived);
         project.ToTable(t => t.HasCheckConstraint("ck_projects_visibility", "visibility IN ('open', 'blind')"));
     }
 }

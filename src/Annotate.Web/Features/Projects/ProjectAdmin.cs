@@ -11,7 +11,7 @@ namespace Annotate.Web.Features.Projects;
 /// Changes to projects, shared by the pages and the API so both enforce the same rules. Callers check the
 /// caller's role first (ProjectAccess); these methods check the data.
 /// </summary>
-public partial class ProjectAdmin(AppDbContext db)
+public partial class ProjectAdmin(AppDbContext db, ChangeLog log)
 {
     public async Task<Project> CreateAsync(string creatorId, string? name, string? description, Visibility visibility)
     {
@@ -36,6 +36,7 @@ public partial class ProjectAdmin(AppDbContext db)
 
     public async Task UpdateSettingsAsync(Project project, string? name, string? description, Visibility visibility, bool snapToWords)
     {
+        ProjectAccess.EnsureWritable(project);
         name = name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > 200) throw ProblemException.BadRequest("A project name has 1 to 200 characters.");
         if (description?.Length > 4000) throw ProblemException.BadRequest("A description has at most 4000 characters.");
@@ -54,6 +55,7 @@ public partial class ProjectAdmin(AppDbContext db)
 
     public async Task UpdateGuidelinesAsync(Project project, string? markdown)
     {
+        ProjectAccess.EnsureWritable(project);
         if (markdown?.Length > MaxGuidelinesLength) throw ProblemException.BadRequest("Guidelines have at most 200,000 characters.");
         project.Guidelines = markdown ?? "";
         await db.SaveChangesAsync();
@@ -61,6 +63,7 @@ public partial class ProjectAdmin(AppDbContext db)
 
     public async Task<ProjectMember> AddMemberAsync(long projectId, string? email, ProjectRole role)
     {
+        await EnsureWritableAsync(projectId);
         email = email?.Trim();
         if (string.IsNullOrEmpty(email)) throw ProblemException.BadRequest("Give the email of the person to add.");
         var normalized = email.ToUpperInvariant();
@@ -76,6 +79,7 @@ public partial class ProjectAdmin(AppDbContext db)
 
     public async Task ChangeRoleAsync(long projectId, string userId, ProjectRole role)
     {
+        await EnsureWritableAsync(projectId);
         var member = await FindMemberAsync(projectId, userId);
         if (member.Role == ProjectRole.Manager && role != ProjectRole.Manager) await EnsureAnotherManagerAsync(projectId, userId);
         member.Role = role;
@@ -85,11 +89,35 @@ public partial class ProjectAdmin(AppDbContext db)
 
     public async Task RemoveMemberAsync(long projectId, string userId)
     {
+        await EnsureWritableAsync(projectId);
         var member = await FindMemberAsync(projectId, userId);
         if (member.Role == ProjectRole.Manager) await EnsureAnotherManagerAsync(projectId, userId);
         db.ProjectMembers.Remove(member);
         await db.SaveChangesAsync();
         await LiveAccess.AnnounceAsync(db, projectId, userId);
+    }
+
+    /// <summary>
+    /// Archives the project: hidden from the project list, read-only (every write refuses, see ChangeLog), readable and
+    /// exportable. Open pages are told their access changed and reload into the read-only state.
+    /// </summary>
+    public async Task ArchiveAsync(Project project)
+    {
+        if (project.IsArchived) throw ProblemException.Conflict($"Project {project.Id} is already archived.");
+        await log.SetArchivedAsync(project.Id, Clock.Now);
+        await LiveAccess.AnnounceAsync(db, project.Id, null);
+    }
+
+    public async Task UnarchiveAsync(Project project)
+    {
+        if (!project.IsArchived) throw ProblemException.Conflict($"Project {project.Id} is not archived.");
+        await log.SetArchivedAsync(project.Id, null);
+        await LiveAccess.AnnounceAsync(db, project.Id, null);
+    }
+
+    private async Task EnsureWritableAsync(long projectId)
+    {
+        if (await db.Projects.AnyAsync(p => p.Id == projectId && p.ArchivedAt != null)) throw ProjectAccess.Archived(projectId);
     }
 
     private async Task<ProjectMember> FindMemberAsync(long projectId, string userId) =>
@@ -104,6 +132,7 @@ public partial class ProjectAdmin(AppDbContext db)
 
     public async Task<LabelDefinition> SaveLabelAsync(long projectId, long? labelId, LabelKind kind, string? name, string? colour, string? key)
     {
+        await EnsureWritableAsync(projectId);
         name = name?.Trim().ToUpperInvariant() ?? "";
         if (!LabelDefinition.IsValidName(name)) throw ProblemException.BadRequest(LabelDefinition.NameRule);
         colour = colour?.Trim() ?? "";
@@ -134,6 +163,7 @@ public partial class ProjectAdmin(AppDbContext db)
 
     public async Task DeleteLabelAsync(long projectId, long labelId)
     {
+        await EnsureWritableAsync(projectId);
         var label = await db.LabelDefinitions.FirstOrDefaultAsync(l => l.Id == labelId && l.ProjectId == projectId)
             ?? throw ProblemException.NotFound("That label does not exist in this project.");
         // Spans and links keep their label's name: deleting a label in use would leave them unlabelled in the editor.
