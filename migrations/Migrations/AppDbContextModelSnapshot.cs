@@ -20,6 +20,7 @@ namespace Annotate.Migrations.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Annotate.Web.Features.Accounts.AppUser", b =>
@@ -386,6 +387,18 @@ namespace Annotate.Migrations.Migrations
                     b.HasIndex("ImportedById")
                         .HasDatabaseName("ix_documents_imported_by_id");
 
+                    b.HasIndex("Source")
+                        .HasDatabaseName("ix_documents_source_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Source"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Source"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex("Title")
+                        .HasDatabaseName("ix_documents_title_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Title"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Title"), new[] { "gin_trgm_ops" });
+
                     b.HasIndex("ProjectId", "Id")
                         .HasDatabaseName("ix_documents_project_id_id");
 
@@ -703,9 +716,29 @@ namespace Annotate.Migrations.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<int>("AnnotatorsPerDocument")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(2)
+                        .HasColumnName("annotators_per_document");
+
+                    b.Property<bool>("AnonymousCuration")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("anonymous_curation");
+
                     b.Property<DateTimeOffset?>("ArchivedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("archived_at");
+
+                    b.Property<string>("Assignment")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("free")
+                        .HasColumnName("assignment");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -717,17 +750,37 @@ namespace Annotate.Migrations.Migrations
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("description");
 
+                    b.Property<bool>("FinishedLocks")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("finished_locks");
+
                     b.Property<string>("Guidelines")
                         .IsRequired()
                         .HasMaxLength(200000)
                         .HasColumnType("character varying(200000)")
                         .HasColumnName("guidelines");
 
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(35)
+                        .HasColumnType("character varying(35)")
+                        .HasDefaultValue("en")
+                        .HasColumnName("language");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
+
+                    b.Property<int>("ReleaseAfterMinutes")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1440)
+                        .HasColumnName("release_after_minutes");
 
                     b.Property<bool>("SnapToWords")
                         .HasColumnType("boolean")
@@ -744,6 +797,12 @@ namespace Annotate.Migrations.Migrations
 
                     b.ToTable("projects", t =>
                         {
+                            t.HasCheckConstraint("ck_projects_annotators_per_document", "annotators_per_document BETWEEN 1 AND 50");
+
+                            t.HasCheckConstraint("ck_projects_assignment", "assignment IN ('free', 'assigned', 'dynamic')");
+
+                            t.HasCheckConstraint("ck_projects_release_after_minutes", "release_after_minutes >= 1");
+
                             t.HasCheckConstraint("ck_projects_visibility", "visibility IN ('open', 'blind')");
                         });
                 });

@@ -58,6 +58,7 @@ public class ArchiveTests(LiveFactory factory) : IClassFixture<LiveFactory>
         await AssertArchivedRefusal(await lead.Http.PatchAsJsonAsync($"/api/documents/{docs[0]}", new { title = "Renamed" }));
         await AssertArchivedRefusal(await lead.Http.DeleteAsync($"/api/documents/{docs[0]}"));
         await AssertArchivedRefusal(await lead.Http.PostAsJsonAsync($"/api/projects/{projectId}/members", new { email = newcomer.Email, role = "annotator" }));
+        await AssertArchivedRefusal(await lead.Http.PatchAsJsonAsync($"/api/projects/{projectId}", new { name = "Renamed project" }));
         await AssertArchivedRefusal(await lead.Http.DeleteAsync($"/api/projects/{projectId}/members/{Uri.EscapeDataString(await UserIdAsync(lead, projectId, rita.Email))}"));
         var hubCreate = await anaLive.CallAsync("CreateAnnotation", docs[0], new { id = Guid.NewGuid(), layer = "entity", label = "ORGANIZATION", start = 4, end = 15 });
         Assert.False(hubCreate.GetProperty("ok").GetBoolean());

@@ -67,7 +67,8 @@ public class DocumentList(AppDbContext db)
         {
             var pattern = "%" + request.Search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
             // The escape character named: without it the provider escapes nothing, and "_" or "%" would match anything.
-            query = query.Where(d => EF.Functions.ILike(d.Title, pattern, "\\") || EF.Functions.ILike(d.Source ?? "", pattern, "\\"));
+            // Source tested as itself (not coalesced) so its trigram index serves.
+            query = query.Where(d => EF.Functions.ILike(d.Title, pattern, "\\") || d.Source != null && EF.Functions.ILike(d.Source, pattern, "\\"));
         }
         if (request.Assignee is not null) query = AssignedTo(query, request.Assignee);
         if (request.State is { } state)
