@@ -25,6 +25,7 @@ import { Legend, passes } from './editor/legend.js';
 import { CaretView } from './editor/caret-view.js';
 import { ShortcutsDialog } from './editor/shortcuts.js';
 import { GuidelinesPanel } from './editor/guidelines-panel.js';
+import { documentEvent } from './document-events.js';
 
 const page = JSON.parse(document.getElementById('page-data').textContent);
 const me = page.me;
@@ -113,6 +114,7 @@ const live = new LiveSync({
     setTimeout(() => window.location.reload(), 1500);
   },
   onEvent: e => {
+    if (documentEvent(e, { documentIds: [documentId], banner: $('document-gone'), onDeleted: stopEditing })) return;
     const changed = store.apply(e);
     if (!changed) return;
     refresh();
@@ -270,6 +272,15 @@ document.addEventListener('keydown', e => {
     case 'guidelines': guidelines.setOpen(!guidelines.isOpen, { focus: true }); break;
   }
 });
+
+/** The article was deleted: nothing done here could be kept, so the controls that change it are put out of reach. */
+function stopEditing() {
+  palette.hide();
+  details.close();
+  for (const id of ['finish', 'undo', 'redo']) $(id).disabled = true;
+  $('document-text').inert = true;
+  $('document-text').classList.add('opacity-50');
+}
 
 // ---------------------------------------------------------------- start
 
