@@ -30,7 +30,7 @@ public class DemoWorkTests(AnnotateFactory factory) : IClassFixture<AnnotateFact
         await AnnotateFactory.AuthorizeAsync(lead, DemoSeeder.Accounts[0].Email, DemoSeeder.Password);
         var demo = Assert.Single((await lead.GetFromJsonAsync<JsonElement>("/api/projects")).EnumerateArray(), p => p.GetProperty("name").GetString()!.StartsWith("Demo:"));
         var projectId = demo.GetProperty("id").GetInt64();
-        var documents = await lead.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents");
+        var documents = (await lead.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetProperty("items");
         long Titled(string start) => documents.EnumerateArray().Single(d => d.GetProperty("title").GetString()!.StartsWith(start)).GetProperty("id").GetInt64();
         return (lead, projectId, new() { ["gazette"] = Titled("Ferry Fire"), ["times"] = Titled("Morning Tern blaze"), ["radio"] = Titled("Coast Guard:") });
     }
