@@ -20,6 +20,7 @@ namespace Annotate.Migrations.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Annotate.Web.Features.Accounts.AppUser", b =>
@@ -386,6 +387,21 @@ namespace Annotate.Migrations.Migrations
                     b.HasIndex("ImportedById")
                         .HasDatabaseName("ix_documents_imported_by_id");
 
+                    b.HasIndex("Source")
+                        .HasDatabaseName("ix_documents_source_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Source"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Source"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex("Title")
+                        .HasDatabaseName("ix_documents_title_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Title"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Title"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex("ProjectId", "Id")
+                        .HasDatabaseName("ix_documents_project_id_id");
+
                     b.HasIndex("ProjectId", "Sha256")
                         .IsUnique()
                         .HasDatabaseName("ix_documents_project_id_sha256");
@@ -711,6 +727,10 @@ namespace Annotate.Migrations.Migrations
                         .HasColumnType("boolean")
                         .HasDefaultValue(false)
                         .HasColumnName("anonymous_curation");
+
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("archived_at");
 
                     b.Property<string>("Assignment")
                         .IsRequired()

@@ -22,6 +22,10 @@ import { FinishedStatus } from './editor/finished.js';
 import { SpanDrawing } from './editor/tags.js';
 import { initialsOf } from './editor/tag-layout.js';
 import { Legend, passes } from './editor/legend.js';
+import { CaretView } from './editor/caret-view.js';
+import { ShortcutsDialog } from './editor/shortcuts.js';
+import { GuidelinesPanel } from './editor/guidelines-panel.js';
+import { documentEvent } from './document-events.js';
 
 const page = JSON.parse(document.getElementById('page-data').textContent);
 const me = page.me;
@@ -50,7 +54,7 @@ const legend = new Legend($('legend'), { labels, colourOf, onChange: () => refre
 const view = new TextView($('document-text'), page.document.text, {
   ...drawing.viewOptions(),
   snapToWords: page.project.snapToWords,
-  onSelect: range => { selection = range; if (range) refusals.hide(); palette.show(selection); },
+  onSelect: range => onTextSelect(range),
   onSpanClick: ids => details.choose(ids),
 });
 
@@ -110,6 +114,7 @@ const live = new LiveSync({
     setTimeout(() => window.location.reload(), 1500);
   },
   onEvent: e => {
+    if (documentEvent(e, { documentIds: [documentId], banner: $('document-gone'), onDeleted: stopEditing })) return;
     const changed = store.apply(e);
     if (!changed) return;
     refresh();
@@ -238,7 +243,18 @@ $('redo').addEventListener('click', () => editHistory.redo());
 
 // ---------------------------------------------------------------- keyboard
 
+// The caret, the list of shortcuts (`?`) and the guidelines beside the text (`g`).
+const onTextSelect = range => { selection = range; if (range) refusals.hide(); palette.show(selection); };
+const caret = new CaretView(view, { onSelect: onTextSelect, announce });
+const shortcuts = new ShortcutsDialog($('shortcuts'), spanLabels);
+$('shortcuts-button').addEventListener('click', () => shortcuts.show());
+const guidelines = new GuidelinesPanel({
+  panel: $('guidelines-panel'), toggle: $('guidelines-toggle'), close: $('guidelines-close'), body: $('guidelines-body'),
+  search: $('guidelines-search'), count: $('guidelines-count'), previous: $('guidelines-previous'), next: $('guidelines-next'),
+}, { projectId, onClose: () => $('document-text').focus() });
+
 document.addEventListener('keydown', e => {
+  if (e.target.closest?.('dialog')) return; // the open dialog's own keys (Escape closes it)
   const id = details.selectedId;
   const action = keyCommand(e, placeOf(e.target, id), {
     selecting: Boolean(selection), labels: spanLabels,
@@ -252,8 +268,19 @@ document.addEventListener('keydown', e => {
     case 'delete': deleteSpan(id); break;
     case 'label': createSpan(action.label); break;
     case 'escape': palette.hide(); refusals.hide(); details.close(); break;
+    case 'shortcuts': shortcuts.show(); break;
+    case 'guidelines': guidelines.setOpen(!guidelines.isOpen, { focus: true }); break;
   }
 });
+
+/** The article was deleted: nothing done here could be kept, so the controls that change it are put out of reach. */
+function stopEditing() {
+  palette.hide();
+  details.close();
+  for (const id of ['finish', 'undo', 'redo']) $(id).disabled = true;
+  $('document-text').inert = true;
+  $('document-text').classList.add('opacity-50');
+}
 
 // ---------------------------------------------------------------- start
 
@@ -264,4 +291,4 @@ live.start();
 const wanted = location.hash.match(/^#annotation-([0-9a-f-]{36})$/);
 if (wanted && store.annotations.has(wanted[1])) openSpan(wanted[1]);
 // For people debugging in the console, and for the browser tests (`draws` counts redraws).
-window.annotate = { store, view, live, drawing, legend, get draws() { return draws; } };
+window.annotate = { store, view, live, drawing, legend, caret, get draws() { return draws; } };

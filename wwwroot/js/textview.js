@@ -1,7 +1,7 @@
 // Renders an article with its spans and turns what a person selects (mouse or keyboard) into offsets.
 // Text is only ever inserted as text nodes: nothing in an article can become markup or script.
 
-import { OffsetIndex, tidySelection, nextCharacter, nextWordBoundary } from './offsets.js';
+import { OffsetIndex, tidySelection } from './offsets.js';
 import { segment } from './spans.js';
 import { BLOCK, paragraphRuns, lineStarts } from './blocks.js';
 
@@ -24,7 +24,7 @@ export class TextView {
     this.nodes = []; // [{node: Text, start: utf16}] in order, for DOM <-> offset mapping
     this.caret = 0;
     container.addEventListener('mouseup', () => setTimeout(() => this.reportSelection(), 0));
-    container.addEventListener('keydown', e => this.onKey(e));
+    // Keys that move the caret and select are the caret's (editor/caret-view.js on the document page).
     container.addEventListener('click', e => {
       const piece = e.target.closest?.('[data-ids]');
       if (piece && window.getSelection().isCollapsed) this.options.onSpanClick(piece.dataset.ids.split(' '), piece);
@@ -283,33 +283,6 @@ export class TextView {
     const [sn, so] = at(start), [en, eo] = at(end);
     if (anchorAtEnd) selection.setBaseAndExtent(en, eo, sn, so);
     else selection.setBaseAndExtent(sn, so, en, eo);
-  }
-
-  /** Keyboard selection: Shift+arrows by character, Ctrl+Shift+arrows by word; Escape clears. */
-  onKey(e) {
-    if (e.key === 'Escape') { window.getSelection().removeAllRanges(); this.options.onSelect(null); return; }
-    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-    const direction = e.key === 'ArrowRight' ? 1 : -1;
-    const step = position => (e.ctrlKey || e.altKey ? nextWordBoundary : nextCharacter)(this.text, position, direction);
-    const current = this.currentRange();
-    if (!e.shiftKey) {
-      this.caret = step(current ? (direction > 0 ? current.end : current.start) : this.caret);
-      window.getSelection().removeAllRanges();
-      this.anchor = this.caret;
-      this.options.onSelect(null);
-      e.preventDefault();
-      return;
-    }
-    if (this.anchor == null || !current) this.anchor = current ? current.start : this.caret;
-    this.caret = step(this.caret);
-    const start = Math.min(this.anchor, this.caret), end = Math.max(this.anchor, this.caret);
-    e.preventDefault();
-    if (start === end) { window.getSelection().removeAllRanges(); this.options.onSelect(null); return; }
-    this.showSelection(start, end, this.caret < this.anchor);
-    const tidy = tidySelection(this.text, start, end, false);
-    this.options.onSelect(tidy && {
-      start: this.index.toCodePoint(tidy.start), end: this.index.toCodePoint(tidy.end), text: this.text.slice(tidy.start, tidy.end),
-    });
   }
 }
 

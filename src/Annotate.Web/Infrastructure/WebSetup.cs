@@ -90,6 +90,8 @@ public static class WebSetup
         services.AddScoped<ProjectAccess>();
         services.AddScoped<ProjectAdmin>();
         services.AddScoped<DocumentImporter>();
+        services.AddScoped<DocumentList>();
+        services.AddScoped<DocumentAdmin>();
         services.AddScoped<DemoSeeder>();
     }
 

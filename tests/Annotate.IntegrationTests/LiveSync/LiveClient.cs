@@ -31,6 +31,8 @@ public sealed class LiveClient : IAsyncDisposable
     public List<JsonElement> JobProgress { get; } = [];
     /// <summary>Projects the server said our access to changed (AccessChanged).</summary>
     public List<long> AccessChanges { get; } = [];
+    /// <summary>Every event applied, in order of arrival: its kind and data.</summary>
+    public List<(string Kind, JsonElement Data)> Events { get; } = [];
 
     private LiveClient(string baseUrl, string token)
     {
@@ -131,6 +133,7 @@ public sealed class LiveClient : IAsyncDisposable
         LastSequence = Math.Max(LastSequence, sequence);
         Applied.Add(sequence);
         var data = change.GetProperty("data");
+        Events.Add((change.GetProperty("kind").GetString()!, data));
         switch (change.GetProperty("kind").GetString())
         {
             case "annotation_created" or "annotation_updated": Annotations[data.GetProperty("id").GetGuid()] = data; break;

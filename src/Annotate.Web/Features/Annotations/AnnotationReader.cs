@@ -111,7 +111,8 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
     {
         var query = db.ChangeEvents.AsNoTracking().Where(e => e.ProjectId == viewer.Project.Id && e.Sequence > after);
         if (documentId is not null) query = query.Where(e => e.DocumentId == documentId || e.OtherDocumentId == documentId);
-        if (!viewer.SeesEveryone) query = query.Where(e => e.OwnerId == viewer.UserId);
+        if (!viewer.SeesEveryone)
+            query = query.Where(e => e.OwnerId == viewer.UserId || e.Kind == ChangeKind.DocumentRenamed || e.Kind == ChangeKind.DocumentDeleted);
         var rows = await query.OrderBy(e => e.Sequence).Take(limit).ToListAsync();
         var views = rows.Select(ChangeEventView.Of).ToList();
         return viewer.SeesEveryone ? views : await WithoutOthersClaimsAsync(viewer, views);

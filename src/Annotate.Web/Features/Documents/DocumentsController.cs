@@ -11,7 +11,7 @@ namespace Annotate.Web.Features.Documents;
 
 public record DocumentPage(Document Document, Project Project, ProjectRole Role, string PageData);
 
-public record ComparePage(Project Project, Document Left, Document Right, IReadOnlyList<DocumentSummary> Documents, string PageData);
+public record ComparePage(Project Project, Document Left, Document Right, string PageData);
 
 /// <summary>The editor pages: one document, or two side by side. Their scripts get their starting state as JSON in the page.</summary>
 [Authorize]
@@ -30,17 +30,17 @@ public class DocumentsController(AppDbContext db, AnnotationReader reader) : Con
     public async Task<IActionResult> Compare(long projectId, long? left, long? right)
     {
         var viewer = await reader.ViewerAsync(User, projectId);
-        var documents = await db.Documents.Where(d => d.ProjectId == projectId).OrderBy(d => d.Id)
-            .Select(d => new DocumentSummary(d.Id, d.Title, d.Source, d.PublishedAt, d.Length, d.Sha256, d.CreatedAt)).ToListAsync();
-        if (documents.Count < 2) throw ProblemException.BadRequest("The compare view needs two documents in the project; import another first.");
-        var leftId = left ?? documents[0].Id;
-        var rightId = right ?? documents.First(d => d.Id != leftId).Id;
+        // Only the two articles are read: the pickers search the project's documents through the API as one types.
+        var firstTwo = await db.Documents.Where(d => d.ProjectId == projectId).OrderBy(d => d.Id).Select(d => d.Id).Take(2).ToListAsync();
+        if (firstTwo.Count < 2) throw ProblemException.BadRequest("The compare view needs two documents in the project; import another first.");
+        var leftId = left ?? (right == firstTwo[0] ? firstTwo[1] : firstTwo[0]);
+        var rightId = right ?? firstTwo.First(id => id != leftId);
         if (leftId == rightId) throw ProblemException.BadRequest("Pick two different documents to compare.");
         var pair = await db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId && (d.Id == leftId || d.Id == rightId)).ToListAsync();
         var leftDocument = pair.FirstOrDefault(d => d.Id == leftId) ?? throw DocumentsApiController.DocumentNotFound(leftId);
         var rightDocument = pair.FirstOrDefault(d => d.Id == rightId) ?? throw DocumentsApiController.DocumentNotFound(rightId);
         var state = await EditorStateAsync(viewer, [leftDocument, rightDocument], compare: true);
-        return View(new ComparePage(viewer.Project, leftDocument, rightDocument, documents, Serialize(state)));
+        return View(new ComparePage(viewer.Project, leftDocument, rightDocument, Serialize(state)));
     }
 
     /// <summary>

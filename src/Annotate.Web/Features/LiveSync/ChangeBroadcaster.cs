@@ -144,7 +144,8 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
         foreach (var document in new[] { change.DocumentId, change.OtherDocumentId })
         {
             if (document is not { } id) continue;
-            if (visibility == Visibility.Open) groups.Add(AnnotationHub.DocumentGroup(id));
+            // A document renamed or deleted concerns everyone on it, in blind projects too (it carries no one's work).
+            if (visibility == Visibility.Open || change.Kind is ChangeKind.DocumentRenamed or ChangeKind.DocumentDeleted) groups.Add(AnnotationHub.DocumentGroup(id));
             else
             {
                 groups.Add(AnnotationHub.EveryoneGroup(id));

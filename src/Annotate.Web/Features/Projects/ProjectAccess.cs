@@ -42,6 +42,15 @@ public class ProjectAccess(AppDbContext db)
     public Task<(Project Project, ProjectRole Role)> RequireManagerAsync(ClaimsPrincipal user, long projectId) =>
         RequireAsync(user, projectId, ProjectRole.Manager);
 
+    /// <summary>Refuses a write to an archived project (409: the request is fine, the project's state forbids it).</summary>
+    public static void EnsureWritable(Project project)
+    {
+        if (project.IsArchived) throw Archived(project.Id);
+    }
+
+    public static ProblemException Archived(long projectId) => ProblemException.Conflict(
+        $"Project {projectId} is archived, so it is read-only: reading and exporting still work. A manager can unarchive it on its Settings tab.");
+
     public static ProblemException NotFound(long projectId) =>
         ProblemException.NotFound($"Project {projectId} does not exist or you are not a member of it.");
 }
