@@ -41,6 +41,11 @@ public class ContentSecurityPolicyTests(BrowserFixture browser) : IClassFixture<
         await page.OpenLiveAsync($"/documents/{docs[0]}");
         Assert.Empty(refusals);
         await Assertions.Expect(page.Span("said all 212 passengers")).ToHaveCountAsync(1);
+        // Its dialogs and panels too: the shortcuts and the guidelines beside the text.
+        await page.Locator("#shortcuts-button").ClickAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await page.Locator("#guidelines-toggle").ClickAsync();
+        await Assertions.Expect(page.Locator("#guidelines-panel")).ToBeVisibleAsync();
         Assert.Empty(refusals);
     }
 }
