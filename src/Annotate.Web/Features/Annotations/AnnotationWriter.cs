@@ -175,6 +175,8 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
             {
                 if (end is null || end.ProjectId != projectId || (!seesAll && end.AnnotatorId != userId))
                     throw ProblemException.NotFound($"The \"{which}\" claim {endId} does not exist in this project (it may have been deleted).");
+                if (end.Origin == AnnotationOrigin.Curated)
+                    throw ProblemException.BadRequest($"The \"{which}\" claim {endId} is part of the curated layer; curated links are made on the review page.");
                 if (end.Layer != AnnotationLayer.Claim)
                     throw ProblemException.BadRequest($"The \"{which}\" span {endId} is a {end.Label} entity; relations link claims.");
             }
@@ -265,6 +267,8 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         var userId = ProjectAccess.UserId(user);
         var annotation = await db.Annotations.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id) ?? throw AnnotationNotFound(id);
         var role = await access.RoleAsync(user, annotation.ProjectId) ?? throw AnnotationNotFound(id);
+        if (annotation.Origin == AnnotationOrigin.Curated)
+            throw ProblemException.Conflict("This span is part of the curated layer, which changes only through the review page (its decisions can be undone there).");
         if (annotation.AnnotatorId != userId)
         {
             var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == annotation.ProjectId);
