@@ -700,6 +700,26 @@ namespace Annotate.Migrations.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<int>("AnnotatorsPerDocument")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(2)
+                        .HasColumnName("annotators_per_document");
+
+                    b.Property<bool>("AnonymousCuration")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("anonymous_curation");
+
+                    b.Property<string>("Assignment")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("free")
+                        .HasColumnName("assignment");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -710,17 +730,37 @@ namespace Annotate.Migrations.Migrations
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("description");
 
+                    b.Property<bool>("FinishedLocks")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("finished_locks");
+
                     b.Property<string>("Guidelines")
                         .IsRequired()
                         .HasMaxLength(200000)
                         .HasColumnType("character varying(200000)")
                         .HasColumnName("guidelines");
 
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(35)
+                        .HasColumnType("character varying(35)")
+                        .HasDefaultValue("en")
+                        .HasColumnName("language");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
+
+                    b.Property<int>("ReleaseAfterMinutes")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1440)
+                        .HasColumnName("release_after_minutes");
 
                     b.Property<bool>("SnapToWords")
                         .HasColumnType("boolean")
@@ -737,6 +777,12 @@ namespace Annotate.Migrations.Migrations
 
                     b.ToTable("projects", t =>
                         {
+                            t.HasCheckConstraint("ck_projects_annotators_per_document", "annotators_per_document BETWEEN 1 AND 50");
+
+                            t.HasCheckConstraint("ck_projects_assignment", "assignment IN ('free', 'assigned', 'dynamic')");
+
+                            t.HasCheckConstraint("ck_projects_release_after_minutes", "release_after_minutes >= 1");
+
                             t.HasCheckConstraint("ck_projects_visibility", "visibility IN ('open', 'blind')");
                         });
                 });

@@ -42,6 +42,7 @@ public class UnstorableTextTests(LiveFactory factory) : IClassFixture<LiveFactor
         { "relation note with a lone surrogate", new("POST", "/api/projects/{project}/relations", $$$"""{"type":"CONTRADICTS","from":"{span}","to":"{span2}","note":"{{{Lone}}}"}""", "note") },
         { "project name with NUL", new("POST", "/api/projects", $$$"""{"name":"P{{{Nul}}}"}""", "name") },
         { "project description with a lone surrogate", new("POST", "/api/projects", $$$"""{"name":"P","description":"{{{Lone}}}"}""", "description") },
+        { "project settings language with NUL", new("PATCH", "/api/projects/{project}", $$$"""{"language":"e{{{Nul}}}n"}""", "language") },
         { "member email with NUL", new("POST", "/api/projects/{project}/members", $$$"""{"email":"a{{{Nul}}}@test.example","role":"annotator"}""", "email") },
         { "register email with NUL", new("POST", "/api/auth/register", $$$"""{"email":"n{{{Nul}}}@test.example","password":"a long enough password"}""", "email", Anonymous: true) },
         { "register email with a lone surrogate", new("POST", "/api/auth/register", $$$"""{"email":"{{{Lone}}}@test.example","password":"a long enough password"}""", "email", Anonymous: true) },

@@ -45,7 +45,7 @@ public class BlindLinkSecurityTests(AnnotateFactory factory) : IClassFixture<Ann
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var row = await db.Projects.SingleAsync(p => p.Id == projectId);
-            await scope.ServiceProvider.GetRequiredService<ProjectAdmin>().UpdateSettingsAsync(row, row.Name, row.Description, Visibility.Blind, row.SnapToWords);
+            await scope.ServiceProvider.GetRequiredService<ProjectAdmin>().UpdateSettingsAsync(row, new ProjectSettingsPatch(Visibility: "blind"));
         }
 
         var relations = await ana.Http.GetStringAsync($"/api/projects/{projectId}/relations");

@@ -9,6 +9,12 @@ public enum Visibility { Open, Blind }
 
 public enum ProjectRole { Annotator, Reviewer, Manager }
 
+/// <summary>
+/// Who may open which document. Free: every annotator every document. Assigned: annotators only the documents a
+/// manager assigned to them. Dynamic: annotators are handed documents one at a time (Next document).
+/// </summary>
+public enum AssignmentMode { Free, Assigned, Dynamic }
+
 public class Project
 {
     public long Id { get; set; }
@@ -20,6 +26,17 @@ public class Project
     public Visibility Visibility { get; set; } = Visibility.Open;
     /// <summary>Whether a selection in the editor snaps outward to whole words.</summary>
     public bool SnapToWords { get; set; } = true;
+    public AssignmentMode Assignment { get; set; } = AssignmentMode.Free;
+    /// <summary>How many annotators each document needs (dynamic mode hands a document to at most this many; spread assigns this many).</summary>
+    public int AnnotatorsPerDocument { get; set; } = ProjectSettings.DefaultAnnotatorsPerDocument;
+    /// <summary>Dynamic mode: a document its assignee has not touched for this long is released to someone else.</summary>
+    public int ReleaseAfterMinutes { get; set; } = ProjectSettings.DefaultReleaseAfterMinutes;
+    /// <summary>A finished document is read-only for its annotator until they (or a manager) reopen it.</summary>
+    public bool FinishedLocks { get; set; }
+    /// <summary>Reviewers see annotators as "Annotator 1, 2, ..." instead of by name while curating.</summary>
+    public bool AnonymousCuration { get; set; }
+    /// <summary>BCP-47 tag; the default language of the project's articles (an article's own meta.lang wins).</summary>
+    public string Language { get; set; } = ProjectSettings.DefaultLanguage;
     public DateTimeOffset CreatedAt { get; set; }
 
     public List<ProjectMember> Members { get; set; } = [];
@@ -45,7 +62,20 @@ public class ProjectConfiguration : IEntityTypeConfiguration<Project>
         project.Property(p => p.Description).HasMaxLength(4000);
         project.Property(p => p.Guidelines).HasMaxLength(200_000);
         project.Property(p => p.Visibility).HasConversion(new SnakeCaseEnumConverter<Visibility>()).HasMaxLength(16);
-        project.ToTable(t => t.HasCheckConstraint("ck_projects_visibility", "visibility IN ('open', 'blind')"));
+        project.Property(p => p.Assignment).HasConversion(new SnakeCaseEnumConverter<AssignmentMode>()).HasMaxLength(16).HasDefaultValue(AssignmentMode.Free);
+        project.Property(p => p.AnnotatorsPerDocument).HasDefaultValue(ProjectSettings.DefaultAnnotatorsPerDocument);
+        project.Property(p => p.ReleaseAfterMinutes).HasDefaultValue(ProjectSettings.DefaultReleaseAfterMinutes);
+        project.Property(p => p.FinishedLocks).HasDefaultValue(false);
+        project.Property(p => p.AnonymousCuration).HasDefaultValue(false);
+        project.Property(p => p.Language).HasMaxLength(ProjectSettings.MaxLanguageLength).HasDefaultValue(ProjectSettings.DefaultLanguage);
+        project.ToTable(t =>
+        {
+            t.HasCheckConstraint("ck_projects_visibility", "visibility IN ('open', 'blind')");
+            t.HasCheckConstraint("ck_projects_assignment", "assignment IN ('free', 'assigned', 'dynamic')");
+            t.HasCheckConstraint("ck_projects_annotators_per_document",
+                $"annotators_per_document BETWEEN 1 AND {ProjectSettings.MaxAnnotatorsPerDocument}");
+            t.HasCheckConstraint("ck_projects_release_after_minutes", "release_after_minutes >= 1");
+        });
     }
 }
 

@@ -34,18 +34,13 @@ public partial class ProjectAdmin(AppDbContext db)
         return project;
     }
 
-    public async Task UpdateSettingsAsync(Project project, string? name, string? description, Visibility visibility, bool snapToWords)
+    /// <summary>Applies a settings change when every field of it is valid (ProjectSettings); nothing otherwise.</summary>
+    public async Task UpdateSettingsAsync(Project project, ProjectSettingsPatch patch, IDictionary<string, string[]>? earlierErrors = null)
     {
-        name = name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 200) throw ProblemException.BadRequest("A project name has 1 to 200 characters.");
-        if (description?.Length > 4000) throw ProblemException.BadRequest("A description has at most 4000 characters.");
-        var visibilityChanged = project.Visibility != visibility;
-        project.Name = name;
-        project.Description = description?.Trim() ?? "";
-        project.Visibility = visibility;
-        project.SnapToWords = snapToWords;
+        var accessChanged = ProjectSettings.Apply(project, patch, earlierErrors);
         await db.SaveChangesAsync();
-        if (visibilityChanged) await LiveAccess.AnnounceAsync(db, project.Id, null);
+        // Blind, assigned and dynamic projects show people less: live subscriptions are checked afresh.
+        if (accessChanged) await LiveAccess.AnnounceAsync(db, project.Id, null);
     }
 
     public const int MaxGuidelinesLength = 200_000;

@@ -13,7 +13,8 @@ public record NewMember([Required] string Email, [Required] ProjectRole? Role);
 public record RoleChange([Required] ProjectRole? Role);
 public record LabelView(long Id, LabelKind Kind, string Name, string Colour, string? Key);
 public record ProjectDetails(long Id, string Name, string Description, string Guidelines, Visibility Visibility, bool SnapToWords,
-    ProjectRole Role, IReadOnlyList<LabelView> Labels);
+    ProjectRole Role, IReadOnlyList<LabelView> Labels,
+    AssignmentMode Assignment, int AnnotatorsPerDocument, int ReleaseAfterMinutes, bool FinishedLocks, bool AnonymousCuration, string Language);
 
 [Route("api/projects")]
 public class ProjectsApiController(AppDbContext db, ProjectAccess access, ProjectAdmin admin) : ApiController
@@ -43,6 +44,16 @@ public class ProjectsApiController(AppDbContext db, ProjectAccess access, Projec
     public async Task<ProjectDetails> Get(long id)
     {
         var (project, role) = await access.RequireAsync(User, id);
+        await db.Entry(project).Collection(p => p.Labels).LoadAsync();
+        return ToDetails(project, role);
+    }
+
+    /// <summary>Changes any of the project's settings; every field is checked before any is changed.</summary>
+    [HttpPatch("{id:long}")]
+    public async Task<ProjectDetails> Update(long id, ProjectSettingsPatch request)
+    {
+        var (project, role) = await access.RequireManagerAsync(User, id);
+        await admin.UpdateSettingsAsync(project, request);
         await db.Entry(project).Collection(p => p.Labels).LoadAsync();
         return ToDetails(project, role);
     }
@@ -83,7 +94,8 @@ public class ProjectsApiController(AppDbContext db, ProjectAccess access, Projec
 
     private static ProjectDetails ToDetails(Project project, ProjectRole role) => new(
         project.Id, project.Name, project.Description, project.Guidelines, project.Visibility, project.SnapToWords, role,
-        project.Labels.OrderBy(l => l.SortOrder).Select(ToView).ToList());
+        project.Labels.OrderBy(l => l.SortOrder).Select(ToView).ToList(),
+        project.Assignment, project.AnnotatorsPerDocument, project.ReleaseAfterMinutes, project.FinishedLocks, project.AnonymousCuration, project.Language);
 
     public static LabelView ToView(LabelDefinition label) => new(label.Id, label.Kind, label.Name, label.Colour, label.Key);
 }

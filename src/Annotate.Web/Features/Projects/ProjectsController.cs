@@ -151,13 +151,29 @@ public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAd
         });
     }
 
+    /// <summary>
+    /// The settings form: the same rules as PATCH /api/projects/{id}. A form sends every setting; an unticked box
+    /// is absent, so the booleans default to false, and numbers arrive as text so "abc" is named, not silently 0.
+    /// </summary>
     [HttpPost("{id:long}/settings")]
-    public async Task<IActionResult> SaveSettings(long id, string? name, string? description, Visibility visibility, bool snapToWords)
+    public async Task<IActionResult> SaveSettings(long id, string? name, string? description, string? visibility, bool snapToWords,
+        string? assignment, string? annotatorsPerDocument, string? releaseAfterMinutes, bool finishedLocks, bool anonymousCuration, string? language)
     {
         var (project, _) = await access.RequireManagerAsync(User, id);
         return await Attempt(id, "settings", async () =>
         {
-            await admin.UpdateSettingsAsync(project, name, description, visibility, snapToWords);
+            var errors = new Dictionary<string, string[]>();
+            int? Number(string field, string? text)
+            {
+                if (string.IsNullOrWhiteSpace(text)) return null;
+                if (int.TryParse(text.Trim(), out var number)) return number;
+                errors[field] = [$"'{text}' is not a whole number."];
+                return null;
+            }
+            var patch = new ProjectSettingsPatch(name ?? "", description ?? "", visibility, snapToWords, assignment,
+                Number("annotatorsPerDocument", annotatorsPerDocument), Number("releaseAfterMinutes", releaseAfterMinutes),
+                finishedLocks, anonymousCuration, language);
+            await admin.UpdateSettingsAsync(project, patch, errors);
             return "Settings saved.";
         });
     }
