@@ -8,6 +8,8 @@ public enum ChangeKind
     AnnotationCreated, AnnotationUpdated, AnnotationDeleted,
     RelationCreated, RelationUpdated, RelationDeleted,
     DocumentStateChanged,
+    // Review (Features/Curation): a decision made or undone, a document's curation state set.
+    CurationDecided, CurationUndone, CurationStateChanged,
 }
 
 /// <summary>
