@@ -307,7 +307,7 @@ public class ReviewApiTests(AnnotateFactory factory) : IClassFixture<AnnotateFac
         await DecidedAsync(rita, doc, new { action = "accept-agreed" });                                                   // PERSON [0,9)
         await DecidedAsync(rita, doc, new { action = "accept", unit = Id(UnitAt(review, 14)), annotatorId = benId, version = 0 }); // ORGANIZATION [14,23)
         await DecidedAsync(rita, doc, new { action = "accept", unit = Id(UnitAt(review, 27)), annotatorId = anaId, version = 0 }); // LOCATION [27,32)
-        await DecidedAsync(rita, doc, new { action = "reject", unit = Id(UnitAt(review, 36)), version = 0 });                    // no DATE
+        await DecidedAsync(rita, doc, new { action = "reject", unit = Id(UnitAt(review, 36)), version = 0, reason = "guideline_gap", note = "Weekdays are not dates here" }); // no DATE
         // Not curated yet: no document counts.
         Assert.Equal(0, (await rita.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/corrections?annotator={anaId}"))[0].GetProperty("documents").GetInt32());
         (await rita.PutAsJsonAsync($"/api/documents/{doc}/curation", new { state = "curated" })).EnsureSuccessStatusCode();
@@ -333,6 +333,17 @@ public class ReviewApiTests(AnnotateFactory factory) : IClassFixture<AnnotateFac
         Assert.Equal(0.0, Figure(Label(ben, "LOCATION"), "f1"));
         Assert.Equal(0.6667, Figure(ben.GetProperty("overall"), "f1"));
         Assert.Equal(1, ben.GetProperty("documents").GetInt32());
+        // Each difference marked by its kind: ana's extra PERSON over Ben Jones is a label difference, her DATE extra.
+        Assert.Equal([("label", "PERSON", "ORGANIZATION"), ("extra", "DATE", null)], ana.GetProperty("differences").EnumerateArray()
+            .Select(d => (d.GetProperty("kind").GetString()!, d.GetProperty("yours").GetProperty("label").GetString()!,
+                d.GetProperty("curated").ValueKind == JsonValueKind.Null ? null : d.GetProperty("curated").GetProperty("label").GetString())));
+        var benDifference = Assert.Single(ben.GetProperty("differences").EnumerateArray());
+        Assert.Equal("boundary", benDifference.GetProperty("kind").GetString());
+        // The reviewer's note on the rejected date reaches ana (whose version it rejected), not ben.
+        var note = Assert.Single(ana.GetProperty("notes").EnumerateArray());
+        Assert.Equal("Weekdays are not dates here", note.GetProperty("note").GetString());
+        Assert.False(note.GetProperty("chosen").GetBoolean());
+        Assert.Empty(ben.GetProperty("notes").EnumerateArray());
     }
 
     [Fact]

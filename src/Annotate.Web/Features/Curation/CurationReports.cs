@@ -18,7 +18,18 @@ public record ConsistencyProblem(string Kind, List<Guid> Relations, List<string>
 
 public record LabelScore(string Label, int Matched, int Extra, int Missed, double? Precision, double? Recall, double? F1);
 
-public record AnnotatorCorrections(string AnnotatorId, string AnnotatorName, int Documents, List<LabelScore> Labels, LabelScore Overall);
+/// <summary>One place where an annotator's span and the curated layer differ: extra (theirs only), missed (curated only),
+/// label (same extent, other label) or boundary (overlapping, other extent). A blind project says nothing of whose
+/// version the curated span came from, and neither does this.</summary>
+public record CorrectionDifference(long DocumentId, string Kind, AnnotationLayer Layer, CorrectionSpan? Yours, CorrectionSpan? Curated);
+
+public record CorrectionSpan(int Start, int End, string Label, string Text);
+
+/// <summary>A reviewer's note (and reason) on a decision that chose or rejected this annotator's version.</summary>
+public record CorrectionNote(long DocumentId, long DecisionId, string? Reason, string? Note, bool Chosen);
+
+public record AnnotatorCorrections(string AnnotatorId, string AnnotatorName, int Documents, List<LabelScore> Labels, LabelScore Overall,
+    List<CorrectionDifference> Differences, List<CorrectionNote> Notes);
 
 /// <summary>Project-wide views of curation: the conflict queue, consistency of the curated links, how annotators were corrected.</summary>
 public class CurationReports(AppDbContext db, ProjectAccess access, CurationService curation)
@@ -95,7 +106,10 @@ public class CurationReports(AppDbContext db, ProjectAccess access, CurationServ
         var curatedDocuments = await db.DocumentCurations.AsNoTracking().Where(c => c.ProjectId == projectId && c.State == CurationState.Curated)
             .Select(c => c.DocumentId).ToListAsync();
         var spans = await db.Annotations.AsNoTracking().Where(a => curatedDocuments.Contains(a.DocumentId))
-            .Select(a => new { a.DocumentId, a.AnnotatorId, a.Origin, a.Layer, a.Label, a.Start, a.End }).ToListAsync();
+            .Select(a => new { a.DocumentId, a.AnnotatorId, a.Origin, a.Layer, a.Label, a.Start, a.End, a.Text }).ToListAsync();
+        var decisions = await db.CurationDecisions.AsNoTracking()
+            .Where(d => d.ProjectId == projectId && d.UndoneAt == null && curatedDocuments.Contains(d.DocumentId) && (d.Note != null || d.Reason != null))
+            .OrderBy(d => d.Id).ToListAsync();
         var finished = await db.DocumentStates.AsNoTracking().Where(s => curatedDocuments.Contains(s.DocumentId) && s.Status == DocumentStatus.Finished)
             .Select(s => new { s.DocumentId, s.UserId }).ToListAsync();
         var gold = spans.Where(s => s.Origin == AnnotationOrigin.Curated).ToList();
@@ -114,10 +128,29 @@ public class CurationReports(AppDbContext db, ProjectAccess access, CurationServ
             var labels = mine.Concat(truth).Select(k => k.label).Distinct().Order(StringComparer.Ordinal)
                 .Select(l => Score(l, mine.Where(k => k.label == l).ToHashSet(), truth.Where(k => k.label == l).ToHashSet())).ToList();
             var name = anonymous && person != me ? $"Annotator {index + 1}" : names.GetValueOrDefault(person, "");
-            result.Add(new AnnotatorCorrections(person, name, documents.Count, labels, Score("all", mine, truth)));
+            var differences = new List<CorrectionDifference>();
+            var curatedHere = gold.Where(g => documents.Contains(g.DocumentId)).ToList();
+            static CorrectionSpan Of(string label, int start, int end, string text) => new(start, end, label, text);
+            foreach (var span in theirs.OrderBy(s => s.DocumentId).ThenBy(s => s.Start))
+            {
+                if (curatedHere.Any(g => g.DocumentId == span.DocumentId && g.Layer == span.Layer && g.Start == span.Start && g.End == span.End && g.Label == span.Label)) continue;
+                var near = curatedHere.Where(g => g.DocumentId == span.DocumentId && g.Layer == span.Layer && g.Start < span.End && span.Start < g.End)
+                    .OrderByDescending(g => g.Start == span.Start && g.End == span.End).FirstOrDefault();
+                var kind = near is null ? "extra" : near.Start == span.Start && near.End == span.End ? "label" : "boundary";
+                differences.Add(new(span.DocumentId, kind, span.Layer, Of(span.Label, span.Start, span.End, span.Text), near is null ? null : Of(near.Label, near.Start, near.End, near.Text)));
+            }
+            foreach (var g in curatedHere.Where(g => !theirs.Any(s => s.DocumentId == g.DocumentId && s.Layer == g.Layer && s.Start < g.End && g.Start < s.End)))
+                differences.Add(new(g.DocumentId, "missed", g.Layer, null, Of(g.Label, g.Start, g.End, g.Text)));
+            var notes = decisions.Select(d => (Decision: d, Chosen: AnnotatorsIn(d.Chosen).Contains(person), Rejected: AnnotatorsIn(d.Rejected).Contains(person)))
+                .Where(d => d.Chosen || d.Rejected).Select(d => new CorrectionNote(d.Decision.DocumentId, d.Decision.Id, d.Decision.Reason, d.Decision.Note, d.Chosen)).ToList();
+            result.Add(new AnnotatorCorrections(person, name, documents.Count, labels, Score("all", mine, truth), differences, notes));
         }
         return result;
     }
+
+    /// <summary>The annotators named in a decision's recorded versions.</summary>
+    private static HashSet<string> AnnotatorsIn(string versions) =>
+        System.Text.Json.JsonSerializer.Deserialize<List<RecordedVersion>>(versions, JsonOptions.Api)!.Select(v => v.AnnotatorId).ToHashSet();
 
     private static LabelScore Score<T>(string label, HashSet<T> mine, HashSet<T> truth)
     {
