@@ -361,7 +361,45 @@ public class ReviewApiTests(AnnotateFactory factory) : IClassFixture<AnnotateFac
         Assert.Contains(managers.GetProperty("annotators").EnumerateArray(), a => a.GetProperty("name").GetString()!.StartsWith("ana-"));
     }
 
-    private static async Task<List<JsonElement>> ExportLinesAsync(HttpClient http, long projectId, object request)
+    [Fact]
+    public async Task Accept_all_agreed_merges_an_agreed_link_inside_an_article_and_every_format_with_links_exports_it()
+    {
+        // Two claims in one article, [0,22) and [24,53); both annotators mark them and link them the same way.
+        const string text = "The ferry sank at noon. The ferry reached port safely.";
+        var setup = await ProjectAsync(SignUp, ["ana", "ben"], "open", text);
+        var (rita, doc) = (setup.Reviewer.Http, setup.Docs[0]);
+        foreach (var who in setup.Annotators.Values)
+        {
+            var sank = await SpanAsync(who, doc, "CLAIM", 0, 22, "claim");
+            var safe = await SpanAsync(who, doc, "CLAIM", 24, 53, "claim");
+            await LinkAsync(who, setup.ProjectId, "CONTRADICTS", who == setup.Annotators["ana"] ? sank : safe, who == setup.Annotators["ana"] ? safe : sank);
+            await FinishAsync(who, doc);
+        }
+        var review = await ReviewAsync(rita, doc);
+        Assert.Equal("agreed", Assert.Single(review.GetProperty("links").EnumerateArray()).GetProperty("kind").GetString()); // drawn both ways, one contradiction
+        var merged = await DecidedAsync(rita, doc, new { action = "accept-agreed" });
+        Assert.Equal(3, merged.GetProperty("merged").GetInt32());
+        Assert.Single(merged.GetProperty("curated").GetProperty("relations").EnumerateArray());
+        (await rita.PutAsJsonAsync($"/api/documents/{doc}/curation", new { state = "curated" })).EnsureSuccessStatusCode();
+
+        var lines = await ExportLinesAsync(setup.Lead.Http, setup.ProjectId, new { format = "annotate-jsonl", scope = "curated" });
+        Assert.Equal("CONTRADICTS", Assert.Single(lines[1].GetProperty("relations").EnumerateArray()).GetProperty("type").GetString());
+        Assert.Equal(2, lines[1].GetProperty("spans").GetArrayLength());
+        foreach (var format in new[] { "doccano-jsonl", "label-studio-json", "brat" })
+        {
+            var file = await ExportBytesAsync(setup.Lead.Http, setup.ProjectId, new { format, scope = "curated" });
+            var content = format == "brat"
+                ? string.Concat(new System.IO.Compression.ZipArchive(new MemoryStream(file)).Entries.Where(e => e.FullName.EndsWith(".ann")).Select(e => new StreamReader(e.Open()).ReadToEnd()))
+                : Encoding.UTF8.GetString(file);
+            Assert.True(content.Contains("CONTRADICTS", StringComparison.OrdinalIgnoreCase), $"{format} holds the curated link");
+        }
+    }
+
+    private static async Task<List<JsonElement>> ExportLinesAsync(HttpClient http, long projectId, object request) =>
+        Encoding.UTF8.GetString(await ExportBytesAsync(http, projectId, request)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement).ToList();
+
+    private static async Task<byte[]> ExportBytesAsync(HttpClient http, long projectId, object request)
     {
         var started = await http.PostAsJsonAsync($"/api/projects/{projectId}/exports", request);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
@@ -376,7 +414,6 @@ public class ReviewApiTests(AnnotateFactory factory) : IClassFixture<AnnotateFac
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"Export {id} did not finish.");
             await Task.Delay(200);
         }
-        var file = await http.GetByteArrayAsync($"/api/exports/{id}/file");
-        return Encoding.UTF8.GetString(file).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        return await http.GetByteArrayAsync($"/api/exports/{id}/file");
     }
 }
