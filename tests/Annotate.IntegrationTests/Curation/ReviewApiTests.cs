@@ -395,6 +395,33 @@ public class ReviewApiTests(AnnotateFactory factory) : IClassFixture<AnnotateFac
         }
     }
 
+    [Fact]
+    public async Task The_conflict_queue_orders_by_open_units_or_by_the_latest_reports_lowest_agreement_and_filters_by_kind_and_label()
+    {
+        var setup = await ProjectAsync(SignUp, ["ana", "ben"], "open", "Ana met Ben in Rome and Oslo.", "Cem saw Dan.");
+        var (ana, ben, docs) = (setup.Annotators["ana"], setup.Annotators["ben"], setup.Docs);
+        // Article 0: four units, two of them label conflicts (exact F1 2·2/8 = 0.5). Article 1: one conflict (F1 0).
+        await SpanAsync(ana, docs[0], "PERSON", 0, 3); await SpanAsync(ben, docs[0], "PERSON", 0, 3);
+        await SpanAsync(ana, docs[0], "PERSON", 8, 11); await SpanAsync(ben, docs[0], "ORGANIZATION", 8, 11);
+        await SpanAsync(ana, docs[0], "LOCATION", 15, 19); await SpanAsync(ben, docs[0], "LOCATION", 15, 19);
+        await SpanAsync(ana, docs[0], "LOCATION", 24, 28); await SpanAsync(ben, docs[0], "ORGANIZATION", 24, 28);
+        await SpanAsync(ana, docs[1], "PERSON", 0, 3); await SpanAsync(ben, docs[1], "ORGANIZATION", 0, 3);
+        var rita = setup.Reviewer.Http;
+        var byOpen = await rita.GetFromJsonAsync<JsonElement>($"/api/projects/{setup.ProjectId}/conflicts");
+        Assert.Equal(new[] { (docs[0], 4), (docs[1], 1) }, byOpen.GetProperty("documents").EnumerateArray().Select(d => (d.GetProperty("id").GetInt64(), d.GetProperty("open").GetInt32())));
+        Assert.Equal(5, byOpen.GetProperty("open").GetInt32());
+        Assert.Equal(2, byOpen.GetProperty("documents")[0].GetProperty("kinds").GetProperty("label").GetInt32());
+
+        var started = await setup.Lead.Http.PostAsJsonAsync($"/api/projects/{setup.ProjectId}/agreement", new { scope = "all" });
+        await WaitForReportAsync(setup.Lead.Http, (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
+        var byAgreement = await rita.GetFromJsonAsync<JsonElement>($"/api/projects/{setup.ProjectId}/conflicts?order=agreement");
+        Assert.Equal(new[] { (docs[1], 0.0), (docs[0], 0.5) }, byAgreement.GetProperty("documents").EnumerateArray().Select(d => (d.GetProperty("id").GetInt64(), d.GetProperty("agreement").GetDouble())));
+
+        var onlyOrganization = await rita.GetFromJsonAsync<JsonElement>($"/api/projects/{setup.ProjectId}/conflicts?kind=label&label=organization");
+        Assert.Equal(new[] { 2, 1 }, onlyOrganization.GetProperty("documents").EnumerateArray().Select(d => d.GetProperty("open").GetInt32()));
+        Assert.Equal(HttpStatusCode.BadRequest, (await rita.GetAsync($"/api/projects/{setup.ProjectId}/conflicts?order=size")).StatusCode);
+    }
+
     private static async Task<List<JsonElement>> ExportLinesAsync(HttpClient http, long projectId, object request) =>
         Encoding.UTF8.GetString(await ExportBytesAsync(http, projectId, request)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => JsonDocument.Parse(l).RootElement).ToList();

@@ -8,7 +8,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Curation;
 
-public record ConflictDocument(long Id, string Title, CurationState State, int Units, int Open, Dictionary<string, int> Kinds);
+/// <param name="Agreement">the document's exact span F1 between its annotators in the latest agreement report, if it was in it</param>
+public record ConflictDocument(long Id, string Title, CurationState State, int Units, int Open, Dictionary<string, int> Kinds, double? Agreement);
 
 public record ConflictQueue(List<ConflictDocument> Documents, int Open);
 
@@ -35,12 +36,15 @@ public record AnnotatorCorrections(string AnnotatorId, string AnnotatorName, int
 public class CurationReports(AppDbContext db, ProjectAccess access, CurationService curation)
 {
     /// <summary>
-    /// Documents with open units, most open first, optionally only units of a kind (a word of it: "label" matches
-    /// "label+boundary"), with a version of a label, or with a version by an annotator.
+    /// Documents with open units, most open first (or, with <paramref name="order"/> "agreement", lowest agreement in
+    /// the latest report first), optionally only units of a kind (a word of it: "label" matches "label+boundary"), with
+    /// a version of a label, or with a version by an annotator.
     /// </summary>
-    public async Task<ConflictQueue> ConflictsAsync(ClaimsPrincipal user, long projectId, string? kind, string? label, string? annotator)
+    public async Task<ConflictQueue> ConflictsAsync(ClaimsPrincipal user, long projectId, string? kind, string? label, string? annotator, string? order = null)
     {
+        if (order is not (null or "open" or "agreement")) throw ProblemException.BadRequest("\"order\" is \"open\" (most open units first) or \"agreement\" (lowest agreement first).");
         var (project, role) = await access.RequireAsync(user, projectId, ProjectRole.Reviewer, ProjectRole.Manager);
+        var agreement = await LatestAgreementAsync(projectId);
         var names = Names.For(project, role);
         var documents = await db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId).OrderBy(d => d.Id).ToListAsync();
         var wantedLabel = label?.Trim().ToUpperInvariant();
@@ -58,9 +62,26 @@ public class CurationReports(AppDbContext db, ProjectAccess access, CurationServ
                     .Where(u => kind is null || u.Kind.Split('+').Contains(kind.Trim().ToLowerInvariant())).Select(u => u.Kind));
             if (open.Count == 0) continue;
             queue.Add(new ConflictDocument(document.Id, document.Title, snapshot.State, snapshot.Units.Count + snapshot.LinkUnits.Count, open.Count,
-                open.GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count())));
+                open.GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count()), agreement.TryGetValue(document.Id, out var f1) ? f1 : null));
         }
-        return new ConflictQueue(queue.OrderByDescending(d => d.Open).ThenBy(d => d.Id).ToList(), queue.Sum(d => d.Open));
+        var ordered = order == "agreement"
+            ? queue.OrderBy(d => d.Agreement ?? 2.0).ThenByDescending(d => d.Open).ThenBy(d => d.Id)
+            : queue.OrderByDescending(d => d.Open).ThenBy(d => d.Id);
+        return new ConflictQueue(ordered.ToList(), queue.Sum(d => d.Open));
+    }
+
+    /// <summary>Each document's exact span F1 in the project's latest succeeded agreement report (none when there is no report).</summary>
+    private async Task<Dictionary<long, double?>> LatestAgreementAsync(long projectId)
+    {
+        var result = await db.AgreementReports.AsNoTracking().Where(r => r.ProjectId == projectId && r.Status == Agreement.JobStatus.Succeeded && r.Result != null)
+            .OrderByDescending(r => r.FinishedAt).Select(r => r.Result).FirstOrDefaultAsync();
+        var figures = new Dictionary<long, double?>();
+        if (result is null) return figures;
+        using var json = System.Text.Json.JsonDocument.Parse(result);
+        if (!json.RootElement.TryGetProperty("perDocument", out var documents)) return figures;
+        foreach (var d in documents.EnumerateArray())
+            figures[d.GetProperty("documentId").GetInt64()] = d.TryGetProperty("spanF1Exact", out var f1) && f1.ValueKind == System.Text.Json.JsonValueKind.Number ? f1.GetDouble() : null;
+        return figures;
     }
 
     /// <summary>Curated links that cannot all be right: both contradicts and supports, duplicates, an end outside the curated layer.</summary>

@@ -34,9 +34,10 @@ public class ReviewApiController(CurationService curation, CurationReports repor
     [HttpPut("documents/{documentId:long}/curation")]
     public Task<CurationStateView> SetState(long documentId, CurationStateRequest request) => curation.SetStateAsync(User, documentId, request);
 
+    /// <summary>Documents with open units: <c>?order=open</c> (most open first, the default) or <c>agreement</c> (lowest first); <c>kind</c>, <c>label</c>, <c>annotator</c> filter.</summary>
     [HttpGet("projects/{projectId:long}/conflicts")]
-    public Task<ConflictQueue> Conflicts(long projectId, string? kind, string? label, string? annotator) =>
-        reports.ConflictsAsync(User, projectId, kind, label, annotator);
+    public Task<ConflictQueue> Conflicts(long projectId, string? kind, string? label, string? annotator, string? order) =>
+        reports.ConflictsAsync(User, projectId, kind, label, annotator, order);
 
     [HttpGet("projects/{projectId:long}/consistency")]
     public Task<List<ConsistencyProblem>> Consistency(long projectId) => reports.ConsistencyAsync(User, projectId);
