@@ -80,6 +80,7 @@ public static class WebSetup
             })
             .AddJsonProtocol(options => JsonOptions.ApplyTo(options.PayloadSerializerOptions));
         services.AddSingleton<Presence>();
+        services.AddHostedService<PresenceHeartbeat>();
         services.AddSingleton<LiveAccess>();
         services.AddScoped<JobProgressFeed>();
         services.AddHostedService<ChangeBroadcaster>();
