@@ -8,6 +8,7 @@ import { AnnotationStore, newId, el, fill } from './annotations.js';
 import { coalesce } from './batch.js';
 import { labelColours, relationBadge } from './labels.js';
 import { showLiveStatus, showPresence } from './live-status.js';
+import { SpanDrawing } from './editor/tags.js';
 
 const page = JSON.parse(document.getElementById('page-data').textContent);
 const projectId = page.project.id;
@@ -20,9 +21,14 @@ store.load(page);
 let source = null; // the claim on the left waiting for its partner
 
 const views = new Map();
+// The claims drawn as on the document page: label tags, link markers, badges naming the other article (editor/tags.js).
+const drawings = new Map();
+const titles = new Map(page.documents.map(d => [String(d.id), d.title]));
 for (const [side, doc] of [['left', left], ['right', right]]) {
+  const drawing = new SpanDrawing({ colourOf, documentId: doc.id, projectId, titles, arcs: false });
+  drawings.set(doc.id, drawing);
   views.set(doc.id, new TextView($(`text-${side}`), doc.text, {
-    colourOf, snapToWords: page.project.snapToWords, // the project's setting, as on the document page
+    ...drawing.viewOptions(), snapToWords: page.project.snapToWords, // the project's setting, as on the document page
     onSelect: () => {},
     onSpanClick: ids => pick(side, doc.id, ids),
   }));
@@ -33,6 +39,7 @@ function claimsOf(documentId) { return store.inDocument(documentId).filter(a => 
 function draw() {
   draws++;
   for (const [id, view] of views) {
+    drawings.get(id).update(claimsOf(id), store.relationsOf(id), { everyone: page.seesEveryone });
     view.setAnnotations(claimsOf(id));
     view.select(source && source.documentId === id ? [source.id] : []);
   }

@@ -19,6 +19,9 @@ import { SpanList } from './editor/span-list.js';
 import { Palette } from './editor/palette.js';
 import { placeOf, keyCommand } from './editor/keys.js';
 import { FinishedStatus } from './editor/finished.js';
+import { SpanDrawing } from './editor/tags.js';
+import { initialsOf } from './editor/tag-layout.js';
+import { Legend, passes } from './editor/legend.js';
 
 const page = JSON.parse(document.getElementById('page-data').textContent);
 const me = page.me;
@@ -39,28 +42,54 @@ const refusals = new Refusals($('refusal'), $('refusal-announcer'));
 
 let selection = null; // {start, end, text} in code points, or null
 
+// Label tags, link markers and arcs on the text (editor/tags.js); who marked what, by initials, in the everyone view.
+const drawing = new SpanDrawing({ colourOf, documentId, projectId, titles: new Map(Object.entries(page.documentTitles ?? {})) });
+const initials = initialsOf(page.members ?? []);
+const legend = new Legend($('legend'), { labels, colourOf, onChange: () => refresh() });
+
 const view = new TextView($('document-text'), page.document.text, {
-  colourOf,
+  ...drawing.viewOptions(),
   snapToWords: page.project.snapToWords,
   onSelect: range => { selection = range; if (range) refusals.hide(); palette.show(selection); },
   onSpanClick: ids => details.choose(ids),
 });
 
-function visibleAnnotations() {
+/** The annotations of the annotator the filter shows (everyone's when it shows everyone): what the legend counts. */
+function annotatorsAnnotations() {
   const who = filter?.value || '';
   return store.inDocument(documentId).filter(a => !who || a.annotatorId === who);
+}
+
+/** What the text and the list show: the annotator filter's, then the legend's (one label, or all). */
+function visibleAnnotations() {
+  return annotatorsAnnotations().filter(a => passes(legend.only, a));
+}
+
+/** The document's links the annotator filter shows (each made by someone; the filter shows one person's). */
+function visibleRelations() {
+  const who = filter?.value || '';
+  return store.relationsOf(documentId).filter(r => !who || r.annotatorId === who);
 }
 
 /** Redraws what depends on the store: the text's spans, the side panel, the links, the open span's details. */
 function draw() {
   draws++;
-  const annotations = visibleAnnotations();
-  view.setAnnotations(annotations);
+  const counted = annotatorsAnnotations();
+  const annotations = counted.filter(a => passes(legend.only, a));
+  const relations = visibleRelations();
+  drawText(annotations, relations);
+  legend.render(counted);
   if (details.selectedId) view.select([details.selectedId]);
   spanList.render(annotations, details.selectedId);
-  fill($('link-list'), documentLinks(linkContext));
+  fill($('link-list'), documentLinks(linkContext, relations));
   finished.render();
   details.afterDraw();
+}
+
+/** The text with its spans, their tags and the links between them. */
+function drawText(annotations = visibleAnnotations(), relations = visibleRelations()) {
+  drawing.update(annotations, relations, { everyone: Boolean(filter) && !filter.value, initials });
+  view.setAnnotations(annotations);
 }
 
 // Every change asks for a redraw; they are drawn once per frame, so catching up on many live events draws once.
@@ -192,7 +221,7 @@ const linkContext = { store, documentId, projectId, userId: me.userId, relationT
 
 const details = new DetailsPanel($('details'), {
   store, view, userId: me.userId, spanLabels, colourOf, links: linkContext, refresh, announce, refuse, update,
-  useSelectionAsBounds, remove: deleteSpan, redrawText: () => view.setAnnotations(visibleAnnotations()),
+  useSelectionAsBounds, remove: deleteSpan, redrawText: () => drawText(),
 });
 
 const spanList = new SpanList($('annotation-list'), $('annotation-count'), {
@@ -235,4 +264,4 @@ live.start();
 const wanted = location.hash.match(/^#annotation-([0-9a-f-]{36})$/);
 if (wanted && store.annotations.has(wanted[1])) openSpan(wanted[1]);
 // For people debugging in the console, and for the browser tests (`draws` counts redraws).
-window.annotate = { store, view, live, get draws() { return draws; } };
+window.annotate = { store, view, live, drawing, legend, get draws() { return draws; } };

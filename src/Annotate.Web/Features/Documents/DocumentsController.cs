@@ -66,6 +66,10 @@ public class DocumentsController(AppDbContext db, AnnotationReader reader) : Con
         var members = await db.ProjectMembers.Where(m => m.ProjectId == viewer.Project.Id)
             .Select(m => new { m.UserId, Name = m.User!.DisplayName, m.Role }).OrderBy(m => m.Name).ToListAsync();
         var myName = await db.Users.Where(u => u.Id == viewer.UserId).Select(u => u.DisplayName).FirstAsync();
+        // The titles of the other articles the links reach, for the badges on linked claims that name them.
+        var reached = relations.Values.SelectMany(r => new[] { r.FromDocumentId, r.ToDocumentId }).Distinct().ToList();
+        var documentTitles = await db.Documents.Where(d => d.ProjectId == viewer.Project.Id && reached.Contains(d.Id))
+            .ToDictionaryAsync(d => d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), d => d.Title);
         return new
         {
             documents = compare ? documents.Select(d => new { d.Id, d.ProjectId, d.Title, d.Text, d.Length }) : null,
@@ -78,6 +82,7 @@ public class DocumentsController(AppDbContext db, AnnotationReader reader) : Con
             lastSequence,
             annotations,
             relations = relations.Values,
+            documentTitles,
             states,
             // The page refuses to send a change larger than this: the hub would close the connection on it.
             changeBudgetBytes = ChangeBudget.MaxBytes,
