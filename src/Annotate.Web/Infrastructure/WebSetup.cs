@@ -89,6 +89,8 @@ public static class WebSetup
         services.AddScoped<AnnotationReader>();
         services.AddScoped<ProjectAccess>();
         services.AddScoped<ProjectAdmin>();
+        services.AddScoped<Features.Curation.CurationService>();
+        services.AddScoped<Features.Curation.CurationReports>();
         services.AddScoped<DocumentImporter>();
         services.AddScoped<DocumentList>();
         services.AddScoped<DocumentAdmin>();

@@ -26,6 +26,8 @@ public sealed class LiveClient : IAsyncDisposable
     public List<long> Applied { get; } = [];
     public int SkippedRepeats { get; private set; }
     public Dictionary<Guid, JsonElement> Annotations { get; } = [];
+    /// <summary>Every change applied, in order (kinds this client does not model, such as curation_decided, too).</summary>
+    public List<JsonElement> Changes { get; } = [];
     public Dictionary<Guid, JsonElement> Relations { get; } = [];
     public List<JsonElement> PresenceUpdates { get; } = [];
     public List<JsonElement> JobProgress { get; } = [];
@@ -132,6 +134,7 @@ public sealed class LiveClient : IAsyncDisposable
         if (!seen.Add(sequence)) { SkippedRepeats++; return; }
         LastSequence = Math.Max(LastSequence, sequence);
         Applied.Add(sequence);
+        Changes.Add(change);
         var data = change.GetProperty("data");
         Events.Add((change.GetProperty("kind").GetString()!, data));
         switch (change.GetProperty("kind").GetString())

@@ -47,7 +47,8 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
 
     public async Task<List<AnnotationView>> AnnotationsAsync(Viewer viewer, long documentId, string? annotatorId = null)
     {
-        var query = db.Annotations.AsNoTracking().Where(a => a.DocumentId == documentId);
+        // The curated layer is nobody's annotation: the review API shows it, the editor's lists do not.
+        var query = db.Annotations.AsNoTracking().Where(a => a.DocumentId == documentId && a.Origin != AnnotationOrigin.Curated);
         if (!viewer.SeesEveryone) query = query.Where(a => a.AnnotatorId == viewer.UserId);
         if (annotatorId is not null) query = query.Where(a => a.AnnotatorId == annotatorId);
         var rows = await query.OrderBy(a => a.Start).ThenBy(a => a.End)
@@ -58,7 +59,7 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
     /// <summary>Relations of the project (or touching one document), each end visible to the viewer.</summary>
     public async Task<List<RelationView>> RelationsAsync(Viewer viewer, long? documentId = null)
     {
-        var query = db.Relations.AsNoTracking().Where(r => r.ProjectId == viewer.Project.Id);
+        var query = db.Relations.AsNoTracking().Where(r => r.ProjectId == viewer.Project.Id && r.From!.Origin != AnnotationOrigin.Curated);
         if (!viewer.SeesEveryone) query = query.Where(r => r.AnnotatorId == viewer.UserId);
         if (documentId is not null) query = query.Where(r => r.From!.DocumentId == documentId || r.To!.DocumentId == documentId);
         var rows = await query.OrderBy(r => r.CreatedAt)
@@ -83,7 +84,7 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
     public async Task<List<ClaimView>> ClaimsAsync(Viewer viewer, string? search, string? title, long? documentId, int limit)
     {
         var projectId = viewer.Project.Id;
-        var query = db.Annotations.AsNoTracking().Where(a => a.ProjectId == projectId && a.Layer == AnnotationLayer.Claim);
+        var query = db.Annotations.AsNoTracking().Where(a => a.ProjectId == projectId && a.Layer == AnnotationLayer.Claim && a.Origin != AnnotationOrigin.Curated);
         if (!viewer.SeesEveryone) query = query.Where(a => a.AnnotatorId == viewer.UserId);
         if (documentId is not null) query = query.Where(a => a.DocumentId == documentId);
         if (!string.IsNullOrWhiteSpace(search))

@@ -32,6 +32,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         // One round trip for what the create needs to know (it used to take four, and the article's whole text).
         var known = await CreateContextAsync(userId, documentId, layer, label, unit == OffsetUnit.Codepoint ? (from, to) : null);
         if (known is null || known.Role is null && !ProjectAccess.IsAdmin(user)) throw DocumentsApiController.DocumentNotFound(documentId);
+        if (known.CurationLocked) throw CurationLocked(documentId);
         if (!known.LabelKnown) await RequireLabelAsync(known.ProjectId, layer, label); // throws, listing the labels there are
         var (start, end, text) = unit == OffsetUnit.Codepoint
             ? SpanRules.Checked(known.Length, from, to, known.Slice ?? "", request.Text)
@@ -69,7 +70,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
 
     /// <param name="Slice">the text the span covers (code-point offsets), cut by PostgreSQL, whose substring counts code points</param>
     /// <param name="Role">the caller's role in the document's project, null for a non-member</param>
-    private sealed record CreateContext(long ProjectId, int Length, string? Slice, string? Role, string? Name, bool LabelKnown);
+    private sealed record CreateContext(long ProjectId, int Length, string? Slice, string? Role, string? Name, bool LabelKnown, bool CurationLocked);
 
     private Task<CreateContext?> CreateContextAsync(string userId, long documentId, AnnotationLayer layer, string label, (int From, int To)? range)
     {
@@ -79,7 +80,8 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
             SELECT d.project_id AS "ProjectId", d.length AS "Length",
                    CASE WHEN {count} > 0 THEN substring(d.text FROM {from} FOR {count}) END AS "Slice",
                    m.role AS "Role", u.display_name AS "Name",
-                   EXISTS (SELECT 1 FROM label_definitions l WHERE l.project_id = d.project_id AND l.kind = {kind} AND l.name = {label}) AS "LabelKnown"
+                   EXISTS (SELECT 1 FROM label_definitions l WHERE l.project_id = d.project_id AND l.kind = {kind} AND l.name = {label}) AS "LabelKnown",
+                   EXISTS (SELECT 1 FROM document_curations c WHERE c.document_id = d.id AND c.state IN ('in_progress', 'curated')) AS "CurationLocked"
             FROM documents d
             LEFT JOIN project_members m ON m.project_id = d.project_id AND m.user_id = {userId}
             LEFT JOIN asp_net_users u ON u.id = {userId}
@@ -175,9 +177,13 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
             {
                 if (end is null || end.ProjectId != projectId || (!seesAll && end.AnnotatorId != userId))
                     throw ProblemException.NotFound($"The \"{which}\" claim {endId} does not exist in this project (it may have been deleted).");
+                if (end.Origin == AnnotationOrigin.Curated)
+                    throw ProblemException.BadRequest($"The \"{which}\" claim {endId} is part of the curated layer; curated links are made on the review page.");
                 if (end.Layer != AnnotationLayer.Claim)
                     throw ProblemException.BadRequest($"The \"{which}\" span {endId} is a {end.Label} entity; relations link claims.");
             }
+            await RequireEditableAsync(from!.DocumentId);
+            await RequireEditableAsync(to!.DocumentId);
             var existing = await db.Relations.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id);
             if (existing is not null)
             {
@@ -216,6 +222,8 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
                 ?? throw ProblemException.NotFound($"Relation {id} was already deleted.");
             if (current.Version != version)
                 throw StaleVersion("relation", id, version.Value, RelationView.Of(current, current.From!, current.To!, await DisplayNameAsync(current.AnnotatorId)));
+            await RequireEditableAsync(current.From!.DocumentId);
+            await RequireEditableAsync(current.To!.DocumentId);
             db.Relations.Remove(current);
             entries.Append(ChangeKind.RelationDeleted, current.From!.DocumentId, current.To!.DocumentId, id, userId, userId,
                 new DeletedView(id, current.Version, current.From.DocumentId));
@@ -230,6 +238,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         var document = await db.Documents.AsNoTracking().Select(d => new { d.Id, d.ProjectId }).FirstOrDefaultAsync(d => d.Id == documentId)
             ?? throw DocumentsApiController.DocumentNotFound(documentId);
         if (await access.RoleAsync(user, document.ProjectId) is null) throw DocumentsApiController.DocumentNotFound(documentId);
+        await RequireEditableAsync(documentId);
         var name = await DisplayNameAsync(userId);
         var view = await log.WriteAsync(document.ProjectId, async entries =>
         {
@@ -257,6 +266,19 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         entries.Append(ChangeKind.DocumentStateChanged, documentId, null, null, userId, userId, new DocumentStateView(documentId, userId, name, state.Status, state.UpdatedAt));
     }
 
+    /// <summary>
+    /// Once a reviewer starts curating a document its annotators' work there is read-only (until a manager reopens it),
+    /// so the units being decided stay the units they were.
+    /// </summary>
+    private async Task RequireEditableAsync(long documentId)
+    {
+        if (await db.DocumentCurations.AnyAsync(c => c.DocumentId == documentId && (c.State == Curation.CurationState.InProgress || c.State == Curation.CurationState.Curated)))
+            throw CurationLocked(documentId);
+    }
+
+    private static ProblemException CurationLocked(long documentId) => ProblemException.Conflict(
+        $"Document {documentId} is being curated: its annotations are read-only until a manager reopens it.");
+
     /// <summary>In an open project everyone sees everyone's work; in a blind one only reviewers and managers do.</summary>
     public static bool SeesEveryone(Project project, ProjectRole role) => project.Visibility == Visibility.Open || role != ProjectRole.Annotator;
 
@@ -265,6 +287,8 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         var userId = ProjectAccess.UserId(user);
         var annotation = await db.Annotations.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id) ?? throw AnnotationNotFound(id);
         var role = await access.RoleAsync(user, annotation.ProjectId) ?? throw AnnotationNotFound(id);
+        if (annotation.Origin == AnnotationOrigin.Curated)
+            throw ProblemException.Conflict("This span is part of the curated layer, which changes only through the review page (its decisions can be undone there).");
         if (annotation.AnnotatorId != userId)
         {
             var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == annotation.ProjectId);
@@ -272,6 +296,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
             throw ProblemException.Forbidden("This span belongs to another annotator; only they can change or delete it.");
         }
         var document = await db.Documents.AsNoTracking().FirstAsync(d => d.Id == annotation.DocumentId);
+        await RequireEditableAsync(document.Id);
         return (annotation, document);
     }
 

@@ -9,6 +9,8 @@ public enum ChangeKind
     RelationCreated, RelationUpdated, RelationDeleted,
     DocumentStateChanged,
     DocumentRenamed, DocumentDeleted,
+    // Review (Features/Curation): a decision made or undone, a document's curation state set.
+    CurationDecided, CurationUndone, CurationStateChanged,
 }
 
 /// <summary>
