@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Annotate.Web.Infrastructure;
 
@@ -88,6 +89,10 @@ public static class WebSetup
         services.AddScoped<ProjectAdmin>();
         services.AddScoped<DocumentImporter>();
         services.AddScoped<DemoSeeder>();
+        // Workflow: the clock is injected so tests can move it (an abandoned document is released after a timeout).
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<Features.Workflow.Assignments>();
+        services.AddScoped<Features.Workflow.FinishedLock>();
     }
 
     public static void MapHealth(this WebApplication app)

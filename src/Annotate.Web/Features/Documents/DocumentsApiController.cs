@@ -11,13 +11,13 @@ public record DocumentSummary(long Id, string Title, string? Source, DateTimeOff
 public record DocumentView(long Id, long ProjectId, string Title, string? Source, DateTimeOffset? PublishedAt, string Text, string Sha256, int Length, System.Text.Json.JsonElement Meta);
 
 [Route("api")]
-public class DocumentsApiController(AppDbContext db, ProjectAccess access, DocumentImporter importer) : ApiController
+public class DocumentsApiController(ProjectAccess access, DocumentImporter importer) : ApiController
 {
     [HttpGet("projects/{projectId:long}/documents")]
     public async Task<IReadOnlyList<DocumentSummary>> List(long projectId)
     {
-        await access.RequireAsync(User, projectId);
-        return await db.Documents.Where(d => d.ProjectId == projectId)
+        var (project, role) = await access.RequireAsync(User, projectId);
+        return await access.Documents(project, role, ProjectAccess.UserId(User))
             .OrderBy(d => d.Id)
             .Select(d => new DocumentSummary(d.Id, d.Title, d.Source, d.PublishedAt, d.Length, d.Sha256, d.CreatedAt))
             .ToListAsync();
@@ -48,13 +48,11 @@ public class DocumentsApiController(AppDbContext db, ProjectAccess access, Docum
     [HttpGet("documents/{id:long}")]
     public async Task<DocumentView> Get(long id)
     {
-        var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id) ?? throw DocumentNotFound(id);
-        if (await access.RoleAsync(User, document.ProjectId) is null) throw DocumentNotFound(id);
+        var (document, _, _) = await access.RequireDocumentAsync(User, id);
         using var meta = System.Text.Json.JsonDocument.Parse(document.Meta);
         return new DocumentView(document.Id, document.ProjectId, document.Title, document.Source, document.PublishedAt,
             document.Text, document.Sha256, document.Length, meta.RootElement.Clone());
     }
 
-    public static ProblemException DocumentNotFound(long id) =>
-        ProblemException.NotFound($"Document {id} does not exist or you are not a member of its project.");
+    public static ProblemException DocumentNotFound(long id) => ProjectAccess.DocumentNotFound(id);
 }

@@ -15,7 +15,7 @@ public record ComparePage(Project Project, Document Left, Document Right, IReadO
 
 /// <summary>The editor pages: one document, or two side by side. Their scripts get their starting state as JSON in the page.</summary>
 [Authorize]
-public class DocumentsController(AppDbContext db, AnnotationReader reader) : Controller
+public class DocumentsController(AppDbContext db, AnnotationReader reader, ProjectAccess access) : Controller
 {
     [HttpGet("/documents/{id:long}")]
     public async Task<IActionResult> Show(long id)
@@ -30,13 +30,17 @@ public class DocumentsController(AppDbContext db, AnnotationReader reader) : Con
     public async Task<IActionResult> Compare(long projectId, long? left, long? right)
     {
         var viewer = await reader.ViewerAsync(User, projectId);
-        var documents = await db.Documents.Where(d => d.ProjectId == projectId).OrderBy(d => d.Id)
+        // Only the articles this person may open (assigned and dynamic projects show annotators their own).
+        var openable = access.Documents(viewer.Project, viewer.Role, viewer.UserId);
+        var documents = await openable.OrderBy(d => d.Id)
             .Select(d => new DocumentSummary(d.Id, d.Title, d.Source, d.PublishedAt, d.Length, d.Sha256, d.CreatedAt)).ToListAsync();
-        if (documents.Count < 2) throw ProblemException.BadRequest("The compare view needs two documents in the project; import another first.");
-        var leftId = left ?? documents[0].Id;
+        // Two named documents are looked up first: one this person may not open answers 404, as everywhere.
+        if ((left is null || right is null) && documents.Count < 2)
+            throw ProblemException.BadRequest("The compare view needs two documents you can open in this project; import (or be assigned) another first.");
+        var leftId = left ?? documents.First(d => d.Id != right).Id;
         var rightId = right ?? documents.First(d => d.Id != leftId).Id;
         if (leftId == rightId) throw ProblemException.BadRequest("Pick two different documents to compare.");
-        var pair = await db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId && (d.Id == leftId || d.Id == rightId)).ToListAsync();
+        var pair = await openable.AsNoTracking().Where(d => d.Id == leftId || d.Id == rightId).ToListAsync();
         var leftDocument = pair.FirstOrDefault(d => d.Id == leftId) ?? throw DocumentsApiController.DocumentNotFound(leftId);
         var rightDocument = pair.FirstOrDefault(d => d.Id == rightId) ?? throw DocumentsApiController.DocumentNotFound(rightId);
         var state = await EditorStateAsync(viewer, [leftDocument, rightDocument], compare: true);

@@ -52,7 +52,8 @@ public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAd
     public async Task<IActionResult> Show(long id, string tab = "documents")
     {
         var (project, role) = await access.RequireAsync(User, id);
-        var documents = await db.Documents.Where(d => d.ProjectId == id).OrderBy(d => d.Id)
+        // Only what this person may open: annotators of assigned and dynamic projects see their own documents.
+        var documents = await access.Documents(project, role, ProjectAccess.UserId(User)).OrderBy(d => d.Id)
             .Select(d => new DocumentSummary(d.Id, d.Title, d.Source, d.PublishedAt, d.Length, d.Sha256, d.CreatedAt))
             .ToListAsync();
         var members = await db.ProjectMembers.Where(m => m.ProjectId == id).OrderBy(m => m.User!.Email)
