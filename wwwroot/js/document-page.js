@@ -42,7 +42,8 @@ let selection = null; // {start, end, text} in code points, or null
 const view = new TextView($('document-text'), page.document.text, {
   colourOf,
   snapToWords: page.project.snapToWords,
-  onSelect: range => { selection = range; if (range) refusals.hide(); palette.show(selection); },
+  // A finished document in a project that locks finished work offers no labels (the server would refuse them).
+  onSelect: range => { selection = range; if (range) refusals.hide(); if (!finished.readOnly) palette.show(selection); },
   onSpanClick: ids => details.choose(ids),
 });
 
@@ -200,7 +201,8 @@ const spanList = new SpanList($('annotation-list'), $('annotation-count'), {
   current: () => ({ annotations: visibleAnnotations(), selectedId: details.selectedId }),
 });
 
-const finished = new FinishedStatus({ button: $('finish'), status: $('my-status') }, { store, live, documentId, userId: me.userId, announce, refuse });
+const finished = new FinishedStatus({ button: $('finish'), status: $('my-status'), note: $('read-only-note'), text: $('document-text') },
+  { store, live, documentId, userId: me.userId, announce, refuse, locks: page.project.finishedLocks });
 
 filter?.addEventListener('change', refresh);
 
@@ -208,6 +210,8 @@ $('undo').addEventListener('click', () => editHistory.undo());
 $('redo').addEventListener('click', () => editHistory.redo());
 
 // ---------------------------------------------------------------- keyboard
+
+const readOnlyMessage = 'You marked this document finished and this project keeps finished work read-only: press Reopen to change it.';
 
 document.addEventListener('keydown', e => {
   const id = details.selectedId;
@@ -221,7 +225,7 @@ document.addEventListener('keydown', e => {
     case 'undo': editHistory.undo(); break;
     case 'redo': editHistory.redo(); break;
     case 'delete': deleteSpan(id); break;
-    case 'label': createSpan(action.label); break;
+    case 'label': if (finished.readOnly) refuse(readOnlyMessage); else createSpan(action.label); break;
     case 'escape': palette.hide(); refusals.hide(); details.close(); break;
   }
 });

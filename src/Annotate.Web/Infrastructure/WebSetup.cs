@@ -93,6 +93,7 @@ public static class WebSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<Features.Workflow.Assignments>();
         services.AddScoped<Features.Workflow.FinishedLock>();
+        services.AddScoped<Features.Workflow.Progress>();
     }
 
     public static void MapHealth(this WebApplication app)

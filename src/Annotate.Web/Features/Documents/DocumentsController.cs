@@ -74,7 +74,7 @@ public class DocumentsController(AppDbContext db, AnnotationReader reader, Proje
         {
             documents = compare ? documents.Select(d => new { d.Id, d.ProjectId, d.Title, d.Text, d.Length }) : null,
             document = compare ? null : documents.Select(d => new { d.Id, d.ProjectId, d.Title, d.Text, d.Length }).First(),
-            project = new { viewer.Project.Id, viewer.Project.Name, viewer.Project.Visibility, viewer.Project.SnapToWords },
+            project = new { viewer.Project.Id, viewer.Project.Name, viewer.Project.Visibility, viewer.Project.SnapToWords, viewer.Project.FinishedLocks },
             me = new { viewer.UserId, Name = myName, viewer.Role },
             seesEveryone = viewer.SeesEveryone,
             members = viewer.SeesEveryone ? members.Cast<object>().ToList() : [],

@@ -14,7 +14,7 @@ public record AssignmentsChanged(int Changed, IReadOnlyList<AssignmentView> Assi
 
 /// <summary>Assignments, queues and Next document over REST. Managers assign; everyone else sees their own queue only.</summary>
 [Route("api")]
-public class WorkflowApiController(ProjectAccess access, Assignments assignments, AnnotationWriter writer) : ApiController
+public class WorkflowApiController(ProjectAccess access, Assignments assignments, AnnotationWriter writer, Progress progress) : ApiController
 {
     /// <summary>All of the project's assignments for managers; a member's own for everyone else.</summary>
     [HttpGet("projects/{projectId:long}/assignments")]
@@ -63,6 +63,28 @@ public class WorkflowApiController(ProjectAccess access, Assignments assignments
     /// <summary>A manager reopens a document an annotator finished (logged, the manager as actor).</summary>
     [HttpPost("documents/{documentId:long}/reopen")]
     public Task<DocumentStateView> Reopen(long documentId, ReopenRequest request) => writer.ReopenForAsync(User, documentId, request.UserId);
+
+    /// <summary>Per annotator and per document: who is behind, what is ready for review (managers and reviewers).</summary>
+    [HttpGet("projects/{projectId:long}/progress")]
+    public async Task<ProgressReport> Progress(long projectId)
+    {
+        var (project, _) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
+        return await progress.ReportAsync(project);
+    }
+
+    /// <summary>One of the progress tables as CSV: <c>table=annotators</c> (the default) or <c>table=documents</c>.</summary>
+    [HttpGet("projects/{projectId:long}/progress.csv")]
+    [Produces("text/csv")]
+    public async Task<IActionResult> ProgressCsv(long projectId, string? table)
+    {
+        var (project, _) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
+        if (table is not (null or "annotators" or "documents"))
+            throw ProblemException.BadRequest("table is \"annotators\" or \"documents\".");
+        var report = await progress.ReportAsync(project);
+        var documents = table == "documents";
+        var csv = documents ? Workflow.Progress.DocumentsCsv(report) : Workflow.Progress.AnnotatorsCsv(report);
+        return File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"progress-{projectId}-{(documents ? "documents" : "annotators")}.csv");
+    }
 
     public static QueueCounts Count(IReadOnlyList<QueueItem> items) => new(
         items.Count(i => i.Status == DocumentStatus.New), items.Count(i => i.Status == DocumentStatus.InProgress), items.Count(i => i.Status == DocumentStatus.Finished));
