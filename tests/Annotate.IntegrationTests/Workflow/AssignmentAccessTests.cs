@@ -133,6 +133,42 @@ public class AssignmentAccessTests(LiveFactory factory) : IClassFixture<LiveFact
     }
 
     [Fact]
+    public async Task Assignment_changes_reach_the_work_pages_live_managers_all_and_annotators_their_own()
+    {
+        var manager = await factory.PersonAsync("manager");
+        var ana = await factory.PersonAsync("ana");
+        var ben = await factory.PersonAsync("ben");
+        var (projectId, docs) = await LiveFactory.ProjectAsync(manager, "open", [(ana, "annotator"), (ben, "annotator")], Text, Text + " Two.");
+        var anaId = await Work.UserIdAsync(manager, projectId, ana.Email);
+        var benId = await Work.UserIdAsync(manager, projectId, ben.Email);
+        var heard = new Dictionary<string, List<JsonElement>> { ["manager"] = [], ["ana"] = [] };
+        await using var managerLive = await factory.LiveAsync(manager);
+        await using var anaLive = await factory.LiveAsync(ana);
+        foreach (var (who, live) in new[] { ("manager", managerLive), ("ana", anaLive) })
+        {
+            live.Hub.On<JsonElement>("Changed", e => { lock (heard) heard[who].Add(e); });
+            await live.Hub.InvokeAsync("WatchWork", projectId);
+        }
+
+        await Work.AssignAsync(manager, projectId, [docs[0]], [anaId]);
+        await Work.AssignAsync(manager, projectId, [docs[1]], [benId]);
+        (await ben.Http.PutAsJsonAsync($"/api/documents/{docs[1]}/status", new { status = "finished" })).EnsureSuccessStatusCode();
+        await managerLive.WaitUntilAsync(_ => { lock (heard) return heard["manager"].Count >= 3; });
+        await anaLive.WaitUntilAsync(_ => { lock (heard) return heard["ana"].Count >= 1; });
+        await Task.Delay(500); // anything Ana should not hear would have come by now
+        lock (heard)
+        {
+            Assert.Equal(["assignment_added", "assignment_added", "document_state_changed"], heard["manager"].Select(e => e.GetProperty("kind").GetString()));
+            var own = Assert.Single(heard["ana"]);
+            Assert.Equal(anaId, own.GetProperty("ownerId").GetString());
+        }
+        // A stranger cannot watch.
+        var outsider = await factory.PersonAsync("outsider");
+        await using var outsiderLive = await factory.LiveAsync(outsider);
+        await Assert.ThrowsAsync<HubException>(() => outsiderLive.Hub.InvokeAsync("WatchWork", projectId));
+    }
+
+    [Fact]
     public async Task Unassigning_takes_a_live_subscription_away_at_once()
     {
         var manager = await factory.PersonAsync("manager");

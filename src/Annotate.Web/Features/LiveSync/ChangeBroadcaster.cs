@@ -131,7 +131,13 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
     /// <summary>Open projects: everyone on the document. Blind: the owner and those who see everyone's work.</summary>
     private static List<string> Recipients(ChangeEvent change, Visibility visibility)
     {
-        var groups = new List<string>(4);
+        var groups = new List<string>(6);
+        // Assignments and states also reach the work pages: managers' and reviewers' of the project, and the person's own.
+        if (change.Kind is ChangeKind.AssignmentAdded or ChangeKind.AssignmentRemoved or ChangeKind.DocumentStateChanged)
+        {
+            groups.Add(AnnotationHub.WorkGroup(change.ProjectId));
+            groups.Add(AnnotationHub.OwnWorkGroup(change.ProjectId, change.OwnerId));
+        }
         foreach (var document in new[] { change.DocumentId, change.OtherDocumentId })
         {
             if (document is not { } id) continue;
