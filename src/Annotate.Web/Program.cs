@@ -16,23 +16,27 @@ builder.AddAnnotateDatabase();
 builder.AddAnnotateAuth();
 builder.AddAnnotateWeb();
 builder.AddAnnotateJobs();
+builder.AddAnnotateRateLimits();
 
 var app = builder.Build();
 if (command is not null) return await command.RunAsync(app.Services);
 
+app.UseClientAddressFromProxy();
 app.UseAnnotateErrorHandling();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseBodyLimits();
 app.UseAuthentication();
+app.UseDisabledAccountCheck();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseCookieApiAntiforgery();
 
 app.MapControllers();
 app.MapAnnotationHub();
 app.MapAnnotateJobsDashboard();
 app.MapGroup("/api/auth").WithTags("Auth").AddEndpointFilter<StorableTextEndpointFilter>().AddEndpointFilter<AccountApiEndpointFilter>()
-    .MapIdentityApi<AppUser>();
+    .MapIdentityApi<AppUser>().LimitAccountEndpoints();
 app.MapOpenApi();
 app.MapHealth();
 

@@ -24,7 +24,7 @@ public class BrowserFixture : IAsyncLifetime
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         App.UseKestrel(0);
         App.StartServer();
@@ -43,10 +43,11 @@ public class BrowserFixture : IAsyncLifetime
     }
 
     /// <param name="device">Screen and input of the device to emulate (a laptop-sized window by default).</param>
-    public async Task<IPage> NewPageAsync(BrowserNewContextOptions? device = null)
+    /// <param name="baseUrl">Another app node's address (the fixture's own app by default).</param>
+    public async Task<IPage> NewPageAsync(BrowserNewContextOptions? device = null, string? baseUrl = null)
     {
         var options = device ?? new BrowserNewContextOptions();
-        options.BaseURL = BaseUrl;
+        options.BaseURL = baseUrl ?? BaseUrl;
         var context = await Browser.NewContextAsync(options);
         // Generous limits: CI has two cores shared by the app, PostgreSQL and Chromium.
         context.SetDefaultTimeout(30_000);
@@ -54,7 +55,7 @@ public class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Browser.DisposeAsync();
         Playwright.Dispose();

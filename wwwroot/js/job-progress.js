@@ -2,6 +2,7 @@
 // the project; polling the job's row stays as the fallback while the connection is down.
 
 /* global signalR */
+import { hubOptions } from './live.js';
 
 /**
  * @param {number} projectId
@@ -9,7 +10,7 @@
  */
 export async function watchJobs(projectId, onProgress) {
   if (typeof signalR === 'undefined') return null;
-  const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/annotations').withAutomaticReconnect().build();
+  const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/annotations', hubOptions).withAutomaticReconnect().build();
   connection.on('JobProgress', onProgress);
   connection.onreconnected(() => connection.invoke('WatchJobs', projectId));
   try {

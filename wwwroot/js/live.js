@@ -119,9 +119,15 @@ export class LiveSync {
   }
 }
 
+/**
+ * WebSockets straight away, without the negotiate request: behind a load balancer the negotiate and the
+ * socket could reach two different nodes, and the second would not know the first's connection token.
+ */
+export const hubOptions = { skipNegotiation: true, transport: 1 /* signalR.HttpTransportType.WebSockets */ };
+
 function hubConnection() {
   return new signalR.HubConnectionBuilder()
-    .withUrl('/hubs/annotations')
+    .withUrl('/hubs/annotations', hubOptions)
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(10000, 250 * 2 ** ctx.previousRetryCount) })
     .configureLogging(signalR.LogLevel.Warning)
     .build();

@@ -45,9 +45,8 @@ public static class AuthSetup
                 options.Password.RequireUppercase = false;
                 options.Password.RequireLowercase = false;
                 options.Password.RequireDigit = false;
+                // Wrong passwords are counted per account and address by AnnotateSignInManager, not here.
                 options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
@@ -55,6 +54,12 @@ public static class AuthSetup
             .AddApiEndpoints()
             // After AddApiEndpoints, which registers the plain sign-in manager again.
             .AddSignInManager<AnnotateSignInManager>();
+        services.AddScoped<SignInLockouts>();
+        services.AddSingleton<DisabledAccounts>();
+        // How soon a changed password, a disabled account or a changed admin role reaches other cookie sessions
+        // (each check reads the account once; setting Accounts__SessionCheckSeconds).
+        services.AddOptions<SecurityStampValidatorOptions>().Configure<IConfiguration>((options, configuration) =>
+            options.ValidationInterval = TimeSpan.FromSeconds(configuration.GetValue("Accounts:SessionCheckSeconds", 60)));
 
         services.ConfigureApplicationCookie(options =>
         {

@@ -14,10 +14,18 @@ public static class DatabaseSetup
         builder.Services.AddDbContext<AppDbContext>((services, options) => Configure(options, ConnectionString(services)));
     }
 
-    public static string ConnectionString(IServiceProvider services) =>
-        services.GetRequiredService<IConfiguration>().GetConnectionString("Default")
-        ?? throw new InvalidOperationException(
-            "No database configured: set ConnectionStrings__Default (./annotate up does this for its private PostgreSQL).");
+    /// <summary>What the app's connections call themselves in pg_stat_activity: `./annotate restore` refuses while any is open.</summary>
+    public const string ApplicationName = "annotate-web";
+
+    public static string ConnectionString(IServiceProvider services)
+    {
+        var configured = services.GetRequiredService<IConfiguration>().GetConnectionString("Default")
+            ?? throw new InvalidOperationException(
+                "No database configured: set ConnectionStrings__Default (./annotate up does this for its private PostgreSQL).");
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(configured);
+        if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = ApplicationName;
+        return builder.ConnectionString;
+    }
 
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(MigrationsAssembly));

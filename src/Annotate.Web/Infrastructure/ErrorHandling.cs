@@ -83,6 +83,13 @@ public static class ErrorHandling
         return !accept.Contains("text/html", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>Writes a refusal the way every other one is written (problem details, or a page for browsers).</summary>
+    public static Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        return WriteAsync(context, status, title, detail, null);
+    }
+
     private static async Task WriteAsync(HttpContext context, int status, string title, string detail, object? extensions)
     {
         if (context.Response.HasStarted) return;

@@ -76,9 +76,12 @@ public static class WebSetup
                 // The same budget as the REST write routes; SignalR's default of 32 KB closed connections over changes REST stored.
                 hub.MaximumReceiveMessageSize = ChangeBudget.MaxBytes;
                 hub.AddFilter<StorableTextHubFilter>();
+                hub.AddFilter<Features.Accounts.DisabledAccountHubFilter>();
+                hub.AddFilter<WriteLimitHubFilter>();
             })
             .AddJsonProtocol(options => JsonOptions.ApplyTo(options.PayloadSerializerOptions));
         services.AddSingleton<Presence>();
+        services.AddHostedService<PresenceHeartbeat>();
         services.AddSingleton<LiveAccess>();
         services.AddScoped<JobProgressFeed>();
         services.AddHostedService<ChangeBroadcaster>();

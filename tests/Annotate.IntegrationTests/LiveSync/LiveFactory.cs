@@ -11,16 +11,20 @@ namespace Annotate.IntegrationTests.LiveSync;
 /// <summary>The app on a real Kestrel port, so hub clients connect over real WebSockets.</summary>
 public sealed class LiveFactory : AnnotateFactory
 {
-    private readonly bool runJobs = true;
+    private readonly IReadOnlyList<KeyValuePair<string, string?>> settings = [];
 
     public LiveFactory() { }
 
-    private LiveFactory(bool runJobs) => this.runJobs = runJobs;
+    private LiveFactory(IReadOnlyList<KeyValuePair<string, string?>> settings) => this.settings = settings;
 
     /// <summary>An extra app node that serves but runs no job, so it never takes other tests' jobs from the shared store.</summary>
-    public static LiveFactory ServingOnly() => new(runJobs: false);
+    public static LiveFactory ServingOnly() => new([new("Jobs:Run", "false")]);
 
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings => runJobs ? [] : [new("Jobs:Run", "false")];
+    /// <summary>A node with settings of its own (it runs no job either, for the same reason).</summary>
+    public static LiveFactory With(params (string Key, string Value)[] settings) =>
+        new([new("Jobs:Run", "false"), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))]);
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => settings;
 
     private string? baseUrl;
 

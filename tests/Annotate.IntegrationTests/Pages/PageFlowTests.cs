@@ -95,7 +95,7 @@ public partial class PageTests
     }
 
     [Fact]
-    public async Task The_sign_in_page_locks_an_account_after_five_wrong_passwords()
+    public async Task The_sign_in_page_refuses_even_the_right_password_after_five_wrong_ones_from_there()
     {
         var (_, email) = await SignedUpBrowserAsync();
         var client = Browser();
@@ -106,7 +106,7 @@ public partial class PageTests
         }
         var right = await PostFormAsync(client, "/account/login", "/account/login", new() { ["Email"] = email, ["Password"] = AnnotateFactory.Password });
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
-        Assert.Contains("locked", await right.Content.ReadAsStringAsync());
+        Assert.Contains("from there pauses for 5 minutes", await right.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Redirect, (await client.SendAsync(PageRequest("/projects"))).StatusCode); // not signed in
     }
 

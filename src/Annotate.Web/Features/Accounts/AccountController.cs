@@ -1,3 +1,5 @@
+using Annotate.Web.Infrastructure;
+using Microsoft.AspNetCore.RateLimiting;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -23,9 +25,7 @@ public class RegisterForm
      MaxLength(256, ErrorMessage = "An email address has at most 256 characters.")]
     public string Email { get; set; } = "";
     [MaxLength(100, ErrorMessage = "A name has at most 100 characters.")] public string? DisplayName { get; set; }
-    [Required(ErrorMessage = "Choose a password of at least 8 characters."),
-     MinLength(8, ErrorMessage = "A password needs at least 8 characters; a few words you will remember make a strong one."),
-     MaxLength(PasswordRules.MaxLength, ErrorMessage = "A password has at most 200 characters."), DataType(DataType.Password)]
+    [Required(ErrorMessage = "Choose a password of at least 8 characters."), NewPassword, DataType(DataType.Password)]
     public string Password { get; set; } = "";
     [Required(ErrorMessage = "Type the password again, to be sure it is the one you meant."), DataType(DataType.Password),
      Compare(nameof(Password), ErrorMessage = "The two passwords differ.")]
@@ -38,7 +38,7 @@ internal static class AccountMessages
     public const string EmailInvalid = "That is not an email address: it looks like name@example.org.";
     // One message for an unknown email, a wrong password and a locked account: which one it was would tell
     // anyone whether the email has an account.
-    public const string SignInFailed = "Email or password is wrong. After 5 wrong passwords in a row an account is locked for 5 minutes.";
+    public const string SignInFailed = "Email or password is wrong. After 5 wrong passwords in a row from one place, signing in to that account from there pauses for 5 minutes.";
     public const string Registered = "If no account used that address, yours is ready: sign in with it.";
 }
 
@@ -48,7 +48,7 @@ public class AccountController(SignInManager<AppUser> signIn, UserManager<AppUse
     [HttpGet("login"), AllowAnonymous]
     public IActionResult Login(string? returnUrl) => View(new LoginForm());
 
-    [HttpPost("login"), AllowAnonymous]
+    [HttpPost("login"), AllowAnonymous, EnableRateLimiting(RateLimits.SignIn)]
     public async Task<IActionResult> Login(LoginForm form, string? returnUrl)
     {
         if (!ModelState.IsValid) return View(form);
@@ -61,7 +61,7 @@ public class AccountController(SignInManager<AppUser> signIn, UserManager<AppUse
     [HttpGet("register"), AllowAnonymous]
     public IActionResult Register() => View(new RegisterForm());
 
-    [HttpPost("register"), AllowAnonymous]
+    [HttpPost("register"), AllowAnonymous, EnableRateLimiting(RateLimits.Register)]
     public async Task<IActionResult> Register(RegisterForm form)
     {
         if (!ModelState.IsValid) return View(form);

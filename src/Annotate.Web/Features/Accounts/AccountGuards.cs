@@ -11,16 +11,31 @@ public static class PasswordRules
 {
     /// <summary>The sign-up page's cap, for every door: hashing and parsing stay cheap whatever a client sends.</summary>
     public const int MaxLength = 200;
+    public const int MinLength = 8;
+}
+
+/// <summary>A password being chosen (sign-up, a change): its length rule in words a person can act on.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class NewPasswordAttribute : System.ComponentModel.DataAnnotations.ValidationAttribute
+{
+    protected override System.ComponentModel.DataAnnotations.ValidationResult? IsValid(object? value, System.ComponentModel.DataAnnotations.ValidationContext context) =>
+        (value as string)?.Length switch
+        {
+            < PasswordRules.MinLength => new($"A password needs at least {PasswordRules.MinLength} characters; a few words you will remember make a strong one.", [context.MemberName!]),
+            > PasswordRules.MaxLength => new($"A password has at most {PasswordRules.MaxLength} characters.", [context.MemberName!]),
+            _ => System.ComponentModel.DataAnnotations.ValidationResult.Success,
+        };
 }
 
 /// <summary>
 /// Signing in answers the same, in about the same time, for an unknown email, a wrong password and a locked
 /// account: otherwise the answer (or its speed: a real account's check runs the slow password hash) tells anyone
 /// which emails have accounts. Unknown and locked accounts check the password against a hash of nothing.
+/// Wrong passwords lock out only the address they came from (<see cref="SignInLockouts"/>), for page and API alike.
 /// </summary>
 public sealed class AnnotateSignInManager(UserManager<AppUser> users, IHttpContextAccessor contextAccessor,
     IUserClaimsPrincipalFactory<AppUser> claimsFactory, IOptions<IdentityOptions> options, ILogger<SignInManager<AppUser>> logger,
-    IAuthenticationSchemeProvider schemes, IUserConfirmation<AppUser> confirmation)
+    IAuthenticationSchemeProvider schemes, IUserConfirmation<AppUser> confirmation, SignInLockouts lockouts)
     : SignInManager<AppUser>(users, contextAccessor, claimsFactory, options, logger, schemes, confirmation)
 {
     private static string? decoyHash;
@@ -28,14 +43,18 @@ public sealed class AnnotateSignInManager(UserManager<AppUser> users, IHttpConte
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
     {
         var user = await UserManager.FindByNameAsync(userName);
-        if (user is null || UserManager.SupportsUserLockout && await UserManager.IsLockedOutAsync(user))
+        var address = RateLimits.ClientAddress(Context);
+        // Identity's lockout end still means "disabled by an admin"; it is no longer set by wrong passwords.
+        if (user is null || await lockouts.IsLockedOutAsync(user.Id, address)
+            || UserManager.SupportsUserLockout && await UserManager.IsLockedOutAsync(user))
         {
             SpendAHash(password);
             return SignInResult.Failed;
         }
-        var result = await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
-        // The attempt that locks the account has already run the hash; it answers like any other wrong password.
-        return result.IsLockedOut ? SignInResult.Failed : result;
+        var result = await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure: false);
+        if (result.Succeeded) await lockouts.ForgetAsync(user.Id, address);
+        else await lockouts.CountFailureAsync(user.Id, address);
+        return result;
     }
 
     private void SpendAHash(string password)

@@ -68,7 +68,8 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
         var (viewer, _) = await Guard(() => reader.DocumentViewerAsync(Context.User!, documentId));
         // Recorded before the groups are joined: a change of access from now on finds this subscription (LiveAccess).
         var name = await db.Users.Where(u => u.Id == viewer.UserId).Select(u => u.DisplayName).FirstAsync();
-        var present = presence.Join(documentId, viewer.Project.Id, Context.ConnectionId, new PresentUser(viewer.UserId, name));
+        // Everyone on the document hears of the join through the presence notification (on every node).
+        var present = await presence.JoinAsync(documentId, viewer.Project.Id, Context.ConnectionId, new PresentUser(viewer.UserId, name));
         await Groups.AddToGroupAsync(Context.ConnectionId, PersonGroup(documentId, viewer.UserId));
         // A rejoin after a change of role must also drop what the old role saw.
         if (viewer.Role != ProjectRole.Annotator) await Groups.AddToGroupAsync(Context.ConnectionId, EveryoneGroup(documentId));
@@ -76,7 +77,6 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
         await Groups.AddToGroupAsync(Context.ConnectionId, DocumentGroup(documentId));
         var last = await reader.LastSequenceAsync(viewer.Project.Id);
         var events = await reader.EventsAsync(viewer, Math.Max(0, afterSequence), documentId);
-        await Clients.Group(DocumentGroup(documentId)).SendAsync("Presence", documentId, present);
         return new JoinResult(documentId, viewer.Project.Id, last, events, present);
     }
 
@@ -86,7 +86,7 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, PersonGroup(documentId, userId));
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, EveryoneGroup(documentId));
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, DocumentGroup(documentId));
-        await Clients.Group(DocumentGroup(documentId)).SendAsync("Presence", documentId, presence.Leave(documentId, Context.ConnectionId));
+        await presence.LeaveAsync(documentId, Context.ConnectionId);
     }
 
     public Task<ChangeResult> CreateAnnotation(long documentId, NewAnnotation request) =>
@@ -109,8 +109,7 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        foreach (var documentId in presence.Disconnect(Context.ConnectionId))
-            await Clients.Group(DocumentGroup(documentId)).SendAsync("Presence", documentId, presence.On(documentId));
+        await presence.DisconnectAsync(Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
     }
 

@@ -15,7 +15,7 @@ namespace Annotate.Web.Features.LiveSync;
 /// project: the log, not the notification, is the truth, so a missed or late notification only delays.
 /// A catch-up every few seconds closes any gap (a dropped LISTEN connection, say).
 /// </summary>
-public class ChangeBroadcaster(IServiceProvider services, IHubContext<AnnotationHub> hub, LiveAccess liveAccess, ILogger<ChangeBroadcaster> logger) : BackgroundService
+public class ChangeBroadcaster(IServiceProvider services, IHubContext<AnnotationHub> hub, LiveAccess liveAccess, Presence presence, ILogger<ChangeBroadcaster> logger) : BackgroundService
 {
     private static readonly TimeSpan CatchUpEvery = TimeSpan.FromSeconds(3);
 
@@ -48,11 +48,12 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
         {
             if (e.Channel == LiveAccess.Channel) { _ = liveAccess.RevokeAsync(e.Payload); return; }
             if (e.Channel == JobProgressFeed.Channel) { _ = ForwardJobProgressAsync(e.Payload); return; }
+            if (e.Channel == Presence.Channel) { _ = SendPresenceAsync(e.Payload); return; }
             var parts = e.Payload.Split(':');
             if (parts.Length == 2 && long.TryParse(parts[0], out var project) && long.TryParse(parts[1], out var sequence))
                 notified.Writer.TryWrite((project, sequence));
         };
-        await using (var listen = new NpgsqlCommand($"LISTEN {ChangeLog.Channel}; LISTEN {LiveAccess.Channel}; LISTEN {JobProgressFeed.Channel}", connection)) await listen.ExecuteNonQueryAsync(stop);
+        await using (var listen = new NpgsqlCommand($"LISTEN {ChangeLog.Channel}; LISTEN {LiveAccess.Channel}; LISTEN {JobProgressFeed.Channel}; LISTEN {Presence.Channel}", connection)) await listen.ExecuteNonQueryAsync(stop);
         notified.Writer.TryWrite((0, 0)); // anything committed while we were not listening
         while (!stop.IsCancellationRequested)
         {
@@ -66,6 +67,14 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
         if (JobProgressFeed.Parse(payload) is not { } progress) { logger.LogWarning("Ignored a malformed job progress notification"); return; }
         try { await hub.Clients.Group(AnnotationHub.JobsGroup(progress.ProjectId)).SendAsync("JobProgress", progress.Report); }
         catch (Exception error) { logger.LogWarning(error, "Forwarding job progress failed; pages fall back to polling"); }
+    }
+
+    /// <summary>Who is on a document now (a join, leave or expiry on any node), to this node's connections there.</summary>
+    private async Task SendPresenceAsync(string payload)
+    {
+        if (!long.TryParse(payload, out var documentId) || !presence.IsOpenHere(documentId)) return;
+        try { await hub.Clients.Group(AnnotationHub.DocumentGroup(documentId)).SendAsync("Presence", documentId, await presence.OnAsync(documentId)); }
+        catch (Exception error) { logger.LogWarning(error, "Sending presence of document {DocumentId} failed", documentId); }
     }
 
     private async Task SendLoopAsync(CancellationToken stop)

@@ -42,8 +42,7 @@ public class LiveAccess(IHubContext<AnnotationHub> hub, Presence presence, ILogg
                 await hub.Groups.RemoveFromGroupAsync(connectionId, AnnotationHub.PersonGroup(documentId, subscriptions.UserId));
                 await hub.Groups.RemoveFromGroupAsync(connectionId, AnnotationHub.EveryoneGroup(documentId));
                 await hub.Groups.RemoveFromGroupAsync(connectionId, AnnotationHub.DocumentGroup(documentId));
-                var present = presence.Leave(documentId, connectionId);
-                await hub.Clients.Group(AnnotationHub.DocumentGroup(documentId)).SendAsync("Presence", documentId, present);
+                await presence.LeaveAsync(documentId, connectionId);
             }
             if (subscriptions.WatchedProjects.TryRemove(projectId, out _))
             {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.RateLimiting;
 using System.ComponentModel.DataAnnotations;
 using Annotate.Web.Data;
 using Annotate.Web.Infrastructure;
@@ -68,7 +69,7 @@ public class ProjectsApiController(AppDbContext db, ProjectAccess access, Projec
             .ToListAsync();
     }
 
-    [HttpPost("{id:long}/members")]
+    [HttpPost("{id:long}/members"), EnableRateLimiting(RateLimits.MemberAdd)]
     public async Task<ActionResult<MemberView>> AddMember(long id, NewMember request)
     {
         await access.RequireManagerAsync(User, id);

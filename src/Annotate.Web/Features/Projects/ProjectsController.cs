@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.RateLimiting;
 using Annotate.Web.Data;
 using Annotate.Web.Features.Documents;
 using Annotate.Web.Infrastructure;
@@ -85,7 +86,7 @@ public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAd
         });
     }
 
-    [HttpPost("{id:long}/members")]
+    [HttpPost("{id:long}/members"), EnableRateLimiting(RateLimits.MemberAdd)]
     public async Task<IActionResult> AddMember(long id, string? email, ProjectRole role)
     {
         await access.RequireManagerAsync(User, id);
