@@ -19,6 +19,8 @@ if (root && typeof signalR !== 'undefined') {
   const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/annotations').withAutomaticReconnect().build();
   connection.on('Changed', e => {
     if (!['assignment_added', 'assignment_removed', 'document_state_changed'].includes(e.kind)) return;
+    // This person's own changes are on the page already (their form's answer showed them).
+    if (e.actorId === root.dataset.me) return;
     // A bulk change is many entries: one reload after they have arrived.
     clearTimeout(timer);
     timer = setTimeout(changedElsewhere, 400);

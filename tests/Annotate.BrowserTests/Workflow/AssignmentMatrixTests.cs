@@ -61,7 +61,7 @@ public class AssignmentMatrixTests(BrowserFixture browser) : IClassFixture<Brows
         // Finished, in a project that locks finished work: read-only, said so, until Reopen.
         await anaPage.Locator("#finish").ClickAsync();
         await Assertions.Expect(anaPage.GetByTestId("read-only")).ToBeVisibleAsync();
-        await Assertions.Expect(anaPage.Locator("#document-text")).ToHaveAttributeAsync("aria-readonly", "true");
+        await Assertions.Expect(anaPage.Locator("#document-text")).ToHaveAttributeAsync("data-read-only", "true");
         await anaPage.Locator("#document-text").FocusAsync();
         await anaPage.Keyboard.PressAsync("Alt+n");
         await anaPage.WaitForURLAsync($"**/documents/{docs[2]}");

@@ -64,6 +64,45 @@ public class ProgressTests(LiveFactory factory) : IClassFixture<LiveFactory>
         Assert.True(page.IndexOf(ana.Email, StringComparison.Ordinal) < page.IndexOf(ben.Email, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_manager_resets_an_annotators_work_on_a_document_confirmed_and_logged()
+    {
+        var lead = await factory.PersonAsync("lead");
+        var ana = await factory.PersonAsync("ana");
+        var ben = await factory.PersonAsync("ben");
+        var (projectId, d) = await LiveFactory.ProjectAsync(lead, "open", [(ana, "annotator"), (ben, "annotator")], Text);
+        var anaId = await Work.UserIdAsync(lead, projectId, ana.Email);
+        var first = await Work.ClaimAsync(ana, d[0]);
+        var second = await Work.ClaimAsync(ana, d[0], 33, 44);
+        (await ana.Http.PostAsJsonAsync($"/api/projects/{projectId}/relations", new { type = "contradicts", from = first, to = second })).EnsureSuccessStatusCode();
+        var bens = await Work.ClaimAsync(ben, d[0], 15, 18);
+        (await ben.Http.PostAsJsonAsync($"/api/projects/{projectId}/relations", new { type = "supports", from = bens, to = first })).EnsureSuccessStatusCode();
+        (await ana.Http.PutAsJsonAsync($"/api/documents/{d[0]}/status", new { status = "finished" })).EnsureSuccessStatusCode();
+        var before = (await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/events")).GetArrayLength();
+
+        var unconfirmed = await lead.Http.PostAsJsonAsync($"/api/documents/{d[0]}/reset", new { userId = anaId });
+        Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);
+        Assert.Contains("confirm", (await unconfirmed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await ben.Http.PostAsJsonAsync($"/api/documents/{d[0]}/reset", new { userId = anaId, confirm = true })).StatusCode);
+        Assert.Equal(3, (await lead.Http.GetFromJsonAsync<JsonElement>($"/api/documents/{d[0]}/annotations")).GetArrayLength());
+
+        var reset = await lead.Http.PostAsJsonAsync($"/api/documents/{d[0]}/reset", new { userId = anaId, confirm = true });
+        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+        var result = await reset.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, result.GetProperty("spansDeleted").GetInt32());
+        Assert.Equal(2, result.GetProperty("linksDeleted").GetInt32()); // hers, and Ben's that ended at her claim
+        var left = Assert.Single((await lead.Http.GetFromJsonAsync<JsonElement>($"/api/documents/{d[0]}/annotations")).EnumerateArray());
+        Assert.Equal(bens, left.GetProperty("id").GetGuid());
+        Assert.Empty((await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/relations")).EnumerateArray());
+        var state = (await lead.Http.GetFromJsonAsync<JsonElement>($"/api/documents/{d[0]}/states")).EnumerateArray().Single(s => s.GetProperty("userId").GetString() == anaId);
+        Assert.Equal("new", state.GetProperty("status").GetString());
+        var logged = (await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/events?after=0")).EnumerateArray().Skip(before).ToList();
+        Assert.Equal(5, logged.Count); // two links, two spans, the state
+        Assert.Single(logged.Select(e => e.GetProperty("actorId").GetString()).Distinct());
+        Assert.NotEqual(anaId, logged[0].GetProperty("actorId").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await lead.Http.PostAsJsonAsync($"/api/documents/{d[0]}/reset", new { userId = "nobody", confirm = true })).StatusCode);
+    }
+
     private static (int, int, int, int, int) Figures(JsonElement a) => (a.GetProperty("assigned").GetInt32(), a.GetProperty("notStarted").GetInt32(),
         a.GetProperty("inProgress").GetInt32(), a.GetProperty("finished").GetInt32(), a.GetProperty("spans").GetInt32());
 

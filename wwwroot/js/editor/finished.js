@@ -14,7 +14,7 @@ export function statusView(state) {
 export class FinishedStatus {
   /**
    * @param {{button: HTMLElement, status: HTMLElement, note?: HTMLElement, text?: HTMLElement}} elements
-   *   note: shown while the document is read-only; text: the article, marked aria-readonly then
+   *   note: shown while the document is read-only (a status region, so it is announced); text: the article, marked data-read-only
    * @param {{store: object, live: object, documentId: string, userId: string, announce: (m: string) => void,
    *          refuse: (m: string) => void, locks?: boolean}} c  locks: the project keeps finished documents read-only
    */
@@ -39,7 +39,7 @@ export class FinishedStatus {
     this.button.classList.toggle('btn-outline-secondary', shown.finished);
     this.status.textContent = shown.status;
     if (this.note) this.note.hidden = !this.readOnly;
-    if (this.text) this.text.setAttribute('aria-readonly', String(this.readOnly));
+    if (this.text) this.text.dataset.readOnly = String(this.readOnly);
   }
 
   async toggle() {

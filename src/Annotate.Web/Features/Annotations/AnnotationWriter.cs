@@ -288,6 +288,49 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         });
     }
 
+    /// <summary>
+    /// A manager resets one annotator's work on a document: their spans there (and every link that uses them) are
+    /// deleted and their state goes back to new, each deletion logged like any other with the manager as the actor.
+    /// <paramref name="confirmed"/> must be true: this cannot be undone.
+    /// </summary>
+    public async Task<(int Spans, int Links)> ResetWorkAsync(ClaimsPrincipal user, long documentId, string? annotatorId, bool confirmed)
+    {
+        var (document, _, role) = await access.RequireDocumentAsync(user, documentId);
+        if (role != ProjectRole.Manager) throw ProblemException.Forbidden("Only a manager resets someone's work on a document.");
+        if (string.IsNullOrWhiteSpace(annotatorId)) throw ProblemException.BadRequest("Say whose work to reset: \"userId\".");
+        if (!confirmed) throw ProblemException.BadRequest("Resetting deletes that person's spans and links on the document for good: send \"confirm\": true.");
+        var actorId = ProjectAccess.UserId(user);
+        var name = await DisplayNameAsync(annotatorId);
+        return await log.WriteAsync(document.ProjectId, async entries =>
+        {
+            var spans = await db.Annotations.Where(a => a.DocumentId == documentId && a.AnnotatorId == annotatorId).ToListAsync();
+            var ids = spans.Select(a => a.Id).ToList();
+            var links = await db.Relations.Where(r => ids.Contains(r.FromId) || ids.Contains(r.ToId))
+                .Select(r => new { Relation = r, FromDocument = r.From!.DocumentId, ToDocument = r.To!.DocumentId }).ToListAsync();
+            foreach (var link in links)
+            {
+                db.Relations.Remove(link.Relation);
+                entries.Append(ChangeKind.RelationDeleted, link.FromDocument, link.ToDocument, link.Relation.Id, link.Relation.AnnotatorId, actorId,
+                    new DeletedView(link.Relation.Id, link.Relation.Version, link.FromDocument));
+            }
+            foreach (var span in spans)
+            {
+                db.Annotations.Remove(span);
+                entries.Append(ChangeKind.AnnotationDeleted, documentId, null, span.Id, annotatorId, actorId, new DeletedView(span.Id, span.Version, documentId));
+            }
+            var state = await db.DocumentStates.FirstOrDefaultAsync(s => s.DocumentId == documentId && s.UserId == annotatorId);
+            if (state is not null && state.Status != DocumentStatus.New)
+            {
+                state.Status = DocumentStatus.New;
+                state.UpdatedAt = Clock.Now;
+                entries.Append(ChangeKind.DocumentStateChanged, documentId, null, null, annotatorId, actorId,
+                    new DocumentStateView(documentId, annotatorId, name, state.Status, state.UpdatedAt));
+            }
+            if (spans.Count == 0 && state is null) throw ProblemException.Conflict($"{(name.Length > 0 ? name : "That person")} has no work on document {documentId} to reset.");
+            return (spans.Count, links.Count);
+        });
+    }
+
     /// <summary>The first span someone makes on a new document moves it to in progress (within the same change).</summary>
     private async Task MarkInProgressAsync(ChangeEntries entries, long documentId, string userId, string name)
     {

@@ -8,6 +8,8 @@ namespace Annotate.Web.Features.Workflow;
 
 public record NextRequest(long? Current);
 public record ReopenRequest(string? UserId);
+public record ResetRequest(string? UserId, bool Confirm);
+public record ResetResult(int SpansDeleted, int LinksDeleted);
 public record QueueCounts(int New, int InProgress, int Finished);
 public record MyWork(AssignmentMode Assignment, IReadOnlyList<QueueItem> Items, QueueCounts Counts);
 public record AssignmentsChanged(int Changed, IReadOnlyList<AssignmentView> Assignments);
@@ -84,6 +86,14 @@ public class WorkflowApiController(ProjectAccess access, Assignments assignments
         var documents = table == "documents";
         var csv = documents ? Workflow.Progress.DocumentsCsv(report) : Workflow.Progress.AnnotatorsCsv(report);
         return File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"progress-{projectId}-{(documents ? "documents" : "annotators")}.csv");
+    }
+
+    /// <summary>A manager resets an annotator's work on a document: their spans and links there deleted, state new (logged). Needs <c>confirm: true</c>.</summary>
+    [HttpPost("documents/{documentId:long}/reset")]
+    public async Task<ResetResult> Reset(long documentId, ResetRequest request)
+    {
+        var (spans, links) = await writer.ResetWorkAsync(User, documentId, request.UserId, request.Confirm);
+        return new ResetResult(spans, links);
     }
 
     public static QueueCounts Count(IReadOnlyList<QueueItem> items) => new(

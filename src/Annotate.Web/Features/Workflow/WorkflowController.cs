@@ -134,6 +134,19 @@ public class WorkflowController(AppDbContext db, ProjectAccess access, Assignmen
             sort ?? "name", desc, dsort ?? "id", ddesc));
     }
 
+    /// <summary>The matrix's Reset: confirmed by a ticked box in the same form (no script needed).</summary>
+    [HttpPost("/documents/{documentId:long}/reset")]
+    public async Task<IActionResult> Reset(long documentId, string? userId, bool confirm, string? returnTo)
+    {
+        var (document, _, _) = await access.RequireDocumentAsync(User, documentId);
+        await Attempt(async () =>
+        {
+            var (spans, links) = await writer.ResetWorkAsync(User, documentId, userId, confirm);
+            return $"Reset: {spans} span(s) and {links} link(s) deleted on {document.Title}; it is new for them again.";
+        });
+        return Redirect(returnTo is { } back && back.StartsWith('/') && !back.StartsWith("//") ? back : $"/projects/{document.ProjectId}/assignments");
+    }
+
     [HttpGet("/projects/{projectId:long}/my-work")]
     public async Task<IActionResult> MyWork(long projectId)
     {
