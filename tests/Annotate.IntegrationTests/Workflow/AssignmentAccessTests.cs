@@ -169,6 +169,26 @@ public class AssignmentAccessTests(LiveFactory factory) : IClassFixture<LiveFact
     }
 
     [Fact]
+    public async Task A_live_link_into_a_document_the_annotator_may_not_open_does_not_reach_them()
+    {
+        var manager = await factory.PersonAsync("manager");
+        var ana = await factory.PersonAsync("ana");
+        var (projectId, docs) = await LiveFactory.ProjectAsync(manager, "open", [(ana, "annotator")], Text, Text + " Hidden.");
+        var anaId = await Work.UserIdAsync(manager, projectId, ana.Email);
+        (await Work.PatchAsync(manager, projectId, new { assignment = "assigned" })).EnsureSuccessStatusCode();
+        await Work.AssignAsync(manager, projectId, [docs[0]], [anaId]);
+        var here = await Work.ClaimAsync(manager, docs[0]);
+        var there = await Work.ClaimAsync(manager, docs[1]);
+        await using var live = await factory.LiveAsync(ana);
+        await live.JoinAsync(docs[0]);
+
+        (await manager.Http.PostAsJsonAsync($"/api/projects/{projectId}/relations", new { type = "contradicts", from = here, to = there })).EnsureSuccessStatusCode();
+        var after = await Work.ClaimAsync(manager, docs[0], 33, 44); // a change she does hear: once it arrives, the link would have too
+        await live.WaitUntilAsync(c => c.Annotations.ContainsKey(after));
+        Assert.Empty(live.Relations);
+    }
+
+    [Fact]
     public async Task Unassigning_takes_a_live_subscription_away_at_once()
     {
         var manager = await factory.PersonAsync("manager");
