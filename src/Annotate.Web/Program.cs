@@ -22,6 +22,7 @@ var app = builder.Build();
 if (command is not null) return await command.RunAsync(app.Services);
 
 app.UseClientAddressFromProxy();
+app.UseSecurityHeaders();
 app.UseAnnotateErrorHandling();
 app.UseStaticFiles();
 app.UseRouting();

@@ -5,9 +5,9 @@ namespace Annotate.Benchmarks;
 /// <summary>./annotate bench: every figure beside a baseline measured in the same run on the same machine.</summary>
 public static class BenchProgram
 {
-    private static readonly string[] Parts = ["editor", "live", "write", "load", "agreement", "export"];
+    private static readonly string[] Parts = ["editor", "live", "write", "load", "agreement", "export", "documents"];
 
-    /// <param name="args">The parts to run (editor, live, write, load, agreement, export; all when none are named), and
+    /// <param name="args">The parts to run (editor, live, write, load, agreement, export, documents; all when none are named), and
     /// --quick for the smaller sizes of the load benchmark.</param>
     public static async Task<int> Main(string[] args)
     {
@@ -31,6 +31,7 @@ public static class BenchProgram
             if (Runs("load")) figures.AddRange(await LiveLoadBench.RunAsync(browser, quick));
             if (Runs("agreement")) figures.AddRange(await AgreementBench.RunAsync(browser));
             if (Runs("export")) figures.AddRange(await ExportBench.RunAsync(browser));
+            if (Runs("documents")) figures.AddRange(await DocumentListBench.RunAsync(browser));
         }
         finally
         {

@@ -14,9 +14,11 @@ export class AnnotationStore {
     for (const s of states) this.states.set(`${s.documentId}:${s.userId}`, s);
   }
 
-  /** Applies a change-log event; returns what kind of thing changed ('annotation', 'relation', 'state'). */
+  /** Applies a change-log event; returns what kind of thing changed ('annotation', 'relation', 'state', 'document'). */
   apply(event) {
     const data = event.data;
+    // An entry of a deleted document keeps its place in the log but says nothing any more.
+    if (data?.redacted) return null;
     switch (event.kind) {
       case 'annotation_created':
       case 'annotation_updated': return upsert(this.annotations, data) && 'annotation';
@@ -25,6 +27,9 @@ export class AnnotationStore {
       case 'relation_updated': return upsert(this.relations, data) && 'relation';
       case 'relation_deleted': return this.relations.delete(data.id) && 'relation';
       case 'document_state_changed': this.states.set(`${data.documentId}:${data.userId}`, data); return 'state';
+      // The page itself says what these mean (a new title, or the article gone): see document-events.js.
+      case 'document_renamed':
+      case 'document_deleted': return 'document';
       default: return null;
     }
   }

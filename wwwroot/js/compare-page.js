@@ -8,6 +8,9 @@ import { AnnotationStore, newId, el, fill } from './annotations.js';
 import { coalesce } from './batch.js';
 import { labelColours, relationBadge } from './labels.js';
 import { showLiveStatus, showPresence } from './live-status.js';
+import { SpanDrawing } from './editor/tags.js';
+import { articlePicker } from './article-picker.js';
+import { documentEvent } from './document-events.js';
 
 const page = JSON.parse(document.getElementById('page-data').textContent);
 const projectId = page.project.id;
@@ -20,9 +23,14 @@ store.load(page);
 let source = null; // the claim on the left waiting for its partner
 
 const views = new Map();
+// The claims drawn as on the document page: label tags, link markers, badges naming the other article (editor/tags.js).
+const drawings = new Map();
+const titles = new Map(page.documents.map(d => [String(d.id), d.title]));
 for (const [side, doc] of [['left', left], ['right', right]]) {
+  const drawing = new SpanDrawing({ colourOf, documentId: doc.id, projectId, titles, arcs: false });
+  drawings.set(doc.id, drawing);
   views.set(doc.id, new TextView($(`text-${side}`), doc.text, {
-    colourOf, snapToWords: page.project.snapToWords, // the project's setting, as on the document page
+    ...drawing.viewOptions(), snapToWords: page.project.snapToWords, // the project's setting, as on the document page
     onSelect: () => {},
     onSpanClick: ids => pick(side, doc.id, ids),
   }));
@@ -33,6 +41,7 @@ function claimsOf(documentId) { return store.inDocument(documentId).filter(a => 
 function draw() {
   draws++;
   for (const [id, view] of views) {
+    drawings.get(id).update(claimsOf(id), store.relationsOf(id), { everyone: page.seesEveryone });
     view.setAnnotations(claimsOf(id));
     view.select(source && source.documentId === id ? [source.id] : []);
   }
@@ -91,7 +100,10 @@ function renderLinks() {
 }
 
 const live = new LiveSync({
-  onEvent: e => { if (store.apply(e)) refresh(); },
+  onEvent: e => {
+    if (documentEvent(e, { documentIds: [left.id, right.id], banner: $('document-gone') })) return;
+    if (store.apply(e)) refresh();
+  },
   onStatus: (state, text) => showLiveStatus($('live-status'), state, text),
   onPresence: (documentId, people) => {
     const side = documentId === left.id ? 'left' : 'right';
@@ -103,9 +115,13 @@ live.documents.set(right.id, page.lastSequence);
 live.start();
 
 for (const t of labels.filter(l => l.kind === 'relation')) $('link-type').append(el('option', { value: t.name }, t.name.toLowerCase()));
-for (const select of ['pick-left', 'pick-right']) {
-  $(select).addEventListener('change', () => {
-    location.href = `/projects/${projectId}/compare?left=${$('pick-left').value}&right=${$('pick-right').value}`;
+// Each side's picker searches the project's articles on the server (a project may hold 100,000 of them).
+for (const side of ['left', 'right']) {
+  const other = side === 'left' ? right.id : left.id;
+  articlePicker($(`pick-${side}`), $(`pick-${side}-results`), $(`pick-${side}-status`), {
+    projectId,
+    exclude: [left.id, right.id],
+    href: id => `/projects/${projectId}/compare?` + (side === 'left' ? `left=${id}&right=${other}` : `left=${other}&right=${id}`),
   });
 }
 refresh.now();

@@ -19,6 +19,13 @@ import { SpanList } from './editor/span-list.js';
 import { Palette } from './editor/palette.js';
 import { placeOf, keyCommand } from './editor/keys.js';
 import { FinishedStatus } from './editor/finished.js';
+import { SpanDrawing } from './editor/tags.js';
+import { initialsOf } from './editor/tag-layout.js';
+import { Legend, passes } from './editor/legend.js';
+import { CaretView } from './editor/caret-view.js';
+import { ShortcutsDialog } from './editor/shortcuts.js';
+import { GuidelinesPanel } from './editor/guidelines-panel.js';
+import { documentEvent } from './document-events.js';
 
 const page = JSON.parse(document.getElementById('page-data').textContent);
 const me = page.me;
@@ -39,29 +46,54 @@ const refusals = new Refusals($('refusal'), $('refusal-announcer'));
 
 let selection = null; // {start, end, text} in code points, or null
 
+// Label tags, link markers and arcs on the text (editor/tags.js); who marked what, by initials, in the everyone view.
+const drawing = new SpanDrawing({ colourOf, documentId, projectId, titles: new Map(Object.entries(page.documentTitles ?? {})) });
+const initials = initialsOf(page.members ?? []);
+const legend = new Legend($('legend'), { labels, colourOf, onChange: () => refresh() });
+
 const view = new TextView($('document-text'), page.document.text, {
-  colourOf,
+  ...drawing.viewOptions(),
   snapToWords: page.project.snapToWords,
-  // A finished document in a project that locks finished work offers no labels (the server would refuse them).
-  onSelect: range => { selection = range; if (range) refusals.hide(); if (!finished.readOnly) palette.show(selection); },
+  onSelect: range => onTextSelect(range),
   onSpanClick: ids => details.choose(ids),
 });
 
-function visibleAnnotations() {
+/** The annotations of the annotator the filter shows (everyone's when it shows everyone): what the legend counts. */
+function annotatorsAnnotations() {
   const who = filter?.value || '';
   return store.inDocument(documentId).filter(a => !who || a.annotatorId === who);
+}
+
+/** What the text and the list show: the annotator filter's, then the legend's (one label, or all). */
+function visibleAnnotations() {
+  return annotatorsAnnotations().filter(a => passes(legend.only, a));
+}
+
+/** The document's links the annotator filter shows (each made by someone; the filter shows one person's). */
+function visibleRelations() {
+  const who = filter?.value || '';
+  return store.relationsOf(documentId).filter(r => !who || r.annotatorId === who);
 }
 
 /** Redraws what depends on the store: the text's spans, the side panel, the links, the open span's details. */
 function draw() {
   draws++;
-  const annotations = visibleAnnotations();
-  view.setAnnotations(annotations);
+  const counted = annotatorsAnnotations();
+  const annotations = counted.filter(a => passes(legend.only, a));
+  const relations = visibleRelations();
+  drawText(annotations, relations);
+  legend.render(counted);
   if (details.selectedId) view.select([details.selectedId]);
   spanList.render(annotations, details.selectedId);
-  fill($('link-list'), documentLinks(linkContext));
+  fill($('link-list'), documentLinks(linkContext, relations));
   finished.render();
   details.afterDraw();
+}
+
+/** The text with its spans, their tags and the links between them. */
+function drawText(annotations = visibleAnnotations(), relations = visibleRelations()) {
+  drawing.update(annotations, relations, { everyone: Boolean(filter) && !filter.value, initials });
+  view.setAnnotations(annotations);
 }
 
 // Every change asks for a redraw; they are drawn once per frame, so catching up on many live events draws once.
@@ -82,6 +114,7 @@ const live = new LiveSync({
     setTimeout(() => window.location.reload(), 1500);
   },
   onEvent: e => {
+    if (documentEvent(e, { documentIds: [documentId], banner: $('document-gone'), onDeleted: stopEditing })) return;
     const changed = store.apply(e);
     if (!changed) return;
     refresh();
@@ -193,7 +226,7 @@ const linkContext = { store, documentId, projectId, userId: me.userId, relationT
 
 const details = new DetailsPanel($('details'), {
   store, view, userId: me.userId, spanLabels, colourOf, links: linkContext, refresh, announce, refuse, update,
-  useSelectionAsBounds, remove: deleteSpan, redrawText: () => view.setAnnotations(visibleAnnotations()),
+  useSelectionAsBounds, remove: deleteSpan, redrawText: () => drawText(),
 });
 
 const spanList = new SpanList($('annotation-list'), $('annotation-count'), {
@@ -213,7 +246,19 @@ $('redo').addEventListener('click', () => editHistory.redo());
 
 const readOnlyMessage = 'You marked this document finished and this project keeps finished work read-only: press Reopen to change it.';
 
+// The caret, the list of shortcuts (`?`) and the guidelines beside the text (`g`).
+// A finished document in a project that locks finished work offers no labels (the server would refuse them).
+const onTextSelect = range => { selection = range; if (range) refusals.hide(); if (!finished.readOnly) palette.show(selection); };
+const caret = new CaretView(view, { onSelect: onTextSelect, announce });
+const shortcuts = new ShortcutsDialog($('shortcuts'), spanLabels);
+$('shortcuts-button').addEventListener('click', () => shortcuts.show());
+const guidelines = new GuidelinesPanel({
+  panel: $('guidelines-panel'), toggle: $('guidelines-toggle'), close: $('guidelines-close'), body: $('guidelines-body'),
+  search: $('guidelines-search'), count: $('guidelines-count'), previous: $('guidelines-previous'), next: $('guidelines-next'),
+}, { projectId, onClose: () => $('document-text').focus() });
+
 document.addEventListener('keydown', e => {
+  if (e.target.closest?.('dialog')) return; // the open dialog's own keys (Escape closes it)
   const id = details.selectedId;
   const action = keyCommand(e, placeOf(e.target, id), {
     selecting: Boolean(selection), labels: spanLabels,
@@ -227,8 +272,19 @@ document.addEventListener('keydown', e => {
     case 'delete': deleteSpan(id); break;
     case 'label': if (finished.readOnly) refuse(readOnlyMessage); else createSpan(action.label); break;
     case 'escape': palette.hide(); refusals.hide(); details.close(); break;
+    case 'shortcuts': shortcuts.show(); break;
+    case 'guidelines': guidelines.setOpen(!guidelines.isOpen, { focus: true }); break;
   }
 });
+
+/** The article was deleted: nothing done here could be kept, so the controls that change it are put out of reach. */
+function stopEditing() {
+  palette.hide();
+  details.close();
+  for (const id of ['finish', 'undo', 'redo']) $(id).disabled = true;
+  $('document-text').inert = true;
+  $('document-text').classList.add('opacity-50');
+}
 
 // ---------------------------------------------------------------- start
 
@@ -239,4 +295,4 @@ live.start();
 const wanted = location.hash.match(/^#annotation-([0-9a-f-]{36})$/);
 if (wanted && store.annotations.has(wanted[1])) openSpan(wanted[1]);
 // For people debugging in the console, and for the browser tests (`draws` counts redraws).
-window.annotate = { store, view, live, get draws() { return draws; } };
+window.annotate = { store, view, live, drawing, legend, caret, get draws() { return draws; } };

@@ -1,7 +1,7 @@
 // Renders an article with its spans and turns what a person selects (mouse or keyboard) into offsets.
 // Text is only ever inserted as text nodes: nothing in an article can become markup or script.
 
-import { OffsetIndex, tidySelection, nextCharacter, nextWordBoundary } from './offsets.js';
+import { OffsetIndex, tidySelection } from './offsets.js';
 import { segment } from './spans.js';
 import { BLOCK, paragraphRuns, lineStarts } from './blocks.js';
 
@@ -24,7 +24,7 @@ export class TextView {
     this.nodes = []; // [{node: Text, start: utf16}] in order, for DOM <-> offset mapping
     this.caret = 0;
     container.addEventListener('mouseup', () => setTimeout(() => this.reportSelection(), 0));
-    container.addEventListener('keydown', e => this.onKey(e));
+    // Keys that move the caret and select are the caret's (editor/caret-view.js on the document page).
     container.addEventListener('click', e => {
       const piece = e.target.closest?.('[data-ids]');
       if (piece && window.getSelection().isCollapsed) this.options.onSpanClick(piece.dataset.ids.split(' '), piece);
@@ -54,9 +54,10 @@ export class TextView {
     const started = performance.now();
     if (!this.blocks) this.cut();
     const spans = [];
+    this.starts = new Map(); // span id -> its start in UTF-16 units: the piece it starts in carries its tag (options.decorate)
     for (const a of this.annotations.values()) {
       const start = this.index.toUtf16(a.start), end = this.index.toUtf16(a.end);
-      if (start != null && end != null && start < end) spans.push({ id: a.id, start, end });
+      if (start != null && end != null && start < end) { spans.push({ id: a.id, start, end }); this.starts.set(a.id, start); }
     }
     const pieces = segment(this.text.length, [...spans, ...this.blocks.map((b, i) => ({ id: `\u0000${i}`, start: b.start, end: b.end }))]);
     const byBlock = this.blocks.map(() => []);
@@ -85,6 +86,7 @@ export class TextView {
     this.container.dataset.firstRenderMs ??= this.container.dataset.renderMs;
     this.container.dataset.blocksDrawn = String(drawn);
     this.container.dataset.blocks = String(this.blocks.length);
+    this.options.afterRender?.(this.container);
   }
 
   /**
@@ -156,7 +158,7 @@ export class TextView {
       key += `${p.start}-${p.end}:`;
       for (const id of p.ids) {
         const a = this.annotations.get(id);
-        key += `${id}/${a.label}/${a.annotatorName},`;
+        key += `${id}/${a.label}/${a.annotatorName}/${this.options.keyOf?.(id) ?? ''},`;
       }
       key += ';';
     }
@@ -182,6 +184,11 @@ export class TextView {
       span.title = covering.map(a => `${a.label}${a.annotatorName ? ' · ' + a.annotatorName : ''}`).join('\n');
       if (piece.ids.some(id => this.selectedIds.has(id))) span.classList.add('is-selected');
       span.appendChild(node);
+      // What else the page draws with a piece (label tags, link markers: editor/tags.js), given the spans starting
+      // here: it may mark the piece, and what it answers stands just before it (outside it, so clicking the text of a
+      // piece always reaches the piece, and a tag its own span).
+      const before = this.options.decorate?.(span, piece.ids, piece.ids.filter(id => this.starts.get(id) === piece.start));
+      if (before) fragment.appendChild(before);
       fragment.appendChild(span);
     }
     element.replaceChildren(fragment);
@@ -219,7 +226,12 @@ export class TextView {
     if (element.nodeType === Node.TEXT_NODE) return this.nodes.find(n => n.node === element)?.start ?? 0;
     const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
     const first = walker.nextNode();
-    return first ? this.startOf(first) : 0;
+    if (first) return this.startOf(first);
+    // An element without text (a label tag, the links' drawing): it stands where the next text starts.
+    const after = document.createTreeWalker(this.container, NodeFilter.SHOW_TEXT);
+    after.currentNode = element;
+    const next = after.nextNode();
+    return next ? this.startOf(next) : this.text.length;
   }
 
   endOf(element) {
@@ -271,33 +283,6 @@ export class TextView {
     const [sn, so] = at(start), [en, eo] = at(end);
     if (anchorAtEnd) selection.setBaseAndExtent(en, eo, sn, so);
     else selection.setBaseAndExtent(sn, so, en, eo);
-  }
-
-  /** Keyboard selection: Shift+arrows by character, Ctrl+Shift+arrows by word; Escape clears. */
-  onKey(e) {
-    if (e.key === 'Escape') { window.getSelection().removeAllRanges(); this.options.onSelect(null); return; }
-    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-    const direction = e.key === 'ArrowRight' ? 1 : -1;
-    const step = position => (e.ctrlKey || e.altKey ? nextWordBoundary : nextCharacter)(this.text, position, direction);
-    const current = this.currentRange();
-    if (!e.shiftKey) {
-      this.caret = step(current ? (direction > 0 ? current.end : current.start) : this.caret);
-      window.getSelection().removeAllRanges();
-      this.anchor = this.caret;
-      this.options.onSelect(null);
-      e.preventDefault();
-      return;
-    }
-    if (this.anchor == null || !current) this.anchor = current ? current.start : this.caret;
-    this.caret = step(this.caret);
-    const start = Math.min(this.anchor, this.caret), end = Math.max(this.anchor, this.caret);
-    e.preventDefault();
-    if (start === end) { window.getSelection().removeAllRanges(); this.options.onSelect(null); return; }
-    this.showSelection(start, end, this.caret < this.anchor);
-    const tidy = tidySelection(this.text, start, end, false);
-    this.options.onSelect(tidy && {
-      start: this.index.toCodePoint(tidy.start), end: this.index.toCodePoint(tidy.end), text: this.text.slice(tidy.start, tidy.end),
-    });
   }
 }
 

@@ -24,6 +24,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<Features.Agreement.AgreementReport> AgreementReports => Set<Features.Agreement.AgreementReport>();
     public DbSet<Features.Exports.Export> Exports => Set<Features.Exports.Export>();
     public DbSet<Features.Workflow.Assignment> Assignments => Set<Features.Workflow.Assignment>();
+    public DbSet<Features.Curation.DocumentCuration> DocumentCurations => Set<Features.Curation.DocumentCuration>();
+    public DbSet<Features.Curation.CurationDecision> CurationDecisions => Set<Features.Curation.CurationDecision>();
     public DbSet<Features.Agreement.PendingAgreementRun> PendingAgreementRuns => Set<Features.Agreement.PendingAgreementRun>();
 
     /// <summary>Accounts made through Identity's API endpoints arrive without a display name: use the email's local part.</summary>
@@ -38,6 +40,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        // Trigram indexes let the document list's search (any part of a title or source) skip most rows.
+        builder.HasPostgresExtension("pg_trgm");
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
         SnakeCaseNaming.Apply(builder);
     }

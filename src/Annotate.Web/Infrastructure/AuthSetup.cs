@@ -68,6 +68,8 @@ public static class AuthSetup
             options.AccessDeniedPath = "/account/login";
             options.Cookie.Name = "annotate.auth";
             options.Cookie.HttpOnly = true;
+            // Secure whenever the request came over HTTPS (directly or through a known proxy): never sent in the clear.
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             // Strict: no other site can make a browser send it, one of two guards against cross-site requests.
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.SlidingExpiration = true;
@@ -83,6 +85,7 @@ public static class AuthSetup
         {
             options.HeaderName = "RequestVerificationToken";
             options.Cookie.Name = "annotate.antiforgery";
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.Cookie.SameSite = SameSiteMode.Strict;
         });
         services.AddAuthorization();

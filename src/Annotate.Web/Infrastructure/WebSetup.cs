@@ -90,7 +90,11 @@ public static class WebSetup
         services.AddScoped<AnnotationReader>();
         services.AddScoped<ProjectAccess>();
         services.AddScoped<ProjectAdmin>();
+        services.AddScoped<Features.Curation.CurationService>();
+        services.AddScoped<Features.Curation.CurationReports>();
         services.AddScoped<DocumentImporter>();
+        services.AddScoped<DocumentList>();
+        services.AddScoped<DocumentAdmin>();
         services.AddScoped<DemoSeeder>();
         // Workflow: the clock is injected so tests can move it (an abandoned document is released after a timeout).
         services.TryAddSingleton(TimeProvider.System);

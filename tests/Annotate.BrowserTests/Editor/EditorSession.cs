@@ -27,10 +27,10 @@ public static class EditorSession
         return (projectId, created.GetProperty("created").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToArray());
     }
 
-    /// <summary>A browser profile signed in as <paramref name="person"/> through the sign-in page.</summary>
-    public static async Task<IPage> SignedInPageAsync(this BrowserFixture browser, SignedInClient person)
+    /// <summary>A browser profile signed in as <paramref name="person"/> through the sign-in page (of another node, given its address).</summary>
+    public static async Task<IPage> SignedInPageAsync(this BrowserFixture browser, SignedInClient person, string? baseUrl = null)
     {
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(baseUrl: baseUrl);
         await page.GotoAsync("/account/login");
         await page.GetByLabel("Email").FillAsync(person.Email);
         await page.GetByLabel("Password").FillAsync(AnnotateFactory.Password);

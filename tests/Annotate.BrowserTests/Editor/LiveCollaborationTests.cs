@@ -36,7 +36,7 @@ public class LiveCollaborationTests(BrowserFixture browser) : IClassFixture<Brow
         var bTimes = await b.Context.NewPageAsync();
         await bTimes.OpenLiveAsync($"/documents/{docs[1]}");
         await bTimes.SelectWithMouseAsync("#document-text", "Eleven people were taken to hospital");
-        await bTimes.GetByRole(AriaRole.Button, new() { Name = "CLAIM" }).ClickAsync();
+        await bTimes.Locator("#palette").GetByRole(AriaRole.Button, new() { Name = "CLAIM" }).ClickAsync(); // the palette's, not the legend's
         await Assertions.Expect(bTimes.Span("Eleven people were taken to hospital")).ToHaveCountAsync(1);
         await bTimes.CloseAsync();
 

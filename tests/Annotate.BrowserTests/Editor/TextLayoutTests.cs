@@ -38,7 +38,8 @@ public class TextLayoutTests(BrowserFixture browser) : IClassFixture<BrowserFixt
           const whole = view.cloneNode(false);
           whole.removeAttribute('id');
           whole.style.width = view.getBoundingClientRect().width + 'px';
-          whole.textContent = window.annotate.view.text;
+          // The same inline content (text, spans and their label tags) in one flow, without the blocks.
+          for (const block of view.querySelectorAll('.text-block')) for (const child of block.childNodes) whole.append(child.cloneNode(true));
           view.after(whole);
           const result = { drawn: lines(view), whole: lines(whole), blocks: view.querySelectorAll('.text-block').length };
           whole.remove();

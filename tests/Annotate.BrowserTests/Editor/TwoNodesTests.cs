@@ -32,17 +32,6 @@ public class TwoNodesTests(TwoNodesFixture nodes) : IClassFixture<TwoNodesFixtur
 {
     private const string Text = "Ferry fire: all 212 passengers rescued\n\nThe Coast Guard said all 212 passengers were rescued unhurt on Tuesday.";
 
-    private async Task<IPage> SignedInAsync(SignedInClient person, string baseUrl)
-    {
-        var page = await nodes.NewPageAsync(baseUrl: baseUrl);
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(person.Email);
-        await page.GetByLabel("Password").FillAsync(AnnotateFactory.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(person.Email);
-        return page;
-    }
-
     [Fact]
     public async Task Two_people_on_two_nodes_see_each_other_and_each_others_spans_live()
     {
@@ -50,8 +39,8 @@ public class TwoNodesTests(TwoNodesFixture nodes) : IClassFixture<TwoNodesFixtur
         var ana = await nodes.PersonAsync("ana");
         var (_, docs) = await EditorSession.ProjectAsync(lead, "open", [(ana, "annotator")], ("gazette.txt", Text));
 
-        var onFirst = await SignedInAsync(lead, nodes.BaseUrl);
-        var onSecond = await SignedInAsync(ana, nodes.SecondUrl);
+        var onFirst = await nodes.SignedInPageAsync(lead);
+        var onSecond = await nodes.SignedInPageAsync(ana, nodes.SecondUrl);
         await onFirst.OpenLiveAsync($"/documents/{docs[0]}");
         await onSecond.OpenLiveAsync($"/documents/{docs[0]}");
 

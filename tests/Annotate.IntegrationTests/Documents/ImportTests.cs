@@ -40,7 +40,7 @@ public class ImportTests(AnnotateFactory factory) : IClassFixture<AnnotateFactor
     }
 
     private static async Task<int> DocumentCountAsync(HttpClient http, long projectId) =>
-        (await http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetArrayLength();
+        (await http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetProperty("items").GetArrayLength();
 
     [Fact]
     public async Task Every_corpus_article_comes_back_byte_for_byte_with_code_point_length()
@@ -213,6 +213,6 @@ public class ImportLimitTests(SmallImportLimitFactory factory) : IClassFixture<S
         var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
         Assert.Contains("big.txt", detail);
         Assert.Contains("the limit is", detail);
-        Assert.Equal(0, (await manager.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetArrayLength());
+        Assert.Equal(0, (await manager.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetProperty("items").GetArrayLength());
     }
 }

@@ -193,14 +193,14 @@ public partial class ExportTests(AnnotateFactory factory) : IClassFixture<Annota
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var errors = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().ToList();
         Assert.Contains(errors, e => e.GetProperty("line").GetInt32() == 2);
-        Assert.Empty((await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).EnumerateArray());
+        Assert.Empty((await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetProperty("items").EnumerateArray());
 
         var good = Encoding.UTF8.GetBytes("{\"text\": \"The T-72 tank rolled in.\", \"label\": [[4, 8, \"WEAPON\"]]}\n");
         var noLabel = await lead.Http.PostAsync($"/api/projects/{projectId}/documents",
             new MultipartFormDataContent { { new ByteArrayContent(good), "files", "d.jsonl" }, { new StringContent("pre-annotations"), "annotations" } });
         Assert.Equal(HttpStatusCode.BadRequest, noLabel.StatusCode);
         Assert.Contains("WEAPON", (await noLabel.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
-        Assert.Empty((await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).EnumerateArray());
+        Assert.Empty((await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetProperty("items").EnumerateArray());
 
         var created = await lead.Http.PostAsync($"/api/projects/{projectId}/documents", new MultipartFormDataContent
         {

@@ -26,11 +26,15 @@ public sealed class LiveClient : IAsyncDisposable
     public List<long> Applied { get; } = [];
     public int SkippedRepeats { get; private set; }
     public Dictionary<Guid, JsonElement> Annotations { get; } = [];
+    /// <summary>Every change applied, in order (kinds this client does not model, such as curation_decided, too).</summary>
+    public List<JsonElement> Changes { get; } = [];
     public Dictionary<Guid, JsonElement> Relations { get; } = [];
     public List<JsonElement> PresenceUpdates { get; } = [];
     public List<JsonElement> JobProgress { get; } = [];
     /// <summary>Projects the server said our access to changed (AccessChanged).</summary>
     public List<long> AccessChanges { get; } = [];
+    /// <summary>Every event applied, in order of arrival: its kind and data.</summary>
+    public List<(string Kind, JsonElement Data)> Events { get; } = [];
 
     private LiveClient(string baseUrl, string token)
     {
@@ -130,7 +134,9 @@ public sealed class LiveClient : IAsyncDisposable
         if (!seen.Add(sequence)) { SkippedRepeats++; return; }
         LastSequence = Math.Max(LastSequence, sequence);
         Applied.Add(sequence);
+        Changes.Add(change);
         var data = change.GetProperty("data");
+        Events.Add((change.GetProperty("kind").GetString()!, data));
         switch (change.GetProperty("kind").GetString())
         {
             case "annotation_created" or "annotation_updated": Annotations[data.GetProperty("id").GetGuid()] = data; break;

@@ -72,14 +72,14 @@ public partial class PageTests
         Assert.Contains("lines.jsonl (line 2)", page);
         Assert.Contains("lines.jsonl (line 3)", page);
         Assert.Contains("binary.txt", page);
-        Assert.Empty((await client.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).EnumerateArray());
+        Assert.Empty((await client.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetProperty("items").EnumerateArray());
 
         await UploadAsync(client, projectPath,
             ("one.txt", Encoding.UTF8.GetBytes("The first article.")),
             ("two.txt", Encoding.UTF8.GetBytes("The second article.")),
             ("three.jsonl", Encoding.UTF8.GetBytes("{\"text\": \"Third.\", \"title\": \"Three\"}\n{\"text\": \"Fourth.\"}\n")));
         Assert.Contains("Imported 4 article(s).", await client.GetStringAsync(projectPath));
-        Assert.Equal(4, (await client.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetArrayLength());
+        Assert.Equal(4, (await client.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetProperty("items").GetArrayLength());
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public partial class PageTests
         var projectPath = created.Headers.Location!.OriginalString;
         var projectId = long.Parse(projectPath.Split('/')[^1]);
         await UploadAsync(owner, projectPath, ("secret.txt", Encoding.UTF8.GetBytes("Secret Title\n\nA secret article.")));
-        var documentId = (await owner.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents"))[0].GetProperty("id").GetInt64();
+        var documentId = (await owner.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetProperty("items")[0].GetProperty("id").GetInt64();
         var ownerId = (await MembersAsync(owner, projectId))[0].GetProperty("userId").GetString();
 
         var stranger = await factory.SignUpAsync("stranger");
@@ -223,11 +223,11 @@ public partial class PageTests
         var refused = await lead.GetStringAsync(projectPath);
         Assert.Contains("WEAPON", refused);
         Assert.Contains("spans.jsonl", refused);
-        Assert.Empty((await lead.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).EnumerateArray());
+        Assert.Empty((await lead.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetProperty("items").EnumerateArray());
 
         await ImportAsync(line, $"member:{anaEmail}", createLabels: true);
         Assert.Contains("With them 2 span(s) and 0 link(s).", await lead.GetStringAsync(projectPath));
-        var documentId = (await lead.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents"))[0].GetProperty("id").GetInt64();
+        var documentId = (await lead.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetProperty("items")[0].GetProperty("id").GetInt64();
         var spans = (await lead.GetFromJsonAsync<JsonElement>($"/api/documents/{documentId}/annotations")).EnumerateArray().ToList();
         Assert.Equal(["T-72", "Ana Diaz"], spans.OrderBy(a => a.GetProperty("start").GetInt32()).Select(a => a.GetProperty("text").GetString()));
         var anaId = (await MembersAsync(lead, projectId)).Single(m => m.GetProperty("email").GetString() == anaEmail).GetProperty("userId").GetString();

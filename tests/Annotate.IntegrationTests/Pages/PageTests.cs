@@ -179,4 +179,36 @@ public partial class PageTests(AnnotateFactory factory) : IClassFixture<Annotate
         Assert.DoesNotContain("Private", html);
         Assert.DoesNotContain("   at ", html);
     }
+
+    [Fact]
+    public async Task The_guidelines_preview_renders_the_draft_as_the_guidelines_are_for_managers_only_and_saves_nothing()
+    {
+        var (manager, _) = await SignedUpBrowserAsync();
+        var created = await PostFormAsync(manager, "/projects", "/projects", new() { ["name"] = "Preview" });
+        var projectPath = created.Headers.Location!.OriginalString;
+        var (annotator, annotatorEmail) = await SignedUpBrowserAsync();
+        var (stranger, _) = await SignedUpBrowserAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await PostFormAsync(manager, projectPath + "?tab=members", projectPath + "/members",
+            new() { ["email"] = annotatorEmail, ["role"] = "Annotator" })).StatusCode);
+        var draft = "| Label | Mark |\n|---|---|\n| PERSON | *names* |\n\n<script>alert(1)</script> [x](javascript:alert(2))";
+
+        var preview = await PostFormAsync(manager, projectPath + "?tab=guidelines", projectPath + "/guidelines/preview", new() { ["guidelines"] = draft });
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        var html = await preview.Content.ReadAsStringAsync();
+        var body = Regex.Match(html, "data-testid=\"guidelines-preview\">(.*?)</main>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("<table>", body);
+        Assert.Contains("<th>Label</th>", body);
+        Assert.Contains("<em>names</em>", body);
+        Assert.Contains("&lt;script&gt;", body);
+        Assert.DoesNotContain("<script", html);
+        Assert.DoesNotContain("javascript:", body);
+        // Nothing was saved: the project's guidelines are still empty.
+        Assert.Contains("No guidelines yet.", await manager.GetStringAsync(projectPath + "?tab=guidelines"));
+
+        // Only managers preview: an annotator is refused, a stranger does not learn the project exists.
+        var asAnnotator = await PostFormAsync(annotator, projectPath + "?tab=guidelines", projectPath + "/guidelines/preview", new() { ["guidelines"] = draft });
+        Assert.Equal(HttpStatusCode.Forbidden, asAnnotator.StatusCode);
+        var asStranger = await PostFormAsync(stranger, "/projects", projectPath + "/guidelines/preview", new() { ["guidelines"] = draft });
+        Assert.Equal(HttpStatusCode.NotFound, asStranger.StatusCode);
+    }
 }

@@ -82,7 +82,8 @@ public class OperationsTests(AnnotateFactory factory) : IClassFixture<AnnotateFa
         var documents = await lead.GetFromJsonAsync<JsonElement>($"/api/projects/{demo.GetProperty("id").GetInt64()}/documents");
         var articles = Directory.GetFiles(samples, "*.txt").Length
             + Directory.GetFiles(samples, "*.jsonl").Sum(f => File.ReadLines(f).Count(l => l.Trim().Length > 0));
-        Assert.Equal(articles, documents.GetArrayLength());
+        Assert.Equal(articles, documents.GetProperty("items").GetArrayLength());
+        Assert.Equal(articles, documents.GetProperty("total").GetInt32());
         using var check = factory.Services.CreateScope();
         var db = check.ServiceProvider.GetRequiredService<AppDbContext>();
         Assert.Equal(1, await db.Users.CountAsync(u => u.Email == DemoSeeder.Accounts[0].Email));

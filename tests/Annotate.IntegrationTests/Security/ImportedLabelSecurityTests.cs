@@ -42,7 +42,7 @@ public class ImportedLabelSecurityTests(AnnotateFactory factory) : IClassFixture
         Assert.Equal([2, 3], errors.Select(e => e.GetProperty("line").GetInt32()).Order());
         Assert.All(errors, e => Assert.Contains("letters, digits, '_' or '-'", e.GetProperty("message").GetString()));
         Assert.Equal(before, await LabelsAsync(projectId)); // not even the valid FINE_ONE: all or nothing
-        Assert.Empty((await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).EnumerateArray());
+        Assert.Empty((await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetProperty("items").EnumerateArray());
 
         // The same import with names the rule takes creates them.
         var fixedFile = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(file).Replace("MAIN BATTLE TANK", "MAIN_BATTLE_TANK").Replace("WEAPON.SYSTEM", "WEAPON-SYSTEM"));

@@ -76,7 +76,8 @@ public class AssignmentAccessTests(LiveFactory factory) : IClassFixture<LiveFact
 
         // Lists leave it out: documents, claims, relations (the link crosses into it), events.
         var documents = await ana.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents");
-        Assert.Equal([mine], documents.EnumerateArray().Select(d => d.GetProperty("id").GetInt64()));
+        Assert.Equal(1, documents.GetProperty("total").GetInt32());
+        Assert.Equal([mine], documents.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetInt64()));
         var claims = await ana.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/claims");
         Assert.All(claims.EnumerateArray(), c => Assert.Equal(mine, c.GetProperty("documentId").GetInt64()));
         Assert.Equal(2, claims.GetArrayLength()); // the manager's and Ana's on her document
@@ -126,7 +127,7 @@ public class AssignmentAccessTests(LiveFactory factory) : IClassFixture<LiveFact
         Assert.Equal(HttpStatusCode.NotFound, (await ana.Http.GetAsync($"/api/annotations/{mineClaim}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await ana.Http.PatchAsync($"/api/annotations/{mineClaim}", JsonContent.Create(new { note = "x", version = 1 }))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await ana.Http.DeleteAsync($"/api/annotations/{mineClaim}?version=1")).StatusCode);
-        Assert.Empty((await ana.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).EnumerateArray());
+        Assert.Empty((await ana.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetProperty("items").EnumerateArray());
         // What she did stays hers: the manager still sees her span.
         Assert.Contains((await manager.Http.GetFromJsonAsync<JsonElement>($"/api/documents/{mine}/annotations")).EnumerateArray(),
             a => a.GetProperty("id").GetGuid() == mineClaim && a.GetProperty("annotatorId").GetString() == anaId);

@@ -102,7 +102,7 @@ public class DynamicAssignmentTests(ClockFactory factory) : IClassFixture<ClockF
     {
         var (_, projectId, documents, annotators) = await ProjectAsync(documents: 3, annotators: 1, new { assignment = "dynamic", annotatorsPerDocument = 1 });
         var ana = annotators[0];
-        Assert.Empty((await ana.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).EnumerateArray());
+        Assert.Empty((await ana.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetProperty("items").EnumerateArray());
         var first = await NextAsync(ana, projectId);
         Assert.Equal(documents[0], DocumentOf(first));
         Assert.True(first.GetProperty("handed").GetBoolean());
@@ -120,7 +120,7 @@ public class DynamicAssignmentTests(ClockFactory factory) : IClassFixture<ClockF
         Assert.Equal(1, work.GetProperty("counts").GetProperty("finished").GetInt32());
         Assert.Equal(1, work.GetProperty("counts").GetProperty("new").GetInt32());
         Assert.Equal("dynamic", work.GetProperty("assignment").GetString());
-        Assert.Equal(2, (await ana.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetArrayLength());
+        Assert.Equal(2, (await ana.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetProperty("items").GetArrayLength());
     }
 
     [Fact]
@@ -182,7 +182,7 @@ public class DynamicAssignmentTests(ClockFactory factory) : IClassFixture<ClockF
         // Each annotator sees their own documents, and only their own assignments.
         var mine = await annotators[0].Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/assignments");
         Assert.NotEmpty(mine.EnumerateArray());
-        var myDocuments = (await annotators[0].Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).EnumerateArray().Select(d => d.GetProperty("id").GetInt64()).Order();
+        var myDocuments = (await annotators[0].Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetInt64()).Order();
         Assert.Equal(mine.EnumerateArray().Select(a => a.GetProperty("documentId").GetInt64()).Order(), myDocuments);
         Assert.Single(mine.EnumerateArray().Select(a => a.GetProperty("userId").GetString()).Distinct());
 
@@ -229,7 +229,7 @@ public class DynamicAssignmentTests(ClockFactory factory) : IClassFixture<ClockF
         Assert.Equal(2, removed.Count);
         Assert.All(removed, e => Assert.Equal("unassigned", e.GetProperty("data").GetProperty("reason").GetString()));
         // The reviewer still sees every document (curating needs them all), and their own assignments only.
-        Assert.Equal(3, (await reviewer.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetArrayLength());
+        Assert.Equal(3, (await reviewer.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetProperty("items").GetArrayLength());
         Assert.All((await reviewer.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/assignments")).EnumerateArray(),
             a => Assert.Equal("curate", a.GetProperty("kind").GetString()));
     }

@@ -20,7 +20,7 @@ export function placeOf(target, selectedId) {
  * @param {{typing: boolean, writing: boolean, onOpenSpan: boolean}} place  from placeOf
  * @param {{selecting: boolean, openSpanIsMine: boolean, labels: {name: string, key?: string}[]}} state
  *   selecting: text is selected; openSpanIsMine: a span's details are open and it is this person's
- * @returns {{command: 'undo' | 'redo' | 'delete' | 'label' | 'escape', label?: object, preventDefault: boolean} | null}
+ * @returns {{command: 'undo' | 'redo' | 'delete' | 'label' | 'escape' | 'shortcuts' | 'guidelines', label?: object, preventDefault: boolean} | null}
  */
 export function keyCommand(key, place, state) {
   const control = key.ctrlKey || key.metaKey;
@@ -36,8 +36,12 @@ export function keyCommand(key, place, state) {
   if (place.typing || control || key.altKey) return null;
   if (state.selecting && key.key.length === 1) {
     const label = state.labels.find(l => l.key && l.key === letter);
-    return label ? { command: 'label', label, preventDefault: true } : null;
+    if (label) return { command: 'label', label, preventDefault: true };
   }
+  // Help: the list of shortcuts, and the guidelines beside the text (a key that labels while text is selected).
+  if (key.key === '?') return { command: 'shortcuts', preventDefault: true };
+  if (letter === 'g' && !state.selecting) return { command: 'guidelines', preventDefault: true };
+  if (state.selecting && key.key.length === 1) return null;
   if (key.key === 'Escape') return { command: 'escape', preventDefault: false };
   return null;
 }

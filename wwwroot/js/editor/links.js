@@ -33,15 +33,15 @@ export function relationItems(relations, c) {
     return el('li', { class: 'link-item border-bottom py-1', dataset: { relation: r.id } },
       go(r.from, r.fromDocumentId), ' ', relationBadge(r.type), ' ', go(r.to, r.toDocumentId),
       r.note ? el('div', { class: 'text-muted' }, r.note) : null,
+      r.annotatorName ? el('div', { class: 'text-muted link-author' }, `linked by ${r.annotatorId === c.userId ? 'you' : r.annotatorName}`) : null,
       el('div', { class: 'd-flex gap-2' },
         other ? el('a', { href: `/projects/${c.projectId}/compare?left=${c.documentId}&right=${other}` }, 'compare side by side') : null,
         r.annotatorId === c.userId ? el('button', { type: 'button', class: 'btn btn-link btn-sm p-0 text-danger', onclick: () => c.unlink(r.id) }, 'unlink') : null));
   }));
 }
 
-/** The side panel's list of the document's links. @param {LinkContext} c */
-export function documentLinks(c) {
-  const relations = c.store.relationsOf(c.documentId);
+/** The side panel's list of the document's links (those given: the page filters them by annotator). @param {LinkContext} c */
+export function documentLinks(c, relations = c.store.relationsOf(c.documentId)) {
   return relations.length ? relationItems(relations, c) : el('p', { class: 'text-muted small' }, 'No links yet. Open a claim and choose “Link to another claim”, or use the compare view.');
 }
 

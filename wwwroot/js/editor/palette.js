@@ -38,7 +38,11 @@ export class Palette {
     palette.hidden = false;
     if (range) {
       const top = window.scrollY + range.bottom + 6;
-      const left = Math.max(8, Math.min(window.scrollX + range.left, window.scrollX + document.documentElement.clientWidth - palette.offsetWidth - 8));
+      // Under the selection's start: its left end in left-to-right text, its right end in right-to-left text.
+      const anchor = window.getSelection().anchorNode?.parentElement;
+      const rtl = anchor ? getComputedStyle(anchor).direction === 'rtl' : false;
+      const start = rtl ? range.right - palette.offsetWidth : range.left;
+      const left = Math.max(8, Math.min(window.scrollX + start, window.scrollX + document.documentElement.clientWidth - palette.offsetWidth - 8));
       palette.style.top = `${top}px`;
       palette.style.left = `${left}px`;
     }

@@ -59,6 +59,7 @@ export class SpanList {
     // Each label group's section, kept with what it was drawn from: a redraw rebuilds only the groups an edit
     // touched (with 5,000 spans, rebuilding every list item on every edit was most of an edit's cost).
     this.sections = new Map(); // group key -> { items, shown, selected, element }
+    this.collapsed = new Set(); // keys of the groups the person folded: they stay folded across redraws
   }
 
   render(annotations, selectedId) {
@@ -81,14 +82,16 @@ export class SpanList {
 
   section({ key, group: g, shown, rest }, selectedId) {
     const { colourOf, seesEveryone, onOpen } = this.options;
-    return el('section', { class: 'mb-2', dataset: { layer: g.layer, label: g.label } },
-      el('h3', { class: 'h6 mb-1' }, labelChip(g.label, colourOf(g.label)), ` ${g.layer} · ${g.items.length}`),
+    // Each group folds (a details element): a long group need not push the others out of reach.
+    return el('section', { class: 'mb-2 span-group', dataset: { layer: g.layer, label: g.label } }, el('details', { open: !this.collapsed.has(key),
+      ontoggle: e => { if (e.target.open) this.collapsed.delete(key); else this.collapsed.add(key); } },
+      el('summary', { class: 'h6 mb-1' }, labelChip(g.label, colourOf(g.label)), ` ${g.layer} · ${g.items.length}`),
       el('ul', { class: 'list-unstyled mb-0' }, g.items.slice(0, shown).map(a => el('li', {},
         el('button', { type: 'button', class: `btn btn-link btn-sm p-0 text-start annotation-item${a.id === selectedId ? ' fw-bold' : ''}`, dataset: { annotation: a.id },
           onclick: () => onOpen(a.id) }, shorten(a.text, 80)),
         seesEveryone ? el('small', { class: 'text-muted ms-1' }, a.annotatorName) : null))),
       rest > 0 ? el('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary mt-1 show-more', onclick: () => this.showMore(key, shown) },
-        moreLabel(rest)) : null);
+        moreLabel(rest)) : null));
   }
 
   /** Lists the next page of a group and moves the keyboard focus to its first new item, where the person was heading. */
@@ -96,7 +99,7 @@ export class SpanList {
     this.listed.set(key, shown + LIST_PAGE);
     const { annotations, selectedId } = this.options.current();
     this.render(annotations, selectedId);
-    const section = [...this.list.querySelectorAll('section')].find(e => `${e.dataset.layer}:${e.dataset.label}` === key);
+    const section = [...this.list.querySelectorAll('.span-group')].find(e => `${e.dataset.layer}:${e.dataset.label}` === key);
     section?.querySelectorAll('.annotation-item')[shown]?.focus();
   }
 }

@@ -395,7 +395,7 @@ public class AgreementComputer(AppDbContext db)
         var spans = new Dictionary<long, List<Span>>();
         var labels = new Dictionary<string, string>(); // one string per label and annotator, not one per row
         string Intern(string value) => labels.TryGetValue(value, out var known) ? known : labels[value] = value;
-        await using (var command = new Npgsql.NpgsqlCommand("SELECT document_id, annotator_id, layer, label, start, \"end\" FROM annotations WHERE document_id = ANY(@ids)", connection))
+        await using (var command = new Npgsql.NpgsqlCommand("SELECT document_id, annotator_id, layer, label, start, \"end\" FROM annotations WHERE document_id = ANY(@ids) AND origin <> 'curated'", connection))
         {
             command.Parameters.AddWithValue("ids", ids);
             await using var reader = await command.ExecuteReaderAsync(cancel);
@@ -413,11 +413,11 @@ public class AgreementComputer(AppDbContext db)
         await using (var command = new Npgsql.NpgsqlCommand("""
             SELECT r.id, r.annotator_id, r.type, f.document_id, f.start, f."end", t.document_id, t.start, t."end"
             FROM relations r JOIN annotations f ON f.id = r.from_id JOIN annotations t ON t.id = r.to_id
-            WHERE r.type = ANY(@types) AND f.document_id = ANY(@ids)
+            WHERE r.type = ANY(@types) AND f.document_id = ANY(@ids) AND f.origin <> 'curated' AND t.origin <> 'curated'
             UNION
             SELECT r.id, r.annotator_id, r.type, f.document_id, f.start, f."end", t.document_id, t.start, t."end"
             FROM relations r JOIN annotations f ON f.id = r.from_id JOIN annotations t ON t.id = r.to_id
-            WHERE r.type = ANY(@types) AND t.document_id = ANY(@ids)
+            WHERE r.type = ANY(@types) AND t.document_id = ANY(@ids) AND f.origin <> 'curated' AND t.origin <> 'curated'
             """, connection))
         {
             command.Parameters.AddWithValue("ids", ids);
@@ -452,7 +452,7 @@ public class AgreementComputer(AppDbContext db)
                 .Select(s => new { s.DocumentId, s.UserId }).ToListAsync(cancel);
             return finished.GroupBy(s => s.DocumentId).Where(g => g.Count() >= 2).ToDictionary(g => g.Key, g => g.Select(s => s.UserId).ToList());
         }
-        var annotated = await db.Annotations.AsNoTracking().Where(a => a.ProjectId == projectId)
+        var annotated = await db.Annotations.AsNoTracking().Where(a => a.ProjectId == projectId && a.Origin != AnnotationOrigin.Curated)
             .Select(a => new { a.DocumentId, a.AnnotatorId }).Distinct().ToListAsync(cancel);
         return annotated.GroupBy(a => a.DocumentId).Where(g => g.Count() >= 2).ToDictionary(g => g.Key, g => g.Select(a => a.AnnotatorId).ToList());
     }

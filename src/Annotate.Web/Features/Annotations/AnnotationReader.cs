@@ -45,7 +45,8 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
 
     public async Task<List<AnnotationView>> AnnotationsAsync(Viewer viewer, long documentId, string? annotatorId = null)
     {
-        var query = db.Annotations.AsNoTracking().Where(a => a.DocumentId == documentId);
+        // The curated layer is nobody's annotation: the review API shows it, the editor's lists do not.
+        var query = db.Annotations.AsNoTracking().Where(a => a.DocumentId == documentId && a.Origin != AnnotationOrigin.Curated);
         if (!viewer.SeesEveryone) query = query.Where(a => a.AnnotatorId == viewer.UserId);
         if (annotatorId is not null) query = query.Where(a => a.AnnotatorId == annotatorId);
         var rows = await query.OrderBy(a => a.Start).ThenBy(a => a.End)
@@ -57,7 +58,7 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
     public async Task<List<RelationView>> RelationsAsync(Viewer viewer, long? documentId = null)
     {
         if (documentId is not null) await RequireOpenableAsync(viewer, documentId.Value);
-        var query = db.Relations.AsNoTracking().Where(r => r.ProjectId == viewer.Project.Id);
+        var query = db.Relations.AsNoTracking().Where(r => r.ProjectId == viewer.Project.Id && r.From!.Origin != AnnotationOrigin.Curated);
         if (!viewer.SeesEveryone) query = query.Where(r => r.AnnotatorId == viewer.UserId);
         // Assigned and dynamic projects: a link shows only when the viewer may open both of its articles.
         if (Openable(viewer) is { } openable) query = query.Where(r => openable.Contains(r.From!.DocumentId) && openable.Contains(r.To!.DocumentId));
@@ -85,7 +86,7 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
     {
         var projectId = viewer.Project.Id;
         if (documentId is not null) await RequireOpenableAsync(viewer, documentId.Value);
-        var query = db.Annotations.AsNoTracking().Where(a => a.ProjectId == projectId && a.Layer == AnnotationLayer.Claim);
+        var query = db.Annotations.AsNoTracking().Where(a => a.ProjectId == projectId && a.Layer == AnnotationLayer.Claim && a.Origin != AnnotationOrigin.Curated);
         if (!viewer.SeesEveryone) query = query.Where(a => a.AnnotatorId == viewer.UserId);
         if (Openable(viewer) is { } openable) query = query.Where(a => openable.Contains(a.DocumentId));
         if (documentId is not null) query = query.Where(a => a.DocumentId == documentId);
@@ -120,7 +121,8 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
         if (documentId is not null) await RequireOpenableAsync(viewer, documentId.Value);
         var query = db.ChangeEvents.AsNoTracking().Where(e => e.ProjectId == viewer.Project.Id && e.Sequence > after);
         if (documentId is not null) query = query.Where(e => e.DocumentId == documentId || e.OtherDocumentId == documentId);
-        if (!viewer.SeesEveryone) query = query.Where(e => e.OwnerId == viewer.UserId);
+        if (!viewer.SeesEveryone)
+            query = query.Where(e => e.OwnerId == viewer.UserId || e.Kind == ChangeKind.DocumentRenamed || e.Kind == ChangeKind.DocumentDeleted);
         if (Openable(viewer) is { } openable)
             query = query.Where(e => (e.DocumentId == null || openable.Contains(e.DocumentId.Value)) && (e.OtherDocumentId == null || openable.Contains(e.OtherDocumentId.Value)));
         var rows = await query.OrderBy(e => e.Sequence).Take(limit).ToListAsync();

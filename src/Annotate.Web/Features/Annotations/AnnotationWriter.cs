@@ -36,6 +36,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         var role = known.Role is null ? ProjectRole.Manager : Enum.Parse<ProjectRole>(known.Role, ignoreCase: true);
         if (!ProjectAccess.MayOpen(Enum.Parse<AssignmentMode>(known.Assignment, ignoreCase: true), role, known.Assigned))
             throw DocumentsApiController.DocumentNotFound(documentId);
+        if (known.CurationLocked) throw CurationLocked(documentId);
         if (known.FinishedLocks && known.Status == "finished") throw FinishedLock.Refusal(documentId);
         if (!known.LabelKnown) await RequireLabelAsync(known.ProjectId, layer, label); // throws, listing the labels there are
         var (start, end, text) = unit == OffsetUnit.Codepoint
@@ -76,7 +77,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
     /// <param name="Role">the caller's role in the document's project, null for a non-member</param>
     /// <param name="Assignment">the project's assignment mode; <paramref name="Assigned"/>: whether the document is assigned to the caller</param>
     /// <param name="Status">the caller's state of the document (null: none yet); with <paramref name="FinishedLocks"/>, finished is read-only</param>
-    private sealed record CreateContext(long ProjectId, int Length, string? Slice, string? Role, string? Name, bool LabelKnown,
+    private sealed record CreateContext(long ProjectId, int Length, string? Slice, string? Role, string? Name, bool LabelKnown, bool CurationLocked,
         string Assignment, bool Assigned, bool FinishedLocks, string? Status);
 
     private Task<CreateContext?> CreateContextAsync(string userId, long documentId, AnnotationLayer layer, string label, (int From, int To)? range)
@@ -88,6 +89,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
                    CASE WHEN {count} > 0 THEN substring(d.text FROM {from} FOR {count}) END AS "Slice",
                    m.role AS "Role", u.display_name AS "Name",
                    EXISTS (SELECT 1 FROM label_definitions l WHERE l.project_id = d.project_id AND l.kind = {kind} AND l.name = {label}) AS "LabelKnown",
+                   EXISTS (SELECT 1 FROM document_curations c WHERE c.document_id = d.id AND c.state IN ('in_progress', 'curated')) AS "CurationLocked",
                    p.assignment AS "Assignment",
                    EXISTS (SELECT 1 FROM assignments a WHERE a.document_id = d.id AND a.user_id = {userId} AND a.kind = 'annotate') AS "Assigned",
                    p.finished_locks AS "FinishedLocks",
@@ -190,10 +192,14 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
                 if (end is null || end.ProjectId != projectId || (!seesAll && end.AnnotatorId != userId)
                     || openable is not null && !await openable.AnyAsync(d => d == end.DocumentId))
                     throw ProblemException.NotFound($"The \"{which}\" claim {endId} does not exist in this project (it may have been deleted).");
+                if (end.Origin == AnnotationOrigin.Curated)
+                    throw ProblemException.BadRequest($"The \"{which}\" claim {endId} is part of the curated layer; curated links are made on the review page.");
                 if (end.Layer != AnnotationLayer.Claim)
                     throw ProblemException.BadRequest($"The \"{which}\" span {endId} is a {end.Label} entity; relations link claims.");
             }
-            await finishedLock.RequireOpenAsync(project, userId, from!.DocumentId, to!.DocumentId);
+            await RequireEditableAsync(from!.DocumentId);
+            await RequireEditableAsync(to!.DocumentId);
+            await finishedLock.RequireOpenAsync(project, userId, from.DocumentId, to.DocumentId);
             var existing = await db.Relations.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id);
             if (existing is not null)
             {
@@ -236,6 +242,8 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
                 ?? throw ProblemException.NotFound($"Relation {id} was already deleted.");
             if (current.Version != version)
                 throw StaleVersion("relation", id, version.Value, RelationView.Of(current, current.From!, current.To!, await DisplayNameAsync(current.AnnotatorId)));
+            await RequireEditableAsync(current.From!.DocumentId);
+            await RequireEditableAsync(current.To!.DocumentId);
             db.Relations.Remove(current);
             entries.Append(ChangeKind.RelationDeleted, current.From!.DocumentId, current.To!.DocumentId, id, userId, userId,
                 new DeletedView(id, current.Version, current.From.DocumentId));
@@ -248,6 +256,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         var userId = ProjectAccess.UserId(user);
         if (status is null) throw ProblemException.BadRequest("Say the status: \"new\", \"in_progress\" or \"finished\".");
         var (document, _, _) = await access.RequireDocumentAsync(user, documentId);
+        await RequireEditableAsync(documentId);
         var name = await DisplayNameAsync(userId);
         var view = await log.WriteAsync(document.ProjectId, async entries =>
         {
@@ -342,6 +351,19 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         entries.Append(ChangeKind.DocumentStateChanged, documentId, null, null, userId, userId, new DocumentStateView(documentId, userId, name, state.Status, state.UpdatedAt));
     }
 
+    /// <summary>
+    /// Once a reviewer starts curating a document its annotators' work there is read-only (until a manager reopens it),
+    /// so the units being decided stay the units they were.
+    /// </summary>
+    private async Task RequireEditableAsync(long documentId)
+    {
+        if (await db.DocumentCurations.AnyAsync(c => c.DocumentId == documentId && (c.State == Curation.CurationState.InProgress || c.State == Curation.CurationState.Curated)))
+            throw CurationLocked(documentId);
+    }
+
+    private static ProblemException CurationLocked(long documentId) => ProblemException.Conflict(
+        $"Document {documentId} is being curated: its annotations are read-only until a manager reopens it.");
+
     /// <summary>In an open project everyone sees everyone's work; in a blind one only reviewers and managers do.</summary>
     public static bool SeesEveryone(Project project, ProjectRole role) => project.Visibility == Visibility.Open || role != ProjectRole.Annotator;
 
@@ -352,6 +374,8 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         var role = await access.RoleAsync(user, annotation.ProjectId) ?? throw AnnotationNotFound(id);
         var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == annotation.ProjectId);
         if (!await access.MayOpenAsync(project, role, userId, annotation.DocumentId)) throw AnnotationNotFound(id);
+        if (annotation.Origin == AnnotationOrigin.Curated)
+            throw ProblemException.Conflict("This span is part of the curated layer, which changes only through the review page (its decisions can be undone there).");
         if (annotation.AnnotatorId != userId)
         {
             if (!SeesEveryone(project, role)) throw AnnotationNotFound(id);
@@ -359,6 +383,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         }
         await finishedLock.RequireOpenAsync(project, userId, annotation.DocumentId);
         var document = await db.Documents.AsNoTracking().FirstAsync(d => d.Id == annotation.DocumentId);
+        await RequireEditableAsync(document.Id);
         return (annotation, document);
     }
 

@@ -50,6 +50,11 @@ public class DocumentConfiguration : IEntityTypeConfiguration<Document>
         document.Property(d => d.Sha256).HasMaxLength(64);
         document.Property(d => d.Meta).HasColumnType("jsonb");
         document.HasIndex(d => new { d.ProjectId, d.Sha256 }).IsUnique();
+        // The document list's keyset: a page is the next N ids of one project after the cursor's.
+        document.HasIndex(d => new { d.ProjectId, d.Id });
+        // The list's search is ILIKE '%words%' on title and source: trigram indexes answer it without reading every row.
+        document.HasIndex(d => d.Title).HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_documents_title_trgm");
+        document.HasIndex(d => d.Source).HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_documents_source_trgm");
         document.HasIndex(d => d.ImportedById);
         document.HasOne(d => d.Project).WithMany().HasForeignKey(d => d.ProjectId).OnDelete(DeleteBehavior.Cascade);
         document.HasOne<AppUser>().WithMany().HasForeignKey(d => d.ImportedById).OnDelete(DeleteBehavior.SetNull);

@@ -1,5 +1,6 @@
 using Annotate.Web.Data;
 using Annotate.Web.Features.LiveSync;
+using Annotate.Web.Features.Projects;
 using Annotate.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -65,6 +66,7 @@ public class DocumentImporter(AppDbContext db, ChangeLog log, ImportOptions opti
     public async Task<ImportResult> ImportAsync(long projectId, string userId, IReadOnlyList<UploadedFile> files, CancellationToken cancel,
         AnnotationImport? annotations = null)
     {
+        if (await db.Projects.AnyAsync(p => p.Id == projectId && p.ArchivedAt != null, cancel)) throw ProjectAccess.Archived(projectId);
         if (files.Count == 0)
             throw ProblemException.BadRequest($"No files were sent. Attach one or more files ({ImportFormats.SupportedTypes}) in the field 'files'.");
 

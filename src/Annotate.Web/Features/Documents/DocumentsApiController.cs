@@ -6,21 +6,43 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Documents;
 
-public record DocumentSummary(long Id, string Title, string? Source, DateTimeOffset? PublishedAt, int Length, string Sha256, DateTimeOffset CreatedAt);
+public record DocumentSummary(long Id, string Title, string? Source, DateTimeOffset? PublishedAt, int Length, string Sha256, DateTimeOffset CreatedAt)
+{
+    public static DocumentSummary Of(Document d) => new(d.Id, d.Title, d.Source, d.PublishedAt, d.Length, d.Sha256, d.CreatedAt);
+}
+
+public record DocumentRename(string? Title);
 /// <summary>A document with its text; <c>length</c> counts Unicode code points, like every offset of the API.</summary>
 public record DocumentView(long Id, long ProjectId, string Title, string? Source, DateTimeOffset? PublishedAt, string Text, string Sha256, int Length, System.Text.Json.JsonElement Meta);
 
 [Route("api")]
-public class DocumentsApiController(ProjectAccess access, DocumentImporter importer) : ApiController
+public class DocumentsApiController(ProjectAccess access, DocumentImporter importer, DocumentList list, DocumentAdmin admin) : ApiController
 {
+    /// <summary>
+    /// One page of the project's documents (without text), oldest first: <c>{items, next, total}</c>. Pass <c>next</c>
+    /// back as <c>cursor</c> for the page after (null on the last page). <c>q</c> searches title and source;
+    /// <c>state</c> (new, in_progress, finished) is the caller's own state on each document.
+    /// </summary>
     [HttpGet("projects/{projectId:long}/documents")]
-    public async Task<IReadOnlyList<DocumentSummary>> List(long projectId)
+    public async Task<DocumentListing> List(long projectId, string? q, string? state, string? cursor, int limit = 100)
     {
         var (project, role) = await access.RequireAsync(User, projectId);
-        return await access.Documents(project, role, ProjectAccess.UserId(User))
-            .OrderBy(d => d.Id)
-            .Select(d => new DocumentSummary(d.Id, d.Title, d.Source, d.PublishedAt, d.Length, d.Sha256, d.CreatedAt))
-            .ToListAsync();
+        var userId = ProjectAccess.UserId(User);
+        // Annotators of assigned and dynamic projects list only their own documents (ProjectAccess decides).
+        return await list.PageAsync(projectId, userId, new DocumentListQuery(q, DocumentList.ParseState(state), After: cursor, Limit: limit),
+            access.OpenableIds(project, role, userId));
+    }
+
+    /// <summary>Renames a document (managers). Open pages of it show the new title at once.</summary>
+    [HttpPatch("documents/{id:long}")]
+    public Task<DocumentSummary> Rename(long id, DocumentRename request) => admin.RenameAsync(User, id, request.Title);
+
+    /// <summary>Deletes a document with everything on it (managers): spans, links (also from other articles), states; its log entries are redacted.</summary>
+    [HttpDelete("documents/{id:long}")]
+    public async Task<IActionResult> Delete(long id)
+    {
+        await admin.DeleteAsync(User, id);
+        return NoContent();
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace Annotate.Web.Features.Documents;
 
 public record DocumentPage(Document Document, Project Project, ProjectRole Role, string PageData);
 
-public record ComparePage(Project Project, Document Left, Document Right, IReadOnlyList<DocumentSummary> Documents, string PageData);
+public record ComparePage(Project Project, Document Left, Document Right, string PageData);
 
 /// <summary>The editor pages: one document, or two side by side. Their scripts get their starting state as JSON in the page.</summary>
 [Authorize]
@@ -30,21 +30,20 @@ public class DocumentsController(AppDbContext db, AnnotationReader reader, Proje
     public async Task<IActionResult> Compare(long projectId, long? left, long? right)
     {
         var viewer = await reader.ViewerAsync(User, projectId);
-        // Only the articles this person may open (assigned and dynamic projects show annotators their own).
+        // Only the two articles are read (the pickers search through the API as one types), and only ones this person
+        // may open: assigned and dynamic projects show annotators their own; a named one they may not open answers 404.
         var openable = access.Documents(viewer.Project, viewer.Role, viewer.UserId);
-        var documents = await openable.OrderBy(d => d.Id)
-            .Select(d => new DocumentSummary(d.Id, d.Title, d.Source, d.PublishedAt, d.Length, d.Sha256, d.CreatedAt)).ToListAsync();
-        // Two named documents are looked up first: one this person may not open answers 404, as everywhere.
-        if ((left is null || right is null) && documents.Count < 2)
+        var firstTwo = await openable.OrderBy(d => d.Id).Select(d => d.Id).Take(2).ToListAsync();
+        if ((left is null || right is null) && firstTwo.Count < 2)
             throw ProblemException.BadRequest("The compare view needs two documents you can open in this project; import (or be assigned) another first.");
-        var leftId = left ?? documents.First(d => d.Id != right).Id;
-        var rightId = right ?? documents.First(d => d.Id != leftId).Id;
+        var leftId = left ?? (right == firstTwo[0] ? firstTwo[1] : firstTwo[0]);
+        var rightId = right ?? firstTwo.First(id => id != leftId);
         if (leftId == rightId) throw ProblemException.BadRequest("Pick two different documents to compare.");
         var pair = await openable.AsNoTracking().Where(d => d.Id == leftId || d.Id == rightId).ToListAsync();
         var leftDocument = pair.FirstOrDefault(d => d.Id == leftId) ?? throw DocumentsApiController.DocumentNotFound(leftId);
         var rightDocument = pair.FirstOrDefault(d => d.Id == rightId) ?? throw DocumentsApiController.DocumentNotFound(rightId);
         var state = await EditorStateAsync(viewer, [leftDocument, rightDocument], compare: true);
-        return View(new ComparePage(viewer.Project, leftDocument, rightDocument, documents, Serialize(state)));
+        return View(new ComparePage(viewer.Project, leftDocument, rightDocument, Serialize(state)));
     }
 
     /// <summary>
@@ -70,6 +69,10 @@ public class DocumentsController(AppDbContext db, AnnotationReader reader, Proje
         var members = await db.ProjectMembers.Where(m => m.ProjectId == viewer.Project.Id)
             .Select(m => new { m.UserId, Name = m.User!.DisplayName, m.Role }).OrderBy(m => m.Name).ToListAsync();
         var myName = await db.Users.Where(u => u.Id == viewer.UserId).Select(u => u.DisplayName).FirstAsync();
+        // The titles of the other articles the links reach, for the badges on linked claims that name them.
+        var reached = relations.Values.SelectMany(r => new[] { r.FromDocumentId, r.ToDocumentId }).Distinct().ToList();
+        var documentTitles = await db.Documents.Where(d => d.ProjectId == viewer.Project.Id && reached.Contains(d.Id))
+            .ToDictionaryAsync(d => d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), d => d.Title);
         return new
         {
             documents = compare ? documents.Select(d => new { d.Id, d.ProjectId, d.Title, d.Text, d.Length }) : null,
@@ -82,6 +85,7 @@ public class DocumentsController(AppDbContext db, AnnotationReader reader, Proje
             lastSequence,
             annotations,
             relations = relations.Values,
+            documentTitles,
             states,
             // The page refuses to send a change larger than this: the hub would close the connection on it.
             changeBudgetBytes = ChangeBudget.MaxBytes,

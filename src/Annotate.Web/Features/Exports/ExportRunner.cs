@@ -254,9 +254,12 @@ public sealed class ExportScope(Export export)
         ? $" AND EXISTS (SELECT 1 FROM document_states s WHERE s.document_id = {d}.id AND s.status = 'finished'" + (Annotator is null ? ")" : " AND s.user_id = @annotator)")
         : "");
 
-    /// <summary>" AND ..." selecting the spans of the scope (empty for "all").</summary>
+    /// <summary>
+    /// " AND ..." selecting the spans of the scope. The curated layer is nobody's annotation: "all" and an annotator's
+    /// scope leave it out (its rows name the reviewer or importer who made them), and only "curated" writes it.
+    /// </summary>
     public string Spans(string a) =>
-        Curated ? $" AND {a}.origin = 'curated'" : Annotator is not null ? $" AND {a}.annotator_id = @annotator" : "";
+        Curated ? $" AND {a}.origin = 'curated'" : Annotator is not null ? $" AND {a}.annotator_id = @annotator AND {a}.origin <> 'curated'" : $" AND {a}.origin <> 'curated'";
 
     /// <summary>
     /// SQL counting the annotators whose spans the export holds (of the entity layer only for CoNLL, which writes no

@@ -154,7 +154,8 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
             // not open the other, so only its owner and those who see everything hear it live (the rest on reload,
             // where the reader shows a link only to those who may open both ends).
             var crossesDocuments = change.OtherDocumentId is not null && assignment != AssignmentMode.Free;
-            if (visibility == Visibility.Open && !crossesDocuments) groups.Add(AnnotationHub.DocumentGroup(id));
+            // A document renamed or deleted concerns everyone on it, in blind projects too (it carries no one's work).
+            if (visibility == Visibility.Open && !crossesDocuments || change.Kind is ChangeKind.DocumentRenamed or ChangeKind.DocumentDeleted) groups.Add(AnnotationHub.DocumentGroup(id));
             else
             {
                 groups.Add(AnnotationHub.EveryoneGroup(id));

@@ -12,6 +12,9 @@ public enum ChangeKind
     AssignmentAdded,
     /// <summary>An assignment was taken away (by a manager) or released (abandoned past the project's timeout); data: the assignment and why.</summary>
     AssignmentRemoved,
+    DocumentRenamed, DocumentDeleted,
+    // Review (Features/Curation): a decision made or undone, a document's curation state set.
+    CurationDecided, CurationUndone, CurationStateChanged,
 }
 
 /// <summary>
@@ -31,8 +34,17 @@ public class ChangeEvent
     /// <summary>Whose work changed: in a blind project only they (and reviewers, managers) may see it.</summary>
     public string OwnerId { get; set; } = "";
     public string ActorId { get; set; } = "";
-    /// <summary>The subject as the API shows it after the change (for a delete: its id and last version).</summary>
+    /// <summary>
+    /// The subject as the API shows it after the change (for a delete: its id and last version); <see cref="Redacted"/>
+    /// once its document has been deleted.
+    /// </summary>
     public string Data { get; set; } = "{}";
+
+    /// <summary>
+    /// What the data of a deleted document's entries becomes, in the transaction that deletes it. The append-only
+    /// trigger allows this one update (to exactly this text, of an entry whose document is gone) and no other.
+    /// </summary>
+    public const string Redacted = "{\"redacted\":true}";
     public DateTimeOffset CreatedAt { get; set; }
 }
 

@@ -31,6 +31,7 @@ public class ChangeLog(AppDbContext db)
         var joined = db.Database.CurrentTransaction is not null;
         await using var transaction = joined ? null : await db.Database.BeginTransactionAsync();
         var entries = new ChangeEntries(project, await LockCounterAsync(project));
+        await RefuseIfArchivedAsync(project);
         var result = await change(entries);
         entries.Close();
         if (entries.Pending.Count > 0)
@@ -46,6 +47,28 @@ public class ChangeLog(AppDbContext db)
         await db.SaveChangesAsync();
         if (transaction is not null) await transaction.CommitAsync();
         return result;
+    }
+
+    /// <summary>
+    /// Archives or unarchives the project under its counter lock: a write that took the lock first commits before the
+    /// project is archived, and one that comes after reads the new state (see <see cref="RefuseIfArchivedAsync"/>).
+    /// </summary>
+    public async Task SetArchivedAsync(long project, DateTimeOffset? archivedAt)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await LockCounterAsync(project);
+        await db.Database.ExecuteSqlAsync($"UPDATE projects SET archived_at = {archivedAt} WHERE id = {project}");
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>
+    /// An archived project is read-only: every write to it goes through here and is refused. Read after the counter
+    /// lock is held, in a statement of its own, so it sees an archiving that committed while this writer waited.
+    /// </summary>
+    private async Task RefuseIfArchivedAsync(long project)
+    {
+        var archived = await db.Database.SqlQuery<bool>($"SELECT archived_at IS NOT NULL AS \"Value\" FROM projects WHERE id = {project}").ToListAsync();
+        if (archived is [true]) throw Projects.ProjectAccess.Archived(project);
     }
 
     private async Task<long> LockCounterAsync(long project)

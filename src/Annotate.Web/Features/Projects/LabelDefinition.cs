@@ -44,7 +44,7 @@ public partial class LabelDefinition
         new() { Kind = LabelKind.Entity, Name = "EQUIPMENT", Colour = "#808000", Key = "w", SortOrder = 6 },
         new() { Kind = LabelKind.Entity, Name = "DATE", Colour = "#469990", Key = "d", SortOrder = 7 },
         new() { Kind = LabelKind.Entity, Name = "QUANTITY", Colour = "#9a6324", Key = "q", SortOrder = 8 },
-        new() { Kind = LabelKind.Claim, Name = "CLAIM", Colour = "#ffd8b1", Key = "c", SortOrder = 9 },
+        new() { Kind = LabelKind.Claim, Name = "CLAIM", Colour = "#c47f00", Key = "c", SortOrder = 9 },
         new() { Kind = LabelKind.Relation, Name = "CONTRADICTS", Colour = "#d62728", SortOrder = 10 },
         new() { Kind = LabelKind.Relation, Name = "SUPPORTS", Colour = "#2ca02c", SortOrder = 11 },
     ];

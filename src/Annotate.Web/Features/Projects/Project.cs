@@ -38,6 +38,10 @@ public class Project
     /// <summary>BCP-47 tag; the default language of the project's articles (an article's own meta.lang wins).</summary>
     public string Language { get; set; } = ProjectSettings.DefaultLanguage;
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>When a manager archived the project: hidden from the project list and read-only until unarchived.</summary>
+    public DateTimeOffset? ArchivedAt { get; set; }
+
+    public bool IsArchived => ArchivedAt is not null;
 
     public List<ProjectMember> Members { get; set; } = [];
     public List<LabelDefinition> Labels { get; set; } = [];
@@ -62,6 +66,7 @@ public class ProjectConfiguration : IEntityTypeConfiguration<Project>
         project.Property(p => p.Description).HasMaxLength(4000);
         project.Property(p => p.Guidelines).HasMaxLength(200_000);
         project.Property(p => p.Visibility).HasConversion(new SnakeCaseEnumConverter<Visibility>()).HasMaxLength(16);
+        project.Ignore(p => p.IsArchived);
         project.Property(p => p.Assignment).HasConversion(new SnakeCaseEnumConverter<AssignmentMode>()).HasMaxLength(16).HasDefaultValue(AssignmentMode.Free);
         project.Property(p => p.AnnotatorsPerDocument).HasDefaultValue(ProjectSettings.DefaultAnnotatorsPerDocument);
         project.Property(p => p.ReleaseAfterMinutes).HasDefaultValue(ProjectSettings.DefaultReleaseAfterMinutes);

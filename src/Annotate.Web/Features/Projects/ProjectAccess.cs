@@ -92,6 +92,14 @@ public class ProjectAccess(AppDbContext db)
 
     public static ProblemException DocumentNotFound(long id) =>
         ProblemException.NotFound($"Document {id} does not exist or you are not a member of its project.");
+    /// <summary>Refuses a write to an archived project (409: the request is fine, the project's state forbids it).</summary>
+    public static void EnsureWritable(Project project)
+    {
+        if (project.IsArchived) throw Archived(project.Id);
+    }
+
+    public static ProblemException Archived(long projectId) => ProblemException.Conflict(
+        $"Project {projectId} is archived, so it is read-only: reading and exporting still work. A manager can unarchive it on its Settings tab.");
 
     public static ProblemException NotFound(long projectId) =>
         ProblemException.NotFound($"Project {projectId} does not exist or you are not a member of it.");

@@ -11,7 +11,7 @@ namespace Annotate.Web.Features.Projects;
 /// Changes to projects, shared by the pages and the API so both enforce the same rules. Callers check the
 /// caller's role first (ProjectAccess); these methods check the data.
 /// </summary>
-public partial class ProjectAdmin(AppDbContext db)
+public partial class ProjectAdmin(AppDbContext db, ChangeLog log)
 {
     public async Task<Project> CreateAsync(string creatorId, string? name, string? description, Visibility visibility)
     {
@@ -37,6 +37,7 @@ public partial class ProjectAdmin(AppDbContext db)
     /// <summary>Applies a settings change when every field of it is valid (ProjectSettings); nothing otherwise.</summary>
     public async Task UpdateSettingsAsync(Project project, ProjectSettingsPatch patch, IDictionary<string, string[]>? earlierErrors = null)
     {
+        ProjectAccess.EnsureWritable(project);
         var accessChanged = ProjectSettings.Apply(project, patch, earlierErrors);
         await db.SaveChangesAsync();
         // Blind, assigned and dynamic projects show people less: live subscriptions are checked afresh.
@@ -49,6 +50,7 @@ public partial class ProjectAdmin(AppDbContext db)
 
     public async Task UpdateGuidelinesAsync(Project project, string? markdown)
     {
+        ProjectAccess.EnsureWritable(project);
         if (markdown?.Length > MaxGuidelinesLength) throw ProblemException.BadRequest("Guidelines have at most 200,000 characters.");
         project.Guidelines = markdown ?? "";
         await db.SaveChangesAsync();
@@ -56,6 +58,7 @@ public partial class ProjectAdmin(AppDbContext db)
 
     public async Task<ProjectMember> AddMemberAsync(long projectId, string? email, ProjectRole role)
     {
+        await EnsureWritableAsync(projectId);
         email = email?.Trim();
         if (string.IsNullOrEmpty(email)) throw ProblemException.BadRequest("Give the email of the person to add.");
         var normalized = email.ToUpperInvariant();
@@ -71,6 +74,7 @@ public partial class ProjectAdmin(AppDbContext db)
 
     public async Task ChangeRoleAsync(long projectId, string userId, ProjectRole role)
     {
+        await EnsureWritableAsync(projectId);
         var member = await FindMemberAsync(projectId, userId);
         if (member.Role == ProjectRole.Manager && role != ProjectRole.Manager) await EnsureAnotherManagerAsync(projectId, userId);
         member.Role = role;
@@ -80,11 +84,35 @@ public partial class ProjectAdmin(AppDbContext db)
 
     public async Task RemoveMemberAsync(long projectId, string userId)
     {
+        await EnsureWritableAsync(projectId);
         var member = await FindMemberAsync(projectId, userId);
         if (member.Role == ProjectRole.Manager) await EnsureAnotherManagerAsync(projectId, userId);
         db.ProjectMembers.Remove(member);
         await db.SaveChangesAsync();
         await LiveAccess.AnnounceAsync(db, projectId, userId);
+    }
+
+    /// <summary>
+    /// Archives the project: hidden from the project list, read-only (every write refuses, see ChangeLog), readable and
+    /// exportable. Open pages are told their access changed and reload into the read-only state.
+    /// </summary>
+    public async Task ArchiveAsync(Project project)
+    {
+        if (project.IsArchived) throw ProblemException.Conflict($"Project {project.Id} is already archived.");
+        await log.SetArchivedAsync(project.Id, Clock.Now);
+        await LiveAccess.AnnounceAsync(db, project.Id, null);
+    }
+
+    public async Task UnarchiveAsync(Project project)
+    {
+        if (!project.IsArchived) throw ProblemException.Conflict($"Project {project.Id} is not archived.");
+        await log.SetArchivedAsync(project.Id, null);
+        await LiveAccess.AnnounceAsync(db, project.Id, null);
+    }
+
+    private async Task EnsureWritableAsync(long projectId)
+    {
+        if (await db.Projects.AnyAsync(p => p.Id == projectId && p.ArchivedAt != null)) throw ProjectAccess.Archived(projectId);
     }
 
     private async Task<ProjectMember> FindMemberAsync(long projectId, string userId) =>
@@ -99,6 +127,7 @@ public partial class ProjectAdmin(AppDbContext db)
 
     public async Task<LabelDefinition> SaveLabelAsync(long projectId, long? labelId, LabelKind kind, string? name, string? colour, string? key)
     {
+        await EnsureWritableAsync(projectId);
         name = name?.Trim().ToUpperInvariant() ?? "";
         if (!LabelDefinition.IsValidName(name)) throw ProblemException.BadRequest(LabelDefinition.NameRule);
         colour = colour?.Trim() ?? "";
@@ -129,6 +158,7 @@ public partial class ProjectAdmin(AppDbContext db)
 
     public async Task DeleteLabelAsync(long projectId, long labelId)
     {
+        await EnsureWritableAsync(projectId);
         var label = await db.LabelDefinitions.FirstOrDefaultAsync(l => l.Id == labelId && l.ProjectId == projectId)
             ?? throw ProblemException.NotFound("That label does not exist in this project.");
         // Spans and links keep their label's name: deleting a label in use would leave them unlabelled in the editor.

@@ -7,7 +7,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Projects;
 
-public record ProjectSummary(long Id, string Name, string Description, Visibility Visibility, ProjectRole Role, int Documents, DateTimeOffset CreatedAt);
+public record ProjectSummary(long Id, string Name, string Description, Visibility Visibility, ProjectRole Role, int Documents, DateTimeOffset CreatedAt,
+    DateTimeOffset? ArchivedAt = null)
+{
+    /// <summary>The projects a person sees in the list: archived ones only when asked for (then only those).</summary>
+    public static IQueryable<ProjectSummary> For(AppDbContext db, string userId, bool isAdmin, bool archived) => db.Projects
+        .Where(p => isAdmin || p.Members.Any(m => m.UserId == userId))
+        .Where(p => (p.ArchivedAt != null) == archived)
+        .OrderBy(p => p.Name)
+        .Select(p => new ProjectSummary(p.Id, p.Name, p.Description, p.Visibility,
+            p.Members.Where(m => m.UserId == userId).Select(m => (ProjectRole?)m.Role).FirstOrDefault() ?? ProjectRole.Manager,
+            db.Documents.Count(d => d.ProjectId == p.Id), p.CreatedAt, p.ArchivedAt));
+}
 public record NewProject([Required, MaxLength(200)] string Name, [MaxLength(4000)] string? Description, Visibility? Visibility);
 public record MemberView(string UserId, string Email, string DisplayName, ProjectRole Role);
 public record NewMember([Required] string Email, [Required] ProjectRole? Role);
@@ -20,19 +31,10 @@ public record ProjectDetails(long Id, string Name, string Description, string Gu
 [Route("api/projects")]
 public class ProjectsApiController(AppDbContext db, ProjectAccess access, ProjectAdmin admin) : ApiController
 {
+    /// <summary>The caller's projects; archived ones are left out unless <c>archived=true</c>, which lists only them.</summary>
     [HttpGet]
-    public async Task<IReadOnlyList<ProjectSummary>> List()
-    {
-        var userId = ProjectAccess.UserId(User);
-        var isAdmin = ProjectAccess.IsAdmin(User);
-        return await db.Projects
-            .Where(p => isAdmin || p.Members.Any(m => m.UserId == userId))
-            .OrderBy(p => p.Name)
-            .Select(p => new ProjectSummary(p.Id, p.Name, p.Description, p.Visibility,
-                p.Members.Where(m => m.UserId == userId).Select(m => (ProjectRole?)m.Role).FirstOrDefault() ?? ProjectRole.Manager,
-                db.Documents.Count(d => d.ProjectId == p.Id), p.CreatedAt))
-            .ToListAsync();
-    }
+    public async Task<IReadOnlyList<ProjectSummary>> List(bool archived = false) =>
+        await ProjectSummary.For(db, ProjectAccess.UserId(User), ProjectAccess.IsAdmin(User), archived).ToListAsync();
 
     [HttpPost]
     public async Task<ActionResult<ProjectDetails>> Create(NewProject request)
@@ -90,6 +92,23 @@ public class ProjectsApiController(AppDbContext db, ProjectAccess access, Projec
     {
         await access.RequireManagerAsync(User, id);
         await admin.RemoveMemberAsync(id, userId);
+        return NoContent();
+    }
+
+    /// <summary>Archives the project (managers): hidden from the project list, read-only; reading and exporting still work.</summary>
+    [HttpPost("{id:long}/archive")]
+    public async Task<IActionResult> Archive(long id)
+    {
+        var (project, _) = await access.RequireManagerAsync(User, id);
+        await admin.ArchiveAsync(project);
+        return NoContent();
+    }
+
+    [HttpPost("{id:long}/unarchive")]
+    public async Task<IActionResult> Unarchive(long id)
+    {
+        var (project, _) = await access.RequireManagerAsync(User, id);
+        await admin.UnarchiveAsync(project);
         return NoContent();
     }
 

@@ -8,30 +8,35 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Projects;
 
-public record ProjectPage(Project Project, ProjectRole Role, IReadOnlyList<DocumentSummary> Documents,
-    IReadOnlyList<MemberView> Members, IReadOnlyList<LabelDefinition> Labels, string GuidelinesHtml, string Tab);
+public record ProjectPage(Project Project, ProjectRole Role, DocumentListing Documents,
+    IReadOnlyList<MemberView> Members, IReadOnlyList<LabelDefinition> Labels, string GuidelinesHtml, string Tab)
+{
+    /// <summary>The document list's search as asked (q, state), for the form and the paging links.</summary>
+    public DocumentListQuery Query { get; init; } = new();
+    /// <summary>The caller's own state on each listed document (absent: new).</summary>
+    public IReadOnlyDictionary<long, DocumentStatus> MyStates { get; init; } = new Dictionary<long, DocumentStatus>();
+}
+
+/// <summary>The project list: those in use, or (<see cref="Archived"/>) the archived ones; <see cref="Others"/> counts the other list.</summary>
+public record ProjectList(IReadOnlyList<ProjectSummary> Projects, bool Archived, int Others);
 
 /// <summary>The project pages. Each action checks the caller's role; shared rules live in ProjectAdmin.</summary>
 [Authorize]
 [Route("projects")]
-public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAdmin admin, DocumentImporter importer) : Controller
+public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAdmin admin, DocumentImporter importer, DocumentList list) : Controller
 {
     [HttpGet("/")]
     public IActionResult Home() => Redirect("/projects");
 
     [HttpGet("")]
-    public async Task<IActionResult> Index()
+    public async Task<IActionResult> Index(bool archived = false)
     {
         var userId = ProjectAccess.UserId(User);
         var isAdmin = ProjectAccess.IsAdmin(User);
-        var projects = await db.Projects
-            .Where(p => isAdmin || p.Members.Any(m => m.UserId == userId))
-            .OrderBy(p => p.Name)
-            .Select(p => new ProjectSummary(p.Id, p.Name, p.Description, p.Visibility,
-                p.Members.Where(m => m.UserId == userId).Select(m => (ProjectRole?)m.Role).FirstOrDefault() ?? ProjectRole.Manager,
-                db.Documents.Count(d => d.ProjectId == p.Id), p.CreatedAt))
-            .ToListAsync();
-        return View(projects);
+        var projects = await ProjectSummary.For(db, userId, isAdmin, archived).ToListAsync();
+        // The other list's size, for the link between the two.
+        var others = await db.Projects.CountAsync(p => (isAdmin || p.Members.Any(m => m.UserId == userId)) && (p.ArchivedAt != null) != archived);
+        return View(new ProjectList(projects, archived, others));
     }
 
     [HttpPost("")]
@@ -50,20 +55,24 @@ public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAd
     }
 
     [HttpGet("{id:long}")]
-    public async Task<IActionResult> Show(long id, string tab = "documents")
+    public async Task<IActionResult> Show(long id, string tab = "documents", string? q = null, string? state = null, string? after = null, string? before = null)
     {
         var (project, role) = await access.RequireAsync(User, id);
+        var userId = ProjectAccess.UserId(User);
+        // One page of the documents, searched on the server: the page weighs the same with 10 or 100,000 of them.
+        var query = new DocumentListQuery(q, DocumentList.ParseState(state), After: after, Before: before);
         // Only what this person may open: annotators of assigned and dynamic projects see their own documents.
-        var documents = await access.Documents(project, role, ProjectAccess.UserId(User)).OrderBy(d => d.Id)
-            .Select(d => new DocumentSummary(d.Id, d.Title, d.Source, d.PublishedAt, d.Length, d.Sha256, d.CreatedAt))
-            .ToListAsync();
+        var documents = await list.PageAsync(id, userId, query, access.OpenableIds(project, role, userId));
+        var listed = documents.Items.Select(d => d.Id).ToList();
+        var myStates = await db.DocumentStates.Where(s => s.UserId == userId && listed.Contains(s.DocumentId))
+            .ToDictionaryAsync(s => s.DocumentId, s => s.Status);
         var members = await db.ProjectMembers.Where(m => m.ProjectId == id).OrderBy(m => m.User!.Email)
             .Select(m => new MemberView(m.UserId, m.User!.Email!, m.User.DisplayName, m.Role))
             .ToListAsync();
         var labels = await db.LabelDefinitions.Where(l => l.ProjectId == id).OrderBy(l => l.SortOrder).ToListAsync();
         var known = new[] { "documents", "members", "labels", "guidelines", "settings" };
         return View(new ProjectPage(project, role, documents, members, labels, Markdown.ToSafeHtml(project.Guidelines),
-            known.Contains(tab) ? tab : "documents"));
+            known.Contains(tab) ? tab : "documents") { Query = query, MyStates = myStates });
     }
 
     [HttpPost("{id:long}/import")]
@@ -154,6 +163,18 @@ public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAd
     }
 
     /// <summary>
+    /// The guidelines editor's preview: the Markdown as posted, rendered exactly as the guidelines will be, into the
+    /// frame beside the editor. Nothing is saved.
+    /// </summary>
+    [HttpPost("{id:long}/guidelines/preview")]
+    [RequestSizeLimit(ProjectAdmin.GuidelinesFormBytes)]
+    public async Task<IActionResult> PreviewGuidelines(long id, string? guidelines)
+    {
+        await access.RequireManagerAsync(User, id);
+        return View("GuidelinesPreview", Markdown.ToSafeHtml(guidelines));
+    }
+
+    /// <summary>
     /// The settings form: the same rules as PATCH /api/projects/{id}. A form sends every setting; an unticked box
     /// is absent, so the booleans default to false, and numbers arrive as text so "abc" is named, not silently 0.
     /// </summary>
@@ -177,6 +198,28 @@ public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAd
                 finishedLocks, anonymousCuration, language);
             await admin.UpdateSettingsAsync(project, patch, errors);
             return "Settings saved.";
+        });
+    }
+
+    [HttpPost("{id:long}/archive")]
+    public async Task<IActionResult> Archive(long id)
+    {
+        var (project, _) = await access.RequireManagerAsync(User, id);
+        return await Attempt(id, "settings", async () =>
+        {
+            await admin.ArchiveAsync(project);
+            return "Project archived: it is read-only and hidden from the project list until you unarchive it.";
+        });
+    }
+
+    [HttpPost("{id:long}/unarchive")]
+    public async Task<IActionResult> Unarchive(long id)
+    {
+        var (project, _) = await access.RequireManagerAsync(User, id);
+        return await Attempt(id, "settings", async () =>
+        {
+            await admin.UnarchiveAsync(project);
+            return "Project unarchived: it can be changed again.";
         });
     }
 

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Annotate.Web.Data;
+using Annotate.Web.Features.Documents;
+using Annotate.Web.Features.Projects;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Annotate.Web.Features.Curation;
+
+public record ReviewPage(Document Document, Project Project, ProjectRole Role, string PageData);
+
+/// <summary>The review page of one document (reviewers and managers). Its script reads the review from the API.</summary>
+[Authorize]
+public class ReviewController(AppDbContext db, CurationService curation) : Controller
+{
+    [HttpGet("/documents/{id:long}/review")]
+    public async Task<IActionResult> Show(long id)
+    {
+        var (document, project, role, userId) = await curation.RequireReviewerAsync(User, id);
+        var labels = await db.LabelDefinitions.AsNoTracking().Where(l => l.ProjectId == project.Id).OrderBy(l => l.SortOrder)
+            .Select(l => new { l.Name, l.Kind, l.Colour, l.Key }).ToListAsync();
+        var data = JsonSerializer.Serialize(new
+        {
+            documentId = document.Id,
+            projectId = project.Id,
+            me = userId,
+            role,
+            labels,
+        }, Infrastructure.JsonOptions.Page);
+        return View(new ReviewPage(document, project, role, data));
+    }
+}

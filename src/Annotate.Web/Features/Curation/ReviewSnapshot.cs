@@ -1,0 +1,243 @@
+using System.Text.Json;
+using Annotate.Web.Features.Annotations;
+using Annotate.Web.Features.Documents;
+using Annotate.Web.Features.Projects;
+using Annotate.Web.Features.Relations;
+using Annotate.Web.Infrastructure;
+
+namespace Annotate.Web.Features.Curation;
+
+/// <summary>
+/// How people are named on review routes: by name, or with the project's anonymous curation on, annotators as
+/// "Annotator 1..n" to reviewers (numbered in a fixed order of their accounts, so the numbers stay put between loads).
+/// Managers always see names.
+/// </summary>
+public sealed class Names
+{
+    private readonly bool anonymous;
+    private readonly Dictionary<string, string> real;
+    private readonly Dictionary<string, int> numbers;
+
+    private Names(bool anonymous, Dictionary<string, string> real, Dictionary<string, int> numbers) =>
+        (this.anonymous, this.real, this.numbers) = (anonymous, real, numbers);
+
+    public static Names For(Project project, ProjectRole role) => new(Anonymous(project, role), [], []);
+
+    /// <summary>Whether this viewer reads "Annotator 1..n" instead of names.</summary>
+    public static bool Anonymous(Project project, ProjectRole role) => project.AnonymousCuration && role == ProjectRole.Reviewer;
+
+    public Names With(Dictionary<string, string> users, IEnumerable<string> annotators)
+    {
+        var merged = new Dictionary<string, string>(real);
+        foreach (var (id, name) in users) merged[id] = name;
+        var numbered = annotators.Concat(numbers.Keys).Distinct().Order(StringComparer.Ordinal).Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i + 1);
+        return new Names(anonymous, merged, numbered);
+    }
+
+    public bool IsAnonymous => anonymous;
+
+    public string Of(string userId) =>
+        anonymous && numbers.TryGetValue(userId, out var number) ? $"Annotator {number}" : real.GetValueOrDefault(userId, "");
+}
+
+/// <summary>One document's review as read inside (or outside) the project's lock: spans, units, curated layer, decisions.</summary>
+public sealed class Snapshot
+{
+    public Document Document { get; }
+    public List<Annotation> Curated { get; }
+    public List<LabelDefinition> Labels { get; }
+    public CurationState State { get; }
+    public Names Names { get; }
+    public IReadOnlySet<string> Counted { get; }
+    public List<ReviewUnit> Units { get; }
+    public List<LinkUnit> LinkUnits { get; }
+    /// <summary>The annotators' spans of the document and the far ends of their links, by id.</summary>
+    public Dictionary<Guid, Annotation> Spans { get; }
+    public List<Relation> CuratedLinks { get; }
+    public List<CurationDecision> Decisions { get; }
+
+    private readonly List<Annotation> annotatorSpans;
+    private readonly Dictionary<string, DocumentStatus> states;
+    private readonly Dictionary<string, CurationDecision> active = [];
+    private readonly Dictionary<string, int> versions = [];
+
+    public Snapshot(Document document, List<Annotation> spans, List<Annotation> curated, Dictionary<string, DocumentStatus> states, List<Relation> links,
+        List<CurationDecision> decisions, CurationState state, List<LabelDefinition> labels, Names names)
+    {
+        (Document, annotatorSpans, Curated, this.states, Decisions, State, Labels, Names) = (document, spans, curated, states, decisions, state, labels, names);
+        Spans = spans.ToDictionary(s => s.Id);
+        var annotatorLinks = links.Where(l => l.From!.Origin != AnnotationOrigin.Curated && l.To!.Origin != AnnotationOrigin.Curated).ToList();
+        foreach (var link in annotatorLinks) { Spans.TryAdd(link.FromId, link.From!); Spans.TryAdd(link.ToId, link.To!); }
+        CuratedLinks = links.Where(l => l.From!.Origin == AnnotationOrigin.Curated && l.To!.Origin == AnnotationOrigin.Curated).ToList();
+        Counted = ReviewUnits.Counted(spans.Select(s => s.AnnotatorId), states.Where(s => s.Value == DocumentStatus.Finished).Select(s => s.Key));
+        Units = ReviewUnits.Spans(spans.Select(s => new UnitSpan(s.AnnotatorId, s.Id, s.Layer, s.Label, s.Start, s.End)), Counted);
+        LinkUnits = ReviewUnits.Links(annotatorLinks.Select(l => new UnitLink(l.AnnotatorId, l.Id, l.Type, l.FromId, l.ToId,
+            new LinkEnd(l.From!.DocumentId, l.From.Start, l.From.End), new LinkEnd(l.To!.DocumentId, l.To.Start, l.To.End))), Counted);
+        foreach (var decision in decisions)
+            foreach (var unit in decision.Units)
+            {
+                // Each decision and each undo moves a unit's version on, as an edit moves a span's.
+                versions[unit] = versions.GetValueOrDefault(unit) + (decision.UndoneAt is null ? 1 : 2);
+                if (decision.UndoneAt is null) active[unit] = decision;
+            }
+    }
+
+    public CurationDecision? DecisionOf(string unit) => active.GetValueOrDefault(unit);
+
+    public int VersionOf(string unit) => versions.GetValueOrDefault(unit);
+
+    public ReviewUnit? SpanUnit(string id) => Units.FirstOrDefault(u => u.Id == id);
+
+    public LinkUnit? LinkUnit(string id) => LinkUnits.FirstOrDefault(u => u.Id == id);
+
+    public int OpenCount => Units.Count(u => DecisionOf(u.Id) is null) + LinkUnits.Count(u => DecisionOf(u.Id) is null);
+
+    /// <summary>Refuses a decision on a unit that is not there, was decided, or changed since the caller read it.</summary>
+    public void RequireOpen(string unit, int version)
+    {
+        object current = (object?)UnitView(SpanUnit(unit)) ?? LinkView(LinkUnit(unit)) ?? throw ProblemException.NotFound($"This document has no unit {unit}.");
+        if (DecisionOf(unit) is { } decided)
+            throw ProblemException.Conflict($"{Names.Of(decided.ReviewerId)} decided this unit meanwhile (decision {decided.Id}); nothing was changed. Undo that decision to decide it again.",
+                new { current });
+        if (VersionOf(unit) != version)
+            throw ProblemException.Conflict($"This unit changed since you loaded it (you sent version {version}, it is at {VersionOf(unit)}); nothing was changed. Its current state is in \"current\".",
+                new { current });
+    }
+
+    public ReviewView View()
+    {
+        var people = annotatorSpans.Select(s => s.AnnotatorId).Concat(states.Keys).Distinct();
+        var annotators = people.Select(id => new ReviewAnnotator(id, Names.Of(id), states.GetValueOrDefault(id, DocumentStatus.InProgress), Counted.Contains(id)))
+            .OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        var units = Units.Select(u => UnitView(u)!).ToList();
+        var links = LinkUnits.Select(u => LinkView(u)!).ToList();
+        var kinds = units.Select(u => u.Kind).Concat(links.Select(l => l.Kind)).GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count());
+        return new ReviewView(new ReviewDocument(Document.Id, Document.ProjectId, Document.Title, Document.Text, Document.Length), annotators, units, links,
+            CuratedView(), State, OpenCount, kinds, Decisions.Select(ViewOf).ToList());
+    }
+
+    private ReviewUnitView? UnitView(ReviewUnit? unit) => unit is null ? null : new(unit.Id, unit.Layer, unit.Kind, unit.Start, unit.End, VersionOf(unit.Id),
+        unit.Versions.Select(v => new ReviewVersion(v.AnnotatorId, Names.Of(v.AnnotatorId), v.SpanId, v.Start, v.End, v.Label, v.Layer, Spans[v.SpanId].Text)).ToList(),
+        DecisionOf(unit.Id) is { } d ? ViewOf(d) : null);
+
+    private ReviewLinkUnitView? LinkView(LinkUnit? unit) => unit is null ? null : new(unit.Id, unit.Kind, VersionOf(unit.Id),
+        unit.Versions.Select(v => new ReviewLinkVersion(v.AnnotatorId, Names.Of(v.AnnotatorId), v.LinkId, v.Type, v.FromSpanId, v.ToSpanId,
+            v.From.DocumentId, v.To.DocumentId, Spans[v.FromSpanId].Text, Spans[v.ToSpanId].Text)).ToList(),
+        DecisionOf(unit.Id) is { } d ? ViewOf(d) : null);
+
+    public CuratedView CuratedView() => new(
+        Curated.Select(Plan.ViewOf).ToList(),
+        CuratedLinks.Select(r => new CuratedLinkView(r.Id, r.Type, r.FromId, r.ToId, r.From!.DocumentId, r.To!.DocumentId, r.From.Text, r.To.Text)).ToList());
+
+    public DecisionView ViewOf(CurationDecision d) => new(d.Id, d.DocumentId, d.Documents, d.Action, d.Units, d.ReviewerId, Names.Of(d.ReviewerId), d.DecidedAt,
+        d.Reason, d.Note, Parse(d.Chosen), Parse(d.Rejected), Parse(d.Result), d.UndoneAt is not null, d.UndoneAt, d.RedoOf);
+
+    private static JsonElement Parse(string json) => AnnotationView.ParseObject(json);
+}
+
+/// <summary>What one decision will write, gathered before anything is: units decided, versions chosen and rejected, curated rows.</summary>
+public sealed class Plan(Snapshot snapshot, string reviewerId)
+{
+    private readonly List<Snapshot> others = [];
+
+    public Snapshot Snapshot { get; } = snapshot;
+    public List<string> Units { get; } = [];
+    public List<Annotation> NewSpans { get; } = [];
+    public List<Relation> NewLinks { get; } = [];
+    public List<RecordedVersion> Chosen { get; } = [];
+    public List<RecordedVersion> Rejected { get; } = [];
+    public List<CuratedSpanView> ResultSpans { get; } = [];
+    public List<CuratedLinkView> ResultLinks { get; } = [];
+    public HashSet<long> Documents { get; } = [];
+
+    public Snapshot? Other(long documentId) => others.FirstOrDefault(o => o.Document.Id == documentId);
+
+    public Snapshot AddOther(Snapshot other) { others.Add(other); return other; }
+
+    public static CuratedSpanView ViewOf(Annotation a) => new(a.Id, a.DocumentId, a.Layer, a.Label, a.Start, a.End, a.Text);
+
+    private static RecordedVersion Recorded(string unit, UnitSpan v) => new(unit, v.AnnotatorId, v.SpanId, null, v.Label, v.Start, v.End, null);
+
+    /// <summary>Accepts <paramref name="version"/> (as <paramref name="edited"/>, when edited) for the unit; returns its curated span.</summary>
+    public Annotation Accept(ReviewUnit unit, UnitSpan version, UnitSpan? edited, Snapshot? owner = null)
+    {
+        owner ??= Snapshot;
+        Units.Add(unit.Id);
+        Documents.Add(owner.Document.Id);
+        Chosen.Add(Recorded(unit.Id, version));
+        Rejected.AddRange(unit.Versions.Where(v => v.SpanId != version.SpanId).Select(v => Recorded(unit.Id, v)));
+        var made = edited ?? version;
+        var source = owner.Spans[version.SpanId];
+        return Curate(owner, made, edited is null ? source.Attributes : "{}", edited is null ? source.Text : null);
+    }
+
+    /// <summary>The reviewer's own span, deciding <paramref name="unit"/> (all its versions rejected) or standing alone.</summary>
+    public void Add(ReviewUnit? unit, UnitSpan own)
+    {
+        if (unit is not null)
+        {
+            Units.Add(unit.Id);
+            Rejected.AddRange(unit.Versions.Select(v => Recorded(unit.Id, v)));
+        }
+        Curate(Snapshot, own, "{}", null);
+    }
+
+    public void Reject(ReviewUnit unit)
+    {
+        Units.Add(unit.Id);
+        Rejected.AddRange(unit.Versions.Select(v => Recorded(unit.Id, v)));
+    }
+
+    public void Reject(LinkUnit unit)
+    {
+        Units.Add(unit.Id);
+        Rejected.AddRange(unit.Versions.Select(v => new RecordedVersion(unit.Id, v.AnnotatorId, null, v.LinkId, null, null, null, v.Type)));
+    }
+
+    /// <summary>The curated span (existing or planned) at the place and label of an annotator's span, if any.</summary>
+    public Annotation? CuratedAt(LinkEnd end, Annotation span)
+    {
+        var owner = end.DocumentId == Snapshot.Document.Id ? Snapshot : Other(end.DocumentId);
+        if (owner is null) return null;
+        return owner.Curated.Concat(NewSpans).FirstOrDefault(c => c.DocumentId == end.DocumentId && c.Layer == span.Layer && c.Start == end.Start && c.End == end.End && c.Label == span.Label);
+    }
+
+    public void Link(LinkUnit unit, UnitLink version, Annotation from, Annotation to)
+    {
+        Units.Add(unit.Id);
+        Documents.Add(from.DocumentId);
+        Documents.Add(to.DocumentId);
+        Chosen.Add(new RecordedVersion(unit.Id, version.AnnotatorId, null, version.LinkId, null, null, null, version.Type));
+        Rejected.AddRange(unit.Versions.Where(v => v.LinkId != version.LinkId).Select(v => new RecordedVersion(unit.Id, v.AnnotatorId, null, v.LinkId, null, null, null, v.Type)));
+        var existing = Snapshot.CuratedLinks.Concat(NewLinks).FirstOrDefault(r => r.Type == version.Type && r.FromId == from.Id && r.ToId == to.Id);
+        if (existing is null)
+        {
+            var now = Clock.Now;
+            NewLinks.Add(existing = new Relation
+            {
+                Id = Guid.NewGuid(), ProjectId = Snapshot.Document.ProjectId, Type = version.Type, FromId = from.Id, ToId = to.Id,
+                AnnotatorId = reviewerId, Version = 1, CreatedAt = now, UpdatedAt = now,
+            });
+        }
+        ResultLinks.Add(new CuratedLinkView(existing.Id, existing.Type, from.Id, to.Id, from.DocumentId, to.DocumentId, from.Text, to.Text));
+    }
+
+    private Annotation Curate(Snapshot owner, UnitSpan made, string attributes, string? text)
+    {
+        var document = owner.Document;
+        var existing = owner.Curated.Concat(NewSpans)
+            .FirstOrDefault(c => c.DocumentId == document.Id && c.Layer == made.Layer && c.Start == made.Start && c.End == made.End && c.Label == made.Label);
+        if (existing is null)
+        {
+            var now = Clock.Now;
+            NewSpans.Add(existing = new Annotation
+            {
+                Id = Guid.NewGuid(), ProjectId = document.ProjectId, DocumentId = document.Id, AnnotatorId = reviewerId, Layer = made.Layer, Label = made.Label,
+                Start = made.Start, End = made.End, Text = text ?? CodePoints.Slice(document.Text, made.Start, made.End), Attributes = attributes,
+                Version = 1, Origin = AnnotationOrigin.Curated, CreatedAt = now, UpdatedAt = now,
+            });
+        }
+        if (ResultSpans.All(s => s.Id != existing.Id)) ResultSpans.Add(ViewOf(existing));
+        return existing;
+    }
+}

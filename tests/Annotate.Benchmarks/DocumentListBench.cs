@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Annotate.Testing;
+using Npgsql;
+
+namespace Annotate.Benchmarks;
+
+/// <summary>
+/// A project of 100,000 articles: imported through the API (one JSONL file), then its project page and the documents
+/// API's pages (first, deep, searched), each beside the raw SQL query of the same page in the same run. The page's
+/// weight is given beside the same page of an empty project (layout, tabs and forms), measured in the same run.
+/// </summary>
+public static class DocumentListBench
+{
+    private const int Articles = 100_000, Rounds = 15;
+
+    public static async Task<List<Figure>> RunAsync(BrowserFixture browser)
+    {
+        Console.WriteLine($"documents: {Articles:N0} articles");
+        var lead = await AnnotateFactory.SignUpAsync(new HttpClient { BaseAddress = new Uri(browser.BaseUrl), Timeout = TimeSpan.FromMinutes(10) }, "list-bench");
+        var projectId = await ProjectAsync(lead, "Bench documents");
+        var emptyId = await ProjectAsync(lead, "Bench empty");
+
+        var jsonl = new StringBuilder();
+        for (var i = 1; i <= Articles; i++)
+            jsonl.Append(JsonSerializer.Serialize(new
+            {
+                title = $"Article {i}: shelling reported near the river",
+                source = $"https://news.example/{i % 97}/article-{i}",
+                text = $"Article {i}. The ministry said {i % 50} villages were shelled near the river on Monday; residents disputed the count.",
+            })).Append('\n');
+        var bytes = Encoding.UTF8.GetBytes(jsonl.ToString());
+        var importClock = Stopwatch.StartNew();
+        var form = new MultipartFormDataContent { { new ByteArrayContent(bytes), "files", "articles.jsonl" } };
+        (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form)).EnsureSuccessStatusCode();
+        var importSeconds = importClock.Elapsed.TotalSeconds;
+        var copySeconds = await RawCopyAsync(jsonl.ToString());
+
+        await using var connection = new NpgsqlConnection(await TestDatabase.ConnectionStringAsync());
+        await connection.OpenAsync();
+        await using (var analyze = new NpgsqlCommand("ANALYZE documents", connection)) await analyze.ExecuteNonQueryAsync();
+        var middle = await ScalarAsync(connection, $"SELECT id FROM documents WHERE project_id = {projectId} ORDER BY id OFFSET {Articles / 2} LIMIT 1");
+        var cursor = Annotate.Web.Features.Documents.DocumentList.Encode(middle);
+        const string Search = "Article 4242:";
+
+        var page = await HttpAsync(lead.Http, $"/projects/{projectId}");
+        var emptyPage = await HttpAsync(lead.Http, $"/projects/{emptyId}");
+        var pageSql = await SqlAsync(connection, PageSql(projectId, 0, 51, null), CountSql(projectId, null));
+        var first = await HttpAsync(lead.Http, $"/api/projects/{projectId}/documents?limit=100");
+        var firstSql = await SqlAsync(connection, PageSql(projectId, 0, 101, null), CountSql(projectId, null));
+        var deep = await HttpAsync(lead.Http, $"/api/projects/{projectId}/documents?limit=100&cursor={cursor}");
+        var deepSql = await SqlAsync(connection, PageSql(projectId, middle, 101, null), CountSql(projectId, null));
+        var searched = await HttpAsync(lead.Http, $"/api/projects/{projectId}/documents?limit=100&q={Uri.EscapeDataString(Search)}");
+        var searchedSql = await SqlAsync(connection, PageSql(projectId, 0, 101, Search), CountSql(projectId, Search));
+        var searchedPage = await HttpAsync(lead.Http, $"/projects/{projectId}?tab=documents&q={Uri.EscapeDataString(Search)}");
+
+        return
+        [
+            new($"import {Articles:N0} articles (one JSONL file, API)", importSeconds, "s", "binary COPY of the same rows into a scratch table", copySeconds, "-", null),
+            new($"project page, {Articles:N0} articles (p50)", page.Milliseconds, "ms", "raw SQL of the same page and count (p50)", pageSql, "< 300 ms", page.Milliseconds < 300),
+            new($"project page, {Articles:N0} articles (size)", page.Kilobytes, "KB", "the same page of an empty project", emptyPage.Kilobytes, "< 200 KB", page.Kilobytes < 200),
+            new("project page searched by title (p50)", searchedPage.Milliseconds, "ms", "raw SQL of the same search and count (p50)", searchedSql, "< 300 ms", searchedPage.Milliseconds < 300),
+            new("GET documents, first 100 (p50)", first.Milliseconds, "ms", "raw SQL of the same page and count (p50)", firstSql, "< 300 ms", first.Milliseconds < 300),
+            new("GET documents, 100 after the middle (p50)", deep.Milliseconds, "ms", "raw SQL of the same keyset page and count (p50)", deepSql, "< 300 ms", deep.Milliseconds < 300),
+            new("GET documents, searched by title (p50)", searched.Milliseconds, "ms", "raw SQL of the same search and count (p50)", searchedSql, "< 300 ms", searched.Milliseconds < 300),
+        ];
+    }
+
+    private static async Task<long> ProjectAsync(SignedInClient lead, string name) =>
+        (await (await lead.Http.PostAsJsonAsync("/api/projects", new { name })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("id").GetInt64();
+
+    private static async Task<(double Milliseconds, double Kilobytes)> HttpAsync(HttpClient http, string path)
+    {
+        var times = new List<double>();
+        var size = 0;
+        for (var i = 0; i < Rounds + 2; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var body = await http.GetByteArrayAsync(path);
+            if (i >= 2) times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds); // two warm-ups
+            size = body.Length;
+        }
+        return (Figure.Median(times), size / 1024.0);
+    }
+
+    private static string Filter(long projectId, string? search) =>
+        $"project_id = {projectId}" + (search is null ? "" : $" AND (title ILIKE '%{search}%' OR source ILIKE '%{search}%')");
+
+    private static string PageSql(long projectId, long after, int limit, string? search) =>
+        $"SELECT id, title, source, published_at, length, sha256, created_at FROM documents WHERE {Filter(projectId, search)} AND id > {after} ORDER BY id LIMIT {limit}";
+
+    private static string CountSql(long projectId, string? search) => $"SELECT count(*) FROM documents WHERE {Filter(projectId, search)}";
+
+    /// <summary>The median time of the page query and the count, read to the end, as the app runs them.</summary>
+    private static async Task<double> SqlAsync(NpgsqlConnection connection, string page, string count)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < Rounds + 2; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await ScalarAsync(connection, count);
+            await using (var command = new NpgsqlCommand(page, connection))
+            await using (var reader = await command.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) { }
+            if (i >= 2) times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        return Figure.Median(times);
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    /// <summary>The same articles' columns straight into a scratch table: the floor under an import.</summary>
+    private static async Task<double> RawCopyAsync(string jsonl)
+    {
+        await using var connection = new NpgsqlConnection(await TestDatabase.ConnectionStringAsync());
+        await connection.OpenAsync();
+        await using (var create = new NpgsqlCommand("CREATE TEMP TABLE bench_copy (title text, source text, text text, sha256 text, length int)", connection))
+            await create.ExecuteNonQueryAsync();
+        var clock = Stopwatch.StartNew();
+        await using (var writer = await connection.BeginBinaryImportAsync("COPY bench_copy (title, source, text, sha256, length) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var line in jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                using var json = JsonDocument.Parse(line);
+                var text = json.RootElement.GetProperty("text").GetString()!;
+                await writer.StartRowAsync();
+                await writer.WriteAsync(json.RootElement.GetProperty("title").GetString()!);
+                await writer.WriteAsync(json.RootElement.GetProperty("source").GetString()!);
+                await writer.WriteAsync(text);
+                await writer.WriteAsync(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text))));
+                await writer.WriteAsync(text.Length);
+            }
+            await writer.CompleteAsync();
+        }
+        return clock.Elapsed.TotalSeconds;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Annotate.BrowserTests.Editor;
+using Annotate.Testing;
+using Microsoft.Playwright;
+
+namespace Annotate.BrowserTests.Curation;
+
+/// <summary>A reviewer works through corpus article 002 on the review page with the keyboard.</summary>
+public class ReviewPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task A_reviewer_sees_each_kind_resolves_every_unit_by_keyboard_undoes_and_redoes_after_a_reload_and_marks_it_curated()
+    {
+        var lead = await browser.PersonAsync("lead");
+        var ana = await browser.PersonAsync("ana");
+        var ben = await browser.PersonAsync("ben");
+        var rita = await browser.PersonAsync("rita");
+        var text = await File.ReadAllTextAsync(Corpus.PathOf("002"));
+        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [(ana, "annotator"), (ben, "annotator"), (rita, "reviewer")], ("002.txt", text));
+        var doc = docs[0];
+        // Offsets in code points: 002 has flag emoji, so UTF-16 indexes would be off after them.
+        (int, int) Find(string phrase)
+        {
+            var at = text.IndexOf(phrase, StringComparison.Ordinal);
+            var start = text[..at].EnumerateRunes().Count();
+            return (start, start + phrase.EnumerateRunes().Count());
+        }
+        async Task Span(SignedInClient who, string label, string phrase)
+        {
+            var (start, end) = Find(phrase);
+            (await who.Http.PostAsJsonAsync($"/api/documents/{doc}/annotations", new { layer = "entity", label, start, end })).EnsureSuccessStatusCode();
+        }
+        await Span(ana, "LOCATION", "Aleppo"); await Span(ben, "LOCATION", "Aleppo");
+        await Span(ana, "LOCATION", "Turkey"); await Span(ben, "ORGANIZATION", "Turkey");
+        await Span(ana, "FACILITY", "46th Regiment"); await Span(ben, "FACILITY", "46th Regiment base");
+        await Span(ana, "DATE", "Wednesday");
+        foreach (var who in new[] { ana, ben })
+            (await who.Http.PutAsJsonAsync($"/api/documents/{doc}/status", new { status = "finished" })).EnsureSuccessStatusCode();
+
+        var page = await browser.SignedInPageAsync(rita);
+        await page.OpenLiveAsync($"/documents/{doc}/review");
+        var rows = page.Locator("#units tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(4);
+        Assert.Equal(["agreed", "label", "boundary", "missing"], await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.kind)"));
+        var counts = page.GetByTestId("kind-counts");
+        await Assertions.Expect(counts).ToContainTextAsync("4 open");
+
+        // One key accepts the agreed unit; then lane 2 (ben) for the label, lane 1 (ana) for the boundary, X for the missing date.
+        await page.Locator("#review-text").FocusAsync();
+        await page.Keyboard.PressAsync("Shift+A");
+        await Assertions.Expect(counts).ToContainTextAsync("3 open");
+        await Assertions.Expect(page.Locator("#current-unit")).ToContainTextAsync("Turkey");
+        await page.Keyboard.PressAsync("2");
+        await Assertions.Expect(counts).ToContainTextAsync("2 open");
+        await page.Keyboard.PressAsync("1");
+        await Assertions.Expect(counts).ToContainTextAsync("1 open");
+        await page.Keyboard.PressAsync("x");
+        await Assertions.Expect(counts).ToContainTextAsync("0 open");
+        await Assertions.Expect(rows.Nth(3).Locator(".curated-lane")).ToContainTextAsync("nothing here");
+
+        // After a reload the history is still there: undo the last decision, then redo it.
+        await page.ReloadAsync();
+        await Assertions.Expect(counts).ToContainTextAsync("0 open");
+        await page.Locator("#review-text").FocusAsync();
+        await page.Keyboard.PressAsync("Control+z");
+        await Assertions.Expect(counts).ToContainTextAsync("1 open");
+        await page.Keyboard.PressAsync("Control+Shift+Z");
+        await Assertions.Expect(counts).ToContainTextAsync("0 open");
+
+        await page.Locator("#mark-curated").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("curation-state")).ToHaveTextAsync("Curated");
+        var review = await rita.Http.GetFromJsonAsync<JsonElement>($"/api/documents/{doc}/review");
+        var curated = review.GetProperty("curated").GetProperty("spans").EnumerateArray()
+            .Select(s => (s.GetProperty("label").GetString(), s.GetProperty("text").GetString())).OrderBy(s => s.Item2).ToList();
+        Assert.Equal([("FACILITY", "46th Regiment"), ("LOCATION", "Aleppo"), ("ORGANIZATION", "Turkey")], curated);
+        Assert.Equal(projectId, review.GetProperty("document").GetProperty("projectId").GetInt64());
+    }
+
+    [Fact]
+    public async Task An_annotator_is_refused_the_review_page()
+    {
+        var lead = await browser.PersonAsync("lead");
+        var ana = await browser.PersonAsync("ana");
+        var (_, docs) = await EditorSession.ProjectAsync(lead, "open", [(ana, "annotator")], ("one.txt", "A short article for the review page."));
+        var page = await browser.SignedInPageAsync(ana);
+        var response = await page.GotoAsync($"/documents/{docs[0]}/review");
+        Assert.Equal(403, response!.Status);
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("reviewers and managers");
+    }
+}

@@ -1,0 +1,189 @@
+// Draws what the text shows of its spans besides their colour: each span's label tag (tag-layout.js decides which and
+// where), a flag on places where annotators disagree, each linked claim's link markers (a badge naming the other
+// article for a link that leaves it, opening the compare view), and the arcs between linked claims of the article
+// (link-arcs.js). Reusable by every page that draws spans with a TextView: give the view `drawing.viewOptions()`,
+// call `update` with what is drawn before the view renders. Tags and markers are elements without text nodes (their
+// words are CSS generated content from data-tag), so the text's offsets and its selection never include them.
+
+import { tagPlan, tagKey } from './tag-layout.js';
+import { linkMarks, arcLinks, arcLayout } from './link-arcs.js';
+import { labelPaint } from './contrast.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** A link badge names the other article in at most this many characters. */
+const TITLE_MAX = 28;
+
+export class SpanDrawing {
+  /** The page's tag colours: one stylesheet and one class per colour, shared by every drawing on the page. */
+  static sheet = null;
+  static classes = new Map();
+
+  /**
+   * @param {{colourOf: (label: string) => string, documentId: *, projectId: *, titles?: Map<string, string>,
+   *          arcs?: boolean}} options  colourOf: a label's colour as the manager chose it; titles: other articles'
+   *   titles by id, for link badges; arcs: draw arcs between linked claims (default true)
+   */
+  constructor(options) {
+    this.options = { arcs: true, ...options };
+    this.plan = new Map();
+    this.marks = new Map();
+    this.arcs = [];
+    this.tagElements = new Map(); // span id -> its tag element, for measuring the arcs' ends
+    this.container = null;
+  }
+
+  /** The TextView options that draw tags: its colours, the tags in each piece, and what a block's key must include. */
+  viewOptions() {
+    return {
+      colourOf: label => labelPaint(this.options.colourOf(label)).strong,
+      decorate: (piece, ids, starting) => this.decorate(piece, ids, starting),
+      keyOf: id => tagKey(this.plan.get(id)) + (this.marks.get(id)?.map(m => `${m.id}${m.type}${m.outgoing}`).join('+') ?? ''),
+      afterRender: container => this.scheduleArcs(container),
+    };
+  }
+
+  /**
+   * What the next render draws.
+   * @param {object[]} annotations  the spans shown
+   * @param {object[]} relations  the document's relations, already filtered as the page shows them
+   * @param {{everyone?: boolean, initials?: Map<string, string>}} who  everyone: the view shows everyone's work (tags
+   *   carry initials and disagreements are flagged once two people's spans are shown)
+   */
+  update(annotations, relations, who = {}) {
+    // Initials only where they tell people apart: one person's spans alone need none.
+    const everyone = Boolean(who.everyone) && new Set(annotations.map(a => a.annotatorId)).size > 1;
+    this.plan = tagPlan(annotations, { ...who, everyone });
+    const shown = new Set(annotations.map(a => a.id));
+    this.marks = linkMarks(relations, shown, this.options.documentId, this.options.titles);
+    this.arcs = this.options.arcs ? arcLinks(relations, shown, this.options.documentId) : [];
+  }
+
+  /** Flags a disagreement on `piece`; answers the tags of the spans starting at it, to stand just before it. */
+  decorate(piece, ids, starting) {
+    if (ids.some(id => this.plan.get(id)?.disagree)) piece.classList.add('is-disagreement');
+    if (!starting.length) return null;
+    // A span another one's tag names (annotators who agree) has no tag of its own.
+    const entries = starting.map(id => this.plan.get(id)).filter(e => e && !e.in).sort((x, y) => x.order - y.order);
+    if (!entries.length) return null;
+    const fragment = document.createDocumentFragment();
+    for (const entry of entries) {
+      // Thousands of tags: plain attributes, a class per colour (no inline style to parse), and the tooltip only
+      // where it matters at once (a disagreement); the others get theirs when hovered (see scheduleArcs).
+      const tag = document.createElement('span');
+      tag.className = `span-tag ${this.colourClass(entry.label)}${entry.disagree ? ' is-disagreement' : ''}`;
+      tag.setAttribute('data-tag', entry.disagree ? `≠ ${entry.text}` : entry.text);
+      tag.setAttribute('data-ids', entry.ids.join(' '));
+      tag.setAttribute('data-level', String(entry.level));
+      if (entry.disagree) tag.title = entry.title;
+      fragment.append(tag);
+      for (const id of entry.ids) {
+        this.tagElements.set(id, tag);
+        for (const mark of this.marks.get(id) ?? []) fragment.append(this.marker(mark));
+      }
+    }
+    return fragment;
+  }
+
+  /**
+   * The class that paints tags of `label`'s colour: one rule per colour in a stylesheet of this page's own (made
+   * through the CSSOM, so no markup or inline style is written; the colours are hex from labelPaint, nothing else).
+   */
+  colourClass(label) {
+    const paint = labelPaint(this.options.colourOf(label));
+    const key = `${paint.strong}${paint.text}`;
+    let name = SpanDrawing.classes.get(key);
+    if (!name) {
+      if (!SpanDrawing.sheet) {
+        SpanDrawing.sheet = new CSSStyleSheet();
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, SpanDrawing.sheet];
+      }
+      name = `tag-c${SpanDrawing.classes.size}`;
+      SpanDrawing.sheet.insertRule(`.span-tag.${name} { --tag-bg: ${paint.strong}; --tag-fg: ${paint.text}; }`, SpanDrawing.sheet.cssRules.length);
+      SpanDrawing.classes.set(key, name);
+    }
+    return name;
+  }
+
+  /** A link marker: the link's type and direction, or for a link to another article a badge naming it. */
+  marker(mark) {
+    const arrow = mark.outgoing ? '→' : '←';
+    const type = mark.type.toLowerCase();
+    if (!mark.other) {
+      const element = document.createElement('span');
+      element.className = `span-link-mark link-${type}`;
+      element.dataset.tag = `${arrow} ${type}`;
+      element.dataset.relation = mark.id;
+      element.title = mark.outgoing ? `This claim ${type} another claim of this article` : `Another claim of this article ${type} this one`;
+      return element;
+    }
+    const { projectId, documentId } = this.options;
+    const title = [...mark.other.title].length > TITLE_MAX ? [...mark.other.title].slice(0, TITLE_MAX - 1).join('') + '…' : mark.other.title;
+    const badge = document.createElement('a');
+    badge.className = `span-link-badge link-${type}`;
+    badge.href = `/projects/${projectId}/compare?left=${documentId}&right=${mark.other.documentId}`;
+    badge.dataset.tag = `${arrow} ${type} · ${title}`;
+    badge.dataset.relation = mark.id;
+    const says = mark.outgoing ? `This claim ${type} a claim in “${mark.other.title}”` : `A claim in “${mark.other.title}” ${type} this claim`;
+    badge.setAttribute('aria-label', `${says}: compare side by side`);
+    badge.title = `${says}: compare side by side`;
+    // The text's click opens spans; this one only follows its link.
+    badge.addEventListener('click', e => e.stopPropagation());
+    return badge;
+  }
+
+  /** Arcs are measured on the laid-out text: once per frame, after the render that moved them. */
+  scheduleArcs(container) {
+    if (!this.container) {
+      container.classList.add('has-tags');
+      // A tag's tooltip (its label in full, who marked it), given when the pointer first reaches it.
+      container.addEventListener('mouseover', e => {
+        const tag = e.target;
+        if (tag.classList?.contains('span-tag') && !tag.title) tag.title = this.plan.get(tag.dataset.ids.split(' ')[0])?.title ?? '';
+      });
+      this.container = container;
+      new ResizeObserver(() => this.scheduleArcs(container)).observe(container);
+    }
+    if (this.arcFrame) return;
+    this.arcFrame = requestAnimationFrame(() => { this.arcFrame = null; this.drawArcs(container); });
+  }
+
+  drawArcs(container) {
+    const started = performance.now();
+    let svg = container.querySelector(':scope > svg.link-arcs');
+    if (!this.arcs.length) { svg?.remove(); container.dataset.arcs = '0'; return; }
+    const base = container.getBoundingClientRect();
+    const dx = container.clientLeft - container.scrollLeft + base.left, dy = container.clientTop - container.scrollTop + base.top;
+    const boxOf = id => {
+      const tag = this.tagElements.get(id);
+      if (!tag?.isConnected) return null;
+      const r = tag.getBoundingClientRect();
+      return { left: r.left - dx, top: r.top - dy, width: r.width, height: r.height };
+    };
+    const arcs = arcLayout(this.arcs, boxOf);
+    if (!svg) {
+      svg = document.createElementNS(SVG, 'svg');
+      svg.setAttribute('class', 'link-arcs');
+      svg.setAttribute('aria-hidden', 'true');
+    }
+    if (svg.parentNode !== container || svg !== container.lastChild) container.append(svg);
+    svg.setAttribute('width', String(container.scrollWidth));
+    svg.setAttribute('height', String(container.scrollHeight));
+    svg.replaceChildren(...arcs.map(arc => {
+      const group = document.createElementNS(SVG, 'g');
+      group.setAttribute('class', `link-arc link-${arc.type.toLowerCase()}`);
+      group.dataset.relation = arc.id;
+      group.dataset.level = String(arc.level);
+      const curve = document.createElementNS(SVG, 'path');
+      curve.setAttribute('d', arc.path);
+      curve.setAttribute('class', 'arc');
+      const head = document.createElementNS(SVG, 'path');
+      head.setAttribute('d', arc.head);
+      head.setAttribute('class', 'head');
+      group.append(curve, head);
+      return group;
+    }));
+    container.dataset.arcs = String(arcs.length);
+    container.dataset.arcsMs = (performance.now() - started).toFixed(1);
+  }
+}

@@ -1,0 +1,329 @@
+// The review page: the text once, a lane per annotator and the curated lane, one row per unit. Every decision goes
+// to the review API; the page then reads the review again, so what it shows is always the server's (and a second
+// reviewer's decisions, heard live, arrive the same way). Data is only ever written as text nodes.
+
+import { el, fill, requestToken } from './annotations.js';
+import { LiveSync } from './live.js';
+import { showLiveStatus } from './live-status.js';
+import { OffsetIndex } from './offsets.js';
+import { Refusals } from './refusal.js';
+import { reviewCommand, nextOpen, firstOpen, undoTarget, redoTarget, kindWords, versionInLane } from './review/review-model.js';
+
+const $ = id => document.getElementById(id);
+const page = JSON.parse($('page-data').textContent);
+const refusals = new Refusals($('refusal'), $('announcer'));
+const announce = text => { $('announcer').textContent = text; };
+
+let review = null;
+let offsets = null;
+let current = 0;       // index into items()
+let selection = null;  // {start, end, text} in code points, while text is selected
+let busy = false;      // a decision or undo is under way: keys wait for its answer instead of acting on what it will change
+
+/** Span units in text order, then link units. */
+const items = () => review ? [...review.units.map(u => ({ ...u, isLink: false })), ...review.links.map(l => ({ ...l, isLink: true }))] : [];
+
+async function call(method, path, body) {
+  const response = await fetch(path, {
+    method, headers: { 'Content-Type': 'application/json', RequestVerificationToken: requestToken() },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = new Error(answer?.detail ?? `The server answered ${response.status}.`);
+    error.status = response.status;
+    throw error;
+  }
+  return answer;
+}
+
+async function load({ keep = true } = {}) {
+  const fresh = await call('GET', `/api/documents/${page.documentId}/review`);
+  // Where the reviewer is now (they may have moved on while this load was under way), not where they were.
+  const before = items()[current]?.id;
+  review = fresh;
+  offsets = new OffsetIndex(review.document.text);
+  const list = items();
+  const again = keep && before ? list.findIndex(u => u.id === before) : -1;
+  current = again >= 0 ? again : firstOpen(list);
+  render();
+}
+
+let reloading = null;
+function reloadSoon() {
+  clearTimeout(reloading);
+  reloading = setTimeout(() => load().catch(error => refusals.show(error.message)), 150);
+}
+
+/** Runs a decision; a refusal (a unit decided meanwhile, a stale version) is shown, and the review read again. */
+async function decide(body, what) {
+  if (busy) return;
+  busy = true;
+  try {
+    const outcome = await call('POST', `/api/documents/${page.documentId}/review/decisions`, body);
+    announce(outcome.message ?? `${what}. ${outcome.open} open.`);
+    if (outcome.message) refusals.show(outcome.message);
+    await load();
+    if (!outcome.message) move(1, { fromDecision: true });
+  } catch (error) {
+    refusals.show(error.message);
+    await load();
+  } finally {
+    busy = false;
+  }
+}
+
+const reasonAndNote = () => ({ reason: $('unit-reason')?.value || null, note: $('unit-note')?.value || null });
+
+function accept(unit, version) {
+  if (!unit || unit.decision || !version) return;
+  decide({ action: 'accept', unit: unit.id, annotatorId: version.annotatorId, spanId: unit.isLink ? undefined : version.spanId, version: unit.version, ...reasonAndNote() },
+    `Accepted ${version.annotatorName}'s version`);
+}
+
+function reject(unit) {
+  if (!unit || unit.decision) return;
+  decide({ action: 'reject', unit: unit.id, version: unit.version, ...reasonAndNote() }, 'Rejected: nothing here');
+}
+
+function acceptAgreed(threshold) {
+  decide({ action: 'accept-agreed', threshold }, threshold ? 'Threshold merge done' : 'Accepted all agreed units');
+}
+
+async function history(which) {
+  const target = which === 'undo' ? undoTarget(review.decisions, page.me) : redoTarget(review.decisions, page.me);
+  if (!target) { announce(`Nothing to ${which}.`); return; }
+  if (busy) return;
+  busy = true;
+  try {
+    await call('POST', `/api/review/decisions/${target.id}/${which}`);
+    announce(which === 'undo' ? 'Undone' : 'Redone');
+  } catch (error) {
+    refusals.show(error.message);
+  } finally {
+    busy = false;
+  }
+  await load();
+}
+
+function move(direction, { fromDecision = false } = {}) {
+  const list = items();
+  const next = fromDecision && !list[current]?.decision ? current : nextOpen(list, current, direction);
+  current = next;
+  render();
+}
+
+// ---------------------------------------------------------------- drawing
+
+function render() {
+  const list = items();
+  const kinds = Object.entries(review.kinds).map(([kind, count]) => el('span', { class: `badge unit-kind kind-${kind.split('+')[0]} me-1` }, `${kindWords(kind)} ${count}`));
+  fill($('kind-counts'), el('strong', {}, `${review.open} open`), ' of ', `${list.length} units: `, kinds);
+  $('curation-state').textContent = { not_started: 'Not started', in_progress: 'In progress', curated: 'Curated', reopened: 'Reopened' }[review.state] ?? review.state;
+  $('mark-curated').disabled = review.open > 0 || review.state === 'curated';
+  $('mark-curated').title = review.open > 0 ? `${review.open} units are still open` : '';
+  $('undo').disabled = !undoTarget(review.decisions, page.me);
+  $('redo').disabled = !redoTarget(review.decisions, page.me);
+  drawText(list);
+  drawLanes(list);
+  drawCurrent(list[current]);
+}
+
+function drawText(list) {
+  const text = review.document.text;
+  const spans = list.filter(u => !u.isLink);
+  const cuts = new Set([0, review.document.length]);
+  for (const u of spans) { cuts.add(u.start); cuts.add(u.end); }
+  const points = [...cuts].sort((a, b) => a - b);
+  const pieces = [];
+  for (let i = 0; i + 1 < points.length; i++) {
+    const [from, to] = [points[i], points[i + 1]];
+    const piece = text.slice(offsets.toUtf16(from), offsets.toUtf16(to));
+    const covering = spans.filter(u => u.start <= from && u.end >= to);
+    if (covering.length === 0) { pieces.push(document.createTextNode(piece)); continue; }
+    const unit = covering[0];
+    const index = list.indexOf(unit);
+    const classes = ['unit-mark', `kind-${unit.kind.split('+')[0]}`, unit.decision ? 'decided' : 'open', covering.some(u => list.indexOf(u) === current) ? 'current' : ''];
+    pieces.push(el('mark', { class: classes.join(' '), dataset: { unit: unit.id }, onclick: () => { if (!selection) { current = index; render(); } } }, piece));
+  }
+  fill($('review-text'), pieces);
+  const here = $('review-text').querySelector('.unit-mark.current');
+  here?.scrollIntoView?.({ block: 'nearest' });
+}
+
+function chip(version) {
+  const label = page.labels.find(l => l.name === (version.label ?? version.type));
+  return el('span', { class: 'badge label-chip', style: label ? `--chip:${label.colour}` : null }, version.label ?? version.type);
+}
+
+function excerpt(unit) {
+  if (unit.isLink) {
+    const v = unit.versions[0];
+    return `“${v.fromText}” ↔ “${v.toText}”${v.fromDocumentId !== v.toDocumentId ? ' (two articles)' : ''}`;
+  }
+  return `“${review.document.text.slice(offsets.toUtf16(unit.start), offsets.toUtf16(unit.end))}”`;
+}
+
+/** What a decision made for this unit (one decision can decide several: accept-agreed, a link with its ends). */
+function decisionText(decision, unit) {
+  if (!decision) return el('span', { class: 'text-muted' }, 'open');
+  const result = decision.result;
+  const made = unit.isLink
+    ? (result.relations ?? []).map(r => r.type)
+    : (result.spans ?? []).filter(s => s.documentId === page.documentId && s.layer === unit.layer && s.start < unit.end && unit.start < s.end).map(s => s.label);
+  return el('span', {}, made.length ? made.join(', ') : 'nothing here', el('span', { class: 'text-muted small' }, ` · ${decision.reviewerName}`));
+}
+
+function drawLanes(list) {
+  const annotators = review.annotators;
+  fill($('lane-heads'), el('th', { scope: 'col' }, 'Unit'),
+    annotators.map((a, i) => el('th', { scope: 'col', class: 'lane-head' }, el('kbd', {}, String(i + 1)), ' ', a.name, a.counted ? null : el('span', { class: 'text-muted small' }, ' (not finished)'))),
+    el('th', { scope: 'col' }, 'Curated'));
+  fill($('units'), list.map((unit, index) => el('tr', {
+    class: `${index === current ? 'table-active current-row' : ''} ${unit.decision ? 'decided' : ''}`, dataset: { unit: unit.id, kind: unit.kind },
+    onclick: () => { current = index; render(); },
+  },
+  el('td', {}, el('span', { class: `badge unit-kind kind-${unit.kind.split('+')[0]}` }, kindWords(unit.kind)), ' ', el('span', { class: 'unit-excerpt' }, excerpt(unit))),
+  annotators.map(a => {
+    const versions = unit.versions.filter(v => v.annotatorId === a.id);
+    return el('td', { class: 'lane' }, versions.length ? versions.map(v => el('span', { class: 'me-1' }, chip(v),
+      unit.isLink ? null : el('span', { class: 'small text-muted' }, ` ${v.start}–${v.end}`))) : el('span', { class: 'text-muted' }, '—'));
+  }),
+  el('td', { class: 'curated-lane' }, decisionText(unit.decision, unit)))));
+  $('units').querySelector('.current-row')?.scrollIntoView?.({ block: 'nearest' });
+}
+
+function drawCurrent(unit) {
+  const box = $('current-unit');
+  if (!unit) { fill(box, el('p', { class: 'mb-0' }, 'No units: nobody has annotated this article yet.')); return; }
+  const lanes = review.annotators.map((a, i) => ({ lane: i + 1, annotator: a, version: versionInLane(unit, review.annotators, i + 1) })).filter(l => l.version);
+  const reasons = [['', 'Reason (optional)'], ['guideline_gap', 'Guideline gap'], ['annotator_slip', 'Annotator slip'], ['ambiguous_text', 'Ambiguous text'], ['other', 'Other']];
+  fill(box,
+    el('div', { class: 'd-flex flex-wrap align-items-center gap-2 mb-1' },
+      el('span', { class: `badge unit-kind kind-${unit.kind.split('+')[0]}` }, kindWords(unit.kind)),
+      el('strong', {}, excerpt(unit)),
+      el('span', { class: 'ms-auto small text-muted' }, `unit ${current + 1} of ${items().length}`)),
+    unit.decision
+      ? el('p', { class: 'mb-0' }, 'Decided: ', decisionText(unit.decision, unit), unit.decision.reason ? ` (${unit.decision.reason.replace('_', ' ')})` : null,
+        unit.decision.note ? el('span', { class: 'd-block small' }, unit.decision.note) : null)
+      : [
+        el('div', { class: 'd-flex flex-wrap gap-1 mb-2' },
+          lanes.map(l => el('button', { type: 'button', class: 'btn btn-sm btn-outline-primary', 'aria-keyshortcuts': String(l.lane), onclick: () => accept(unit, l.version) },
+            el('kbd', {}, String(l.lane)), ` Accept ${l.annotator.name}: `, chip(l.version))),
+          el('button', { type: 'button', class: 'btn btn-sm btn-outline-danger', 'aria-keyshortcuts': 'X', onclick: () => reject(unit) }, el('kbd', {}, 'X'), ' Nothing here')),
+        unit.isLink ? null : editForm(unit, lanes),
+        el('div', { class: 'd-flex flex-wrap gap-1' },
+          el('label', { class: 'visually-hidden', for: 'unit-reason' }, 'Reason'),
+          el('select', { id: 'unit-reason', class: 'form-select form-select-sm w-auto' }, reasons.map(([value, text]) => el('option', { value }, text))),
+          el('label', { class: 'visually-hidden', for: 'unit-note' }, 'Note'),
+          el('input', { id: 'unit-note', class: 'form-control form-control-sm flex-grow-1 w-auto', placeholder: 'Note for the record (optional)', maxlength: '10000' })),
+      ]);
+}
+
+function editForm(unit, lanes) {
+  const labels = page.labels.filter(l => l.kind === unit.layer);
+  const base = lanes[0]?.version;
+  if (!base) return null;
+  const form = el('form', { class: 'd-flex flex-wrap align-items-center gap-1 mb-2 small', 'aria-label': 'Edit a version, then accept it' },
+    el('label', { for: 'edit-from' }, 'Edit'),
+    el('select', { id: 'edit-from', class: 'form-select form-select-sm w-auto' }, lanes.map(l => el('option', { value: String(l.lane) }, `lane ${l.lane}`))),
+    el('label', { for: 'edit-label' }, 'as'),
+    el('select', { id: 'edit-label', class: 'form-select form-select-sm w-auto' }, labels.map(l => el('option', { value: l.name, selected: l.name === base.label }, l.name))),
+    el('label', { for: 'edit-start' }, 'from'),
+    el('input', { id: 'edit-start', type: 'number', min: '0', value: String(base.start), class: 'form-control form-control-sm threshold-input' }),
+    el('label', { for: 'edit-end' }, 'to'),
+    el('input', { id: 'edit-end', type: 'number', min: '1', value: String(base.end), class: 'form-control form-control-sm threshold-input' }),
+    el('button', { type: 'submit', class: 'btn btn-sm btn-outline-secondary' }, 'Accept edited'));
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    const lane = lanes.find(l => String(l.lane) === $('edit-from').value);
+    decide({ action: 'edit', unit: unit.id, annotatorId: lane.version.annotatorId, spanId: lane.version.spanId, version: unit.version,
+      span: { start: Number($('edit-start').value), end: Number($('edit-end').value), label: $('edit-label').value }, ...reasonAndNote() }, 'Accepted the edited version');
+  });
+  return form;
+}
+
+// ---------------------------------------------------------------- the reviewer's own spans, from a selection
+
+function readSelection() {
+  const chosen = window.getSelection();
+  const box = $('review-text');
+  if (!chosen || chosen.isCollapsed || !box.contains(chosen.anchorNode) || !box.contains(chosen.focusNode)) return null;
+  const range = chosen.getRangeAt(0);
+  const before = document.createRange();
+  before.setStart(box, 0);
+  before.setEnd(range.startContainer, range.startOffset);
+  const from = before.toString().length;
+  const to = from + range.toString().length;
+  const start = offsets.toCodePoint(from), end = offsets.toCodePoint(to);
+  return start == null || end == null || end <= start ? null : { start, end, text: range.toString() };
+}
+
+document.addEventListener('selectionchange', () => { selection = review ? readSelection() : null; });
+
+function addOwn(label) {
+  if (!selection) return;
+  const list = items();
+  // A span of one's own over an open unit of its layer decides that unit; elsewhere it stands alone.
+  const unit = list.find(u => !u.isLink && !u.decision && u.layer === label.kind && u.start < selection.end && selection.start < u.end);
+  decide({ action: 'add', unit: unit?.id, version: unit?.version, span: { start: selection.start, end: selection.end, label: label.name, layer: label.kind }, ...reasonAndNote() },
+    `Added ${label.name}: ${selection.text}`);
+  window.getSelection().removeAllRanges();
+  selection = null;
+}
+
+// ---------------------------------------------------------------- controls, keys, live
+
+$('accept-agreed').addEventListener('click', () => acceptAgreed(null));
+$('undo').addEventListener('click', () => history('undo'));
+$('redo').addEventListener('click', () => history('redo'));
+$('threshold').addEventListener('submit', event => {
+  event.preventDefault();
+  acceptAgreed({ annotators: Number($('threshold-annotators').value), share: Number($('threshold-share').value) / 100 });
+});
+$('mark-curated').addEventListener('click', async () => {
+  try {
+    await call('PUT', `/api/documents/${page.documentId}/curation`, { state: 'curated' });
+    announce('Marked curated');
+  } catch (error) {
+    refusals.show(error.message);
+  }
+  await load();
+});
+
+document.addEventListener('keydown', event => {
+  if (!review) return;
+  const typing = Boolean(event.target.closest?.('input, textarea, select, [contenteditable="true"]'));
+  const found = reviewCommand(event, { typing, selecting: Boolean(selection), labels: page.labels });
+  if (!found) return;
+  event.preventDefault();
+  const unit = items()[current];
+  switch (found.command) {
+    case 'accept': accept(unit, versionInLane(unit, review.annotators, found.lane)); break;
+    case 'reject': reject(unit); break;
+    case 'next': move(1); break;
+    case 'previous': move(-1); break;
+    case 'accept-agreed': acceptAgreed(null); break;
+    case 'undo': history('undo'); break;
+    case 'redo': history('redo'); break;
+    case 'label': addOwn(found.label); break;
+  }
+});
+
+async function nextDocument() {
+  try {
+    const queue = await call('GET', `/api/projects/${page.projectId}/conflicts`);
+    const next = queue.documents.find(d => d.id !== page.documentId);
+    if (next) { $('next-document').href = `/documents/${next.id}/review`; $('next-document').hidden = false; }
+  } catch { /* the queue is a convenience: the page works without it */ }
+}
+
+const live = new LiveSync({
+  onEvent: e => { if (e.kind.startsWith('curation_') || e.kind.startsWith('annotation_') || e.kind.startsWith('relation_')) reloadSoon(); },
+  onStatus: (state, text) => showLiveStatus($('live-status'), state, text),
+});
+
+await load({ keep: false });
+live.documents.set(page.documentId, 0);
+await live.start();
+nextDocument();
