@@ -1070,6 +1070,51 @@ namespace Annotate.Migrations.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Annotate.Web.Features.Workflow.Assignment", b =>
+                {
+                    b.Property<long>("DocumentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("document_id");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("AssignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("assigned_at");
+
+                    b.Property<string>("AssignedById")
+                        .HasColumnType("text")
+                        .HasColumnName("assigned_by_id");
+
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.HasKey("DocumentId", "UserId", "Kind")
+                        .HasName("pk_assignments");
+
+                    b.HasIndex("AssignedById")
+                        .HasDatabaseName("ix_assignments_assigned_by_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_assignments_user_id");
+
+                    b.HasIndex("ProjectId", "UserId")
+                        .HasDatabaseName("ix_assignments_project_id_user_id");
+
+                    b.ToTable("assignments", t =>
+                        {
+                            t.HasCheckConstraint("ck_assignments_kind", "kind IN ('annotate', 'curate')");
+                        });
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -1494,6 +1539,40 @@ namespace Annotate.Migrations.Migrations
                     b.Navigation("From");
 
                     b.Navigation("To");
+                });
+
+            modelBuilder.Entity("Annotate.Web.Features.Workflow.Assignment", b =>
+                {
+                    b.HasOne("Annotate.Web.Features.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("AssignedById")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_assignments_asp_net_users_assigned_by_id");
+
+                    b.HasOne("Annotate.Web.Features.Documents.Document", "Document")
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_assignments_documents_document_id");
+
+                    b.HasOne("Annotate.Web.Features.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_assignments_projects_project_id");
+
+                    b.HasOne("Annotate.Web.Features.Accounts.AppUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_assignments_asp_net_users_user_id");
+
+                    b.Navigation("Document");
+
+                    b.Navigation("User");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -234,7 +234,8 @@ const spanList = new SpanList($('annotation-list'), $('annotation-count'), {
   current: () => ({ annotations: visibleAnnotations(), selectedId: details.selectedId }),
 });
 
-const finished = new FinishedStatus({ button: $('finish'), status: $('my-status') }, { store, live, documentId, userId: me.userId, announce, refuse });
+const finished = new FinishedStatus({ button: $('finish'), status: $('my-status'), note: $('read-only-note'), text: $('document-text') },
+  { store, live, documentId, userId: me.userId, announce, refuse, locks: page.project.finishedLocks });
 
 filter?.addEventListener('change', refresh);
 
@@ -243,8 +244,11 @@ $('redo').addEventListener('click', () => editHistory.redo());
 
 // ---------------------------------------------------------------- keyboard
 
+const readOnlyMessage = 'You marked this document finished and this project keeps finished work read-only: press Reopen to change it.';
+
 // The caret, the list of shortcuts (`?`) and the guidelines beside the text (`g`).
-const onTextSelect = range => { selection = range; if (range) refusals.hide(); palette.show(selection); };
+// A finished document in a project that locks finished work offers no labels (the server would refuse them).
+const onTextSelect = range => { selection = range; if (range) refusals.hide(); if (!finished.readOnly) palette.show(selection); };
 const caret = new CaretView(view, { onSelect: onTextSelect, announce });
 const shortcuts = new ShortcutsDialog($('shortcuts'), spanLabels);
 $('shortcuts-button').addEventListener('click', () => shortcuts.show());
@@ -266,7 +270,7 @@ document.addEventListener('keydown', e => {
     case 'undo': editHistory.undo(); break;
     case 'redo': editHistory.redo(); break;
     case 'delete': deleteSpan(id); break;
-    case 'label': createSpan(action.label); break;
+    case 'label': if (finished.readOnly) refuse(readOnlyMessage); else createSpan(action.label); break;
     case 'escape': palette.hide(); refusals.hide(); details.close(); break;
     case 'shortcuts': shortcuts.show(); break;
     case 'guidelines': guidelines.setOpen(!guidelines.isOpen, { focus: true }); break;

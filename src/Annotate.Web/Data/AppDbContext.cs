@@ -23,6 +23,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<ProjectSequence> ProjectSequences => Set<ProjectSequence>();
     public DbSet<Features.Agreement.AgreementReport> AgreementReports => Set<Features.Agreement.AgreementReport>();
     public DbSet<Features.Exports.Export> Exports => Set<Features.Exports.Export>();
+    public DbSet<Features.Workflow.Assignment> Assignments => Set<Features.Workflow.Assignment>();
     public DbSet<Features.Curation.DocumentCuration> DocumentCurations => Set<Features.Curation.DocumentCuration>();
     public DbSet<Features.Curation.CurationDecision> CurationDecisions => Set<Features.Curation.CurationDecision>();
     public DbSet<Features.Agreement.PendingAgreementRun> PendingAgreementRuns => Set<Features.Agreement.PendingAgreementRun>();

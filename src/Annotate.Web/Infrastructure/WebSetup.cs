@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Annotate.Web.Infrastructure;
 
@@ -96,6 +97,11 @@ public static class WebSetup
         services.AddScoped<DocumentAdmin>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<DemoWork>();
+        // Workflow: the clock is injected so tests can move it (an abandoned document is released after a timeout).
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<Features.Workflow.Assignments>();
+        services.AddScoped<Features.Workflow.FinishedLock>();
+        services.AddScoped<Features.Workflow.Progress>();
     }
 
     public static void MapHealth(this WebApplication app)

@@ -13,18 +13,24 @@ export function statusView(state) {
 
 export class FinishedStatus {
   /**
-   * @param {{button: HTMLElement, status: HTMLElement}} elements
+   * @param {{button: HTMLElement, status: HTMLElement, note?: HTMLElement, text?: HTMLElement}} elements
+   *   note: shown while the document is read-only (a status region, so it is announced); text: the article, marked data-read-only
    * @param {{store: object, live: object, documentId: string, userId: string, announce: (m: string) => void,
-   *          refuse: (m: string) => void}} c
+   *          refuse: (m: string) => void, locks?: boolean}} c  locks: the project keeps finished documents read-only
    */
-  constructor({ button, status }, c) {
+  constructor({ button, status, note, text }, c) {
     this.button = button;
     this.status = status;
+    this.note = note;
+    this.text = text;
     this.c = c;
     button.addEventListener('click', () => this.toggle());
   }
 
   state() { return this.c.store.states.get(`${this.c.documentId}:${this.c.userId}`); }
+
+  /** Finished in a project that locks finished work: nothing may change until the person reopens it. */
+  get readOnly() { return Boolean(this.c.locks) && statusView(this.state()).finished; }
 
   render() {
     const shown = statusView(this.state());
@@ -32,6 +38,8 @@ export class FinishedStatus {
     this.button.classList.toggle('btn-success', !shown.finished);
     this.button.classList.toggle('btn-outline-secondary', shown.finished);
     this.status.textContent = shown.status;
+    if (this.note) this.note.hidden = !this.readOnly;
+    if (this.text) this.text.dataset.readOnly = String(this.readOnly);
   }
 
   async toggle() {

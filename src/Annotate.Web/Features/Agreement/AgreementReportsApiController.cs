@@ -109,7 +109,7 @@ public class AgreementReportsApiController(AppDbContext db, ProjectAccess access
     }
 
     /// <summary>CSV quoting; a leading =, +, - or @ is neutralised so spreadsheets do not run it as a formula.</summary>
-    private static string Field(string? value)
+    public static string Field(string? value)
     {
         value ??= "";
         if (value.Length > 0 && "=+-@".Contains(value[0])) value = "'" + value;

@@ -26,10 +26,7 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
     /// <summary>The viewer of a document's project; a non-member learns nothing (404), as for the document itself.</summary>
     public async Task<(Viewer Viewer, Document Document)> DocumentViewerAsync(ClaimsPrincipal user, long documentId)
     {
-        var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == documentId)
-            ?? throw DocumentsApiController.DocumentNotFound(documentId);
-        var role = await access.RoleAsync(user, document.ProjectId) ?? throw DocumentsApiController.DocumentNotFound(documentId);
-        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == document.ProjectId);
+        var (document, project, role) = await access.RequireDocumentAsync(user, documentId);
         return (new Viewer(ProjectAccess.UserId(user), project, role), document);
     }
 
@@ -42,6 +39,7 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
         if (role is null) return null;
         var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == row.Annotation.ProjectId);
         var viewer = new Viewer(ProjectAccess.UserId(user), project, role.Value);
+        if (!await access.MayOpenAsync(project, role.Value, viewer.UserId, row.Annotation.DocumentId)) return null;
         return viewer.SeesEveryone || row.Annotation.AnnotatorId == viewer.UserId ? AnnotationView.Of(row.Annotation, row.Name) : null;
     }
 
@@ -59,8 +57,11 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
     /// <summary>Relations of the project (or touching one document), each end visible to the viewer.</summary>
     public async Task<List<RelationView>> RelationsAsync(Viewer viewer, long? documentId = null)
     {
+        if (documentId is not null) await RequireOpenableAsync(viewer, documentId.Value);
         var query = db.Relations.AsNoTracking().Where(r => r.ProjectId == viewer.Project.Id && r.From!.Origin != AnnotationOrigin.Curated);
         if (!viewer.SeesEveryone) query = query.Where(r => r.AnnotatorId == viewer.UserId);
+        // Assigned and dynamic projects: a link shows only when the viewer may open both of its articles.
+        if (Openable(viewer) is { } openable) query = query.Where(r => openable.Contains(r.From!.DocumentId) && openable.Contains(r.To!.DocumentId));
         if (documentId is not null) query = query.Where(r => r.From!.DocumentId == documentId || r.To!.DocumentId == documentId);
         var rows = await query.OrderBy(r => r.CreatedAt)
             .Select(r => new { Relation = r, r.From, r.To, Name = r.Annotator!.DisplayName })
@@ -84,8 +85,10 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
     public async Task<List<ClaimView>> ClaimsAsync(Viewer viewer, string? search, string? title, long? documentId, int limit)
     {
         var projectId = viewer.Project.Id;
+        if (documentId is not null) await RequireOpenableAsync(viewer, documentId.Value);
         var query = db.Annotations.AsNoTracking().Where(a => a.ProjectId == projectId && a.Layer == AnnotationLayer.Claim && a.Origin != AnnotationOrigin.Curated);
         if (!viewer.SeesEveryone) query = query.Where(a => a.AnnotatorId == viewer.UserId);
+        if (Openable(viewer) is { } openable) query = query.Where(a => openable.Contains(a.DocumentId));
         if (documentId is not null) query = query.Where(a => a.DocumentId == documentId);
         if (!string.IsNullOrWhiteSpace(search))
         {
@@ -105,15 +108,23 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
             .ToListAsync();
     }
 
+    /// <summary>The documents the viewer may open, or null for all of the project's (ProjectAccess decides).</summary>
+    private IQueryable<long>? Openable(Viewer viewer) => access.OpenableIds(viewer.Project, viewer.Role, viewer.UserId);
+
+    private Task RequireOpenableAsync(Viewer viewer, long documentId) => access.RequireOpenableAsync(viewer.Project, viewer.Role, viewer.UserId, documentId);
+
     private static string LikePattern(string words) => "%" + words.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
 
     /// <summary>The log after <paramref name="after"/>, in sequence order, as the viewer may see it; optionally only what touches one document.</summary>
     public async Task<List<ChangeEventView>> EventsAsync(Viewer viewer, long after, long? documentId = null, int limit = 10_000)
     {
+        if (documentId is not null) await RequireOpenableAsync(viewer, documentId.Value);
         var query = db.ChangeEvents.AsNoTracking().Where(e => e.ProjectId == viewer.Project.Id && e.Sequence > after);
         if (documentId is not null) query = query.Where(e => e.DocumentId == documentId || e.OtherDocumentId == documentId);
         if (!viewer.SeesEveryone)
             query = query.Where(e => e.OwnerId == viewer.UserId || e.Kind == ChangeKind.DocumentRenamed || e.Kind == ChangeKind.DocumentDeleted);
+        if (Openable(viewer) is { } openable)
+            query = query.Where(e => (e.DocumentId == null || openable.Contains(e.DocumentId.Value)) && (e.OtherDocumentId == null || openable.Contains(e.OtherDocumentId.Value)));
         var rows = await query.OrderBy(e => e.Sequence).Take(limit).ToListAsync();
         var views = rows.Select(ChangeEventView.Of).ToList();
         return viewer.SeesEveryone ? views : await WithoutOthersClaimsAsync(viewer, views);

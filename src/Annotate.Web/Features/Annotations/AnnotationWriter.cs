@@ -5,6 +5,7 @@ using Annotate.Web.Features.Documents;
 using Annotate.Web.Features.LiveSync;
 using Annotate.Web.Features.Projects;
 using Annotate.Web.Features.Relations;
+using Annotate.Web.Features.Workflow;
 using Annotate.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,7 +16,7 @@ namespace Annotate.Web.Features.Annotations;
 /// check the caller's role, validate, write the change and its log entry in one transaction (ChangeLog), and
 /// return the new state. Broadcasting follows from the log after commit.
 /// </summary>
-public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog log, Agreement.AgreementScheduler agreement)
+public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog log, Agreement.AgreementScheduler agreement, Workflow.FinishedLock finishedLock)
 {
     public async Task<(AnnotationView View, bool Created)> CreateAnnotationAsync(ClaimsPrincipal user, long documentId, NewAnnotation request)
     {
@@ -32,7 +33,11 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         // One round trip for what the create needs to know (it used to take four, and the article's whole text).
         var known = await CreateContextAsync(userId, documentId, layer, label, unit == OffsetUnit.Codepoint ? (from, to) : null);
         if (known is null || known.Role is null && !ProjectAccess.IsAdmin(user)) throw DocumentsApiController.DocumentNotFound(documentId);
+        var role = known.Role is null ? ProjectRole.Manager : Enum.Parse<ProjectRole>(known.Role, ignoreCase: true);
+        if (!ProjectAccess.MayOpen(Enum.Parse<AssignmentMode>(known.Assignment, ignoreCase: true), role, known.Assigned))
+            throw DocumentsApiController.DocumentNotFound(documentId);
         if (known.CurationLocked) throw CurationLocked(documentId);
+        if (known.FinishedLocks && known.Status == "finished") throw FinishedLock.Refusal(documentId);
         if (!known.LabelKnown) await RequireLabelAsync(known.ProjectId, layer, label); // throws, listing the labels there are
         var (start, end, text) = unit == OffsetUnit.Codepoint
             ? SpanRules.Checked(known.Length, from, to, known.Slice ?? "", request.Text)
@@ -70,7 +75,10 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
 
     /// <param name="Slice">the text the span covers (code-point offsets), cut by PostgreSQL, whose substring counts code points</param>
     /// <param name="Role">the caller's role in the document's project, null for a non-member</param>
-    private sealed record CreateContext(long ProjectId, int Length, string? Slice, string? Role, string? Name, bool LabelKnown, bool CurationLocked);
+    /// <param name="Assignment">the project's assignment mode; <paramref name="Assigned"/>: whether the document is assigned to the caller</param>
+    /// <param name="Status">the caller's state of the document (null: none yet); with <paramref name="FinishedLocks"/>, finished is read-only</param>
+    private sealed record CreateContext(long ProjectId, int Length, string? Slice, string? Role, string? Name, bool LabelKnown, bool CurationLocked,
+        string Assignment, bool Assigned, bool FinishedLocks, string? Status);
 
     private Task<CreateContext?> CreateContextAsync(string userId, long documentId, AnnotationLayer layer, string label, (int From, int To)? range)
     {
@@ -81,8 +89,13 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
                    CASE WHEN {count} > 0 THEN substring(d.text FROM {from} FOR {count}) END AS "Slice",
                    m.role AS "Role", u.display_name AS "Name",
                    EXISTS (SELECT 1 FROM label_definitions l WHERE l.project_id = d.project_id AND l.kind = {kind} AND l.name = {label}) AS "LabelKnown",
-                   EXISTS (SELECT 1 FROM document_curations c WHERE c.document_id = d.id AND c.state IN ('in_progress', 'curated')) AS "CurationLocked"
+                   EXISTS (SELECT 1 FROM document_curations c WHERE c.document_id = d.id AND c.state IN ('in_progress', 'curated')) AS "CurationLocked",
+                   p.assignment AS "Assignment",
+                   EXISTS (SELECT 1 FROM assignments a WHERE a.document_id = d.id AND a.user_id = {userId} AND a.kind = 'annotate') AS "Assigned",
+                   p.finished_locks AS "FinishedLocks",
+                   (SELECT s.status FROM document_states s WHERE s.document_id = d.id AND s.user_id = {userId}) AS "Status"
             FROM documents d
+            JOIN projects p ON p.id = d.project_id
             LEFT JOIN project_members m ON m.project_id = d.project_id AND m.user_id = {userId}
             LEFT JOIN asp_net_users u ON u.id = {userId}
             WHERE d.id = {documentId}
@@ -167,6 +180,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         var id = request.Id ?? Guid.NewGuid();
         var name = await DisplayNameAsync(userId);
         var seesAll = SeesEveryone(project, role);
+        var openable = access.OpenableIds(project, role, userId);
 
         return await log.WriteAsync(projectId, async entries =>
         {
@@ -175,7 +189,8 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
             var to = ends.FirstOrDefault(a => a.Id == request.To);
             foreach (var (end, which, endId) in new[] { (from, "from", request.From), (to, "to", request.To) })
             {
-                if (end is null || end.ProjectId != projectId || (!seesAll && end.AnnotatorId != userId))
+                if (end is null || end.ProjectId != projectId || (!seesAll && end.AnnotatorId != userId)
+                    || openable is not null && !await openable.AnyAsync(d => d == end.DocumentId))
                     throw ProblemException.NotFound($"The \"{which}\" claim {endId} does not exist in this project (it may have been deleted).");
                 if (end.Origin == AnnotationOrigin.Curated)
                     throw ProblemException.BadRequest($"The \"{which}\" claim {endId} is part of the curated layer; curated links are made on the review page.");
@@ -184,6 +199,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
             }
             await RequireEditableAsync(from!.DocumentId);
             await RequireEditableAsync(to!.DocumentId);
+            await finishedLock.RequireOpenAsync(project, userId, from.DocumentId, to.DocumentId);
             var existing = await db.Relations.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id);
             if (existing is not null)
             {
@@ -210,11 +226,15 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         var relation = await db.Relations.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id) ?? throw RelationNotFound(id);
         var role = await access.RoleAsync(user, relation.ProjectId) ?? throw RelationNotFound(id);
         var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == relation.ProjectId);
+        var ends = await db.Annotations.AsNoTracking().Where(a => a.Id == relation.FromId || a.Id == relation.ToId).Select(a => a.DocumentId).Distinct().ToListAsync();
+        foreach (var end in ends)
+            if (!await access.MayOpenAsync(project, role, userId, end)) throw RelationNotFound(id);
         if (relation.AnnotatorId != userId)
         {
             if (!SeesEveryone(project, role)) throw RelationNotFound(id);
             throw ProblemException.Forbidden("This link belongs to another annotator; only they can delete it.");
         }
+        await finishedLock.RequireOpenAsync(project, userId, [.. ends]);
         if (version is null) throw ProblemException.BadRequest("Send the version you are deleting (?version=N).");
         await log.WriteAsync(relation.ProjectId, async entries =>
         {
@@ -235,9 +255,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
     {
         var userId = ProjectAccess.UserId(user);
         if (status is null) throw ProblemException.BadRequest("Say the status: \"new\", \"in_progress\" or \"finished\".");
-        var document = await db.Documents.AsNoTracking().Select(d => new { d.Id, d.ProjectId }).FirstOrDefaultAsync(d => d.Id == documentId)
-            ?? throw DocumentsApiController.DocumentNotFound(documentId);
-        if (await access.RoleAsync(user, document.ProjectId) is null) throw DocumentsApiController.DocumentNotFound(documentId);
+        var (document, _, _) = await access.RequireDocumentAsync(user, documentId);
         await RequireEditableAsync(documentId);
         var name = await DisplayNameAsync(userId);
         var view = await log.WriteAsync(document.ProjectId, async entries =>
@@ -253,6 +271,73 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         // A finished document may change the project's agreement: recompute soon (debounced).
         if (status == DocumentStatus.Finished) await agreement.ScheduleAfterFinishAsync(document.ProjectId);
         return view;
+    }
+
+    /// <summary>
+    /// A manager reopens a document an annotator marked finished (finishedLocks makes it read-only for them until then):
+    /// their state goes back to in progress, logged with the manager as the actor.
+    /// </summary>
+    public async Task<DocumentStateView> ReopenForAsync(ClaimsPrincipal user, long documentId, string? annotatorId)
+    {
+        var (document, _, role) = await access.RequireDocumentAsync(user, documentId);
+        if (role != ProjectRole.Manager) throw ProblemException.Forbidden("Only a manager reopens a document for someone else; reopen your own by setting its status.");
+        if (string.IsNullOrWhiteSpace(annotatorId)) throw ProblemException.BadRequest("Say whose document to reopen: \"userId\".");
+        var actorId = ProjectAccess.UserId(user);
+        var name = await DisplayNameAsync(annotatorId);
+        return await log.WriteAsync(document.ProjectId, async entries =>
+        {
+            var state = await db.DocumentStates.FirstOrDefaultAsync(s => s.DocumentId == documentId && s.UserId == annotatorId);
+            if (state is null || state.Status != DocumentStatus.Finished)
+                throw ProblemException.Conflict($"{(name.Length > 0 ? name : "That person")} has not finished document {documentId}; there is nothing to reopen.");
+            state.Status = DocumentStatus.InProgress;
+            state.UpdatedAt = Clock.Now;
+            var view = new DocumentStateView(documentId, annotatorId, name, state.Status, state.UpdatedAt);
+            entries.Append(ChangeKind.DocumentStateChanged, documentId, null, null, annotatorId, actorId, view);
+            return view;
+        });
+    }
+
+    /// <summary>
+    /// A manager resets one annotator's work on a document: their spans there (and every link that uses them) are
+    /// deleted and their state goes back to new, each deletion logged like any other with the manager as the actor.
+    /// <paramref name="confirmed"/> must be true: this cannot be undone.
+    /// </summary>
+    public async Task<(int Spans, int Links)> ResetWorkAsync(ClaimsPrincipal user, long documentId, string? annotatorId, bool confirmed)
+    {
+        var (document, _, role) = await access.RequireDocumentAsync(user, documentId);
+        if (role != ProjectRole.Manager) throw ProblemException.Forbidden("Only a manager resets someone's work on a document.");
+        if (string.IsNullOrWhiteSpace(annotatorId)) throw ProblemException.BadRequest("Say whose work to reset: \"userId\".");
+        if (!confirmed) throw ProblemException.BadRequest("Resetting deletes that person's spans and links on the document for good: send \"confirm\": true.");
+        var actorId = ProjectAccess.UserId(user);
+        var name = await DisplayNameAsync(annotatorId);
+        return await log.WriteAsync(document.ProjectId, async entries =>
+        {
+            var spans = await db.Annotations.Where(a => a.DocumentId == documentId && a.AnnotatorId == annotatorId).ToListAsync();
+            var ids = spans.Select(a => a.Id).ToList();
+            var links = await db.Relations.Where(r => ids.Contains(r.FromId) || ids.Contains(r.ToId))
+                .Select(r => new { Relation = r, FromDocument = r.From!.DocumentId, ToDocument = r.To!.DocumentId }).ToListAsync();
+            foreach (var link in links)
+            {
+                db.Relations.Remove(link.Relation);
+                entries.Append(ChangeKind.RelationDeleted, link.FromDocument, link.ToDocument, link.Relation.Id, link.Relation.AnnotatorId, actorId,
+                    new DeletedView(link.Relation.Id, link.Relation.Version, link.FromDocument));
+            }
+            foreach (var span in spans)
+            {
+                db.Annotations.Remove(span);
+                entries.Append(ChangeKind.AnnotationDeleted, documentId, null, span.Id, annotatorId, actorId, new DeletedView(span.Id, span.Version, documentId));
+            }
+            var state = await db.DocumentStates.FirstOrDefaultAsync(s => s.DocumentId == documentId && s.UserId == annotatorId);
+            if (state is not null && state.Status != DocumentStatus.New)
+            {
+                state.Status = DocumentStatus.New;
+                state.UpdatedAt = Clock.Now;
+                entries.Append(ChangeKind.DocumentStateChanged, documentId, null, null, annotatorId, actorId,
+                    new DocumentStateView(documentId, annotatorId, name, state.Status, state.UpdatedAt));
+            }
+            if (spans.Count == 0 && state is null) throw ProblemException.Conflict($"{(name.Length > 0 ? name : "That person")} has no work on document {documentId} to reset.");
+            return (spans.Count, links.Count);
+        });
     }
 
     /// <summary>The first span someone makes on a new document moves it to in progress (within the same change).</summary>
@@ -287,14 +372,16 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         var userId = ProjectAccess.UserId(user);
         var annotation = await db.Annotations.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id) ?? throw AnnotationNotFound(id);
         var role = await access.RoleAsync(user, annotation.ProjectId) ?? throw AnnotationNotFound(id);
+        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == annotation.ProjectId);
+        if (!await access.MayOpenAsync(project, role, userId, annotation.DocumentId)) throw AnnotationNotFound(id);
         if (annotation.Origin == AnnotationOrigin.Curated)
             throw ProblemException.Conflict("This span is part of the curated layer, which changes only through the review page (its decisions can be undone there).");
         if (annotation.AnnotatorId != userId)
         {
-            var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == annotation.ProjectId);
             if (!SeesEveryone(project, role)) throw AnnotationNotFound(id);
             throw ProblemException.Forbidden("This span belongs to another annotator; only they can change or delete it.");
         }
+        await finishedLock.RequireOpenAsync(project, userId, annotation.DocumentId);
         var document = await db.Documents.AsNoTracking().FirstAsync(d => d.Id == annotation.DocumentId);
         await RequireEditableAsync(document.Id);
         return (annotation, document);

@@ -31,11 +31,13 @@ public class DocumentList(AppDbContext db)
 {
     public const int DefaultLimit = 50, MaxLimit = 1000;
 
-    public async Task<DocumentListing> PageAsync(long projectId, string viewerId, DocumentListQuery request)
+    /// <param name="openable">the documents the viewer may open (ProjectAccess.OpenableIds), or null for all of the project's</param>
+    public async Task<DocumentListing> PageAsync(long projectId, string viewerId, DocumentListQuery request, IQueryable<long>? openable = null)
     {
         if (request.Limit is < 1 or > MaxLimit) throw ProblemException.BadRequest($"\"limit\" is 1 to {MaxLimit}; leave it out for {DefaultLimit}.");
         if (request.After is not null && request.Before is not null) throw ProblemException.BadRequest("Send one cursor, not both.");
         var matching = Filtered(projectId, viewerId, request);
+        if (openable is not null) matching = matching.Where(d => openable.Contains(d.Id));
         var total = await matching.CountAsync();
         var limit = request.Limit;
         if (request.Before is { } before)

@@ -16,7 +16,7 @@ public record DocumentRename(string? Title);
 public record DocumentView(long Id, long ProjectId, string Title, string? Source, DateTimeOffset? PublishedAt, string Text, string Sha256, int Length, System.Text.Json.JsonElement Meta);
 
 [Route("api")]
-public class DocumentsApiController(AppDbContext db, ProjectAccess access, DocumentImporter importer, DocumentList list, DocumentAdmin admin) : ApiController
+public class DocumentsApiController(ProjectAccess access, DocumentImporter importer, DocumentList list, DocumentAdmin admin) : ApiController
 {
     /// <summary>
     /// One page of the project's documents (without text), oldest first: <c>{items, next, total}</c>. Pass <c>next</c>
@@ -26,8 +26,11 @@ public class DocumentsApiController(AppDbContext db, ProjectAccess access, Docum
     [HttpGet("projects/{projectId:long}/documents")]
     public async Task<DocumentListing> List(long projectId, string? q, string? state, string? cursor, int limit = 100)
     {
-        await access.RequireAsync(User, projectId);
-        return await list.PageAsync(projectId, ProjectAccess.UserId(User), new DocumentListQuery(q, DocumentList.ParseState(state), After: cursor, Limit: limit));
+        var (project, role) = await access.RequireAsync(User, projectId);
+        var userId = ProjectAccess.UserId(User);
+        // Annotators of assigned and dynamic projects list only their own documents (ProjectAccess decides).
+        return await list.PageAsync(projectId, userId, new DocumentListQuery(q, DocumentList.ParseState(state), After: cursor, Limit: limit),
+            access.OpenableIds(project, role, userId));
     }
 
     /// <summary>Renames a document (managers). Open pages of it show the new title at once.</summary>
@@ -67,13 +70,11 @@ public class DocumentsApiController(AppDbContext db, ProjectAccess access, Docum
     [HttpGet("documents/{id:long}")]
     public async Task<DocumentView> Get(long id)
     {
-        var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id) ?? throw DocumentNotFound(id);
-        if (await access.RoleAsync(User, document.ProjectId) is null) throw DocumentNotFound(id);
+        var (document, _, _) = await access.RequireDocumentAsync(User, id);
         using var meta = System.Text.Json.JsonDocument.Parse(document.Meta);
         return new DocumentView(document.Id, document.ProjectId, document.Title, document.Source, document.PublishedAt,
             document.Text, document.Sha256, document.Length, meta.RootElement.Clone());
     }
 
-    public static ProblemException DocumentNotFound(long id) =>
-        ProblemException.NotFound($"Document {id} does not exist or you are not a member of its project.");
+    public static ProblemException DocumentNotFound(long id) => ProjectAccess.DocumentNotFound(id);
 }

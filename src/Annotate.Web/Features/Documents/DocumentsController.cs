@@ -15,7 +15,7 @@ public record ComparePage(Project Project, Document Left, Document Right, string
 
 /// <summary>The editor pages: one document, or two side by side. Their scripts get their starting state as JSON in the page.</summary>
 [Authorize]
-public class DocumentsController(AppDbContext db, AnnotationReader reader) : Controller
+public class DocumentsController(AppDbContext db, AnnotationReader reader, ProjectAccess access) : Controller
 {
     [HttpGet("/documents/{id:long}")]
     public async Task<IActionResult> Show(long id)
@@ -30,13 +30,16 @@ public class DocumentsController(AppDbContext db, AnnotationReader reader) : Con
     public async Task<IActionResult> Compare(long projectId, long? left, long? right)
     {
         var viewer = await reader.ViewerAsync(User, projectId);
-        // Only the two articles are read: the pickers search the project's documents through the API as one types.
-        var firstTwo = await db.Documents.Where(d => d.ProjectId == projectId).OrderBy(d => d.Id).Select(d => d.Id).Take(2).ToListAsync();
-        if (firstTwo.Count < 2) throw ProblemException.BadRequest("The compare view needs two documents in the project; import another first.");
+        // Only the two articles are read (the pickers search through the API as one types), and only ones this person
+        // may open: assigned and dynamic projects show annotators their own; a named one they may not open answers 404.
+        var openable = access.Documents(viewer.Project, viewer.Role, viewer.UserId);
+        var firstTwo = await openable.OrderBy(d => d.Id).Select(d => d.Id).Take(2).ToListAsync();
+        if ((left is null || right is null) && firstTwo.Count < 2)
+            throw ProblemException.BadRequest("The compare view needs two documents you can open in this project; import (or be assigned) another first.");
         var leftId = left ?? (right == firstTwo[0] ? firstTwo[1] : firstTwo[0]);
         var rightId = right ?? firstTwo.First(id => id != leftId);
         if (leftId == rightId) throw ProblemException.BadRequest("Pick two different documents to compare.");
-        var pair = await db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId && (d.Id == leftId || d.Id == rightId)).ToListAsync();
+        var pair = await openable.AsNoTracking().Where(d => d.Id == leftId || d.Id == rightId).ToListAsync();
         var leftDocument = pair.FirstOrDefault(d => d.Id == leftId) ?? throw DocumentsApiController.DocumentNotFound(leftId);
         var rightDocument = pair.FirstOrDefault(d => d.Id == rightId) ?? throw DocumentsApiController.DocumentNotFound(rightId);
         var state = await EditorStateAsync(viewer, [leftDocument, rightDocument], compare: true);
@@ -74,7 +77,7 @@ public class DocumentsController(AppDbContext db, AnnotationReader reader) : Con
         {
             documents = compare ? documents.Select(d => new { d.Id, d.ProjectId, d.Title, d.Text, d.Length }) : null,
             document = compare ? null : documents.Select(d => new { d.Id, d.ProjectId, d.Title, d.Text, d.Length }).First(),
-            project = new { viewer.Project.Id, viewer.Project.Name, viewer.Project.Visibility, viewer.Project.SnapToWords },
+            project = new { viewer.Project.Id, viewer.Project.Name, viewer.Project.Visibility, viewer.Project.SnapToWords, viewer.Project.FinishedLocks },
             me = new { viewer.UserId, Name = myName, viewer.Role },
             seesEveryone = viewer.SeesEveryone,
             members = viewer.SeesEveryone ? members.Cast<object>().ToList() : [],

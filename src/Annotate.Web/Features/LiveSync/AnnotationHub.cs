@@ -32,6 +32,25 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
     /// <summary>Managers watching a project's background jobs (agreement, exports) get `JobProgress` pushes.</summary>
     public static string JobsGroup(long projectId) => $"project:{projectId}:jobs";
 
+    /// <summary>Managers and reviewers hear every assignment and state change of the project (the matrix, Progress).</summary>
+    public static string WorkGroup(long projectId) => $"project:{projectId}:work";
+    /// <summary>One person hears the changes of their own assignments and states (My work).</summary>
+    public static string OwnWorkGroup(long projectId, string userId) => $"project:{projectId}:work:{userId}";
+
+    /// <summary>
+    /// Subscribes to the project's work: assignment and document-state entries of the log (`Changed`), so the matrix,
+    /// Progress and My work pages update live. Annotators hear only their own.
+    /// </summary>
+    public async Task WatchWork(long projectId)
+    {
+        var (_, role) = await Guard(() => access.RequireAsync(Context.User!, projectId));
+        var userId = ProjectAccess.UserId(Context.User!);
+        presence.WatchJobs(Context.ConnectionId, userId, projectId); // recorded, so a change of access takes it away (LiveAccess)
+        await Groups.AddToGroupAsync(Context.ConnectionId, OwnWorkGroup(projectId, userId));
+        if (role != ProjectRole.Annotator) await Groups.AddToGroupAsync(Context.ConnectionId, WorkGroup(projectId));
+        else await Groups.RemoveFromGroupAsync(Context.ConnectionId, WorkGroup(projectId));
+    }
+
     /// <summary>Subscribes a manager to the progress of the project's jobs.</summary>
     public async Task WatchJobs(long projectId)
     {

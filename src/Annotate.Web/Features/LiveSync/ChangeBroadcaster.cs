@@ -120,8 +120,8 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
         // A project first heard of now: what came before this notification was committed before we listened,
         // and clients fetch that themselves when they join.
         var after = lastSent.TryGetValue(project, out var sent) ? sent : firstNotified - 1;
-        var visibility = await db.Projects.Where(p => p.Id == project).Select(p => (Visibility?)p.Visibility).FirstOrDefaultAsync(stop);
-        if (visibility is null) { lastSent.Remove(project); return; }
+        var settings = await db.Projects.Where(p => p.Id == project).Select(p => new { p.Visibility, p.Assignment }).FirstOrDefaultAsync(stop);
+        if (settings is null) { lastSent.Remove(project); return; }
         while (true)
         {
             var batch = await db.ChangeEvents.AsNoTracking()
@@ -129,7 +129,7 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
                 .OrderBy(e => e.Sequence).Take(500).ToListAsync(stop);
             foreach (var change in batch)
             {
-                await hub.Clients.Groups(Recipients(change, visibility.Value)).SendAsync("Changed", ChangeEventView.Of(change), stop);
+                await hub.Clients.Groups(Recipients(change, settings.Visibility, settings.Assignment)).SendAsync("Changed", ChangeEventView.Of(change), stop);
                 after = change.Sequence;
             }
             lastSent[project] = after;
@@ -138,14 +138,24 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
     }
 
     /// <summary>Open projects: everyone on the document. Blind: the owner and those who see everyone's work.</summary>
-    private static List<string> Recipients(ChangeEvent change, Visibility visibility)
+    private static List<string> Recipients(ChangeEvent change, Visibility visibility, AssignmentMode assignment)
     {
-        var groups = new List<string>(4);
+        var groups = new List<string>(6);
+        // Assignments and states also reach the work pages: managers' and reviewers' of the project, and the person's own.
+        if (change.Kind is ChangeKind.AssignmentAdded or ChangeKind.AssignmentRemoved or ChangeKind.DocumentStateChanged)
+        {
+            groups.Add(AnnotationHub.WorkGroup(change.ProjectId));
+            groups.Add(AnnotationHub.OwnWorkGroup(change.ProjectId, change.OwnerId));
+        }
         foreach (var document in new[] { change.DocumentId, change.OtherDocumentId })
         {
             if (document is not { } id) continue;
+            // A link across two documents, in a project where annotators open only their own: someone on one of them may
+            // not open the other, so only its owner and those who see everything hear it live (the rest on reload,
+            // where the reader shows a link only to those who may open both ends).
+            var crossesDocuments = change.OtherDocumentId is not null && assignment != AssignmentMode.Free;
             // A document renamed or deleted concerns everyone on it, in blind projects too (it carries no one's work).
-            if (visibility == Visibility.Open || change.Kind is ChangeKind.DocumentRenamed or ChangeKind.DocumentDeleted) groups.Add(AnnotationHub.DocumentGroup(id));
+            if (visibility == Visibility.Open && !crossesDocuments || change.Kind is ChangeKind.DocumentRenamed or ChangeKind.DocumentDeleted) groups.Add(AnnotationHub.DocumentGroup(id));
             else
             {
                 groups.Add(AnnotationHub.EveryoneGroup(id));

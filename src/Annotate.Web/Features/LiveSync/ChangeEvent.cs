@@ -8,6 +8,10 @@ public enum ChangeKind
     AnnotationCreated, AnnotationUpdated, AnnotationDeleted,
     RelationCreated, RelationUpdated, RelationDeleted,
     DocumentStateChanged,
+    /// <summary>A person was given a document (by a manager, spread, or Next document); data: the assignment.</summary>
+    AssignmentAdded,
+    /// <summary>An assignment was taken away (by a manager) or released (abandoned past the project's timeout); data: the assignment and why.</summary>
+    AssignmentRemoved,
     DocumentRenamed, DocumentDeleted,
     // Review (Features/Curation): a decision made or undone, a document's curation state set.
     CurationDecided, CurationUndone, CurationStateChanged,

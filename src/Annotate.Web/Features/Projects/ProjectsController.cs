@@ -61,7 +61,8 @@ public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAd
         var userId = ProjectAccess.UserId(User);
         // One page of the documents, searched on the server: the page weighs the same with 10 or 100,000 of them.
         var query = new DocumentListQuery(q, DocumentList.ParseState(state), After: after, Before: before);
-        var documents = await list.PageAsync(id, userId, query);
+        // Only what this person may open: annotators of assigned and dynamic projects see their own documents.
+        var documents = await list.PageAsync(id, userId, query, access.OpenableIds(project, role, userId));
         var listed = documents.Items.Select(d => d.Id).ToList();
         var myStates = await db.DocumentStates.Where(s => s.UserId == userId && listed.Contains(s.DocumentId))
             .ToDictionaryAsync(s => s.DocumentId, s => s.Status);
