@@ -1,5 +1,3 @@
-using Annotate.Web.Data;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
@@ -8,10 +6,9 @@ namespace Annotate.Migrations.Migrations
 {
     /// <summary>
     /// Who has which document open, shared by every app node (see Presence). Unlogged: it is rebuilt by the
-    /// connections themselves, so a crash may empty it. SQL only, outside the EF model: the snapshot does not change.
+    /// connections themselves, so a crash may empty it. SQL only, outside the EF model: the snapshot does not change, and the designer file's
+    /// target model is the model as it stood (the EF tools read it when a later migration is removed).
     /// </summary>
-    [DbContext(typeof(AppDbContext))]
-    [Migration("20261202030000_LivePresence")]
     public partial class LivePresence : Migration
     {
         /// <inheritdoc />

@@ -38,6 +38,10 @@ public class DemoWorkTests(AnnotateFactory factory) : IClassFixture<AnnotateFact
     private static async Task<List<JsonElement>> SpansAsync(HttpClient http, long documentId) =>
         (await http.GetFromJsonAsync<JsonElement>($"/api/documents/{documentId}/annotations")).EnumerateArray().ToList();
 
+    /// <summary>A list answer, bare or paged ({items, ...}).</summary>
+    private static IEnumerable<JsonElement> ItemsOf(JsonElement answer) =>
+        answer.ValueKind == JsonValueKind.Array ? answer.EnumerateArray() : answer.GetProperty("items").EnumerateArray();
+
     private static string By(JsonElement span) => span.GetProperty("annotatorName").GetString()!;
     private static string Text(JsonElement span) => span.GetProperty("text").GetString()!;
     private static string Label(JsonElement span) => span.GetProperty("label").GetString()!;
@@ -57,6 +61,17 @@ public class DemoWorkTests(AnnotateFactory factory) : IClassFixture<AnnotateFact
                 Assert.Contains(spans, s => By(s) == who && s.GetProperty("layer").GetString() == "claim");
             }
         }
+        // Handed out as the file says: assigned mode, each article to both annotators, each assignment logged.
+        var project = await lead.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}");
+        Assert.Equal("assigned", project.GetProperty("assignment").GetString());
+        Assert.Equal(2, project.GetProperty("annotatorsPerDocument").GetInt32());
+        var assignments = await lead.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/assignments");
+        var pairs = ItemsOf(assignments).Where(a => a.GetProperty("kind").GetString() == "annotate")
+            .Select(a => (a.GetProperty("documentId").GetInt64(), a.GetProperty("userName").GetString())).ToHashSet();
+        foreach (var doc in docs.Values)
+            foreach (var who in new[] { "Ana Annotator", "Ben Annotator" })
+                Assert.Contains((doc, who), pairs);
+
         var gazette = await SpansAsync(lead, docs["gazette"]);
         var times = await SpansAsync(lead, docs["times"]);
         // A label conflict: the same span, two labels.

@@ -53,11 +53,30 @@ public record DemoLink(string Key, string Type, string From, string To, string? 
 /// path, only while the project has none.
 /// </summary>
 public class DemoWork(AppDbContext db, UserManager<AppUser> users, IUserClaimsPrincipalFactory<AppUser> principals,
-    AnnotationWriter writer, AgreementScheduler agreement, ILogger<DemoWork> logger)
+    AnnotationWriter writer, AgreementScheduler agreement, Workflow.Assignments assignments, ILogger<DemoWork> logger)
 {
     public const string FileName = "demo-work.json";
 
     public record Outcome(int Spans, int Links, int Finished, bool ReportQueued, List<string> Skipped);
+
+    /// <summary>
+    /// Hands the articles out as the file says, once: only while the project is free and never had an assignment, so a
+    /// lead who changed the mode or the assignments since keeps them. Spreads first and switches the mode last, so
+    /// nobody is left for a moment without documents. Through the workflow's own spread, so each assignment is logged.
+    /// </summary>
+    private async Task AssignOnceAsync(long projectId, DemoAssignments? plan, string leadEmail, CancellationToken cancel)
+    {
+        if (plan is null || !Enum.TryParse<Projects.AssignmentMode>(plan.Mode, ignoreCase: true, out var mode) || mode == Projects.AssignmentMode.Free) return;
+        var project = await db.Projects.FirstAsync(p => p.Id == projectId, cancel);
+        if (project.Assignment != Projects.AssignmentMode.Free
+            || await db.ChangeEvents.AnyAsync(e => e.ProjectId == projectId && e.Kind == ChangeKind.AssignmentAdded, cancel)) return;
+        var lead = await users.FindByEmailAsync(leadEmail);
+        if (lead is null) return;
+        await assignments.SpreadAsync(project, lead.Id, plan.AnnotatorsPerDocument);
+        project.Assignment = mode;
+        project.AnnotatorsPerDocument = plan.AnnotatorsPerDocument;
+        await db.SaveChangesAsync(cancel);
+    }
 
     public async Task<Outcome> ApplyAsync(long projectId, string path, string leadEmail, CancellationToken cancel)
     {
@@ -83,10 +102,8 @@ public class DemoWork(AppDbContext db, UserManager<AppUser> users, IUserClaimsPr
         seen.UnionWith(await db.Annotations.Where(a => planned.Contains(a.Id)).Select(a => a.Id).ToListAsync(cancel));
         seen.UnionWith(await db.Relations.Where(r => planned.Contains(r.Id)).Select(r => r.Id).ToListAsync(cancel));
 
-        // work.Assignments (the mode and annotators per document the demo should have) is read but not applied yet. When
-        // it is, it goes here, before the spans: in assigned mode the writer refuses spans on a document not assigned to
-        // the annotator. Apply it once only (while the project is free and never had an assignment), spreading first and
-        // switching the mode last, so nobody is left for a moment without documents.
+        // The assignments go first: in assigned mode the writer refuses spans on a document not assigned to the annotator.
+        await AssignOnceAsync(projectId, work.Assignments, leadEmail, cancel);
         int spans = 0, links = 0, finished = 0;
         foreach (var annotator in work.Annotators)
         {
