@@ -15,10 +15,14 @@ public static partial class PageForms
     public static HttpClient Browser(this AnnotateFactory factory) =>
         factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
+    /// <summary>The antiforgery token of the first form on <paramref name="formPage"/>.</summary>
+    public static async Task<string> FormTokenAsync(this HttpClient client, string formPage) =>
+        FormToken().Match(await client.GetStringAsync(formPage)).Groups[1].Value;
+
     /// <summary>Opens <paramref name="formPage"/> for its token, then posts the fields to <paramref name="action"/>.</summary>
     public static async Task<HttpResponseMessage> PostFormAsync(this HttpClient client, string formPage, string action, Dictionary<string, string> fields)
     {
-        fields["__RequestVerificationToken"] = FormToken().Match(await client.GetStringAsync(formPage)).Groups[1].Value;
+        fields["__RequestVerificationToken"] = await client.FormTokenAsync(formPage);
         return await client.PostAsync(action, new FormUrlEncodedContent(fields));
     }
 

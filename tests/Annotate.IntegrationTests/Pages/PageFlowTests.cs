@@ -12,7 +12,7 @@ public partial class PageTests
 {
     private static async Task<HttpResponseMessage> UploadAsync(HttpClient client, string projectPath, params (string Name, byte[] Bytes)[] files)
     {
-        var form = new MultipartFormDataContent { { new StringContent(await TokenFromAsync(client, projectPath)), "__RequestVerificationToken" } };
+        var form = new MultipartFormDataContent { { new StringContent(await PageForms.FormTokenAsync(client, projectPath)), "__RequestVerificationToken" } };
         foreach (var (name, bytes) in files) form.Add(new ByteArrayContent(bytes), "files", name);
         return await client.PostAsync(projectPath + "/import", form);
     }
@@ -22,29 +22,29 @@ public partial class PageTests
     {
         var (lead, _) = await SignedUpBrowserAsync();
         var (ana, anaEmail) = await SignedUpBrowserAsync();
-        var created = await PostFormAsync(lead, "/projects", "/projects", new() { ["name"] = "Team " + Guid.NewGuid() });
+        var created = await PageForms.PostFormAsync(lead, "/projects", "/projects", new() { ["name"] = "Team " + Guid.NewGuid() });
         var projectPath = created.Headers.Location!.OriginalString;
         var projectId = long.Parse(projectPath.Split('/')[^1]);
 
-        var added = await PostFormAsync(lead, projectPath + "?tab=members", projectPath + "/members", new() { ["email"] = anaEmail, ["role"] = "Annotator" });
+        var added = await PageForms.PostFormAsync(lead, projectPath + "?tab=members", projectPath + "/members", new() { ["email"] = anaEmail, ["role"] = "Annotator" });
         Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
         Assert.Contains(anaEmail, await lead.GetStringAsync(projectPath + "?tab=members"));
-        var unknown = await PostFormAsync(lead, projectPath + "?tab=members", projectPath + "/members", new() { ["email"] = "nobody-" + Guid.NewGuid() + "@test.example", ["role"] = "Annotator" });
+        var unknown = await PageForms.PostFormAsync(lead, projectPath + "?tab=members", projectPath + "/members", new() { ["email"] = "nobody-" + Guid.NewGuid() + "@test.example", ["role"] = "Annotator" });
         Assert.Equal(HttpStatusCode.Redirect, unknown.StatusCode);
         Assert.Contains("Ask them to sign up first", await lead.GetStringAsync(projectPath + "?tab=members"));
 
         // Ana, an annotator now, opens the project but cannot add people.
         Assert.Equal(HttpStatusCode.OK, (await ana.GetAsync(projectPath)).StatusCode);
         var (_, carolEmail) = await SignedUpBrowserAsync();
-        var refused = await PostFormAsync(ana, "/projects", projectPath + "/members", new() { ["email"] = carolEmail, ["role"] = "Manager" });
+        var refused = await PageForms.PostFormAsync(ana, "/projects", projectPath + "/members", new() { ["email"] = carolEmail, ["role"] = "Manager" });
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.DoesNotContain(carolEmail, await lead.GetStringAsync(projectPath + "?tab=members"));
 
         var members = await MembersAsync(lead, projectId);
         var anaId = members.Single(m => m.GetProperty("email").GetString() == anaEmail).GetProperty("userId").GetString();
-        await PostFormAsync(lead, projectPath + "?tab=members", $"{projectPath}/members/{anaId}/role", new() { ["role"] = "Reviewer" });
+        await PageForms.PostFormAsync(lead, projectPath + "?tab=members", $"{projectPath}/members/{anaId}/role", new() { ["role"] = "Reviewer" });
         Assert.Equal("reviewer", (await MembersAsync(lead, projectId)).Single(m => m.GetProperty("email").GetString() == anaEmail).GetProperty("role").GetString());
-        await PostFormAsync(lead, projectPath + "?tab=members", $"{projectPath}/members/{anaId}/remove", new());
+        await PageForms.PostFormAsync(lead, projectPath + "?tab=members", $"{projectPath}/members/{anaId}/remove", new());
         Assert.DoesNotContain(await MembersAsync(lead, projectId), m => m.GetProperty("email").GetString() == anaEmail);
         var gone = new HttpRequestMessage(HttpMethod.Get, projectPath);
         gone.Headers.Accept.ParseAdd("text/html");
@@ -59,7 +59,7 @@ public partial class PageTests
     public async Task Several_files_upload_at_once_and_a_bad_one_lists_every_problem_and_stores_nothing()
     {
         var (client, _) = await SignedUpBrowserAsync();
-        var created = await PostFormAsync(client, "/projects", "/projects", new() { ["name"] = "Uploads " + Guid.NewGuid() });
+        var created = await PageForms.PostFormAsync(client, "/projects", "/projects", new() { ["name"] = "Uploads " + Guid.NewGuid() });
         var projectPath = created.Headers.Location!.OriginalString;
         var projectId = long.Parse(projectPath.Split('/')[^1]);
 
@@ -87,7 +87,7 @@ public partial class PageTests
     {
         var (client, _) = await SignedUpBrowserAsync();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/projects")).StatusCode);
-        var signedOut = await PostFormAsync(client, "/projects", "/account/logout", new());
+        var signedOut = await PageForms.PostFormAsync(client, "/projects", "/account/logout", new());
         Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
         var after = await client.SendAsync(PageRequest("/projects"));
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
@@ -101,10 +101,10 @@ public partial class PageTests
         var client = Browser();
         for (var i = 0; i < 5; i++)
         {
-            var wrong = await PostFormAsync(client, "/account/login", "/account/login", new() { ["Email"] = email, ["Password"] = "not the password" });
+            var wrong = await PageForms.PostFormAsync(client, "/account/login", "/account/login", new() { ["Email"] = email, ["Password"] = "not the password" });
             Assert.Equal(HttpStatusCode.OK, wrong.StatusCode); // the form again, with the error
         }
-        var right = await PostFormAsync(client, "/account/login", "/account/login", new() { ["Email"] = email, ["Password"] = AnnotateFactory.Password });
+        var right = await PageForms.PostFormAsync(client, "/account/login", "/account/login", new() { ["Email"] = email, ["Password"] = AnnotateFactory.Password });
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
         Assert.Contains("from there pauses for 5 minutes", await right.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Redirect, (await client.SendAsync(PageRequest("/projects"))).StatusCode); // not signed in
@@ -122,7 +122,7 @@ public partial class PageTests
     public async Task A_non_member_gets_not_found_for_a_documents_page_and_for_member_changes()
     {
         var (owner, _) = await SignedUpBrowserAsync();
-        var created = await PostFormAsync(owner, "/projects", "/projects", new() { ["name"] = "Closed " + Guid.NewGuid() });
+        var created = await PageForms.PostFormAsync(owner, "/projects", "/projects", new() { ["name"] = "Closed " + Guid.NewGuid() });
         var projectPath = created.Headers.Location!.OriginalString;
         var projectId = long.Parse(projectPath.Split('/')[^1]);
         await UploadAsync(owner, projectPath, ("secret.txt", Encoding.UTF8.GetBytes("Secret Title\n\nA secret article.")));
@@ -145,7 +145,7 @@ public partial class PageTests
     public async Task The_jobs_page_retries_a_failed_export_and_shows_admins_every_projects_jobs()
     {
         var (lead, _) = await SignedUpBrowserAsync();
-        var created = await PostFormAsync(lead, "/projects", "/projects", new() { ["name"] = "Jobs " + Guid.NewGuid() });
+        var created = await PageForms.PostFormAsync(lead, "/projects", "/projects", new() { ["name"] = "Jobs " + Guid.NewGuid() });
         var projectPath = created.Headers.Location!.OriginalString;
         var projectId = long.Parse(projectPath.Split('/')[^1]);
         await UploadAsync(lead, projectPath, ("one.txt", Encoding.UTF8.GetBytes("One article about the ferry.")));
@@ -169,7 +169,7 @@ public partial class PageTests
         // Someone who manages nothing here neither sees the job nor may retry it.
         var (stranger, _) = await SignedUpBrowserAsync();
         Assert.DoesNotContain("The disk was full.", await stranger.GetStringAsync("/jobs"));
-        Assert.Equal(HttpStatusCode.NotFound, (await PostFormAsync(stranger, "/projects", $"/jobs/export/{exportId}/retry", new())).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await PageForms.PostFormAsync(stranger, "/projects", $"/jobs/export/{exportId}/retry", new())).StatusCode);
 
         // A site admin sees every project's jobs.
         var (admin, adminEmail) = await SignedUpBrowserAsync();
@@ -180,10 +180,10 @@ public partial class PageTests
             await Annotate.Web.Features.Accounts.AccountCommands.CreateOrResetAsync(users, roles, adminEmail, AnnotateFactory.Password, admin: true);
         }
         var adminBrowser = Browser();
-        await PostFormAsync(adminBrowser, "/account/login", "/account/login", new() { ["Email"] = adminEmail, ["Password"] = AnnotateFactory.Password });
+        await PageForms.PostFormAsync(adminBrowser, "/account/login", "/account/login", new() { ["Email"] = adminEmail, ["Password"] = AnnotateFactory.Password });
         Assert.Contains("The disk was full.", await adminBrowser.GetStringAsync("/jobs"));
 
-        var retried = await PostFormAsync(lead, "/jobs", $"/jobs/export/{exportId}/retry", new());
+        var retried = await PageForms.PostFormAsync(lead, "/jobs", $"/jobs/export/{exportId}/retry", new());
         Assert.Equal(HttpStatusCode.Redirect, retried.StatusCode);
         Assert.Contains($"Export {exportId} queued again.", await lead.GetStringAsync("/jobs"));
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -201,17 +201,17 @@ public partial class PageTests
     {
         var (lead, _) = await SignedUpBrowserAsync();
         var (_, anaEmail) = await SignedUpBrowserAsync();
-        var created = await PostFormAsync(lead, "/projects", "/projects", new() { ["name"] = "Annotated " + Guid.NewGuid() });
+        var created = await PageForms.PostFormAsync(lead, "/projects", "/projects", new() { ["name"] = "Annotated " + Guid.NewGuid() });
         var projectPath = created.Headers.Location!.OriginalString;
         var projectId = long.Parse(projectPath.Split('/')[^1]);
-        await PostFormAsync(lead, projectPath + "?tab=members", projectPath + "/members", new() { ["email"] = anaEmail, ["role"] = "Annotator" });
+        await PageForms.PostFormAsync(lead, projectPath + "?tab=members", projectPath + "/members", new() { ["email"] = anaEmail, ["role"] = "Annotator" });
         Assert.Contains($"value=\"member:{anaEmail}\"", await lead.GetStringAsync(projectPath));
 
         async Task<HttpResponseMessage> ImportAsync(string line, string mode, bool createLabels)
         {
             var form = new MultipartFormDataContent
             {
-                { new StringContent(await TokenFromAsync(lead, projectPath)), "__RequestVerificationToken" },
+                { new StringContent(await PageForms.FormTokenAsync(lead, projectPath)), "__RequestVerificationToken" },
                 { new ByteArrayContent(Encoding.UTF8.GetBytes(line)), "files", "spans.jsonl" },
                 { new StringContent(mode), "annotations" },
             };

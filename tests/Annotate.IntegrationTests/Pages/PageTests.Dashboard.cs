@@ -17,9 +17,9 @@ public partial class PageTests
         // A project's manager and its annotator: signed in, but not site admins.
         var (lead, _) = await SignedUpBrowserAsync();
         var (annotator, annotatorEmail) = await SignedUpBrowserAsync();
-        var created = await PostFormAsync(lead, "/projects", "/projects", new() { ["name"] = "Dashboard " + Guid.NewGuid() });
+        var created = await PageForms.PostFormAsync(lead, "/projects", "/projects", new() { ["name"] = "Dashboard " + Guid.NewGuid() });
         var projectPath = created.Headers.Location!.OriginalString;
-        await PostFormAsync(lead, projectPath + "?tab=members", projectPath + "/members", new() { ["email"] = annotatorEmail, ["role"] = "Annotator" });
+        await PageForms.PostFormAsync(lead, projectPath + "?tab=members", projectPath + "/members", new() { ["email"] = annotatorEmail, ["role"] = "Annotator" });
         foreach (var person in new[] { lead, annotator })
         {
             Assert.Equal(HttpStatusCode.Forbidden, (await person.GetAsync("/jobs/dashboard")).StatusCode);
@@ -34,8 +34,8 @@ public partial class PageTests
             await Web.Features.Accounts.AccountCommands.CreateOrResetAsync(users, roles, adminEmail, AnnotateFactory.Password, admin: true);
         }
         // The role counts from the next sign-in.
-        await PostFormAsync(admin, "/projects", "/account/logout", new());
-        await PostFormAsync(admin, "/account/login", "/account/login", new() { ["Email"] = adminEmail, ["Password"] = AnnotateFactory.Password });
+        await PageForms.PostFormAsync(admin, "/projects", "/account/logout", new());
+        await PageForms.PostFormAsync(admin, "/account/login", "/account/login", new() { ["Email"] = adminEmail, ["Password"] = AnnotateFactory.Password });
         var dashboard = await admin.GetAsync("/jobs/dashboard");
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
         var html = await dashboard.Content.ReadAsStringAsync();

@@ -11,34 +11,23 @@ namespace Annotate.IntegrationTests.Pages;
 /// <summary>The server-rendered pages as a browser uses them: cookies, forms with antiforgery tokens.</summary>
 public partial class PageTests(AnnotateFactory factory) : IClassFixture<AnnotateFactory>
 {
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex FormToken();
 
     [GeneratedRegex("name=\"request-verification-token\" content=\"([^\"]+)\"")]
     private static partial Regex MetaToken();
 
     private HttpClient Browser() => factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
-    private static async Task<string> TokenFromAsync(HttpClient client, string path) =>
-        FormToken().Match(await client.GetStringAsync(path)).Groups[1].Value;
-
-    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string formPage, string action, Dictionary<string, string> fields)
-    {
-        fields["__RequestVerificationToken"] = await TokenFromAsync(client, formPage);
-        return await client.PostAsync(action, new FormUrlEncodedContent(fields));
-    }
-
     private async Task<(HttpClient Client, string Email)> SignedUpBrowserAsync()
     {
         var client = Browser();
         var email = AnnotateFactory.NewEmail("page");
-        var response = await PostFormAsync(client, "/account/register", "/account/register", new()
+        var response = await PageForms.PostFormAsync(client, "/account/register", "/account/register", new()
         {
             ["Email"] = email, ["Password"] = AnnotateFactory.Password, ["ConfirmPassword"] = AnnotateFactory.Password,
         });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         // Signing up does not sign in (that would tell which emails were free): the new account signs in.
-        var signedIn = await PostFormAsync(client, "/account/login", "/account/login", new() { ["Email"] = email, ["Password"] = AnnotateFactory.Password });
+        var signedIn = await PageForms.PostFormAsync(client, "/account/login", "/account/login", new() { ["Email"] = email, ["Password"] = AnnotateFactory.Password });
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         return (client, email);
     }
@@ -70,14 +59,14 @@ public partial class PageTests(AnnotateFactory factory) : IClassFixture<Annotate
     public async Task Article_text_and_guidelines_are_rendered_inert()
     {
         var (client, _) = await SignedUpBrowserAsync();
-        var created = await PostFormAsync(client, "/projects", "/projects", new() { ["name"] = "Inert", ["visibility"] = "Open" });
+        var created = await PageForms.PostFormAsync(client, "/projects", "/projects", new() { ["name"] = "Inert", ["visibility"] = "Open" });
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
         var projectPath = created.Headers.Location!.OriginalString;
 
         var hostile = "<script>window.pwned=1</script>\n<img src=x onerror=alert(1)>\nLine two & more";
         var form = new MultipartFormDataContent
         {
-            { new StringContent(await TokenFromAsync(client, projectPath)), "__RequestVerificationToken" },
+            { new StringContent(await PageForms.FormTokenAsync(client, projectPath)), "__RequestVerificationToken" },
             { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(hostile)), "files", "hostile.txt" },
         };
         var imported = await client.PostAsync(projectPath + "/import", form);
@@ -93,7 +82,7 @@ public partial class PageTests(AnnotateFactory factory) : IClassFixture<Annotate
         Assert.Contains("\\u003Cscript\\u003Ewindow.pwned=1\\u003C/script\\u003E", page);
         Assert.Contains("Line two \\u0026 more", page);
 
-        var saved = await PostFormAsync(client, projectPath + "?tab=guidelines", projectPath + "/guidelines", new()
+        var saved = await PageForms.PostFormAsync(client, projectPath + "?tab=guidelines", projectPath + "/guidelines", new()
         {
             ["guidelines"] = "# Rules\n<script>alert(1)</script>\n[click](javascript:alert(2)) and **bold**",
         });
@@ -110,12 +99,12 @@ public partial class PageTests(AnnotateFactory factory) : IClassFixture<Annotate
     public async Task A_label_in_use_cannot_be_deleted_or_renamed_but_a_new_one_can_be_added_and_an_unused_one_deleted()
     {
         var (client, _) = await SignedUpBrowserAsync();
-        var created = await PostFormAsync(client, "/projects", "/projects", new() { ["name"] = "Labels" });
+        var created = await PageForms.PostFormAsync(client, "/projects", "/projects", new() { ["name"] = "Labels" });
         var projectPath = created.Headers.Location!.OriginalString;
         var projectId = long.Parse(projectPath.Split('/').Last());
         var form = new MultipartFormDataContent
         {
-            { new StringContent(await TokenFromAsync(client, projectPath)), "__RequestVerificationToken" },
+            { new StringContent(await PageForms.FormTokenAsync(client, projectPath)), "__RequestVerificationToken" },
             { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes("Ana met Ben.")), "files", "a.txt" },
         };
         await client.PostAsync(projectPath + "/import", form);
@@ -133,15 +122,15 @@ public partial class PageTests(AnnotateFactory factory) : IClassFixture<Annotate
             });
             await db.SaveChangesAsync();
         }
-        await PostFormAsync(client, projectPath + "?tab=labels", $"{projectPath}/labels/{personId}/delete", new());
+        await PageForms.PostFormAsync(client, projectPath + "?tab=labels", $"{projectPath}/labels/{personId}/delete", new());
         Assert.Contains("PERSON is used by 1 span(s)", await client.GetStringAsync(projectPath + "?tab=labels"));
-        await PostFormAsync(client, projectPath + "?tab=labels", $"{projectPath}/labels", new() { ["labelId"] = personId, ["kind"] = "Entity", ["name"] = "HUMAN", ["colour"] = "#e6194b" });
+        await PageForms.PostFormAsync(client, projectPath + "?tab=labels", $"{projectPath}/labels", new() { ["labelId"] = personId, ["kind"] = "Entity", ["name"] = "HUMAN", ["colour"] = "#e6194b" });
         Assert.Contains("renaming it would orphan", await client.GetStringAsync(projectPath + "?tab=labels"));
-        await PostFormAsync(client, projectPath + "?tab=labels", $"{projectPath}/labels", new() { ["kind"] = "Entity", ["name"] = "weapon", ["colour"] = "#112233", ["key"] = "x" });
+        await PageForms.PostFormAsync(client, projectPath + "?tab=labels", $"{projectPath}/labels", new() { ["kind"] = "Entity", ["name"] = "weapon", ["colour"] = "#112233", ["key"] = "x" });
         var afterAdd = await client.GetStringAsync(projectPath + "?tab=labels");
         Assert.Contains("Label WEAPON saved.", afterAdd);
         var weaponId = Regex.Match(afterAdd, "name=\"labelId\" value=\"(\\d+)\"><input type=\"hidden\" name=\"kind\" value=\"Entity\">(?![\\s\\S]*name=\"labelId\")").Groups[1].Value;
-        await PostFormAsync(client, projectPath + "?tab=labels", $"{projectPath}/labels/{weaponId}/delete", new());
+        await PageForms.PostFormAsync(client, projectPath + "?tab=labels", $"{projectPath}/labels/{weaponId}/delete", new());
         Assert.Contains("Label deleted.", await client.GetStringAsync(projectPath + "?tab=labels"));
     }
 
@@ -149,11 +138,11 @@ public partial class PageTests(AnnotateFactory factory) : IClassFixture<Annotate
     public async Task A_failed_import_in_the_page_names_the_problem()
     {
         var (client, _) = await SignedUpBrowserAsync();
-        var created = await PostFormAsync(client, "/projects", "/projects", new() { ["name"] = "Bad import" });
+        var created = await PageForms.PostFormAsync(client, "/projects", "/projects", new() { ["name"] = "Bad import" });
         var projectPath = created.Headers.Location!.OriginalString;
         var form = new MultipartFormDataContent
         {
-            { new StringContent(await TokenFromAsync(client, projectPath)), "__RequestVerificationToken" },
+            { new StringContent(await PageForms.FormTokenAsync(client, projectPath)), "__RequestVerificationToken" },
             { new ByteArrayContent([0xFF, 0xFE, 0x00]), "files", "binary.txt" },
         };
         await client.PostAsync(projectPath + "/import", form);
@@ -167,7 +156,7 @@ public partial class PageTests(AnnotateFactory factory) : IClassFixture<Annotate
     public async Task A_non_member_sees_a_not_found_page_without_details()
     {
         var (owner, _) = await SignedUpBrowserAsync();
-        var created = await PostFormAsync(owner, "/projects", "/projects", new() { ["name"] = "Private" });
+        var created = await PageForms.PostFormAsync(owner, "/projects", "/projects", new() { ["name"] = "Private" });
         var projectPath = created.Headers.Location!.OriginalString;
         var (stranger, _) = await SignedUpBrowserAsync();
         var request = new HttpRequestMessage(HttpMethod.Get, projectPath);
@@ -184,15 +173,15 @@ public partial class PageTests(AnnotateFactory factory) : IClassFixture<Annotate
     public async Task The_guidelines_preview_renders_the_draft_as_the_guidelines_are_for_managers_only_and_saves_nothing()
     {
         var (manager, _) = await SignedUpBrowserAsync();
-        var created = await PostFormAsync(manager, "/projects", "/projects", new() { ["name"] = "Preview" });
+        var created = await PageForms.PostFormAsync(manager, "/projects", "/projects", new() { ["name"] = "Preview" });
         var projectPath = created.Headers.Location!.OriginalString;
         var (annotator, annotatorEmail) = await SignedUpBrowserAsync();
         var (stranger, _) = await SignedUpBrowserAsync();
-        Assert.Equal(HttpStatusCode.Redirect, (await PostFormAsync(manager, projectPath + "?tab=members", projectPath + "/members",
+        Assert.Equal(HttpStatusCode.Redirect, (await PageForms.PostFormAsync(manager, projectPath + "?tab=members", projectPath + "/members",
             new() { ["email"] = annotatorEmail, ["role"] = "Annotator" })).StatusCode);
         var draft = "| Label | Mark |\n|---|---|\n| PERSON | *names* |\n\n<script>alert(1)</script> [x](javascript:alert(2))";
 
-        var preview = await PostFormAsync(manager, projectPath + "?tab=guidelines", projectPath + "/guidelines/preview", new() { ["guidelines"] = draft });
+        var preview = await PageForms.PostFormAsync(manager, projectPath + "?tab=guidelines", projectPath + "/guidelines/preview", new() { ["guidelines"] = draft });
         Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
         var html = await preview.Content.ReadAsStringAsync();
         var body = Regex.Match(html, "data-testid=\"guidelines-preview\">(.*?)</main>", RegexOptions.Singleline).Groups[1].Value;
@@ -206,9 +195,9 @@ public partial class PageTests(AnnotateFactory factory) : IClassFixture<Annotate
         Assert.Contains("No guidelines yet.", await manager.GetStringAsync(projectPath + "?tab=guidelines"));
 
         // Only managers preview: an annotator is refused, a stranger does not learn the project exists.
-        var asAnnotator = await PostFormAsync(annotator, projectPath + "?tab=guidelines", projectPath + "/guidelines/preview", new() { ["guidelines"] = draft });
+        var asAnnotator = await PageForms.PostFormAsync(annotator, projectPath + "?tab=guidelines", projectPath + "/guidelines/preview", new() { ["guidelines"] = draft });
         Assert.Equal(HttpStatusCode.Forbidden, asAnnotator.StatusCode);
-        var asStranger = await PostFormAsync(stranger, "/projects", projectPath + "/guidelines/preview", new() { ["guidelines"] = draft });
+        var asStranger = await PageForms.PostFormAsync(stranger, "/projects", projectPath + "/guidelines/preview", new() { ["guidelines"] = draft });
         Assert.Equal(HttpStatusCode.NotFound, asStranger.StatusCode);
     }
 }

@@ -117,18 +117,18 @@ public class UnstorableTextTests(LiveFactory factory) : IClassFixture<LiveFactor
         var cookies = new System.Net.CookieContainer();
         var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri(factory.BaseUrl) };
         var email = AnnotateFactory.NewEmail("page");
-        (await PostFormAsync(browser, "/account/register", "/account/register", new()
+        (await PageForms.PostFormAsync(browser, "/account/register", "/account/register", new()
             { ["Email"] = email, ["Password"] = AnnotateFactory.Password, ["ConfirmPassword"] = AnnotateFactory.Password })).Redirected();
-        (await PostFormAsync(browser, "/account/login", "/account/login", new() { ["Email"] = email, ["Password"] = AnnotateFactory.Password })).Redirected();
-        var created = await PostFormAsync(browser, "/projects", "/projects", new() { ["name"] = "Page " + Guid.NewGuid() });
+        (await PageForms.PostFormAsync(browser, "/account/login", "/account/login", new() { ["Email"] = email, ["Password"] = AnnotateFactory.Password })).Redirected();
+        var created = await PageForms.PostFormAsync(browser, "/projects", "/projects", new() { ["name"] = "Page " + Guid.NewGuid() });
         var projectPath = created.Redirected();
         var projectId = long.Parse(projectPath.Split('/').Last());
         browser.DefaultRequestHeaders.Accept.ParseAdd("text/html");
         // The same form without the NUL is accepted: the refusal below is the NUL's.
-        (await PostFormAsync(browser, projectPath + "?tab=settings", $"/projects/{projectId}/settings",
+        (await PageForms.PostFormAsync(browser, projectPath + "?tab=settings", $"/projects/{projectId}/settings",
             new() { ["name"] = "Renamed", ["visibility"] = "open" })).Redirected();
         var before = await ProjectStateAsync(projectId);
-        var response = await PostFormAsync(browser, projectPath + "?tab=settings", $"/projects/{projectId}/settings",
+        var response = await PageForms.PostFormAsync(browser, projectPath + "?tab=settings", $"/projects/{projectId}/settings",
             new() { ["name"] = "Renamed\0", ["visibility"] = "open" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -138,13 +138,6 @@ public class UnstorableTextTests(LiveFactory factory) : IClassFixture<LiveFactor
         Assert.True(page.Contains("remove it"), page);
         Assert.DoesNotContain("   at ", page); // no stack trace
         Assert.Equal(before, await ProjectStateAsync(projectId));
-    }
-
-    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string formPage, string action, Dictionary<string, string> fields)
-    {
-        var html = await client.GetStringAsync(formPage);
-        fields["__RequestVerificationToken"] = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
-        return await client.PostAsync(action, new FormUrlEncodedContent(fields));
     }
 
     private sealed record Fixture(SignedInClient Lead, long ProjectId, long DocumentId, Guid SpanId, Guid Span2Id)

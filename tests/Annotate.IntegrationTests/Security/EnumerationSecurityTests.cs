@@ -14,8 +14,6 @@ namespace Annotate.IntegrationTests.Security;
 /// </summary>
 public partial class EnumerationSecurityTests(AnnotateFactory factory) : IClassFixture<AnnotateFactory>
 {
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex FormToken();
 
     [GeneratedRegex("<div[^>]*role=\"alert\"[^>]*>(.*?)</div>", RegexOptions.Singleline)]
     private static partial Regex Alert();
@@ -46,7 +44,7 @@ public partial class EnumerationSecurityTests(AnnotateFactory factory) : IClassF
         async Task<(HttpStatusCode Status, string? Location, bool SignedIn)> RegisterAsync(string email)
         {
             var browser = Browser();
-            var response = await PostFormAsync(browser, "/account/register", "/account/register", new()
+            var response = await PageForms.PostFormAsync(browser, "/account/register", "/account/register", new()
                 { ["Email"] = email, ["Password"] = "another long password", ["ConfirmPassword"] = "another long password" });
             var signedIn = response.Headers.TryGetValues("Set-Cookie", out var set) && set.Any(c => c.StartsWith("annotate.auth="));
             return (response.StatusCode, response.Headers.Location?.OriginalString, signedIn);
@@ -120,14 +118,9 @@ public partial class EnumerationSecurityTests(AnnotateFactory factory) : IClassF
     /// <summary>The page's status and its error text.</summary>
     private async Task<string> PageSignInAsync(string email, string password)
     {
-        var response = await PostFormAsync(Browser(), "/account/login", "/account/login", new() { ["Email"] = email, ["Password"] = password });
+        var response = await PageForms.PostFormAsync(Browser(), "/account/login", "/account/login", new() { ["Email"] = email, ["Password"] = password });
         var alert = Alert().Match(await response.Content.ReadAsStringAsync());
         return $"{(int)response.StatusCode} {Regex.Replace(alert.Groups[1].Value, "<[^>]+>", " ").Trim()}";
     }
 
-    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string formPage, string action, Dictionary<string, string> fields)
-    {
-        fields["__RequestVerificationToken"] = FormToken().Match(await client.GetStringAsync(formPage)).Groups[1].Value;
-        return await client.PostAsync(action, new FormUrlEncodedContent(fields));
-    }
 }

@@ -128,25 +128,17 @@ public partial class ProjectSettingsTests(AnnotateFactory factory) : IClassFixtu
         Assert.False(seen.GetProperty("finishedLocks").GetBoolean());
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex FormToken();
-
-    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string formPage, string action, Dictionary<string, string> fields)
-    {
-        fields["__RequestVerificationToken"] = FormToken().Match(await client.GetStringAsync(formPage)).Groups[1].Value;
-        return await client.PostAsync(action, new FormUrlEncodedContent(fields));
-    }
 
     [Fact]
     public async Task The_settings_form_shows_every_setting_and_uses_the_same_rules()
     {
         var browser = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         var email = AnnotateFactory.NewEmail("page");
-        await PostFormAsync(browser, "/account/register", "/account/register", new()
+        await PageForms.PostFormAsync(browser, "/account/register", "/account/register", new()
             { ["Email"] = email, ["Password"] = AnnotateFactory.Password, ["ConfirmPassword"] = AnnotateFactory.Password });
-        Assert.Equal(HttpStatusCode.Redirect, (await PostFormAsync(browser, "/account/login", "/account/login",
+        Assert.Equal(HttpStatusCode.Redirect, (await PageForms.PostFormAsync(browser, "/account/login", "/account/login",
             new() { ["Email"] = email, ["Password"] = AnnotateFactory.Password })).StatusCode);
-        var created = await PostFormAsync(browser, "/projects", "/projects", new() { ["name"] = "Form settings" });
+        var created = await PageForms.PostFormAsync(browser, "/projects", "/projects", new() { ["name"] = "Form settings" });
         var projectPath = created.Headers.Location!.OriginalString;
         var settingsPage = projectPath + "?tab=settings";
 
@@ -155,7 +147,7 @@ public partial class ProjectSettingsTests(AnnotateFactory factory) : IClassFixtu
             Assert.Contains($"name=\"{field}\"", page);
         Assert.Contains("value=\"1440\"", page);
 
-        var saved = await PostFormAsync(browser, settingsPage, projectPath + "/settings", new()
+        var saved = await PageForms.PostFormAsync(browser, settingsPage, projectPath + "/settings", new()
         {
             ["name"] = "Form settings", ["description"] = "d", ["visibility"] = "blind", ["assignment"] = "assigned",
             ["annotatorsPerDocument"] = "4", ["releaseAfterMinutes"] = "90", ["finishedLocks"] = "true", ["language"] = "de-CH",
@@ -171,7 +163,7 @@ public partial class ProjectSettingsTests(AnnotateFactory factory) : IClassFixtu
         Assert.DoesNotMatch("id=\"settings-snap\"[^>]*checked", page); // unticked box: off
         Assert.DoesNotMatch("id=\"settings-anonymous-curation\"[^>]*checked", page);
 
-        var refused = await PostFormAsync(browser, settingsPage, projectPath + "/settings", new()
+        var refused = await PageForms.PostFormAsync(browser, settingsPage, projectPath + "/settings", new()
         {
             ["name"] = "Changed name", ["visibility"] = "open", ["assignment"] = "lottery",
             ["annotatorsPerDocument"] = "abc", ["releaseAfterMinutes"] = "0", ["language"] = "de-CH",
