@@ -22,10 +22,19 @@ public static class DatabaseSetup
         var configured = services.GetRequiredService<IConfiguration>().GetConnectionString("Default")
             ?? throw new InvalidOperationException(
                 "No database configured: set ConnectionStrings__Default (./annotate up does this for its private PostgreSQL).");
+        // Asked for by every DbContext: the parse is done once per configured value, not per request.
+        var named = lastNamed;
+        if (named is not null && named.Configured == configured) return named.Named;
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(configured);
         if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = ApplicationName;
-        return builder.ConnectionString;
+        // Hosts with other databases (tests) may ask at the same time: each keeps its own answer.
+        named = new(configured, builder.ConnectionString);
+        lastNamed = named;
+        return named.Named;
     }
+
+    private sealed record NamedConnection(string Configured, string Named);
+    private static NamedConnection? lastNamed;
 
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(MigrationsAssembly));

@@ -133,7 +133,7 @@ public sealed class WriteLimiter
                 QueueLimit = 0,
                 AutoReplenishment = true,
             }));
-        // Reads, and the account routes (they have their own per-address policies), pass.
+        // Reads, and signing in or up (they have their own per-address policies), pass.
         ForRequests = byCaller.WithTranslatedKey<HttpContext>(http => IsWrite(http.Request) ? RateLimits.Caller(http) : Unlimited, leaveOpen: true);
     }
 
@@ -144,7 +144,8 @@ public sealed class WriteLimiter
     private static bool IsWrite(HttpRequest request) =>
         !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
         && !request.Path.StartsWithSegments("/api/auth")
-        && !request.Path.StartsWithSegments("/account");
+        && !request.Path.StartsWithSegments("/account/login")
+        && !request.Path.StartsWithSegments("/account/register");
 }
 
 /// <summary>The hub's changes take from the same bucket as the caller's HTTP writes; a refusal is an ordinary ok:false answer.</summary>

@@ -61,6 +61,22 @@ public sealed class RateLimitSecurityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await SignInAsync(From("203.0.113.11"), person.Email, AnnotateFactory.Password)).StatusCode);
+
+        // Changing one's password checks the current one, a guess like any sign-in: it shares the address's count.
+        var cookies = new System.Net.CookieContainer();
+        var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri(app.BaseUrl) };
+        (await browser.PostAsJsonAsync("/api/auth/login?useCookies=true", new { email = person.Email, password = AnnotateFactory.Password })).EnsureSuccessStatusCode();
+        var token = await browser.FormTokenAsync("/account");
+        var change = new HttpRequestMessage(HttpMethod.Post, "/account/password")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token, ["Password.CurrentPassword"] = "a guess",
+                ["Password.NewPassword"] = "a brand new password", ["Password.ConfirmPassword"] = "a brand new password",
+            }),
+        };
+        change.Headers.Add("X-Forwarded-For", "203.0.113.10");
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await browser.SendAsync(change)).StatusCode);
     }
 
     [Fact]

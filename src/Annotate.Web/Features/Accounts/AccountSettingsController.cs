@@ -49,7 +49,8 @@ public class AccountSettingsController(UserManager<AppUser> users, SignInManager
         return Redirect("/account");
     }
 
-    [HttpPost("password")]
+    // Checking the current password is a password guess: it counts with sign-ins from the same address.
+    [HttpPost("password"), Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Infrastructure.RateLimits.SignIn)]
     public async Task<IActionResult> ChangePassword([Bind(Prefix = "Password")] PasswordForm form)
     {
         var user = await CurrentAsync();
