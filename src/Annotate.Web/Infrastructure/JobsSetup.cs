@@ -24,9 +24,7 @@ public static class JobsSetup
         var configuration = builder.Configuration;
         services.AddScoped<AgreementComputer>();
         services.AddScoped<AgreementScheduler>();
-        services.AddSingleton<ExportStorage>();
-        services.AddScoped<ExportRunner>();
-        services.AddScoped<ExportScheduler>();
+        services.AddExports();
         services.AddScoped<OrphanedWork>();
         // Read now, so a cron that existing installs carry (Quartz-style) stops the app at start with its fix.
         services.AddSingleton(NightlySchedule.From(configuration));

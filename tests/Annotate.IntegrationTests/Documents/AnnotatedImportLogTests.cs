@@ -13,8 +13,7 @@ public class AnnotatedImportLogTests(AnnotateFactory factory) : IClassFixture<An
     public async Task Imported_spans_and_links_appear_in_the_events_as_the_api_shows_them_and_a_refused_import_logs_nothing()
     {
         var lead = await factory.SignUpAsync("lead");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Import log " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Import log " + Guid.NewGuid());
 
         var refused = Encoding.UTF8.GetBytes(
             "{\"text\": \"Officials said 212 were rescued.\", \"entities\": [{\"id\": 1, \"label\": \"QUANTITY\", \"start_offset\": 15, \"end_offset\": 18}]}\n" +

@@ -11,8 +11,7 @@ public class DocumentListTests(AnnotateFactory factory) : IClassFixture<Annotate
 {
     private static async Task<(long ProjectId, long[] Ids)> ProjectAsync(SignedInClient lead, params string[] names)
     {
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "List " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("List " + Guid.NewGuid());
         return (projectId, await ImportAsync(lead, projectId, names));
     }
 

@@ -201,8 +201,7 @@ public class ImportLimitTests(SmallImportLimitFactory factory) : IClassFixture<S
     public async Task A_file_over_the_configured_limit_is_named_and_nothing_is_stored()
     {
         var manager = await factory.SignUpAsync("manager");
-        var project = await (await manager.Http.PostAsJsonAsync("/api/projects", new { name = "Limits" })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await manager.ProjectAsync("Limits");
         var form = new MultipartFormDataContent
         {
             { new ByteArrayContent(Encoding.UTF8.GetBytes("small one")), "files", "small.txt" },

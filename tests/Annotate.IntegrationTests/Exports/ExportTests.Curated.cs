@@ -1,3 +1,4 @@
+using Annotate.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -12,8 +13,7 @@ public partial class ExportTests
     public async Task A_dataset_imported_as_the_curated_layer_is_exported_by_the_curated_scope_in_every_format()
     {
         var lead = await factory.SignUpAsync("lead");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Gold " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Gold " + Guid.NewGuid());
         var gold = Encoding.UTF8.GetBytes("{\"text\": \"The Coast Guard rescued 212 passengers.\", \"label\": [[4, 15, \"ORGANIZATION\"], [24, 27, \"QUANTITY\"]]}\n");
         var imported = await lead.Http.PostAsync($"/api/projects/{projectId}/documents", new MultipartFormDataContent
         {

@@ -1,3 +1,4 @@
+using Annotate.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -18,8 +19,7 @@ public partial class ExportTests
         var file = await ExportAsync(lead.Http, projectId, new { format = "annotate-jsonl" });
 
         // The target project already has the second article's text (imported without annotations).
-        var copy = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Again " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var copyId = copy.GetProperty("id").GetInt64();
+        var copyId = await lead.ProjectAsync("Again " + Guid.NewGuid());
         MultipartFormDataContent Plain() => new() { { new ByteArrayContent(Encoding.UTF8.GetBytes("Rebels took more than 50 villages, the observatory said.")), "files", "other.txt" } };
         var existingId = (await (await lead.Http.PostAsync($"/api/projects/{copyId}/documents", Plain())).Content.ReadFromJsonAsync<JsonElement>())
             .GetProperty("created")[0].GetProperty("id").GetInt64();

@@ -1,3 +1,4 @@
+using Annotate.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -16,12 +17,10 @@ public partial class ExportTests
         var (lead, ana, projectId, _, _) = await ProjectAsync();
         var file = await ExportAsync(lead.Http, projectId, new { format = "annotate-jsonl" }); // Ana's and the lead's spans
 
-        var copy = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Member " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var copyId = copy.GetProperty("id").GetInt64();
+        var copyId = await lead.ProjectAsync("Member " + Guid.NewGuid());
         var bo = await factory.SignUpAsync("bo");
-        var member = await (await lead.Http.PostAsJsonAsync($"/api/projects/{copyId}/members", new { email = bo.Email, role = "annotator" }))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-        var boId = member.GetProperty("userId").GetString();
+        await lead.AddMemberAsync(copyId, bo.Email);
+        var boId = await lead.MemberIdAsync(copyId, bo.Email);
 
         var notMember = await lead.Http.PostAsync($"/api/projects/{copyId}/documents", AnnotatedForm(file, "export.jsonl", $"member:{ana.Email}"));
         Assert.Equal(HttpStatusCode.BadRequest, notMember.StatusCode);
@@ -50,8 +49,7 @@ public partial class ExportTests
     public async Task Annotated_import_problems_name_the_file_and_the_line()
     {
         var lead = await factory.SignUpAsync("lead");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Problems " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Problems " + Guid.NewGuid());
         const string header = """{"meta": {"format": "annotate-jsonl", "version": 1, "offsets": "codepoint"}}""";
 
         // Found while reading: offsets past the end, on the second line.
@@ -132,8 +130,7 @@ public partial class ExportTests
     public async Task Annotated_articles_with_unstorable_fields_are_refused_by_line_and_long_titles_are_cut_safely()
     {
         var lead = await factory.SignUpAsync("lead");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Fields " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Fields " + Guid.NewGuid());
         const string header = """{"meta": {"format": "annotate-jsonl", "version": 1, "offsets": "codepoint"}}""";
 
         var bad = Encoding.UTF8.GetBytes(string.Join('\n', header,

@@ -13,8 +13,7 @@ public partial class ExportTests
     public async Task A_conll_export_counts_the_overlapping_entities_and_claims_it_could_not_hold()
     {
         var lead = await factory.SignUpAsync("lead");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Notes " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Notes " + Guid.NewGuid());
         var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("The Coast Guard said all 212 passengers were rescued.")), "files", "n.txt" } };
         var documentId = (await (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form)).Content.ReadFromJsonAsync<JsonElement>())
             .GetProperty("created")[0].GetProperty("id").GetInt64();

@@ -14,12 +14,10 @@ namespace Annotate.IntegrationTests.Exports;
 public partial class ExportTests
 {
     private static async Task<Guid> SpanAsync(SignedInClient who, long document, string layer, string label, int start, int end) =>
-        (await (await who.Http.PostAsJsonAsync($"/api/documents/{document}/annotations", new { layer, label, start, end }))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await who.SpanAsync(document, layer, label, start, end)).Id;
 
     private static async Task<Guid> LinkAsync(SignedInClient who, long projectId, string type, Guid from, Guid to) =>
-        (await (await who.Http.PostAsJsonAsync($"/api/projects/{projectId}/relations", new { type, from, to }))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await who.LinkAsync(projectId, type, from, to)).Id;
 
     private static async Task<Guid> ClaimOfAsync(SignedInClient who, long document) =>
         (await who.Http.GetFromJsonAsync<JsonElement>($"/api/documents/{document}/annotations")).EnumerateArray()
@@ -29,8 +27,7 @@ public partial class ExportTests
     private static async Task<(HttpResponseMessage Response, long ProjectId)> ImportIntoNewProjectAsync(SignedInClient lead, byte[] file,
         string mode = "pre-annotations", string fileName = "export.jsonl")
     {
-        var copy = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Copy " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var copyId = copy.GetProperty("id").GetInt64();
+        var copyId = await lead.ProjectAsync("Copy " + Guid.NewGuid());
         var form = new MultipartFormDataContent { { new ByteArrayContent(file), "files", fileName }, { new StringContent(mode), "annotations" } };
         return (await lead.Http.PostAsync($"/api/projects/{copyId}/documents", form), copyId);
     }
@@ -121,6 +118,27 @@ public partial class ExportTests
         Assert.Single((await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{copyId}/relations")).EnumerateArray());
     }
 
+    [Fact]
+    public async Task An_annotators_export_keeps_their_id_and_the_api_names_them_by_email()
+    {
+        var (lead, ana, projectId, _, _) = await ProjectAsync();
+        var started = await lead.Http.PostAsJsonAsync($"/api/projects/{projectId}/exports", new { format = "annotate-jsonl", scope = $"ANNOTATOR: {ana.Email.ToUpperInvariant()}" });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var view = await started.Content.ReadFromJsonAsync<JsonElement>();
+        var anaId = await lead.MemberIdAsync(projectId, ana.Email);
+        Assert.Equal($"annotator:{anaId}", view.GetProperty("scope").GetString());
+        Assert.Contains(ana.Email, view.GetProperty("scopeName").GetString());
+        var listed = (await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/exports")).EnumerateArray()
+            .Single(e => e.GetProperty("id").GetInt64() == view.GetProperty("id").GetInt64());
+        Assert.Equal(view.GetProperty("scopeName").GetString(), listed.GetProperty("scopeName").GetString());
+
+        var all = await (await lead.Http.PostAsJsonAsync($"/api/projects/{projectId}/exports", new { format = "annotate-jsonl" })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("all", "every annotator"), (all.GetProperty("scope").GetString(), all.GetProperty("scopeName").GetString()));
+        var refused = await lead.Http.PostAsJsonAsync($"/api/projects/{projectId}/exports", new { format = "annotate-jsonl", scope = "annotator:" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("annotator:EMAIL", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
     [Theory]
     [InlineData("conll")]
     [InlineData("spacy-jsonl")]
@@ -145,7 +163,7 @@ public partial class ExportTests
         var export = new Export
         {
             // Failed, not queued: the runner is driven by hand here, and no sweep of the shared database may run it.
-            ProjectId = projectId, Format = format, Scope = "all", Status = Web.Features.Agreement.JobStatus.Failed,
+            ProjectId = projectId, Format = format, Scope = ExportScope.All, Status = Web.Features.Agreement.JobStatus.Failed,
             CreatedAt = DateTimeOffset.UtcNow, ExpiresAt = DateTimeOffset.UtcNow.AddDays(1),
         };
         db.Exports.Add(export);
@@ -161,8 +179,7 @@ public partial class ExportTests
     public async Task Conll_with_every_annotator_is_fine_when_only_one_has_entities()
     {
         var lead = await factory.SignUpAsync("lead");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Solo " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Solo " + Guid.NewGuid());
         var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("Rebels entered Aleppo.")), "files", "a.txt" } };
         var documentId = (await (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form)).Content.ReadFromJsonAsync<JsonElement>())
             .GetProperty("created")[0].GetProperty("id").GetInt64();

@@ -21,23 +21,15 @@ public partial class ExportTests(AnnotateFactory factory) : IClassFixture<Annota
     {
         var lead = await factory.SignUpAsync("lead");
         var ana = await factory.SignUpAsync("ana");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Export " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
-        (await lead.Http.PostAsJsonAsync($"/api/projects/{projectId}/members", new { email = ana.Email, role = "annotator" })).EnsureSuccessStatusCode();
+        var projectId = await lead.ProjectAsync("Export " + Guid.NewGuid());
+        await lead.AddMemberAsync(projectId, ana.Email);
         var text = await File.ReadAllTextAsync(Corpus.PathOf("002"));
-        var form = new MultipartFormDataContent
-        {
-            { new ByteArrayContent(Encoding.UTF8.GetBytes(text)), "files", "002.txt" },
-            { new ByteArrayContent(Encoding.UTF8.GetBytes("Rebels took more than 50 villages, the observatory said.")), "files", "other.txt" },
-        };
-        var docs = (await (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form)).Content.ReadFromJsonAsync<JsonElement>())
-            .GetProperty("created").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToArray();
+        var docs = await lead.DocumentsAsync(projectId, ("002.txt", text), ("other.txt", "Rebels took more than 50 villages, the observatory said."));
         var runes = text.EnumerateRunes().Select(r => r.ToString()).ToList();
         var utf16 = text.LastIndexOf("Aleppo", StringComparison.Ordinal);
         var start = utf16 - 10; // ten astral characters come before it
         async Task<Guid> SpanAsync(SignedInClient who, long doc, string layer, string label, int s, int e, string? note = null) =>
-            (await (await who.Http.PostAsJsonAsync($"/api/documents/{doc}/annotations", new { layer, label, start = s, end = e, note, attributes = new { attributedTo = "the observatory" } }))
-                .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+            (await who.SpanAsync(doc, layer, label, s, e, note, attributes: new { attributedTo = "the observatory" })).Id;
         await SpanAsync(ana, docs[0], "entity", "LOCATION", start, start + 6);
         var flag = text.IndexOf("🇸🇾", StringComparison.Ordinal);
         await SpanAsync(ana, docs[0], "entity", "EQUIPMENT", flag - text[..flag].Count(char.IsLowSurrogate), flag - text[..flag].Count(char.IsLowSurrogate) + 2, "a flag");
@@ -45,7 +37,7 @@ public partial class ExportTests(AnnotateFactory factory) : IClassFixture<Annota
         var claim = await SpanAsync(ana, docs[0], "claim", "CLAIM", thirteen - text[..thirteen].Count(char.IsLowSurrogate), thirteen - text[..thirteen].Count(char.IsLowSurrogate) + 14);
         var other = await SpanAsync(ana, docs[1], "claim", "CLAIM", 0, 33);
         await SpanAsync(lead, docs[1], "entity", "QUANTITY", 17, 24);
-        (await ana.Http.PostAsJsonAsync($"/api/projects/{projectId}/relations", new { type = "contradicts", from = claim, to = other, note = "13 vs more than 50" })).EnsureSuccessStatusCode();
+        await ana.LinkAsync(projectId, "contradicts", claim, other, note: "13 vs more than 50");
         Assert.Equal("Aleppo", string.Concat(runes.Skip(start).Take(6)));
         return (lead, ana, projectId, docs, text);
     }
@@ -59,20 +51,9 @@ public partial class ExportTests(AnnotateFactory factory) : IClassFixture<Annota
         var started = await http.PostAsJsonAsync($"/api/projects/{projectId}/exports", request);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var export = await http.GetFromJsonAsync<JsonElement>($"/api/exports/{id}");
-            var status = export.GetProperty("status").GetString();
-            if (status == "succeeded")
-            {
-                Assert.Equal(export.GetProperty("total").GetInt32(), export.GetProperty("done").GetInt32());
-                return await http.GetAsync($"/api/exports/{id}/file");
-            }
-            Assert.True(status is "queued" or "running", export.GetRawText());
-            Assert.True(DateTime.UtcNow < deadline, "the export did not finish");
-            await Task.Delay(150);
-        }
+        var export = await http.WaitForJobAsync($"/api/exports/{id}", seconds: 60);
+        Assert.Equal(export.GetProperty("total").GetInt32(), export.GetProperty("done").GetInt32());
+        return await http.GetAsync($"/api/exports/{id}/file");
     }
 
     private static List<JsonElement> Lines(byte[] file) =>
@@ -163,9 +144,8 @@ public partial class ExportTests(AnnotateFactory factory) : IClassFixture<Annota
         var (lead, ana, projectId, _, _) = await ProjectAsync();
         var first = await ExportAsync(lead.Http, projectId, new { format });
 
-        var copy = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Copy " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var copyId = copy.GetProperty("id").GetInt64();
-        (await lead.Http.PostAsJsonAsync($"/api/projects/{copyId}/members", new { email = ana.Email, role = "annotator" })).EnsureSuccessStatusCode();
+        var copyId = await lead.ProjectAsync("Copy " + Guid.NewGuid());
+        await lead.AddMemberAsync(copyId, ana.Email);
         var form = new MultipartFormDataContent { { new ByteArrayContent(first), "files", "export.jsonl" }, { new StringContent(mode), "annotations" } };
         var imported = await lead.Http.PostAsync($"/api/projects/{copyId}/documents", form);
         Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
@@ -185,8 +165,7 @@ public partial class ExportTests(AnnotateFactory factory) : IClassFixture<Annota
     public async Task Annotated_imports_refuse_unknown_labels_unless_asked_to_create_them_and_store_nothing_on_error()
     {
         var lead = await factory.SignUpAsync("lead");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Labels " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Labels " + Guid.NewGuid());
         var line = Encoding.UTF8.GetBytes("{\"text\": \"The T-72 tank rolled in.\", \"label\": [[4, 8, \"WEAPON\"]]}\n{\"text\": \"Bad offsets.\", \"label\": [[5, 99, \"PERSON\"]]}\n");
         var refused = await lead.Http.PostAsync($"/api/projects/{projectId}/documents",
             new MultipartFormDataContent { { new ByteArrayContent(line), "files", "d.jsonl" }, { new StringContent("pre-annotations"), "annotations" } });

@@ -77,9 +77,7 @@ public sealed class JobCluster : IAsyncDisposable
     public static async Task<(SignedInClient Lead, long ProjectId, long[] Docs)> ProjectAsync(AnnotateFactory node)
     {
         var lead = await node.SignUpAsync("lead");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Cluster " + Guid.NewGuid() })).EnsureSuccessStatusCode()
-            .Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Cluster " + Guid.NewGuid());
         var form = new MultipartFormDataContent
         {
             { new ByteArrayContent(Encoding.UTF8.GetBytes("The ferry burned off Kestrel Bay on Monday.")), "files", "a.txt" },

@@ -21,8 +21,7 @@ public class OrphanedWorkTests(AnnotateFactory factory) : IClassFixture<Annotate
     private async Task<(SignedInClient Lead, long ProjectId)> ProjectAsync()
     {
         var lead = await factory.SignUpAsync("lead");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Orphans " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Orphans " + Guid.NewGuid());
         var form = new MultipartFormDataContent
         {
             { new ByteArrayContent(Encoding.UTF8.GetBytes("The ferry burned off Kestrel Bay on Monday. " + Guid.NewGuid())), "files", "a.txt" },

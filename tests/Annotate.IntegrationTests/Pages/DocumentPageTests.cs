@@ -28,8 +28,7 @@ public partial class DocumentPageTests(AnnotateFactory factory) : IClassFixture<
     private async Task<(SignedInClient Lead, long ProjectId, long[] Documents, string[] Texts)> ProjectAsync()
     {
         var lead = await factory.SignUpAsync("page");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Pages" })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Pages");
         var texts = new[] { Article("left " + Guid.NewGuid().ToString("N")), Article("right " + Guid.NewGuid().ToString("N")) };
         var form = new MultipartFormDataContent();
         foreach (var (text, i) in texts.Select((t, i) => (t, i))) form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(text)), "files", $"{i}.txt");

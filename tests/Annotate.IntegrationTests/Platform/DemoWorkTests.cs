@@ -140,23 +140,8 @@ public class DemoWorkTests(AnnotateFactory factory) : IClassFixture<AnnotateFact
         Assert.Contains(relations.Single(r => Links(r, "Ana Annotator", "fuel pump", "galley")).GetProperty("id").GetGuid().ToString(), compare);
     }
 
-    private static async Task<JsonElement> WaitForReportAsync(HttpClient http, long projectId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
-        {
-            var response = await http.GetAsync($"/api/projects/{projectId}/agreement");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                var report = await response.Content.ReadFromJsonAsync<JsonElement>();
-                var status = report.GetProperty("status").GetString();
-                Assert.NotEqual("failed", status);
-                if (status == "succeeded") return report;
-            }
-            await Task.Delay(250);
-        }
-        throw new TimeoutException("The demo's agreement report did not finish.");
-    }
+    private static Task<JsonElement> WaitForReportAsync(HttpClient http, long projectId) =>
+        http.WaitForJobAsync($"/api/projects/{projectId}/agreement");
 
     [Fact]
     public async Task Seeding_again_adds_nothing_and_keeps_what_people_changed()

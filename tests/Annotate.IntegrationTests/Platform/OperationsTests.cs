@@ -39,8 +39,7 @@ public class OperationsTests(AnnotateFactory factory) : IClassFixture<AnnotateFa
     public async Task The_user_add_command_makes_a_site_admin_who_sees_every_project_and_a_plain_account_with_a_generated_password()
     {
         var owner = await factory.SignUpAsync("owner");
-        var project = await (await owner.Http.PostAsJsonAsync("/api/projects", new { name = "Someone else's " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await owner.ProjectAsync("Someone else's " + Guid.NewGuid());
 
         var adminEmail = AnnotateFactory.NewEmail("admin");
         var (code, output) = await RunCommandAsync("a long admin password\n", "user", "add", adminEmail, "--admin", "--password-stdin");

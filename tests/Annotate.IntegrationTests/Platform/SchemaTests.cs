@@ -25,8 +25,7 @@ public class SchemaTests(AnnotateFactory factory) : IClassFixture<AnnotateFactor
     public async Task The_change_log_refuses_updates_deletes_and_truncation()
     {
         var lead = await factory.SignUpAsync("lead");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Log " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Log " + Guid.NewGuid());
         var form = new MultipartFormDataContent { { new ByteArrayContent("The ferry burned on Monday."u8.ToArray()), "files", "a.txt" } };
         var documentId = (await (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form)).Content.ReadFromJsonAsync<JsonElement>())
             .GetProperty("created")[0].GetProperty("id").GetInt64();

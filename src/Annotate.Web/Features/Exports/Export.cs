@@ -16,8 +16,8 @@ public class Export : IBackgroundWork, IHasError
     public long Id { get; set; }
     public long ProjectId { get; set; }
     public string Format { get; set; } = "";
-    /// <summary>"all" (every annotator's spans, each naming its annotator), "annotator:ID" or "curated".</summary>
-    public string Scope { get; set; } = "all";
+    /// <summary>Whose spans: every annotator's (each naming its annotator), one annotator's, or the curated layer.</summary>
+    public ExportScope Scope { get; set; } = ExportScope.All;
     public bool FinishedOnly { get; set; }
     public OffsetUnit Offsets { get; set; }
     public bool Gzip { get; set; }
@@ -48,7 +48,7 @@ public class ExportConfiguration : IEntityTypeConfiguration<Export>
     public void Configure(EntityTypeBuilder<Export> export)
     {
         export.Property(e => e.Format).HasMaxLength(32);
-        export.Property(e => e.Scope).HasMaxLength(100);
+        export.Property(e => e.Scope).HasConversion(scope => scope.ToString(), stored => ExportScope.Parse(stored)).HasMaxLength(100);
         export.Property(e => e.Offsets).HasConversion(new SnakeCaseEnumConverter<OffsetUnit>()).HasMaxLength(16);
         export.Property(e => e.Status).HasConversion(new SnakeCaseEnumConverter<JobStatus>()).HasMaxLength(16);
         export.Property(e => e.Error).HasMaxLength(4000);

@@ -8,27 +8,6 @@ using Npgsql;
 
 namespace Annotate.Web.Features.Exports;
 
-/// <summary>Where finished exports live (Exports__Folder), and how long (Exports__KeepDays).</summary>
-public class ExportStorage(IConfiguration configuration)
-{
-    public string Folder
-    {
-        get
-        {
-            var folder = configuration["Exports:Folder"] is { Length: > 0 } configured ? configured : Path.Combine(AppContext.BaseDirectory, "exports");
-            Directory.CreateDirectory(folder);
-            return folder;
-        }
-    }
-
-    public TimeSpan KeepFor => TimeSpan.FromDays(configuration.GetValue("Exports:KeepDays", 7.0));
-
-    public string PathOf(string fileName) => Path.Combine(Folder, Path.GetFileName(fileName));
-
-    /// <summary>Where an export is written while it runs; renamed to its file name only when complete.</summary>
-    public string TemporaryPath(long exportId) => Path.Combine(Folder, $"{exportId}.part");
-}
-
 /// <summary>
 /// Streams one export: documents, their spans and their links are read as three ordered streams from PostgreSQL and
 /// joined on the document id as they come, so memory stays flat whatever the project's size.
@@ -50,7 +29,7 @@ public class ExportRunner(AppDbContext db)
     {
         var projectName = await db.Projects.Where(p => p.Id == export.ProjectId).Select(p => p.Name).FirstAsync(cancel);
         var connectionString = db.Database.GetConnectionString()!;
-        var scope = new ExportScope(export);
+        var scope = new ExportFilter(export);
 
         // The snapshot every read below shares; this transaction stays open (read-only) until the export is written.
         await using var documentsConnection = await OpenAsync(connectionString, cancel);
@@ -99,7 +78,7 @@ public class ExportRunner(AppDbContext db)
             ORDER BY f.document_id, r.created_at, r.id
             """, export.ProjectId, scope.Annotator).ExecuteReaderAsync(cancel);
 
-        var settings = new ExportSettings(export.Format, export.Scope, export.FinishedOnly, export.Offsets, export.CreatedAt, export.ProjectId,
+        var settings = new ExportSettings(export.Format, export.Scope.ToString(), export.FinishedOnly, export.Offsets, export.CreatedAt, export.ProjectId,
             projectName, relationsLeftOut);
         var writer = ExportWriter.Create(export.Format, output, settings);
         await writer.BeginAsync(cancel);
@@ -147,8 +126,8 @@ public class ExportRunner(AppDbContext db)
     /// CoNLL tags each token once and spaCy's lines name no annotator, so several annotators' spans in one of those
     /// files would be merged into one annotation nobody made (and CoNLL would keep only some of them).
     /// </summary>
-    public static bool MergesAnnotators(string format, string scope) =>
-        scope == "all" && format is ConllWriter.Name or SpacyJsonlWriter.Name;
+    public static bool MergesAnnotators(string format, ExportScope scope) =>
+        scope.IsAll && format is ConllWriter.Name or SpacyJsonlWriter.Name;
 
     /// <summary>Why an export of several annotators' spans in <paramref name="format"/> is refused, and what to ask for instead.</summary>
     public static string OneAnnotatorOnly(string format, int annotators) =>
@@ -231,44 +210,4 @@ public class ExportRunner(AppDbContext db)
         command.Parameters.AddWithValue("annotator", (object?)annotator ?? DBNull.Value);
         return command;
     }
-}
-
-/// <summary>
-/// The SQL conditions of an export's scope, for the table aliases a query uses, so that documents, spans, links and
-/// the counts all select with the same rules. Parameters: @project, and @annotator for one annotator's scope.
-/// </summary>
-public sealed class ExportScope(Export export)
-{
-    /// <summary>The annotator's user id in an "annotator:ID" scope, else null.</summary>
-    public string? Annotator { get; } = export.Scope.StartsWith("annotator:", StringComparison.Ordinal) ? export.Scope["annotator:".Length..] : null;
-
-    private bool Curated => export.Scope == "curated";
-
-    /// <summary>Whether some link can have one end in the export and the other outside it (with "all" and every
-    /// document, every span is in).</summary>
-    public bool CanLeaveOutRelations => export.FinishedOnly || Curated || Annotator is not null;
-
-    /// <summary>The project's documents the export holds (finished ones only, when asked: by the annotator of an
-    /// annotator scope, else by anyone).</summary>
-    public string Documents(string d) => $"{d}.project_id = @project" + (export.FinishedOnly
-        ? $" AND EXISTS (SELECT 1 FROM document_states s WHERE s.document_id = {d}.id AND s.status = 'finished'" + (Annotator is null ? ")" : " AND s.user_id = @annotator)")
-        : "");
-
-    /// <summary>
-    /// " AND ..." selecting the spans of the scope. The curated layer is nobody's annotation: "all" and an annotator's
-    /// scope leave it out (its rows name the reviewer or importer who made them), and only "curated" writes it.
-    /// </summary>
-    public string Spans(string a) =>
-        Curated ? $" AND {a}.origin = 'curated'" : Annotator is not null ? $" AND {a}.annotator_id = @annotator AND {a}.origin <> 'curated'" : $" AND {a}.origin <> 'curated'";
-
-    /// <summary>
-    /// SQL counting the annotators whose spans the export holds (of the entity layer only for CoNLL, which writes no
-    /// other), as "Value": the one rule both the request check and the job apply.
-    /// </summary>
-    public string AnnotatorCount() =>
-        $"SELECT count(DISTINCT a.annotator_id)::int AS \"Value\" FROM annotations a JOIN documents d ON d.id = a.document_id "
-        + $"WHERE {Documents("d")}{Spans("a")}{(export.Format == ConllWriter.Name ? " AND a.layer = 'entity'" : "")}";
-
-    /// <summary>" AND ..." selecting the links of the scope, besides their two ends being in it: one annotator's own links.</summary>
-    public string Relations(string r) => Annotator is not null ? $" AND {r}.annotator_id = @annotator" : "";
 }

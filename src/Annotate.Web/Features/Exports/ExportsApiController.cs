@@ -7,11 +7,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Exports;
 
-public record ExportView(long Id, long ProjectId, string Format, string Scope, bool FinishedOnly, Annotations.OffsetUnit Offsets, bool Gzip,
+/// <param name="Scope">as stored and as a request gives it: "all", "curated" or "annotator:USER-ID"</param>
+/// <param name="ScopeName">the scope as a person reads it (the annotator's name and email)</param>
+public record ExportView(long Id, long ProjectId, string Format, string Scope, string ScopeName, bool FinishedOnly, Annotations.OffsetUnit Offsets, bool Gzip,
     JobStatus Status, int Done, int Total, int Attempts, string? Error, long? Size, string? RequestedBy, DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt, DateTimeOffset ExpiresAt, string? File, string? Notes)
 {
-    public static ExportView Of(Export e) => new(e.Id, e.ProjectId, e.Format, e.Scope, e.FinishedOnly, e.Offsets, e.Gzip, e.Status, e.Done, e.Total,
+    public static ExportView Of(Export e, string scopeName) => new(e.Id, e.ProjectId, e.Format, e.Scope.ToString(), scopeName, e.FinishedOnly, e.Offsets, e.Gzip, e.Status, e.Done, e.Total,
         e.Attempts, e.Error, e.Size, e.RequestedBy?.Email, e.CreatedAt, e.FinishedAt, e.ExpiresAt, e.FileName is null ? null : $"/api/exports/{e.Id}/file", e.Notes);
 }
 
@@ -26,7 +28,7 @@ public class ExportsApiController(AppDbContext db, ProjectAccess access, ExportS
     {
         await access.RequireManagerAsync(User, projectId);
         var export = await scheduler.StartAsync(projectId, request, ProjectAccess.UserId(User));
-        return Accepted($"/api/exports/{export.Id}", ExportView.Of(export));
+        return Accepted($"/api/exports/{export.Id}", ExportView.Of(export, await ExportScopeNames.ForAsync(db, export.Scope)));
     }
 
     [HttpGet("projects/{projectId:long}/exports")]
@@ -35,11 +37,22 @@ public class ExportsApiController(AppDbContext db, ProjectAccess access, ExportS
         await access.RequireManagerAsync(User, projectId);
         var exports = await db.Exports.AsNoTracking().Include(e => e.RequestedBy).Where(e => e.ProjectId == projectId)
             .OrderByDescending(e => e.CreatedAt).ToListAsync();
-        return exports.Select(ExportView.Of).ToList();
+        return await ViewsAsync(db, exports);
     }
 
     [HttpGet("exports/{id:long}")]
-    public async Task<ExportView> Get(long id) => ExportView.Of(await FindAsync(id));
+    public async Task<ExportView> Get(long id)
+    {
+        var export = await FindAsync(id);
+        return ExportView.Of(export, await ExportScopeNames.ForAsync(db, export.Scope));
+    }
+
+    /// <summary>The views of several exports, their scopes' names looked up together.</summary>
+    public static async Task<List<ExportView>> ViewsAsync(AppDbContext db, IReadOnlyCollection<Export> exports)
+    {
+        var names = await ExportScopeNames.ForAsync(db, exports.Select(e => e.Scope));
+        return exports.Select(e => ExportView.Of(e, names[e.Scope])).ToList();
+    }
 
     /// <summary>The finished file (409 while it is not finished).</summary>
     [HttpGet("exports/{id:long}/file")]

@@ -9,12 +9,11 @@ using Npgsql;
 
 namespace Annotate.Web.Features.Exports;
 
-/// <param name="ScopeNames">each export's scope as a person reads it (see <see cref="ExportScopeNames"/>)</param>
 /// <param name="Merged">for each format that holds one annotation per article: how many annotators' spans "every
 /// annotator" would merge, of all documents and of finished ones (more than one is refused)</param>
 /// <param name="Form">the choices of the last request, kept when it was refused</param>
 public record ExportsPage(Project Project, IReadOnlyList<ExportView> Exports, IReadOnlyList<(string Email, string Name)> Annotators,
-    IReadOnlyDictionary<string, string> ScopeNames, IReadOnlyDictionary<string, MergedAnnotators> Merged, ExportForm Form);
+    IReadOnlyDictionary<string, MergedAnnotators> Merged, ExportForm Form);
 
 public record MergedAnnotators(int All, int Finished);
 
@@ -34,17 +33,17 @@ public class ExportsController(AppDbContext db, ProjectAccess access, ExportSche
         var annotators = await db.ProjectMembers.Where(m => m.ProjectId == projectId).OrderBy(m => m.User!.Email)
             .Select(m => new { m.User!.Email, m.User.DisplayName }).ToListAsync();
         var merged = new Dictionary<string, MergedAnnotators>();
-        foreach (var format in ExportWriter.Formats.Where(f => ExportRunner.MergesAnnotators(f, "all")))
+        foreach (var format in ExportWriter.Formats.Where(f => ExportRunner.MergesAnnotators(f, ExportScope.All)))
             merged[format] = new MergedAnnotators(await MergedAsync(projectId, format, false), await MergedAsync(projectId, format, true));
         var form = TempData["ExportForm"] is string kept ? JsonSerializer.Deserialize<ExportForm>(kept) ?? new ExportForm() : new ExportForm();
-        return View(new ExportsPage(project, exports.Select(ExportView.Of).ToList(), annotators.Select(a => (a.Email!, a.DisplayName)).ToList(),
-            await ExportScopeNames.ForAsync(db, exports.Select(e => e.Scope)), merged, form));
+        return View(new ExportsPage(project, await ExportsApiController.ViewsAsync(db, exports), annotators.Select(a => (a.Email!, a.DisplayName)).ToList(),
+            merged, form));
     }
 
     /// <summary>The annotators an "every annotator" export in this format would merge: the rule the export itself applies.</summary>
     private Task<int> MergedAsync(long projectId, string format, bool finishedOnly)
     {
-        var scope = new ExportScope(new Export { ProjectId = projectId, Format = format, Scope = "all", FinishedOnly = finishedOnly });
+        var scope = new ExportFilter(new Export { ProjectId = projectId, Format = format, Scope = ExportScope.All, FinishedOnly = finishedOnly });
         return db.Database.SqlQueryRaw<int>(scope.AnnotatorCount(), new NpgsqlParameter("project", projectId), new NpgsqlParameter("annotator", DBNull.Value)).SingleAsync();
     }
 

@@ -26,15 +26,14 @@ public class JobsController(AppDbContext db, AgreementScheduler agreement, Expor
             .Select(r => new JobRow("agreement", r.Id, r.ProjectId, r.Project!.Name, r.Status, r.Reason.ToString(), r.RequestedBy!.Email,
                 r.CreatedAt, r.StartedAt, r.FinishedAt, r.Done, r.Total, r.Attempts, r.Error, "/projects/" + r.ProjectId + "/agreement"))
             .ToListAsync();
-        var exports = await db.Exports.AsNoTracking().Where(e => managed.Contains(e.ProjectId))
+        var exportRows = await db.Exports.AsNoTracking().Where(e => managed.Contains(e.ProjectId))
             .OrderByDescending(e => e.CreatedAt).Take(200)
-            .Select(e => new JobRow("export", e.Id, e.ProjectId, e.Project!.Name, e.Status, e.Format + " " + e.Scope, e.RequestedBy!.Email,
-                e.CreatedAt, e.StartedAt, e.FinishedAt, e.Done, e.Total, e.Attempts, e.Error, "/projects/" + e.ProjectId + "/exports"))
+            .Select(e => new { e.Scope, Row = new JobRow("export", e.Id, e.ProjectId, e.Project!.Name, e.Status, e.Format, e.RequestedBy!.Email,
+                e.CreatedAt, e.StartedAt, e.FinishedAt, e.Done, e.Total, e.Attempts, e.Error, "/projects/" + e.ProjectId + "/exports") })
             .ToListAsync();
-        // An export's reason is "FORMAT SCOPE" (a format has no space); a scope names its annotator by id, which a
-        // person reads as name and email.
-        var names = await Exports.ExportScopeNames.ForAsync(db, exports.Select(e => e.Reason.Split(' ', 2)[1]));
-        exports = exports.Select(e => e.Reason.Split(' ', 2) is [var format, var scope] ? e with { Reason = $"{format} of {names[scope]}" } : e).ToList();
+        // A scope names its annotator by id, which a person reads as name and email.
+        var names = await Exports.ExportScopeNames.ForAsync(db, exportRows.Select(e => e.Scope));
+        var exports = exportRows.Select(e => e.Row with { Reason = $"{e.Row.Reason} of {names[e.Scope]}" });
         rows = rows.Select(r => r with { Reason = r.Reason.ToLowerInvariant() }).ToList();
         return View(rows.Concat(exports).OrderByDescending(r => r.CreatedAt).ToList());
     }
