@@ -6,6 +6,8 @@ using Annotate.Web.Data;
 using Annotate.Web.Features.Agreement;
 using Annotate.Web.Features.Exports;
 using Annotate.Web.Features.Jobs;
+using Hangfire;
+using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -124,6 +126,98 @@ public class OrphanedWorkTests(AnnotateFactory factory) : IClassFixture<Annotate
         // Not left for a later sweep of the shared database to run: this row only stood for work in hand.
         await after.ServiceProvider.GetRequiredService<AppDbContext>().AgreementReports.Where(r => r.Id == fresh.Id)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, JobStatus.Cancelled));
+    }
+
+    /// <summary>A queued export row of <paramref name="projectId"/> dated ten minutes back, waiting on <paramref name="jobId"/>.</summary>
+    private async Task<long> WaitingExportAsync(long projectId, string? jobId, DateTimeOffset? claimedAt = null)
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var export = await ExportScheduler.ValidateAsync(db, projectId, new NewExport("annotate-jsonl", "all", false, null, false), null, TimeSpan.FromDays(1));
+        export.JobId = OrphanedWork.Claimed; // no sweep takes it before it is dated back
+        db.Exports.Add(export);
+        await db.SaveChangesAsync();
+        var old = DateTimeOffset.UtcNow.AddMinutes(-10);
+        await db.Exports.Where(e => e.Id == export.Id).ExecuteUpdateAsync(u => u
+            .SetProperty(e => e.CreatedAt, old).SetProperty(e => e.StartedAt, claimedAt ?? old).SetProperty(e => e.JobId, jobId));
+        return export.Id;
+    }
+
+    private async Task<Export> ExportRowAsync(long id)
+    {
+        using var scope = factory.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Exports.AsNoTracking().SingleAsync(e => e.Id == id);
+    }
+
+    [Fact]
+    public async Task Rows_whose_job_hangfire_gave_up_on_or_lost_are_settled_and_a_pending_job_is_left_alone()
+    {
+        var (lead, projectId) = await ProjectAsync();
+        var jobs = factory.Services.GetRequiredService<IBackgroundJobClient>();
+        string Later(long id) => jobs.Schedule<ExportJob>(job => job.RunAsync(id, CancellationToken.None), TimeSpan.FromDays(1));
+
+        // Hangfire used up its retries before the job could claim its row (the database was down at every attempt).
+        var failed = await WaitingExportAsync(projectId, null);
+        var failedJob = Later(failed);
+        using (var connection = factory.Services.GetRequiredService<JobStorage>().GetConnection())
+            connection.SetJobParameter(failedJob, "RetryCount", JobFailures.Retries.ToString()); // what its last retry leaves
+        Assert.True(jobs.ChangeState(failedJob, new FailedState(new TimeoutException("the database did not answer"))));
+        // Someone deleted the job on Hangfire's dashboard.
+        var deleted = await WaitingExportAsync(projectId, null);
+        var deletedJob = Later(deleted);
+        Assert.True(jobs.Delete(deletedJob));
+        // A job id Hangfire does not hold (its storage was reset, or the job expired).
+        var lost = await WaitingExportAsync(projectId, "987654321");
+        // A retry Hangfire has scheduled: still Hangfire's.
+        var pending = await WaitingExportAsync(projectId, null);
+        var pendingJob = Later(pending);
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            foreach (var (id, job) in new[] { (failed, failedJob), (deleted, deletedJob), (pending, pendingJob) })
+                await db.Exports.Where(e => e.Id == id).ExecuteUpdateAsync(u => u.SetProperty(e => e.JobId, job));
+            await scope.ServiceProvider.GetRequiredService<OrphanedWork>().ResumeAsync(TimeSpan.FromMinutes(1));
+        }
+
+        var failedRow = await ExportRowAsync(failed);
+        Assert.Equal(JobStatus.Failed, failedRow.Status);
+        Assert.Contains("the database did not answer", failedRow.Error);
+        Assert.NotNull(failedRow.FinishedAt);
+        var deletedRow = await ExportRowAsync(deleted);
+        Assert.Equal(JobStatus.Cancelled, deletedRow.Status);
+        Assert.Contains("deleted on the jobs dashboard", deletedRow.Error);
+        var rerun = await WaitAsync(() => lead.Http.GetFromJsonAsync<JsonElement>($"/api/exports/{lost}"));
+        Assert.Equal("succeeded", rerun.GetProperty("status").GetString());
+        Assert.NotEqual("987654321", (await ExportRowAsync(lost)).JobId);
+        var pendingRow = await ExportRowAsync(pending);
+        Assert.Equal((JobStatus.Queued, pendingJob), (pendingRow.Status, pendingRow.JobId));
+
+        // The Jobs page says why the failed one stopped.
+        var page = await lead.Http.GetStringAsync("/jobs");
+        Assert.Contains("the database did not answer", page);
+        jobs.Delete(pendingJob);
+        using var cleanup = factory.Services.CreateScope();
+        await cleanup.ServiceProvider.GetRequiredService<AppDbContext>().Exports.Where(e => e.Id == pending)
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.Status, JobStatus.Cancelled));
+    }
+
+    [Fact]
+    public async Task A_claim_left_by_a_node_that_died_before_enqueueing_is_released_and_a_fresh_claim_is_not()
+    {
+        var (lead, projectId) = await ProjectAsync();
+        var stale = await WaitingExportAsync(projectId, OrphanedWork.Claimed, claimedAt: DateTimeOffset.UtcNow - OrphanedWork.StaleClaimAge - TimeSpan.FromMinutes(1));
+        var fresh = await WaitingExportAsync(projectId, OrphanedWork.Claimed, claimedAt: DateTimeOffset.UtcNow);
+        using (var scope = factory.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<OrphanedWork>().ResumeAsync(TimeSpan.FromMinutes(1));
+
+        var done = await WaitAsync(() => lead.Http.GetFromJsonAsync<JsonElement>($"/api/exports/{stale}"));
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        Assert.Equal(1, done.GetProperty("attempts").GetInt32());
+        var untouched = await ExportRowAsync(fresh);
+        Assert.Equal((JobStatus.Queued, OrphanedWork.Claimed, 0), (untouched.Status, untouched.JobId, untouched.Attempts));
+        using var cleanup = factory.Services.CreateScope();
+        await cleanup.ServiceProvider.GetRequiredService<AppDbContext>().Exports.Where(e => e.Id == fresh)
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.Status, JobStatus.Cancelled));
     }
 
     /// <summary>Polls until the status is no longer queued or running.</summary>
