@@ -166,3 +166,27 @@ test('in right-to-left text the caret is drawn at a letter\'s right edge, and Up
   assert.equal(caretPlace(text, down, layout).x, 80);
   assert.equal(move(text, at(12), 'Home', layout).focus, 10);
 });
+
+test('PageDown and PageUp move a visible height of lines, keep the column, stop at the ends, and Shift extends', () => {
+  // 30 lines of 10 characters; a page is 5 lines of 20 px.
+  const text = Array.from({ length: 30 }, (_, n) => String(n).padStart(2, '0') + 'abcdefg').join('\n');
+  const layout = { ...gridLayout(text, 10), pageHeight: 100 };
+  assert.deepEqual(caretCommand({ key: 'PageDown' }), { by: 'page', direction: 1, extend: false });
+  assert.deepEqual(caretCommand({ key: 'PageUp', shiftKey: true }), { by: 'page', direction: -1, extend: true });
+
+  let state = move(text, at(3), 'PageDown', layout); // line 0, column 3
+  assert.equal(state.focus, 5 * 10 + 3, 'five lines down, same column');
+  state = move(text, state, 'PageDown', layout);
+  assert.equal(state.focus, 10 * 10 + 3);
+  state = move(text, state, 'PageUp', layout);
+  assert.equal(state.focus, 5 * 10 + 3, 'and back up');
+  const selected = move(text, state, { key: 'PageDown', shiftKey: true }, layout);
+  assert.deepEqual(selectionOf(selected), { start: 53, end: 103, backward: false });
+
+  const nearEnd = move(text, at(27 * 10 + 3), 'PageDown', layout);
+  assert.equal(nearEnd.focus, 29 * 10 + 3, 'the last line when less than a page is left');
+  assert.equal(move(text, nearEnd, 'PageDown', layout).focus, text.length, 'then the end of the text');
+  assert.equal(move(text, at(2 * 10 + 3), 'PageUp', layout).focus, 3, 'the first line when less than a page is above');
+  assert.equal(move(text, at(3), 'PageUp', layout).focus, 0, 'then the start of the text');
+  assert.equal(move(text, at(2 * 10), 'PageUp', layout).focus, 0, 'column 0 of the first line is the start of the text');
+});

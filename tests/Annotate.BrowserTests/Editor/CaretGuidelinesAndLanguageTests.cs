@@ -77,6 +77,13 @@ public class CaretGuidelinesAndLanguageTests(BrowserFixture browser) : IClassFix
         Assert.Equal(codePoints.Length, await Caret());
         await page.Keyboard.PressAsync("Control+Home");
         Assert.Equal(0, await Caret());
+        // PageDown travels a screen of lines (not the page's own scroll): the caret moves on, and back with PageUp.
+        await page.Keyboard.PressAsync("PageDown");
+        var paged = await Caret();
+        Assert.InRange(paged, 1, codePoints.Length - 1);
+        await page.Keyboard.PressAsync("PageUp");
+        Assert.InRange(await Caret(), 0, paged - 1); // about a screen back (paragraph gaps make lines uneven)
+        await page.Keyboard.PressAsync("Control+Home");
 
         // The mouse works beside it: a click puts the caret before the character clicked (on its left half)…
         var point = await page.EvaluateAsync<JsonElement>("""

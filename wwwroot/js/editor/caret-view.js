@@ -52,6 +52,8 @@ export class CaretView {
     const nodes = this.view.nodes, text = this.text, range = document.createRange();
     return {
       rtl: this.rtl,
+      // PageUp/PageDown travel most of what is visible, so the line the caret left stays in view.
+      pageHeight: Math.max(40, 0.85 * Math.min(window.innerHeight, this.container.getBoundingClientRect().height || window.innerHeight)),
       boxOf: i => {
         if (i < 0 || i >= text.length || nodes.length === 0) return null;
         let lo = 0, hi = nodes.length - 1;

@@ -14,9 +14,9 @@ import { nextCharacter, nextWordBoundary, clusterStart } from '../offsets.js';
  *   anchor: where a Shift-extended selection started; focus: where the caret is (equal when nothing is selected);
  *   goalX: the horizontal place Up and Down keep to, over several presses; atLineEnd: the caret is drawn at the end
  *   of a wrapped line rather than at the start of the next one (both are the same offset).
- * @typedef {{by: 'character' | 'word' | 'line' | 'lineEdge' | 'text', direction: 1 | -1, extend: boolean}} CaretCommand
+ * @typedef {{by: 'character' | 'word' | 'line' | 'lineEdge' | 'page' | 'text', direction: 1 | -1, extend: boolean}} CaretCommand
  *   direction is logical: +1 towards the end of the text, whatever way the text runs on screen.
- * @typedef {{boxOf: (i: number) => ({left: number, right: number, top: number, bottom: number} | null), rtl?: boolean}} Layout
+ * @typedef {{boxOf: (i: number) => ({left: number, right: number, top: number, bottom: number} | null), rtl?: boolean, pageHeight?: number}} Layout
  *   boxOf: the box of the character (cluster) starting at UTF-16 offset i, as laid out; rtl: the text runs right to left.
  */
 
@@ -46,6 +46,9 @@ export function caretCommand(key, { rtl = false } = {}) {
     case 'Home':
     case 'End':
       return { by: key.ctrlKey || key.metaKey ? 'text' : 'lineEdge', direction: key.key === 'End' ? 1 : -1, extend };
+    case 'PageDown':
+    case 'PageUp':
+      return { by: 'page', direction: key.key === 'PageDown' ? 1 : -1, extend };
     default:
       return null;
   }
@@ -57,7 +60,7 @@ export function caretCommand(key, { rtl = false } = {}) {
  * @param {string} text
  * @param {CaretState} state
  * @param {CaretCommand} command
- * @param {Layout} [layout]  needed by 'line' and 'lineEdge' moves
+ * @param {Layout} [layout]  needed by 'line', 'lineEdge' and 'page' moves
  * @returns {CaretState}
  */
 export function moveCaret(text, state, command, layout) {
@@ -73,6 +76,7 @@ export function moveCaret(text, state, command, layout) {
   else if (by === 'text') next.focus = direction > 0 ? text.length : 0;
   else if (by === 'lineEdge') next = lineEdge(text, { ...state, focus }, direction, layout);
   else if (by === 'line') next = lineMove(text, { ...state, focus }, direction, layout);
+  else if (by === 'page') next = pageMove(text, { ...state, focus }, direction, layout);
   return { anchor: extend ? anchor : next.focus, focus: next.focus, goalX: next.goalX ?? null, atLineEnd: Boolean(next.atLineEnd) };
 }
 
@@ -154,7 +158,7 @@ function lineEdge(text, state, direction, layout) {
 
 /**
  * Up and Down: the position on the line above or below whose caret x is nearest the goal x (the x the caret had
- * when the first of these presses began). Past the first or last line, the text's start or end.
+ * when the first of these presses began). Past the first or last line, the text's start or end (marked `past`).
  */
 function lineMove(text, state, direction, layout) {
   const at = lineCharacter(text, state.focus, state.atLineEnd);
@@ -171,13 +175,13 @@ function lineMove(text, state, direction, layout) {
       if (yOf(i) > y + half) { target = i; break; }
       i = nextCharacter(text, i, 1);
     }
-    if (target == null) return { focus: text.length, goalX };
+    if (target == null) return { focus: text.length, goalX, past: true };
   } else {
     while (i > 0) {
       i = nextCharacter(text, i, -1);
       if (yOf(i) < y - half) { target = i; break; }
     }
-    if (target == null) return { focus: 0, goalX };
+    if (target == null) return { focus: 0, goalX, past: true };
   }
   const lineY = yOf(target);
   const onTarget = k => Math.abs(yOf(k) - lineY) < half;
@@ -201,4 +205,27 @@ function lineMove(text, state, direction, layout) {
     k = after;
   }
   return best ? { focus: best.focus, goalX, atLineEnd: best.atLineEnd } : { focus: target, goalX };
+}
+
+/**
+ * PageUp and PageDown: line by line (as Up and Down move, keeping the goal x) until the caret has travelled the visible
+ * height (layout.pageHeight), or reached the text's start or end.
+ */
+function pageMove(text, state, direction, layout) {
+  const first = lineCharacter(text, state.focus, state.atLineEnd);
+  const box = first == null ? null : layout?.boxOf(first);
+  if (!box || !(layout.pageHeight > 0)) return { focus: direction > 0 ? text.length : 0 };
+  const startY = middle(box);
+  let current = state, moved = null;
+  for (;;) {
+    const next = lineMove(text, current, direction, layout);
+    // Past the first or last line: stop on it if a line was travelled (a second press goes to the text's start or end).
+    if (next.past) return moved ?? next;
+    if (next.focus === current.focus) return moved ?? next;
+    moved = next;
+    current = { ...current, focus: next.focus, goalX: next.goalX ?? current.goalX, atLineEnd: Boolean(next.atLineEnd) };
+    const at = lineCharacter(text, next.focus, next.atLineEnd);
+    const now = at == null ? null : layout.boxOf(at);
+    if (!now || Math.abs(middle(now) - startY) >= layout.pageHeight) return moved;
+  }
 }

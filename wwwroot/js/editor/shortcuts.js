@@ -10,6 +10,7 @@ export const SHORTCUTS = [
     [['Ctrl+←', 'Ctrl+→'], 'one word'],
     [['↑', '↓'], 'one line, as the text wraps'],
     [['Home', 'End'], 'start or end of the line'],
+    [['PageUp', 'PageDown'], 'a screen up or down'],
     [['Ctrl+Home', 'Ctrl+End'], 'start or end of the article'],
   ]],
   ['Selecting (then press a label key, below)', [
