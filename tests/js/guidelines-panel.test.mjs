@@ -2,7 +2,7 @@
 // through matches.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { matchRanges, stepMatch, storageKey } from '../../wwwroot/js/editor/guidelines-panel.js';
+import { matchRanges, piecesOf, stepMatch, storageKey } from '../../wwwroot/js/editor/guidelines-panel.js';
 
 test('matches ignore case, take the query literally and let any white space match any', () => {
   const text = 'Mark a PERSON by name. A person (not a title) is marked; persons too.';
@@ -32,4 +32,22 @@ test('stepping goes round both ways, and starts at the first or the last', () =>
 test('the open state is kept per project', () => {
   assert.notEqual(storageKey(1), storageKey(2));
   assert.equal(storageKey(7), storageKey(7));
+});
+
+test('a match over several text nodes (across formatting) is cut into one part per node, in order', () => {
+  // "a " + "named" (bold) + " person is" : the match "a named person" covers all three nodes.
+  const nodes = ['Mark a ', 'named', ' person here; a named person.'];
+  const text = nodes.join('');
+  const ranges = matchRanges(text, 'a named person');
+  assert.equal(ranges.length, 2);
+  assert.deepEqual(piecesOf(nodes.map(n => n.length), ranges), [
+    { piece: 0, start: 5, end: 7, match: 0 },
+    { piece: 1, start: 0, end: 5, match: 0 },
+    { piece: 2, start: 0, end: 7, match: 0 },
+    { piece: 2, start: 14, end: 28, match: 1 },
+  ]);
+  assert.deepEqual(piecesOf([3, 0, 4], [{ start: 2, end: 5 }]), [
+    { piece: 0, start: 2, end: 3, match: 0 }, { piece: 2, start: 0, end: 2, match: 0 },
+  ], 'an empty node gets no part');
+  assert.deepEqual(piecesOf([5], []), []);
 });

@@ -205,6 +205,11 @@ public class CaretGuidelinesAndLanguageTests(BrowserFixture browser) : IClassFix
         await Assertions.Expect(page.Locator("#guidelines-count")).ToHaveTextAsync("1 of 2");
         await page.GetByRole(AriaRole.Button, new() { Name = "Previous match" }).ClickAsync();
         await Assertions.Expect(page.Locator("#guidelines-count")).ToHaveTextAsync("2 of 2");
+        // Across formatting: "a PERSON by" runs over the bold word, found once, marked in each of its pieces.
+        await page.Locator("#guidelines-search").FillAsync("mark a person by");
+        await Assertions.Expect(page.Locator("#guidelines-count")).ToHaveTextAsync("1 of 1");
+        await Assertions.Expect(panel.Locator("mark.guidelines-match.current")).ToHaveCountAsync(3);
+        Assert.Equal("Mark a PERSON by", string.Concat(await panel.Locator("mark.guidelines-match").AllTextContentsAsync()));
         await page.Locator("#guidelines-search").FillAsync("nothing like this");
         await Assertions.Expect(page.Locator("#guidelines-count")).ToHaveTextAsync("No match");
         await Assertions.Expect(marks).ToHaveCountAsync(0);
