@@ -27,12 +27,10 @@ public class AnnotationRefusalTests(AnnotateFactory factory) : IClassFixture<Ann
         + (await lead.Http.GetStringAsync($"/api/projects/{projectId}/relations"))
         + (await lead.Http.GetStringAsync($"/api/projects/{projectId}/events?after=0"));
 
-    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string expected)
+    private static async Task<Microsoft.AspNetCore.Mvc.ProblemDetails> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string expected)
     {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Contains(expected, problem.GetProperty("detail").GetString());
+        var problem = await response.ProblemAsync(status);
+        Assert.Contains(expected, problem.Detail);
         return problem;
     }
 
@@ -62,8 +60,9 @@ public class AnnotationRefusalTests(AnnotateFactory factory) : IClassFixture<Ann
         (await lead.Http.PatchAsJsonAsync($"/api/annotations/{id}", new { note = "checked", version = 1 })).EnsureSuccessStatusCode();
         before = await StateAsync(lead, projectId, documentId);
         var stale = await ProblemAsync(await lead.Http.DeleteAsync($"/api/annotations/{id}?version=1"), HttpStatusCode.Conflict, "");
-        Assert.Equal("checked", stale.GetProperty("current").GetProperty("note").GetString());
-        Assert.Equal(2, stale.GetProperty("current").GetProperty("version").GetInt32());
+        var current = Assert.IsType<JsonElement>(stale.Extensions["current"]);
+        Assert.Equal("checked", current.GetProperty("note").GetString());
+        Assert.Equal(2, current.GetProperty("version").GetInt32());
 
         // Links: to an entity, to a missing span, of an unknown type, to itself.
         var from = first.GetProperty("id").GetGuid();

@@ -82,7 +82,7 @@ public class OrphanedWork(AppDbContext db, AgreementScheduler agreement, ExportS
     private static Task<int> ReleaseStaleClaimsAsync<T>(DbSet<T> rows, DateTimeOffset before, CancellationToken cancellationToken)
         where T : class, IBackgroundWork =>
         rows.Where(r => r.JobId == Claimed && (r.Status == JobStatus.Queued || r.Status == JobStatus.Running) && (r.StartedAt ?? r.CreatedAt) < before)
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.JobId, (string?)null).SetProperty(r => r.StartedAt, r => r.CreatedAt), cancellationToken);
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.JobId, (string?)null), cancellationToken);
 
     /// <summary>
     /// Rows that wait on a Hangfire job which will not run them. Hangfire's own state of the job decides: failed (its
