@@ -21,12 +21,7 @@ public static class EditorBench
         var lead = await AnnotateFactory.SignUpAsync(http, "bench");
         var project = await (await http.PostAsJsonAsync("/api/projects", new { name = "Bench editor" })).Content.ReadFromJsonAsync<JsonElement>();
         var projectId = project.GetProperty("id").GetInt64();
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(lead.Email);
-        await page.GetByLabel("Password").FillAsync(AnnotateFactory.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(lead.Email);
+        var page = await browser.SignedInPageAsync(lead);
 
         var text = new StringBuilder();
         var sentence = "The Coast Guard said all 212 passengers 🚢 were rescued after the fire. ";
@@ -187,21 +182,9 @@ public static class EditorBench
 
     private static async Task SeedAsync(long documentId, int count)
     {
+        await TestDatabase.SeedSpansAsync(documentId, count, spacing: 19, mixed: true);
         await using var connection = new Npgsql.NpgsqlConnection(await TestDatabase.ConnectionStringAsync());
         await connection.OpenAsync();
-        await using var insert = new Npgsql.NpgsqlCommand("""
-            INSERT INTO annotations (id, project_id, document_id, annotator_id, layer, label, start, "end", text, attributes, version, origin, created_at, updated_at)
-            SELECT gen_random_uuid(), d.project_id, d.id, m.user_id, CASE WHEN g % 5 = 0 THEN 'claim' ELSE 'entity' END,
-                   CASE WHEN g % 5 = 0 THEN 'CLAIM' ELSE 'ORGANIZATION' END, g * 19, g * 19 + 9 + (g % 3) * 6,
-                   substring(d.text FROM g * 19 + 1 FOR 9 + (g % 3) * 6), '{}', 1, 'imported', now(), now()
-            FROM documents d
-            JOIN project_members m ON m.project_id = d.project_id AND m.role = 'manager'
-            CROSS JOIN generate_series(0, @count - 1) AS g
-            WHERE d.id = @document
-            """, connection);
-        insert.Parameters.AddWithValue("count", count);
-        insert.Parameters.AddWithValue("document", documentId);
-        await insert.ExecuteNonQueryAsync();
         // Links between claims, drawn as markers and arcs: every tenth claim to the next one (100 links for 1,000 claims).
         await using var link = new Npgsql.NpgsqlCommand("""
             WITH claims AS (SELECT id, project_id, annotator_id, row_number() OVER (ORDER BY start) AS n FROM annotations WHERE document_id = @document AND layer = 'claim')

@@ -55,6 +55,19 @@ public class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>A browser profile signed in as <paramref name="person"/> through the sign-in page (of another node, given its address).</summary>
+    public async Task<IPage> SignedInPageAsync(SignedInClient person, string? baseUrl = null)
+    {
+        var page = await NewPageAsync(baseUrl: baseUrl);
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email").FillAsync(person.Email);
+        await page.GetByLabel("Password").FillAsync(AnnotateFactory.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        // Signed in once the page says so; waiting for the URL's load event as well only adds a way to time out.
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(person.Email);
+        return page;
+    }
+
     public virtual async Task DisposeAsync()
     {
         await Browser.DisposeAsync();

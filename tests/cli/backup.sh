@@ -81,6 +81,4 @@ check "... with the backup's accounts" signs_in lead@demo.test annotate-demo
 check "... and not the later one" cannot_sign_in later@example.org 'a long password for ops'
 check "... and stops" stop_up
 
-echo "# pass $((number - failed))"
-echo "# fail $failed"
-[ "$failed" -eq 0 ]
+tap_summary

@@ -9,12 +9,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 copy="$(mktemp -d /tmp/annotate-migration-test.XXXXXX)"
 trap 'rm -rf "$copy"' EXIT
 
-number=0 failed=0
-check() { # DESCRIPTION COMMAND...
-  local description="$1"; shift
-  number=$((number + 1))
-  if "$@"; then echo "ok $number - $description"; else echo "not ok $number - $description"; failed=$((failed + 1)); fi
-}
+source "$ROOT/tests/cli/lib/tap.bash"
 
 # The files of the working tree that git knows of (committed or not, never build output or ignored files).
 fresh_copy() {
@@ -47,6 +42,4 @@ check "the EF tools remove it again" remove_migration
 check "... leaving no file of it" no_migration_file
 check "... and a model snapshot with no change pending" no_pending_changes
 
-echo "# pass $((number - failed))"
-echo "# fail $failed"
-[ "$failed" -eq 0 ]
+tap_summary

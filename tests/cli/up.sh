@@ -49,6 +49,4 @@ check "... nor add any of the demo work twice" same_demo_work
 check "... and stops cleanly again" stop_up
 check "... leaving no database running" database_stopped
 
-echo "# pass $((number - failed))"
-echo "# fail $failed"
-[ "$failed" -eq 0 ]
+tap_summary

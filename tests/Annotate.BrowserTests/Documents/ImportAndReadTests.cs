@@ -123,12 +123,7 @@ public class ImportAndReadTests(BrowserFixture browser) : IClassFixture<BrowserF
         var problems = new List<string>();
         foreach (var path in new[] { "/account/login", "/account/register" }) problems.AddRange(await ScanAsync(signedOut, path));
 
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(lead.Email);
-        await page.GetByLabel("Password").FillAsync(AnnotateFactory.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(lead.Email);
+        var page = await browser.SignedInPageAsync(lead);
         foreach (var path in new[]
         {
             "/projects", $"/projects/{projectId}", $"/projects/{projectId}?tab=guidelines", $"/projects/{projectId}?tab=members",

@@ -12,11 +12,7 @@ public class CaretGuidelinesAndLanguageTests(BrowserFixture browser) : IClassFix
     [Fact]
     public async Task In_article_002_the_keyboard_alone_moves_past_a_flag_selects_the_next_word_and_labels_it()
     {
-        var text = await File.ReadAllTextAsync(Corpus.PathOf("002"));
-        var lead = await browser.PersonAsync("lead");
-        var (_, docs) = await EditorSession.ProjectAsync(lead, "open", [], ("002.txt", text));
-        var page = await browser.SignedInPageAsync(lead);
-        await page.OpenLiveAsync($"/documents/{docs[0]}");
+        var (text, lead, docs, page) = await browser.OpenCorpusArticleAsync("002");
         var article = page.Locator("#document-text");
         var codePoints = text.EnumerateRunes().ToArray();
         int CodePointOf(int utf16) => text[..utf16].EnumerateRunes().Count();

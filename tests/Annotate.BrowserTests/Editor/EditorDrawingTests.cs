@@ -90,7 +90,7 @@ public class EditorDrawingTests(BrowserFixture browser) : IClassFixture<BrowserF
         var lead = await browser.PersonAsync("lead");
         var text = string.Concat(Enumerable.Repeat("The Coast Guard said all 212 passengers 🚢 were rescued after the fire. ", 1500));
         var (_, docs) = await EditorSession.ProjectAsync(lead, "open", [], ("long.txt", text));
-        await EditorSession.SeedSpansAsync(browser, docs[0], 5_000);
+        await TestDatabase.SeedSpansAsync(docs[0], 5_000);
         var page = await browser.SignedInPageAsync(lead);
         await page.OpenLiveAsync($"/documents/{docs[0]}");
         await Assertions.Expect(page.Locator("#document-text .span-tag")).ToHaveCountAsync(5_000);

@@ -305,7 +305,7 @@ public class EditorKeyboardAndAccessibilityTests(BrowserFixture browser) : IClas
         var article = text.ToString(0, 100_000);
         var lead = await browser.PersonAsync("lead");
         var (_, docs) = await EditorSession.ProjectAsync(lead, "open", [], ("long.txt", article));
-        await EditorSession.SeedSpansAsync(browser, docs[0], 5_000);
+        await TestDatabase.SeedSpansAsync(docs[0], 5_000);
 
         var page = await browser.SignedInPageAsync(lead);
         await page.OpenLiveAsync($"/documents/{docs[0]}");

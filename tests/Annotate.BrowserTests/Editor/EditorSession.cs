@@ -27,17 +27,15 @@ public static class EditorSession
         return (projectId, created.GetProperty("created").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToArray());
     }
 
-    /// <summary>A browser profile signed in as <paramref name="person"/> through the sign-in page (of another node, given its address).</summary>
-    public static async Task<IPage> SignedInPageAsync(this BrowserFixture browser, SignedInClient person, string? baseUrl = null)
+    /// <summary>A new lead's open project holding one article of the corpus, opened live in the editor by that lead.</summary>
+    public static async Task<(string Text, SignedInClient Lead, long[] Documents, IPage Page)> OpenCorpusArticleAsync(this BrowserFixture browser, string article)
     {
-        var page = await browser.NewPageAsync(baseUrl: baseUrl);
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(person.Email);
-        await page.GetByLabel("Password").FillAsync(AnnotateFactory.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        // Signed in once the page says so; waiting for the URL's load event as well only adds a way to time out.
-        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(person.Email);
-        return page;
+        var text = await File.ReadAllTextAsync(Corpus.PathOf(article));
+        var lead = await browser.PersonAsync("lead");
+        var (_, docs) = await ProjectAsync(lead, "open", [], ($"{article}.txt", text));
+        var page = await browser.SignedInPageAsync(lead);
+        await page.OpenLiveAsync($"/documents/{docs[0]}");
+        return (text, lead, docs, page);
     }
 
     public static async Task OpenLiveAsync(this IPage page, string path)
@@ -90,25 +88,6 @@ public static class EditorSession
             }
             """, new object[] { container, word });
         await page.Mouse.DblClickAsync(point.GetProperty("x").GetSingle(), point.GetProperty("y").GetSingle());
-    }
-
-    /// <summary>Writes <paramref name="count"/> spans straight into the database (fast set-up for size tests), one every 20 characters.</summary>
-    public static async Task SeedSpansAsync(BrowserFixture browser, long documentId, int count)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(await TestDatabase.ConnectionStringAsync());
-        await connection.OpenAsync();
-        await using var insert = new Npgsql.NpgsqlCommand("""
-            INSERT INTO annotations (id, project_id, document_id, annotator_id, layer, label, start, "end", text, attributes, version, origin, created_at, updated_at)
-            SELECT gen_random_uuid(), d.project_id, d.id, m.user_id, 'entity', 'ORGANIZATION', g * 20, g * 20 + 9,
-                   substring(d.text FROM g * 20 + 1 FOR 9), '{}', 1, 'imported', now(), now()
-            FROM documents d
-            JOIN project_members m ON m.project_id = d.project_id AND m.role = 'manager'
-            CROSS JOIN generate_series(0, @count - 1) AS g
-            WHERE d.id = @document
-            """, connection);
-        insert.Parameters.AddWithValue("count", count);
-        insert.Parameters.AddWithValue("document", documentId);
-        await insert.ExecuteNonQueryAsync();
     }
 
     /// <summary>

@@ -139,11 +139,7 @@ public class LiveCollaborationTests(BrowserFixture browser) : IClassFixture<Brow
     [Fact]
     public async Task A_span_after_the_flag_emoji_in_article_002_comes_back_from_the_api_in_code_points()
     {
-        var text = await File.ReadAllTextAsync(Corpus.PathOf("002"));
-        var lead = await browser.PersonAsync("lead");
-        var (_, docs) = await EditorSession.ProjectAsync(lead, "open", [], ("002.txt", text));
-        var page = await browser.SignedInPageAsync(lead);
-        await page.OpenLiveAsync($"/documents/{docs[0]}");
+        var (text, lead, docs, page) = await browser.OpenCorpusArticleAsync("002");
 
         // The last "Aleppo" comes after all ten astral code points.
         var occurrences = 0;

@@ -5,12 +5,7 @@
 port=$((5600 + RANDOM % 3000))
 while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 
-number=0 failed=0
-check() { # DESCRIPTION COMMAND...
-  local description="$1"; shift
-  number=$((number + 1))
-  if "$@"; then echo "ok $number - $description"; else echo "not ok $number - $description"; failed=$((failed + 1)); fi
-}
+source "$ROOT/tests/cli/lib/tap.bash"
 
 # A small HTTP client on bash's /dev/tcp: a fresh machine need not have curl.
 TOKEN="" # sent as a bearer token when set
