@@ -120,7 +120,7 @@ public static class LiveLoadBench
         foreach (var client in clients) await client.DisposeAsync();
     }
 
-    private static HubConnection Connect(string address) => new HubConnectionBuilder()
+    internal static HubConnection Connect(string address) => new HubConnectionBuilder()
         .WithUrl(address, HttpTransportType.WebSockets, options => options.SkipNegotiation = true)
         .Build();
 

@@ -3,12 +3,13 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Annotate.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
 using Npgsql;
 
 namespace Annotate.Benchmarks;
 
 /// <summary>
-/// The write path under load: span creates over REST, each committed with its log entry, by one writer and by 16
+/// The write path under load: span creates over REST and the hub, each committed with its log entry, by one writer and by 16
 /// at once (on one project, whose writers share its counter lock, and on 16), beside PostgreSQL's own single-row
 /// INSERT + commit on as many connections in the same run.
 /// </summary>
@@ -33,14 +34,34 @@ public static class WriteBench
         for (var i = 0; i < SingleWriterRounds; i++)
         {
             var started = Stopwatch.GetTimestamp();
-            (await CreateAsync(lead.Http, shared, 20_000 + i)).EnsureSuccessStatusCode();
+            await RestCreateAsync(lead.Http, shared, 20_000 + i);
             latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         var p50 = Figure.Median(latencies);
         var p99 = Figure.Percentile(latencies, 0.99);
 
-        var onOne = await WritersAsync(lead.Http, _ => shared);
-        var onMany = await WritersAsync(lead.Http, w => own[w]);
+        // The same through the hub: one connection per writer, as the editor has.
+        var hubs = new List<HubConnection>();
+        for (var w = 0; w < Writers; w++)
+        {
+            var hub = LiveLoadBench.Connect(browser.BaseUrl + "/hubs/annotations?access_token=" + Uri.EscapeDataString(lead.Token));
+            await hub.StartAsync();
+            hubs.Add(hub);
+        }
+        var hubLatencies = new List<double>();
+        for (var i = 0; i < SingleWriterRounds; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await HubCreateAsync(hubs[0], shared, 40_000 + i);
+            hubLatencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        var hubP50 = Figure.Median(hubLatencies);
+        var hubP99 = Figure.Percentile(hubLatencies, 0.99);
+
+        var onOne = await WritersAsync((w, start) => RestCreateAsync(lead.Http, shared, start));
+        var hubOnOne = await WritersAsync((w, start) => HubCreateAsync(hubs[w], shared, start));
+        var onMany = await WritersAsync((w, start) => RestCreateAsync(lead.Http, own[w], start));
+        foreach (var hub in hubs) await hub.DisposeAsync();
 
         return
         [
@@ -48,13 +69,17 @@ public static class WriteBench
             new("REST: one span create, one writer (p99)", p99, "ms", "single-row INSERT + commit, 1 connection (p99)", rawOne.P99, "<= 10 ms", p99 <= 10),
             new($"REST: {Writers} writers on one project, creates committed with their log entry", onOne, "/s", $"single-row INSERT + commit, {Writers} connections", rawMany.PerSecond,
                 ">= 2,000/s and >= 0.25x", onOne >= 2000 && onOne >= 0.25 * rawMany.PerSecond),
+            new("hub: one span create, one writer (p50)", hubP50, "ms", "single-row INSERT + commit, 1 connection (p50)", rawOne.P50, "<= 2 ms", hubP50 <= 2),
+            new("hub: one span create, one writer (p99)", hubP99, "ms", "single-row INSERT + commit, 1 connection (p99)", rawOne.P99, "<= 10 ms", hubP99 <= 10),
+            new($"hub: {Writers} writers on one project, creates committed with their log entry", hubOnOne, "/s", $"single-row INSERT + commit, {Writers} connections", rawMany.PerSecond,
+                ">= 2,000/s and >= 0.25x", hubOnOne >= 2000 && hubOnOne >= 0.25 * rawMany.PerSecond),
             new($"REST: {Writers} writers on {Writers} projects", onMany, "/s", $"single-row INSERT + commit, {Writers} connections", rawMany.PerSecond,
                 ">= 0.5x", onMany >= 0.5 * rawMany.PerSecond),
         ];
     }
 
     /// <summary>Creates per second with <see cref="Writers"/> concurrent writers for <see cref="Window"/>; every answer must be a 201.</summary>
-    private static async Task<double> WritersAsync(HttpClient http, Func<int, long> documentOf)
+    private static async Task<double> WritersAsync(Func<int, int, Task> create)
     {
         var count = 0;
         var deadline = Stopwatch.GetTimestamp() + (long)(Window.TotalSeconds * Stopwatch.Frequency);
@@ -64,16 +89,26 @@ public static class WriteBench
             // Writer w marks characters w, w + 16, w + 32, ...: never the same span twice.
             for (var i = 0; Stopwatch.GetTimestamp() < deadline; i++)
             {
-                var response = await CreateAsync(http, documentOf(w), w + Writers * i);
-                if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"a create answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                await create(w, w + Writers * i);
                 Interlocked.Increment(ref count);
             }
         }));
         return count / Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
-    private static Task<HttpResponseMessage> CreateAsync(HttpClient http, long documentId, int start) =>
-        http.PostAsJsonAsync($"/api/documents/{documentId}/annotations", new { layer = "entity", label = "QUANTITY", start, end = start + 1 });
+    /// <summary>One create over REST; anything but a 201 stops the benchmark.</summary>
+    private static async Task RestCreateAsync(HttpClient http, long documentId, int start)
+    {
+        var response = await http.PostAsJsonAsync($"/api/documents/{documentId}/annotations", new { layer = "entity", label = "QUANTITY", start, end = start + 1 });
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"a create answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>One create through the hub, as a DATE (so its spans never repeat a REST create's); a refusal stops the benchmark.</summary>
+    private static async Task HubCreateAsync(HubConnection hub, long documentId, int start)
+    {
+        var answer = await hub.InvokeAsync<JsonElement>("CreateAnnotation", documentId, new { id = Guid.NewGuid(), layer = "entity", label = "DATE", start, end = start + 1 });
+        if (!answer.GetProperty("ok").GetBoolean()) throw new InvalidOperationException($"a hub create was refused: {answer.GetRawText()}");
+    }
 
     private static async Task<long> DocumentAsync(SignedInClient lead, string text)
     {

@@ -87,6 +87,7 @@ public static class WebSetup
         services.AddHostedService<ChangeBroadcaster>();
         services.AddScoped<ChangeLog>();
         services.AddScoped<AnnotationWriter>();
+        services.AddSingleton<GroupCommit>();
         services.AddScoped<AnnotationReader>();
         services.AddScoped<ProjectAccess>();
         services.AddScoped<ProjectAdmin>();

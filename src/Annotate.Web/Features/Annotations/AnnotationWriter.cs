@@ -16,7 +16,7 @@ namespace Annotate.Web.Features.Annotations;
 /// check the caller's role, validate, write the change and its log entry in one transaction (ChangeLog), and
 /// return the new state. Broadcasting follows from the log after commit.
 /// </summary>
-public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog log, Agreement.AgreementScheduler agreement, Workflow.FinishedLock finishedLock)
+public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog log, Agreement.AgreementScheduler agreement, Workflow.FinishedLock finishedLock, GroupCommit groupCommit)
 {
     public async Task<(AnnotationView View, bool Created)> CreateAnnotationAsync(ClaimsPrincipal user, long documentId, NewAnnotation request)
     {
@@ -41,36 +41,18 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         if (!known.LabelKnown) await RequireLabelAsync(known.ProjectId, layer, label); // throws, listing the labels there are
         var (start, end, text) = unit == OffsetUnit.Codepoint
             ? SpanRules.Checked(known.Length, from, to, known.Slice ?? "", request.Text)
-            : SpanRules.Resolve(await db.Documents.Where(d => d.Id == documentId).Select(d => d.Text).FirstAsync(), known.Length, request.Start, request.End, unit, request.Text);
-        var name = known.Name ?? "";
-
-        return await log.WriteAsync(known.ProjectId, async entries =>
+            : await ResolveAsync(documentId, from, to, unit, request.Text);
+        var now = Clock.Now;
+        var create = new PendingCreate(known.ProjectId, new Annotation
         {
-            // The same uuid (a retry) and the same span marked twice, in one query.
-            var clashes = await db.Annotations.AsNoTracking()
-                .Where(a => a.Id == id || a.DocumentId == documentId && a.AnnotatorId == userId && a.Start == start && a.End == end && a.Label == label)
-                .ToListAsync();
-            if (clashes.FirstOrDefault(a => a.Id == id) is { } existing)
-            {
-                // A retried create (same uuid, same author, same span) returns what the first attempt stored.
-                if (existing.AnnotatorId == userId && existing.DocumentId == documentId && existing.Start == start && existing.End == end && existing.Label == label)
-                    return (AnnotationView.Of(existing, name), false);
-                throw ProblemException.Conflict($"The id {id} is already used by another annotation; make a new uuid for a new span.");
-            }
-            if (clashes.Count > 0) throw ProblemException.Conflict($"You already marked \"{text}\" ({start}..{end}) as {label}.");
-            var now = Clock.Now;
-            var annotation = new Annotation
-            {
-                Id = id, ProjectId = known.ProjectId, DocumentId = documentId, AnnotatorId = userId, Layer = layer, Label = label,
-                Start = start, End = end, Text = text, Attributes = attributes, Note = note, Version = 1,
-                Origin = AnnotationOrigin.Manual, CreatedAt = now, UpdatedAt = now,
-            };
-            db.Annotations.Add(annotation);
-            await MarkInProgressAsync(entries, documentId, userId, name);
-            var view = AnnotationView.Of(annotation, name);
-            entries.Append(ChangeKind.AnnotationCreated, documentId, null, id, userId, userId, view);
-            return (view, true);
-        });
+            Id = id, ProjectId = known.ProjectId, DocumentId = documentId, AnnotatorId = userId, Layer = layer, Label = label,
+            Start = start, End = end, Text = text, Attributes = attributes, Note = note, Version = 1,
+            Origin = AnnotationOrigin.Manual, CreatedAt = now, UpdatedAt = now,
+        }, known.Name ?? "");
+        // Inside a transaction the caller holds, the create joins it; otherwise it shares a commit with the project's other writers.
+        if (db.Database.CurrentTransaction is null) return await groupCommit.CreateAsync(create);
+        var outcome = (await log.WriteAsync(known.ProjectId, entries => GroupCommit.ApplyAsync(db, entries, [create])))[0];
+        return outcome.Refusal is { } refusal ? throw refusal : outcome.Result;
     }
 
     /// <param name="Slice">the text the span covers (code-point offsets), cut by PostgreSQL, whose substring counts code points</param>
@@ -105,9 +87,9 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
     public async Task<AnnotationView> UpdateAnnotationAsync(ClaimsPrincipal user, Guid id, AnnotationChange request)
     {
         var userId = ProjectAccess.UserId(user);
-        var (annotation, document) = await FindOwnAnnotationAsync(user, id);
+        var annotation = await FindOwnAnnotationAsync(user, id);
         if (request.Version is null) throw ProblemException.BadRequest("Send the version your change is based on (\"version\"), so nobody's edit is overwritten unseen.");
-        var label = request.Label is null ? annotation.Label : await RequireLabelAsync(document.ProjectId, annotation.Layer, request.Label);
+        var label = request.Label is null ? annotation.Label : await RequireLabelAsync(annotation.ProjectId, annotation.Layer, request.Label);
         int start = annotation.Start, end = annotation.End;
         var text = annotation.Text;
         if (request.Start is not null || request.End is not null)
@@ -115,11 +97,11 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
             var unit = request.Unit ?? OffsetUnit.Codepoint;
             if (unit == OffsetUnit.Utf16 && (request.Start is null || request.End is null))
                 throw ProblemException.BadRequest("With UTF-16 offsets send both start and end.");
-            (start, end, text) = SpanRules.Resolve(document.Text, document.Length, request.Start ?? annotation.Start, request.End ?? annotation.End, unit, request.Text);
+            (start, end, text) = await ResolveAsync(annotation.DocumentId, request.Start ?? annotation.Start, request.End ?? annotation.End, unit, request.Text);
         }
         var name = await DisplayNameAsync(userId);
 
-        return await log.WriteAsync(document.ProjectId, async entries =>
+        return await log.WriteAsync(annotation.ProjectId, async entries =>
         {
             var current = await db.Annotations.FirstOrDefaultAsync(a => a.Id == id)
                 ?? throw ProblemException.NotFound($"Annotation {id} was deleted meanwhile.");
@@ -141,11 +123,11 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
     public async Task DeleteAnnotationAsync(ClaimsPrincipal user, Guid id, int? version)
     {
         var userId = ProjectAccess.UserId(user);
-        var (annotation, document) = await FindOwnAnnotationAsync(user, id);
+        var annotation = await FindOwnAnnotationAsync(user, id);
         if (version is null) throw ProblemException.BadRequest("Send the version you are deleting (?version=N), so a newer edit is not deleted unseen.");
         var name = await DisplayNameAsync(userId);
 
-        await log.WriteAsync(document.ProjectId, async entries =>
+        await log.WriteAsync(annotation.ProjectId, async entries =>
         {
             var current = await db.Annotations.FirstOrDefaultAsync(a => a.Id == id)
                 ?? throw ProblemException.NotFound($"Annotation {id} was already deleted.");
@@ -340,17 +322,6 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         });
     }
 
-    /// <summary>The first span someone makes on a new document moves it to in progress (within the same change).</summary>
-    private async Task MarkInProgressAsync(ChangeEntries entries, long documentId, string userId, string name)
-    {
-        var state = await db.DocumentStates.FirstOrDefaultAsync(s => s.DocumentId == documentId && s.UserId == userId);
-        if (state is not null && state.Status != DocumentStatus.New) return;
-        if (state is null) db.DocumentStates.Add(state = new DocumentState { DocumentId = documentId, UserId = userId });
-        state.Status = DocumentStatus.InProgress;
-        state.UpdatedAt = Clock.Now;
-        entries.Append(ChangeKind.DocumentStateChanged, documentId, null, null, userId, userId, new DocumentStateView(documentId, userId, name, state.Status, state.UpdatedAt));
-    }
-
     /// <summary>
     /// Once a reviewer starts curating a document its annotators' work there is read-only (until a manager reopens it),
     /// so the units being decided stay the units they were.
@@ -367,7 +338,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
     /// <summary>In an open project everyone sees everyone's work; in a blind one only reviewers and managers do.</summary>
     public static bool SeesEveryone(Project project, ProjectRole role) => project.Visibility == Visibility.Open || role != ProjectRole.Annotator;
 
-    private async Task<(Annotation Annotation, Document Document)> FindOwnAnnotationAsync(ClaimsPrincipal user, Guid id)
+    private async Task<Annotation> FindOwnAnnotationAsync(ClaimsPrincipal user, Guid id)
     {
         var userId = ProjectAccess.UserId(user);
         var annotation = await db.Annotations.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id) ?? throw AnnotationNotFound(id);
@@ -382,9 +353,28 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
             throw ProblemException.Forbidden("This span belongs to another annotator; only they can change or delete it.");
         }
         await finishedLock.RequireOpenAsync(project, userId, annotation.DocumentId);
-        var document = await db.Documents.AsNoTracking().FirstAsync(d => d.Id == annotation.DocumentId);
-        await RequireEditableAsync(document.Id);
-        return (annotation, document);
+        await RequireEditableAsync(annotation.DocumentId);
+        return annotation;
+    }
+
+    private sealed record DocumentSlice(int Length, string Slice);
+
+    /// <summary>
+    /// New offsets of a span, checked against the document: with code points PostgreSQL cuts only the slice the span
+    /// covers (its substring counts code points), so an edit never loads the article's whole text; UTF-16 offsets
+    /// need the text to be converted.
+    /// </summary>
+    private async Task<(int Start, int End, string Text)> ResolveAsync(long documentId, int start, int end, OffsetUnit unit, string? expectedText)
+    {
+        if (unit == OffsetUnit.Utf16)
+        {
+            var document = await db.Documents.AsNoTracking().Where(d => d.Id == documentId).Select(d => new { d.Text, d.Length }).FirstAsync();
+            return SpanRules.Resolve(document.Text, document.Length, start, end, unit, expectedText);
+        }
+        var (from, to) = SpanRules.Ordered(start, end, expectedText);
+        var known = await db.Database.SqlQuery<DocumentSlice>(
+            $"SELECT length AS \"Length\", substring(text FROM {from + 1} FOR {to - from}) AS \"Slice\" FROM documents WHERE id = {documentId}").FirstAsync();
+        return SpanRules.Checked(known.Length, from, to, known.Slice, expectedText);
     }
 
     private static string LabelName(string? label)

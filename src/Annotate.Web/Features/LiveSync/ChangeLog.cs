@@ -2,13 +2,16 @@ using System.Text.Json;
 using Annotate.Web.Data;
 using Annotate.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Annotate.Web.Features.LiveSync;
 
 /// <summary>
 /// Writes changes of one project together with their log entries, in one transaction:
-/// 1. lock the project's counter row (FOR UPDATE): writers of one project queue here, so sequences are
-///    handed out in the order the transactions will commit, without gaps;
+/// 1. lock the project's counter row (FOR UPDATE) and check the project is not archived, in one round trip:
+///    writers of one project queue here, so sequences are handed out in the order the transactions will commit,
+///    without gaps (GroupCommit lets one project's writers on a node share this step and the commit);
 /// 2. run the change and append its events;
 /// 3. store the events, move the counter and queue a NOTIFY (PostgreSQL delivers it only on commit);
 /// 4. commit. Every app node LISTENs and broadcasts what the log says (see ChangeBroadcaster).
@@ -30,8 +33,9 @@ public class ChangeLog(AppDbContext db)
     {
         var joined = db.Database.CurrentTransaction is not null;
         await using var transaction = joined ? null : await db.Database.BeginTransactionAsync();
-        var entries = new ChangeEntries(project, await LockCounterAsync(project));
-        await RefuseIfArchivedAsync(project);
+        var (last, archived) = await LockCounterAsync(project);
+        if (archived) throw Projects.ProjectAccess.Archived(project);
+        var entries = new ChangeEntries(project, last);
         var result = await change(entries);
         entries.Close();
         if (entries.Pending.Count > 0)
@@ -51,7 +55,7 @@ public class ChangeLog(AppDbContext db)
 
     /// <summary>
     /// Archives or unarchives the project under its counter lock: a write that took the lock first commits before the
-    /// project is archived, and one that comes after reads the new state (see <see cref="RefuseIfArchivedAsync"/>).
+    /// project is archived, and one that comes after reads the new state (see <see cref="LockCounterAsync"/>).
     /// </summary>
     public async Task SetArchivedAsync(long project, DateTimeOffset? archivedAt)
     {
@@ -62,25 +66,32 @@ public class ChangeLog(AppDbContext db)
     }
 
     /// <summary>
-    /// An archived project is read-only: every write to it goes through here and is refused. Read after the counter
-    /// lock is held, in a statement of its own, so it sees an archiving that committed while this writer waited.
+    /// Creates the project's counter on first use and locks its row (the no-op update takes the lock FOR UPDATE would,
+    /// so writers of one project queue here), then reads whether the project is archived: an archived project is
+    /// read-only, and every write to it comes through here. Two statements sent in one round trip: the second gets
+    /// its own snapshot once the lock is held, so it sees an archiving that committed while this writer waited.
     /// </summary>
-    private async Task RefuseIfArchivedAsync(long project)
+    private async Task<(long LastSequence, bool Archived)> LockCounterAsync(long project)
     {
-        var archived = await db.Database.SqlQuery<bool>($"SELECT archived_at IS NOT NULL AS \"Value\" FROM projects WHERE id = {project}").ToListAsync();
-        if (archived is [true]) throw Projects.ProjectAccess.Archived(project);
-    }
-
-    private async Task<long> LockCounterAsync(long project)
-    {
-        // Creates the counter on first use and locks its row, in one statement: the no-op update takes the row lock that
-        // FOR UPDATE would, so writers of one project queue here.
-        var current = await db.Database.SqlQuery<long>($"""
-            INSERT INTO project_sequences AS s (project_id, last_sequence) VALUES ({project}, 0)
-            ON CONFLICT (project_id) DO UPDATE SET last_sequence = s.last_sequence
-            RETURNING s.last_sequence AS "Value"
-            """).ToListAsync();
-        return current[0];
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var batch = new NpgsqlBatch(connection, (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction())
+        {
+            BatchCommands =
+            {
+                new("""
+                    INSERT INTO project_sequences AS s (project_id, last_sequence) VALUES ($1, 0)
+                    ON CONFLICT (project_id) DO UPDATE SET last_sequence = s.last_sequence
+                    RETURNING s.last_sequence
+                    """) { Parameters = { new() { Value = project } } },
+                new("SELECT archived_at IS NOT NULL FROM projects WHERE id = $1") { Parameters = { new() { Value = project } } },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var last = reader.GetInt64(0);
+        await reader.NextResultAsync();
+        var archived = await reader.ReadAsync() && reader.GetBoolean(0);
+        return (last, archived);
     }
 }
 
