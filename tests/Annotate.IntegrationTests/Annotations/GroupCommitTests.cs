@@ -1,0 +1,157 @@
+using System.Net;
+using System.Net.Http.Json;
+using Annotate.IntegrationTests.LiveSync;
+using Annotate.Testing;
+using Annotate.Web.Data;
+using Annotate.Web.Features.Annotations;
+using Annotate.Web.Features.LiveSync;
+using Annotate.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Annotate.IntegrationTests.Annotations;
+
+/// <summary>
+/// Span creates of one project share a transaction and a commit (GroupCommit): every writer is still told its own
+/// result or refusal, and the project's change log stays gapless and in commit order, also with two app nodes.
+/// </summary>
+public sealed class GroupCommitTests : IAsyncLifetime
+{
+    private static readonly string Text = string.Concat(Enumerable.Repeat("Officials said 212 were rescued. ", 40));
+
+    private readonly LiveFactory nodeA = LiveFactory.ServingOnly();
+    private readonly LiveFactory nodeB = LiveFactory.ServingOnly();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await nodeA.DisposeAsync();
+        await nodeB.DisposeAsync();
+    }
+
+    private static Task<HttpResponseMessage> CreateAsync(SignedInClient person, long document, int start, Guid? id = null) =>
+        person.Http.PostAsJsonAsync($"/api/documents/{document}/annotations", new { id = id ?? Guid.NewGuid(), layer = "entity", label = "QUANTITY", start, end = start + 1 });
+
+    /// <summary>The project's log: its sequences in order, and the ids of the spans it says were created.</summary>
+    private async Task<(List<long> Sequences, List<Guid> Created)> LogAsync(long projectId)
+    {
+        await using var scope = nodeA.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var events = await db.ChangeEvents.Where(e => e.ProjectId == projectId).OrderBy(e => e.Sequence).Select(e => new { e.Sequence, e.Kind, e.SubjectId }).ToListAsync();
+        var last = await db.Database.SqlQuery<long>($"SELECT last_sequence AS \"Value\" FROM project_sequences WHERE project_id = {projectId}").SingleAsync();
+        Assert.Equal(events.Count, last);
+        return (events.Select(e => e.Sequence).ToList(), events.Where(e => e.Kind == ChangeKind.AnnotationCreated).Select(e => e.SubjectId!.Value).ToList());
+    }
+
+    private static void AssertGapless(List<long> sequences) => Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences);
+
+    [Fact]
+    public async Task Concurrent_writers_on_one_project_are_all_committed_with_a_gapless_log()
+    {
+        var lead = await nodeA.PersonAsync("lead");
+        var (projectId, documents) = await LiveFactory.ProjectAsync(lead, "open", [], Text);
+        const int writers = 16, each = 10;
+        var ids = new List<Guid>();
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(async w =>
+        {
+            for (var i = 0; i < each; i++)
+            {
+                var id = Guid.NewGuid();
+                lock (ids) ids.Add(id);
+                var response = await CreateAsync(lead, documents[0], w + writers * i, id);
+                Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            }
+        }));
+
+        var (sequences, created) = await LogAsync(projectId);
+        AssertGapless(sequences);
+        Assert.Equal(ids.Order(), created.Order());
+        Assert.Equal(writers * each + 1, sequences.Count); // and one state change: the document went in progress once
+    }
+
+    [Fact]
+    public async Task In_one_batch_a_refused_create_fails_alone_and_a_retry_gets_the_first_attempts_span()
+    {
+        var lead = await nodeA.PersonAsync("lead");
+        var (projectId, documents) = await LiveFactory.ProjectAsync(lead, "open", [], Text);
+        await using var scope = nodeA.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var userId = await db.Users.Where(u => u.Email == lead.Email).Select(u => u.Id).SingleAsync();
+        Annotation Span(Guid id, int start) => new()
+        {
+            Id = id, ProjectId = projectId, DocumentId = documents[0], AnnotatorId = userId, Layer = AnnotationLayer.Entity, Label = "QUANTITY",
+            Start = start, End = start + 1, Text = Text[start..(start + 1)], Version = 1, CreatedAt = Clock.Now, UpdatedAt = Clock.Now,
+        };
+        Guid first = Guid.NewGuid(), second = Guid.NewGuid();
+        PendingCreate[] batch =
+        [
+            new(projectId, Span(first, 0), "Lead"),
+            new(projectId, Span(first, 5), "Lead"),          // the first's uuid for another span: refused
+            new(projectId, Span(second, 9), "Lead"),
+            new(projectId, Span(first, 0), "Lead"),          // a retry of the first: told what the first stored
+            new(projectId, Span(Guid.NewGuid(), 9), "Lead"), // the second's span again under a new uuid: refused
+        ];
+        var outcomes = await scope.ServiceProvider.GetRequiredService<ChangeLog>().WriteAsync(projectId, entries => GroupCommit.ApplyAsync(db, entries, batch));
+
+        Assert.Equal(new[] { true, false, true, false, false }, outcomes.Select(o => o.Result.Created));
+        Assert.Equal(new[] { false, true, false, false, true }, outcomes.Select(o => o.Refusal is not null));
+        Assert.Contains("already used", outcomes[1].Refusal!.Message);
+        Assert.Contains("already marked", outcomes[4].Refusal!.Message);
+        Assert.Equal(first, outcomes[3].Result.View.Id);
+
+        var (sequences, created) = await LogAsync(projectId);
+        AssertGapless(sequences);
+        Assert.Equal(new[] { first, second }, created);
+        Assert.Equal(3, sequences.Count); // in progress, then the two spans
+
+        // Over HTTP a retry of the first create answers 200 with the stored span, and adds nothing to the log.
+        var retried = await CreateAsync(lead, documents[0], 0, first);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(3, (await LogAsync(projectId)).Sequences.Count);
+    }
+
+    [Fact]
+    public async Task Concurrent_refusals_among_writers_refuse_only_their_own_create()
+    {
+        var lead = await nodeA.PersonAsync("lead");
+        var (projectId, documents) = await LiveFactory.ProjectAsync(lead, "open", [], Text);
+        // 16 writers, every one of them also sending a span another writer sends: one of each pair wins.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 32).Select(w => CreateAsync(lead, documents[0], w % 16)));
+        Assert.Equal(16, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(16, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+        var (sequences, created) = await LogAsync(projectId);
+        AssertGapless(sequences);
+        Assert.Equal(16, created.Count);
+    }
+
+    [Fact]
+    public async Task Two_nodes_writing_one_project_keep_its_log_gapless()
+    {
+        var lead = await nodeA.PersonAsync("lead");
+        var ben = await nodeB.PersonAsync("ben");
+        var (projectId, documents) = await LiveFactory.ProjectAsync(lead, "open", [(ben, "annotator")], Text);
+        const int writers = 8, each = 10;
+        await Task.WhenAll(Enumerable.Range(0, 2 * writers).Select(async w =>
+        {
+            var person = w % 2 == 0 ? lead : ben; // the lead writes through node A, Ben through node B
+            for (var i = 0; i < each; i++)
+                Assert.Equal(HttpStatusCode.Created, (await CreateAsync(person, documents[0], w + 2 * writers * i)).StatusCode);
+        }));
+        var (sequences, created) = await LogAsync(projectId);
+        AssertGapless(sequences);
+        Assert.Equal(2 * writers * each, created.Count);
+    }
+
+    [Fact]
+    public async Task An_archived_project_refuses_every_create_of_a_batch()
+    {
+        var lead = await nodeA.PersonAsync("lead");
+        var (projectId, documents) = await LiveFactory.ProjectAsync(lead, "open", [], Text);
+        await using (var scope = nodeA.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<ChangeLog>().SetArchivedAsync(projectId, Clock.Now);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(w => CreateAsync(lead, documents[0], w)));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+        Assert.Empty((await LogAsync(projectId)).Sequences);
+    }
+}
