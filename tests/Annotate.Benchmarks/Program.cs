@@ -5,7 +5,7 @@ namespace Annotate.Benchmarks;
 /// <summary>./annotate bench: every figure beside a baseline measured in the same run on the same machine.</summary>
 public static class BenchProgram
 {
-    private static readonly string[] Parts = ["editor", "live", "write", "load", "agreement", "export", "documents"];
+    private static readonly string[] Parts = ["editor", "live", "write", "load", "agreement", "export", "documents", "review"];
 
     /// <param name="args">The parts to run (editor, live, write, load, agreement, export, documents; all when none are named), and
     /// --quick for the smaller sizes of the load benchmark.</param>
@@ -32,6 +32,7 @@ public static class BenchProgram
             if (Runs("agreement")) figures.AddRange(await AgreementBench.RunAsync(browser));
             if (Runs("export")) figures.AddRange(await ExportBench.RunAsync(browser));
             if (Runs("documents")) figures.AddRange(await DocumentListBench.RunAsync(browser));
+            if (Runs("review")) figures.AddRange(await ReviewBench.RunAsync(browser));
         }
         finally
         {
