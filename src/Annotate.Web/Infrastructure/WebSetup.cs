@@ -75,6 +75,7 @@ public static class WebSetup
             {
                 // The same budget as the REST write routes; SignalR's default of 32 KB closed connections over changes REST stored.
                 hub.MaximumReceiveMessageSize = ChangeBudget.MaxBytes;
+                hub.AddFilter<DatabaseOutageHubFilter>(); // first: outermost, around the filters that read the database
                 hub.AddFilter<StorableTextHubFilter>();
                 hub.AddFilter<Features.Accounts.DisabledAccountHubFilter>();
                 hub.AddFilter<WriteLimitHubFilter>();
