@@ -36,7 +36,7 @@ public static class DocumentListBench
         var form = new MultipartFormDataContent { { new ByteArrayContent(bytes), "files", "articles.jsonl" } };
         (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form)).EnsureSuccessStatusCode();
         var importSeconds = importClock.Elapsed.TotalSeconds;
-        var copySeconds = await RawCopyAsync(jsonl.ToString());
+        var copySeconds = await ImportBench.RawCopyAsync(jsonl.ToString());
 
         await using var connection = new NpgsqlConnection(await TestDatabase.ConnectionStringAsync());
         await connection.OpenAsync();
@@ -114,31 +114,5 @@ public static class DocumentListBench
     {
         await using var command = new NpgsqlCommand(sql, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync());
-    }
-
-    /// <summary>The same articles' columns straight into a scratch table: the floor under an import.</summary>
-    private static async Task<double> RawCopyAsync(string jsonl)
-    {
-        await using var connection = new NpgsqlConnection(await TestDatabase.ConnectionStringAsync());
-        await connection.OpenAsync();
-        await using (var create = new NpgsqlCommand("CREATE TEMP TABLE bench_copy (title text, source text, text text, sha256 text, length int)", connection))
-            await create.ExecuteNonQueryAsync();
-        var clock = Stopwatch.StartNew();
-        await using (var writer = await connection.BeginBinaryImportAsync("COPY bench_copy (title, source, text, sha256, length) FROM STDIN (FORMAT BINARY)"))
-        {
-            foreach (var line in jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                using var json = JsonDocument.Parse(line);
-                var text = json.RootElement.GetProperty("text").GetString()!;
-                await writer.StartRowAsync();
-                await writer.WriteAsync(json.RootElement.GetProperty("title").GetString()!);
-                await writer.WriteAsync(json.RootElement.GetProperty("source").GetString()!);
-                await writer.WriteAsync(text);
-                await writer.WriteAsync(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text))));
-                await writer.WriteAsync(text.Length);
-            }
-            await writer.CompleteAsync();
-        }
-        return clock.Elapsed.TotalSeconds;
     }
 }

@@ -81,6 +81,8 @@ public static class WebSetup
                 hub.AddFilter<WriteLimitHubFilter>();
             })
             .AddJsonProtocol(options => JsonOptions.ApplyTo(options.PayloadSerializerOptions));
+        // One bounded send queue per connection, so a slow reader holds back only itself (see QueuedHubLifetimeManager).
+        services.AddSingleton<HubLifetimeManager<AnnotationHub>, QueuedHubLifetimeManager<AnnotationHub>>();
         services.AddSingleton<Presence>();
         services.AddHostedService<PresenceHeartbeat>();
         services.AddSingleton<LiveAccess>();
