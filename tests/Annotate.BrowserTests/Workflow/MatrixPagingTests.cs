@@ -38,10 +38,12 @@ public class MatrixPagingTests(BrowserFixture browser) : IClassFixture<BrowserFi
         await Assertions.Expect(matrix.Locator("tbody tr")).ToHaveCountAsync(1);
         await Assertions.Expect(matrix.Locator("caption")).ToContainTextAsync("of 1;");
 
-        // Ana finishes hers; the progress page draws both charts.
-        (await ana.Http.PutAsJsonAsync($"/api/documents/{docs[54]}/status", new { status = "finished" })).EnsureSuccessStatusCode();
+        // The progress page is open (the matrix would reload live under a navigation); Ana finishes hers, the page
+        // reloads itself and draws both charts.
         await page.GotoAsync($"/projects/{projectId}/progress");
         await Assertions.Expect(page.Locator("#progress-chart")).ToHaveAttributeAsync("data-drawn", "true");
+        await Assertions.Expect(page.GetByTestId("over-time-empty")).ToBeVisibleAsync();
+        (await ana.Http.PutAsJsonAsync($"/api/documents/{docs[54]}/status", new { status = "finished" })).EnsureSuccessStatusCode();
         await Assertions.Expect(page.Locator("#finished-chart")).ToHaveAttributeAsync("data-drawn", "true");
         await Assertions.Expect(page.GetByTestId("progress-documents").Locator("tbody tr")).ToHaveCountAsync(50);
         await page.GetByRole(AriaRole.Link, new() { Name = "Next 50" }).ClickAsync();
