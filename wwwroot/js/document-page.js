@@ -16,7 +16,7 @@ import { PendingEdits, provisionalSpan } from './editor/pending-edits.js';
 import { showPending } from './editor/pending-view.js';
 import { fieldsBefore } from './editor/fields.js';
 import { DetailsPanel } from './editor/details.js';
-import { documentLinks } from './editor/links.js';
+import { documentLinks, linkListKey, sameLinkList } from './editor/links.js';
 import { SpanList } from './editor/span-list.js';
 import { Palette } from './editor/palette.js';
 import { placeOf, keyCommand } from './editor/keys.js';
@@ -95,7 +95,8 @@ function draw() {
   legend.render(counted);
   if (details.selectedId) view.select([details.selectedId]);
   spanList.render(annotations, details.selectedId);
-  fill($('link-list'), documentLinks(linkContext, relations));
+  const links = linkListKey(relations, store);
+  if (!sameLinkList(drawnLinks, links)) { fill($('link-list'), documentLinks(linkContext, relations)); drawnLinks = links; }
   finished.render();
   details.afterDraw();
 }
@@ -105,6 +106,9 @@ function drawText(annotations = visibleAnnotations(), relations = visibleRelatio
   drawing.update(annotations, relations, { everyone: Boolean(filter) && !filter.value, initials });
   view.setAnnotations(annotations);
 }
+
+// What the link list was last drawn from (it is redrawn only when a link or one of its ends changed).
+let drawnLinks = null;
 
 // Every change asks for a redraw; they are drawn once per frame, so catching up on many live events draws once.
 let draws = 0;
