@@ -67,17 +67,21 @@ public static class SpanAgreement
         Check(a, "a");
         Check(b, "b");
 
-        var exact = new MatchingScores(Scores(Exact(a, b, true), a.Count, b.Count), Scores(Exact(a, b, false), a.Count, b.Count));
-        var overlap = new MatchingScores(Scores(Overlap(a, b, true), a.Count, b.Count), Scores(Overlap(a, b, false), a.Count, b.Count));
-
+        // Spans of different labels never match when labels count, so matching with labels is the sum of the matchings
+        // of each label alone (the greedy order within a label is the same): count it once, per label.
         var perLabel = new Dictionary<string, LabelScores>(StringComparer.Ordinal);
+        int exactWithLabel = 0, overlapWithLabel = 0;
         foreach (var label in a.Select(s => s.Label).Concat(b.Select(s => s.Label)).Distinct().Order(StringComparer.Ordinal))
         {
             var inA = a.Where(s => s.Label == label).ToList();
             var inB = b.Where(s => s.Label == label).ToList();
-            perLabel[label] = new LabelScores(
-                Scores(Exact(inA, inB, true), inA.Count, inB.Count), Scores(Overlap(inA, inB, true), inA.Count, inB.Count));
+            var (exactMatches, overlapMatches) = (Exact(inA, inB, true), Overlap(inA, inB, true));
+            exactWithLabel += exactMatches;
+            overlapWithLabel += overlapMatches;
+            perLabel[label] = new LabelScores(Scores(exactMatches, inA.Count, inB.Count), Scores(overlapMatches, inA.Count, inB.Count));
         }
+        var exact = new MatchingScores(Scores(exactWithLabel, a.Count, b.Count), Scores(Exact(a, b, false), a.Count, b.Count));
+        var overlap = new MatchingScores(Scores(overlapWithLabel, a.Count, b.Count), Scores(Overlap(a, b, false), a.Count, b.Count));
 
         var note = (a.Count, b.Count) switch
         {
@@ -134,9 +138,11 @@ public static class SpanAgreement
     {
         // Sweep over all starts: a span overlaps exactly the other side's spans that started no later and end after
         // its start. Each overlapping pair is found once, and the cost is the number of pairs plus a sort.
-        var events = Enumerable.Range(0, a.Count).Select(i => (a[i].Start, Side: 0, Index: i))
-            .Concat(Enumerable.Range(0, b.Count).Select(j => (b[j].Start, Side: 1, Index: j)))
-            .OrderBy(e => e.Start).ToList();
+        // Ties on the start keep A's spans before B's, each in input order.
+        var events = new (long Start, int Side, int Index)[a.Count + b.Count];
+        for (var i = 0; i < a.Count; i++) events[i] = (a[i].Start, 0, i);
+        for (var j = 0; j < b.Count; j++) events[a.Count + j] = (b[j].Start, 1, j);
+        Array.Sort(events);
         var active = new[] { new List<int>(), new List<int>() };
         var candidates = new List<(long Shared, long Shift, int A, int B)>();
         var overlapping = 0;

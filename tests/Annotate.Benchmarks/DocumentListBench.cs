@@ -36,7 +36,7 @@ public static class DocumentListBench
         var form = new MultipartFormDataContent { { new ByteArrayContent(bytes), "files", "articles.jsonl" } };
         (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form)).EnsureSuccessStatusCode();
         var importSeconds = importClock.Elapsed.TotalSeconds;
-        var copySeconds = await RawCopyAsync(jsonl.ToString());
+        var copySeconds = await ImportBench.RawCopyAsync(jsonl.ToString());
 
         await using var connection = new NpgsqlConnection(await TestDatabase.ConnectionStringAsync());
         await connection.OpenAsync();
@@ -56,6 +56,27 @@ public static class DocumentListBench
         var searchedSql = await SqlAsync(connection, PageSql(projectId, 0, 101, Search), CountSql(projectId, Search));
         var searchedPage = await HttpAsync(lead.Http, $"/projects/{projectId}?tab=documents&q={Uri.EscapeDataString(Search)}");
 
+        // Progress with real work on it: two annotators, every article assigned to both (200,000 assignments, written
+        // straight into the table: the bench measures reading them), and a thousand finished by one.
+        var annotators = new List<string>();
+        foreach (var who in new[] { "list-bench-ana", "list-bench-ben" })
+        {
+            var person = await AnnotateFactory.SignUpAsync(new HttpClient { BaseAddress = new Uri(browser.BaseUrl) }, who);
+            (await lead.Http.PostAsJsonAsync($"/api/projects/{projectId}/members", new { email = person.Email, role = "annotator" })).EnsureSuccessStatusCode();
+            annotators.Add((string)(await ScalarTextAsync(connection, $"SELECT id FROM asp_net_users WHERE email = '{person.Email}'")));
+        }
+        foreach (var user in annotators)
+            await ExecuteAsync(connection, $"INSERT INTO assignments (project_id, document_id, user_id, kind, assigned_at) " +
+                $"SELECT {projectId}, id, '{user}', 'annotate', now() FROM documents WHERE project_id = {projectId}");
+        await ExecuteAsync(connection, $"INSERT INTO document_states (document_id, user_id, status, updated_at) " +
+            $"SELECT id, '{annotators[0]}', 'finished', now() FROM documents WHERE project_id = {projectId} ORDER BY id LIMIT 1000");
+        await ExecuteAsync(connection, "ANALYZE assignments; ANALYZE document_states");
+        var progressCold = await ColdAsync(lead.Http, $"/projects/{projectId}/progress");
+        var progressPage = await HttpAsync(lead.Http, $"/projects/{projectId}/progress");
+        var progressDeep = await HttpAsync(lead.Http, $"/projects/{projectId}/progress?after={cursor}");
+        var progressAssignee = await HttpAsync(lead.Http, $"/projects/{projectId}/progress?assignee={annotators[1]}&q={Uri.EscapeDataString(Search)}");
+        var progressApi = await HttpAsync(lead.Http, $"/api/projects/{projectId}/progress/documents?limit=100&cursor={cursor}");
+
         return
         [
             new($"import {Articles:N0} articles (one JSONL file, API)", importSeconds, "s", "binary COPY of the same rows into a scratch table", copySeconds, "-", null),
@@ -65,6 +86,11 @@ public static class DocumentListBench
             new("GET documents, first 100 (p50)", first.Milliseconds, "ms", "raw SQL of the same page and count (p50)", firstSql, "< 300 ms", first.Milliseconds < 300),
             new("GET documents, 100 after the middle (p50)", deep.Milliseconds, "ms", "raw SQL of the same keyset page and count (p50)", deepSql, "< 300 ms", deep.Milliseconds < 300),
             new("GET documents, searched by title (p50)", searched.Milliseconds, "ms", "raw SQL of the same search and count (p50)", searchedSql, "< 300 ms", searched.Milliseconds < 300),
+            new($"progress page, {Articles:N0} articles, 200,000 assignments (p50)", progressPage.Milliseconds, "ms", "the same page, first request (cold)", progressCold, "< 300 ms", progressPage.Milliseconds < 300),
+            new($"progress page, {Articles:N0} articles (size)", progressPage.Kilobytes, "KB", "the project page's size", page.Kilobytes, "< 200 KB", progressPage.Kilobytes < 200),
+            new("progress page, 50 after the middle (p50)", progressDeep.Milliseconds, "ms", "-", 0, "< 300 ms", progressDeep.Milliseconds < 300),
+            new("progress page, one assignee searched by title (p50)", progressAssignee.Milliseconds, "ms", "-", 0, "< 300 ms", progressAssignee.Milliseconds < 300),
+            new("GET progress/documents, 100 after the middle (p50)", progressApi.Milliseconds, "ms", "-", 0, "< 300 ms", progressApi.Milliseconds < 300),
         ];
     }
 
@@ -110,35 +136,29 @@ public static class DocumentListBench
         return Figure.Median(times);
     }
 
+    /// <summary>The first request of a page, before any warm-up: caches of its queries cold.</summary>
+    private static async Task<double> ColdAsync(HttpClient http, string path)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await http.GetByteArrayAsync(path);
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object> ScalarTextAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (await command.ExecuteScalarAsync())!;
+    }
+
     private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync());
-    }
-
-    /// <summary>The same articles' columns straight into a scratch table: the floor under an import.</summary>
-    private static async Task<double> RawCopyAsync(string jsonl)
-    {
-        await using var connection = new NpgsqlConnection(await TestDatabase.ConnectionStringAsync());
-        await connection.OpenAsync();
-        await using (var create = new NpgsqlCommand("CREATE TEMP TABLE bench_copy (title text, source text, text text, sha256 text, length int)", connection))
-            await create.ExecuteNonQueryAsync();
-        var clock = Stopwatch.StartNew();
-        await using (var writer = await connection.BeginBinaryImportAsync("COPY bench_copy (title, source, text, sha256, length) FROM STDIN (FORMAT BINARY)"))
-        {
-            foreach (var line in jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                using var json = JsonDocument.Parse(line);
-                var text = json.RootElement.GetProperty("text").GetString()!;
-                await writer.StartRowAsync();
-                await writer.WriteAsync(json.RootElement.GetProperty("title").GetString()!);
-                await writer.WriteAsync(json.RootElement.GetProperty("source").GetString()!);
-                await writer.WriteAsync(text);
-                await writer.WriteAsync(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text))));
-                await writer.WriteAsync(text.Length);
-            }
-            await writer.CompleteAsync();
-        }
-        return clock.Elapsed.TotalSeconds;
     }
 }

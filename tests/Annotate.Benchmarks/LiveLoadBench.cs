@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Annotate.Testing;
+using Annotate.Testing.Live;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,161 +14,104 @@ using Microsoft.Extensions.Logging;
 namespace Annotate.Benchmarks;
 
 /// <summary>
-/// Live fan-out under load: many readers on one article, a writer creating spans at a fixed rate, each delivery timed
-/// from its create on one monotonic clock and counted by sequence (lost, repeated or out of order). The baseline is a
-/// bare SignalR hub in this process sending payloads of the same size to a group of as many clients at the same rate:
-/// the figure shows what the app adds to SignalR itself. The driver (<see cref="RunAsync(string, string, long, int, int, TimeSpan)"/>)
-/// is the one a short load test can reuse.
+/// Live fan-out under load, through the shared driver (<see cref="LiveLoad"/>: real SignalR clients, one monotonic clock,
+/// every delivery counted by sequence): many readers on one article, then many clients over many articles. Each figure
+/// stands beside a bare SignalR hub in this process sending payloads of the same size to groups of as many clients at
+/// the same rate, driven and counted the same way: the ratio is what the app adds to SignalR itself.
 /// </summary>
 public static class LiveLoadBench
 {
     public static async Task<List<Figure>> RunAsync(BrowserFixture browser, bool quick)
     {
-        var (readers, rate, duration) = quick ? (20, 100, TimeSpan.FromSeconds(5)) : (50, 200, TimeSpan.FromSeconds(30));
         var lead = await AnnotateFactory.SignUpAsync(new HttpClient { BaseAddress = new Uri(browser.BaseUrl) }, "fanout");
+        await using var bare = await BareHub.StartAsync();
+        var figures = new List<Figure>();
+
+        var (readers, rate, seconds) = quick ? (20, 100, 5) : (50, 200, 30);
+        figures.AddRange(await CompareAsync(lead, browser.BaseUrl, bare, $"{readers} readers on one article, {rate} creates/s for {seconds} s",
+            articles: 1, readersPerArticle: readers, rate, seconds, p50Target: 5, p99Target: 25));
+
+        var (articles, perArticle, scaleRate, scaleSeconds) = quick ? (10, 10, 100, 10) : (20, 10, 500, 60);
+        figures.AddRange(await CompareAsync(lead, browser.BaseUrl, bare, $"{articles * perArticle} clients over {articles} articles, {scaleRate} creates/s for {scaleSeconds} s",
+            articles, perArticle, scaleRate, scaleSeconds, p50Target: null, p99Target: 50));
+        return figures;
+    }
+
+    private static async Task<List<Figure>> CompareAsync(SignedInClient lead, string baseUrl, BareHub bare, string name,
+        int articles, int readersPerArticle, int rate, int seconds, double? p50Target, double p99Target)
+    {
+        Console.WriteLine($"live load: {name}");
+        var documents = await ArticlesAsync(lead, articles);
+        var plan = new LoadPlan(documents, readersPerArticle, rate, TimeSpan.FromSeconds(seconds));
+        var app = await LiveLoad.RunAsync(LiveTarget.App(baseUrl, lead.Token), plan);
+        Console.WriteLine($"  app:  {app}");
+        var raw = await LiveLoad.RunAsync(bare.Target(app.PayloadBytes), plan);
+        Console.WriteLine($"  bare: {raw}");
+        var faults = app.Lost + app.Duplicates + app.Disordered + app.ServerErrors;
+        var figures = new List<Figure>();
+        if (p50Target is { } p50)
+            figures.Add(new($"live: {name}, create to receive (p50)", app.P50Ms, "ms", "bare SignalR hub, same clients, rate and payload (p50)", raw.P50Ms, $"<= {p50} ms", app.P50Ms <= p50));
+        figures.Add(new($"live: {name}, create to receive (p99)", app.P99Ms, "ms", "bare SignalR hub (p99)", raw.P99Ms, $"<= {p99Target} ms", app.P99Ms <= p99Target));
+        figures.Add(new($"live: {name}, deliveries lost, repeated or out of order, and server errors", faults, "", "bare SignalR hub",
+            raw.Lost + raw.Duplicates + raw.Disordered + raw.ServerErrors, "0", faults == 0, Comparable: false));
+        return figures;
+    }
+
+    /// <summary>A project of <paramref name="count"/> articles of about 66,000 characters each.</summary>
+    private static async Task<long[]> ArticlesAsync(SignedInClient lead, int count)
+    {
         var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Fan-out " + Guid.NewGuid().ToString("N")[..6] }))
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
         var text = string.Concat(Enumerable.Repeat("The Coast Guard said all 212 passengers were rescued. ", 1200));
-        var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(text)), "files", "fanout.txt" } };
-        var document = (await (await lead.Http.PostAsync($"/api/projects/{project.GetProperty("id").GetInt64()}/documents", form))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("created")[0].GetProperty("id").GetInt64();
-
-        var app = await RunAsync(browser.BaseUrl, lead.Token, document, readers, rate, duration);
-        var bare = await BareHubAsync(readers, rate, duration, payloadBytes: app.PayloadBytes);
-        var name = $"{readers} readers on one article, {rate} creates/s for {duration.TotalSeconds:0} s";
-        return
-        [
-            new($"live: {name}, create to receive (p50)", app.P50, "ms", "bare SignalR hub, same clients, rate and payload (p50)", bare.P50, "<= 5 ms", app.P50 <= 5),
-            new($"live: {name}, create to receive (p99)", app.P99, "ms", "bare SignalR hub (p99)", bare.P99, "<= 25 ms", app.P99 <= 25),
-            new($"live: {name}, deliveries lost, repeated or out of order", app.Lost + app.Disordered, "", "bare SignalR hub", bare.Lost + bare.Disordered,
-                "0", app.Lost + app.Disordered == 0, Comparable: false),
-        ];
+        var form = new MultipartFormDataContent();
+        for (var i = 0; i < count; i++) form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(text)), "files", $"fanout-{i}.txt");
+        var created = await (await lead.Http.PostAsync($"/api/projects/{project.GetProperty("id").GetInt64()}/documents", form))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        return created.GetProperty("created").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToArray();
     }
 
-    public record LoadResult(double P50, double P99, long Lost, long Disordered, int PayloadBytes);
-
-    /// <summary>
-    /// The driver: <paramref name="readers"/> hub clients join <paramref name="documentId"/>; one more creates spans at
-    /// <paramref name="rate"/> a second (sent on schedule, not one after another) for <paramref name="duration"/>. Every
-    /// reader must receive every create once, in sequence order.
-    /// </summary>
-    public static async Task<LoadResult> RunAsync(string baseUrl, string token, long documentId, int readers, int rate, TimeSpan duration)
+    /// <summary>The baseline: SignalR alone in this process, a hub that sends what it is given to a document's group.</summary>
+    private sealed class BareHub(WebApplication app) : IAsyncDisposable
     {
-        var sentAt = new ConcurrentDictionary<Guid, long>();
-        var latencies = new ConcurrentBag<double>();
-        long disordered = 0, received = 0, payloadBytes = 0;
-        var clients = new List<HubConnection>();
-        for (var r = 0; r < readers; r++)
+        public static async Task<BareHub> StartAsync()
         {
-            var client = Connect(baseUrl + "/hubs/annotations?access_token=" + Uri.EscapeDataString(token));
-            long last = 0;
-            client.On<JsonElement>("Changed", change =>
-            {
-                var now = Stopwatch.GetTimestamp();
-                var sequence = change.GetProperty("sequence").GetInt64();
-                if (sequence <= Interlocked.Read(ref last)) { Interlocked.Increment(ref disordered); return; }
-                Interlocked.Exchange(ref last, sequence);
-                if (change.GetProperty("kind").GetString() != "annotation_created") return;
-                Interlocked.CompareExchange(ref payloadBytes, change.GetRawText().Length, 0);
-                if (change.TryGetProperty("subjectId", out var subject) && sentAt.TryGetValue(subject.GetGuid(), out var sent))
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 1024 * 1024);
+            var app = builder.Build();
+            app.MapHub<RelayHub>("/relay");
+            await app.StartAsync();
+            return new BareHub(app);
+        }
+
+        /// <summary>Events shaped like the app's (sequence, kind, subject id), padded to <paramref name="payloadBytes"/>, numbered per document in send order.</summary>
+        public LiveTarget Target(int payloadBytes)
+        {
+            var sequences = new ConcurrentDictionary<long, long>();
+            var padding = new string('x', Math.Max(payloadBytes - 120, 10));
+            return new LiveTarget(app.Urls.First() + "/relay",
+                (hub, document) => hub.InvokeAsync("Join", document),
+                async (hub, document, id, _) =>
                 {
-                    latencies.Add(Stopwatch.GetElapsedTime(sent, now).TotalMilliseconds);
-                    Interlocked.Increment(ref received);
-                }
-            });
-            await client.StartAsync();
-            await client.InvokeAsync<JsonElement>("JoinDocument", documentId, 0L);
-            clients.Add(client);
+                    var sequence = sequences.AddOrUpdate(document, 1, (_, n) => n + 1);
+                    await hub.InvokeAsync("Send", document, new { sequence, kind = "annotation_created", subjectId = id, data = new { padding } });
+                    return 200;
+                });
         }
-        await using var writer = Connect(baseUrl + "/hubs/annotations?access_token=" + Uri.EscapeDataString(token));
-        await writer.StartAsync();
 
-        var total = await SendAtRateAsync(rate, duration, i =>
+        public async ValueTask DisposeAsync()
         {
-            var id = Guid.NewGuid();
-            sentAt[id] = Stopwatch.GetTimestamp();
-            return writer.InvokeAsync<JsonElement>("CreateAnnotation", documentId, new { id, layer = "entity", label = "QUANTITY", start = i, end = i + 1 });
-        });
-        var expected = (long)total * readers;
-        await AwaitDeliveriesAsync(() => Interlocked.Read(ref received) >= expected, clients);
-        return new LoadResult(Figure.Median(latencies), Figure.Percentile(latencies, 0.99), expected - Interlocked.Read(ref received),
-            Interlocked.Read(ref disordered), (int)Interlocked.Read(ref payloadBytes));
-    }
-
-    /// <summary>Makes <paramref name="send"/>(i) calls at <paramref name="rate"/> a second, each on schedule (not after the last answer); the count.</summary>
-    private static async Task<int> SendAtRateAsync(int rate, TimeSpan duration, Func<int, Task> send)
-    {
-        var total = (int)(rate * duration.TotalSeconds);
-        var started = Stopwatch.GetTimestamp();
-        var calls = new List<Task>(total);
-        for (var i = 0; i < total; i++)
-        {
-            var due = started + (long)(i * Stopwatch.Frequency / (double)rate);
-            while (Stopwatch.GetTimestamp() < due) await Task.Delay(1);
-            calls.Add(send(i));
+            await app.StopAsync();
+            await app.DisposeAsync();
         }
-        await Task.WhenAll(calls);
-        return total;
     }
 
-    /// <summary>Waits up to ten seconds for every delivery (what is still missing then counts as lost), then closes the readers.</summary>
-    private static async Task AwaitDeliveriesAsync(Func<bool> allDelivered, List<HubConnection> clients)
-    {
-        var deadline = Stopwatch.GetTimestamp() + 10 * Stopwatch.Frequency;
-        while (!allDelivered() && Stopwatch.GetTimestamp() < deadline) await Task.Delay(50);
-        foreach (var client in clients) await client.DisposeAsync();
-    }
-
-    internal static HubConnection Connect(string address) => new HubConnectionBuilder()
-        .WithUrl(address, HttpTransportType.WebSockets, options => options.SkipNegotiation = true)
-        .Build();
-
-    /// <summary>The baseline: SignalR alone, a hub that sends what it is given to a group, in this process.</summary>
-    private static async Task<LoadResult> BareHubAsync(int readers, int rate, TimeSpan duration, int payloadBytes)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 1024 * 1024);
-        await using var app = builder.Build();
-        app.MapHub<RelayHub>("/relay");
-        await app.StartAsync();
-        var address = app.Urls.First();
-
-        var latencies = new ConcurrentBag<double>();
-        long received = 0, disordered = 0;
-        var clients = new List<HubConnection>();
-        for (var r = 0; r < readers; r++)
-        {
-            var client = Connect(address + "/relay");
-            long last = 0;
-            client.On<long, long, string>("Changed", (sequence, sent, _) =>
-            {
-                var now = Stopwatch.GetTimestamp();
-                if (sequence <= Interlocked.Read(ref last)) { Interlocked.Increment(ref disordered); return; }
-                Interlocked.Exchange(ref last, sequence);
-                latencies.Add(Stopwatch.GetElapsedTime(sent, now).TotalMilliseconds);
-                Interlocked.Increment(ref received);
-            });
-            await client.StartAsync();
-            await client.InvokeAsync("Join");
-            clients.Add(client);
-        }
-        await using var writer = Connect(address + "/relay");
-        await writer.StartAsync();
-        var payload = new string('x', Math.Max(payloadBytes, 100));
-        var total = await SendAtRateAsync(rate, duration, i => writer.InvokeAsync("Send", i + 1L, Stopwatch.GetTimestamp(), payload));
-        var expected = (long)total * readers;
-        await AwaitDeliveriesAsync(() => Interlocked.Read(ref received) >= expected, clients);
-        await app.StopAsync();
-        return new LoadResult(Figure.Median(latencies), Figure.Percentile(latencies, 0.99), expected - Interlocked.Read(ref received), Interlocked.Read(ref disordered), payloadBytes);
-    }
-
-    /// <summary>What SignalR does by itself: one group, every message sent on to it.</summary>
+    /// <summary>What SignalR does by itself: a group per document, every message sent on to it.</summary>
     public sealed class RelayHub : Hub
     {
-        public Task Join() => Groups.AddToGroupAsync(Context.ConnectionId, "readers");
+        public Task Join(long document) => Groups.AddToGroupAsync(Context.ConnectionId, $"doc:{document}");
 
-        public Task Send(long sequence, long sentAt, string payload) => Clients.Group("readers").SendAsync("Changed", sequence, sentAt, payload);
+        public Task Send(long document, JsonElement change) => Clients.Group($"doc:{document}").SendAsync("Changed", change);
     }
 }

@@ -30,4 +30,19 @@ public static class Measure
         await sampler;
         return (seconds, (peak - before) / 1048576.0, before / 1048576.0);
     }
+
+    public static double ResidentMegabytes() => Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
+
+    /// <summary>
+    /// The app's peak memory over the whole run, honestly bounded: the app runs in this process beside the bench's own
+    /// SignalR clients, bare hubs and echo servers (Chromium is a process of its own), so the process's peak resident set
+    /// (the kernel's high-water mark, VmHWM, which .NET reports as PeakWorkingSet64 on Linux) is an upper bound of the
+    /// app's. The baseline is the resident set once the app had started, before any part ran (context, no ratio).
+    /// </summary>
+    public static Figure PeakOfRun(double startedMegabytes)
+    {
+        var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+        return new("process peak resident memory over the run (the app plus the bench's in-process clients: an upper bound of the app's)",
+            peak, "MB", "resident memory once the app had started", startedMegabytes, "<= 500 MB", peak <= 500, Comparable: false);
+    }
 }

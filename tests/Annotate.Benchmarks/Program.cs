@@ -5,9 +5,9 @@ namespace Annotate.Benchmarks;
 /// <summary>./annotate bench: every figure beside a baseline measured in the same run on the same machine.</summary>
 public static class BenchProgram
 {
-    private static readonly string[] Parts = ["editor", "live", "write", "load", "agreement", "export", "documents"];
+    private static readonly string[] Parts = ["editor", "live", "write", "load", "agreement", "export", "documents", "review", "import"];
 
-    /// <param name="args">The parts to run (editor, live, write, load, agreement, export, documents; all when none are named), and
+    /// <param name="args">The parts to run (editor, live, write, load, agreement, export, documents, review, import; all when none are named), and
     /// --quick for the smaller sizes of the load benchmark.</param>
     public static async Task<int> Main(string[] args)
     {
@@ -23,6 +23,7 @@ public static class BenchProgram
         var figures = new List<Figure>();
         var browser = new BrowserFixture();
         await browser.InitializeAsync();
+        var startedMegabytes = Measure.ResidentMegabytes();
         try
         {
             if (Runs("editor")) figures.AddRange(await EditorBench.RunAsync(browser));
@@ -32,6 +33,9 @@ public static class BenchProgram
             if (Runs("agreement")) figures.AddRange(await AgreementBench.RunAsync(browser));
             if (Runs("export")) figures.AddRange(await ExportBench.RunAsync(browser));
             if (Runs("documents")) figures.AddRange(await DocumentListBench.RunAsync(browser));
+            if (Runs("review")) figures.AddRange(await ReviewBench.RunAsync(browser));
+            if (Runs("import")) figures.AddRange(await ImportBench.RunAsync(browser));
+            figures.Add(Measure.PeakOfRun(startedMegabytes));
         }
         finally
         {

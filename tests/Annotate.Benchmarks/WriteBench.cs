@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Annotate.Testing;
+using Annotate.Testing.Live;
 using Microsoft.AspNetCore.SignalR.Client;
 using Npgsql;
 
@@ -44,7 +45,7 @@ public static class WriteBench
         var hubs = new List<HubConnection>();
         for (var w = 0; w < Writers; w++)
         {
-            var hub = LiveLoadBench.Connect(browser.BaseUrl + "/hubs/annotations?access_token=" + Uri.EscapeDataString(lead.Token));
+            var hub = LiveLoad.Connect(browser.BaseUrl + "/hubs/annotations?access_token=" + Uri.EscapeDataString(lead.Token));
             await hub.StartAsync();
             hubs.Add(hub);
         }

@@ -62,10 +62,16 @@ public static class TestDatabase
             await create.ExecuteNonQueryAsync();
         }
         var connectionString = Server + ";Database=" + name;
+        await MigrateAsync(connectionString);
+        return connectionString;
+    }
+
+    /// <summary>Brings a database to the latest migration (the app's own tables and triggers).</summary>
+    public static async Task MigrateAsync(string connectionString)
+    {
         var options = new DbContextOptionsBuilder<AppDbContext>();
         DatabaseSetup.Configure(options, connectionString);
         await using var db = new AppDbContext(options.Options);
         await db.Database.MigrateAsync();
-        return connectionString;
     }
 }

@@ -102,3 +102,20 @@ test('reads the reason of a refusal', () => {
   assert.equal(reasonOf(new Error('Server timeout elapsed without receiving a message from the server.')), 'Server timeout elapsed without receiving a message from the server');
   assert.equal(reasonOf(undefined), 'unknown error');
 });
+
+test('a join refused because the database is restarting is retried (not "reload"), and goes live once it answers', async () => {
+  let down = true;
+  const { live, statuses, events } = sync(async () => {
+    if (down) throw refusal('Database unavailable: nothing was saved; send it again in a few seconds.');
+    return { events: [event(4)], present: [] };
+  });
+  live.joinRetryMs = 5;
+  await live.start();
+  assert.deepEqual(statuses, [['offline', 'The server cannot reach its database; retrying…']]);
+  down = false;
+  const deadline = Date.now() + 2000;
+  while (statuses.at(-1)[0] !== 'live' && Date.now() < deadline) await new Promise(r => setTimeout(r, 5));
+  assert.deepEqual(statuses.at(-1), ['live', 'Live']);
+  assert.ok(!statuses.some(([state]) => state === 'failed'));
+  assert.deepEqual(events, [4]);
+});

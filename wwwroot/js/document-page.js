@@ -12,9 +12,11 @@ import { showLiveStatus, showPresence } from './live-status.js';
 import { EditHistory } from './editor/history.js';
 import { spanCreated, spanUpdated, spanDeleted, linkCreated, linkDeleted } from './editor/steps.js';
 import { Changes } from './editor/changes.js';
+import { PendingEdits, provisionalSpan } from './editor/pending-edits.js';
+import { showPending } from './editor/pending-view.js';
 import { fieldsBefore } from './editor/fields.js';
 import { DetailsPanel } from './editor/details.js';
-import { documentLinks } from './editor/links.js';
+import { documentLinks, linkListKey, sameLinkList } from './editor/links.js';
 import { SpanList } from './editor/span-list.js';
 import { Palette } from './editor/palette.js';
 import { placeOf, keyCommand } from './editor/keys.js';
@@ -51,8 +53,16 @@ const drawing = new SpanDrawing({ colourOf, documentId, projectId, titles: new M
 const initials = initialsOf(page.members ?? []);
 const legend = new Legend($('legend'), { labels, colourOf, onChange: () => refresh() });
 
+// Spans and links with an edit the server has not confirmed (editor/pending-edits.js): drawn dotted until it does.
+let unsaved = new Set();
+const drawn = drawing.viewOptions();
 const view = new TextView($('document-text'), page.document.text, {
-  ...drawing.viewOptions(),
+  ...drawn,
+  keyOf: id => drawn.keyOf(id) + (unsaved.has(id) ? '~unsaved' : ''),
+  decorate: (piece, ids, starting) => {
+    if (ids.some(id => unsaved.has(id))) piece.classList.add('is-unsaved');
+    return drawn.decorate(piece, ids, starting);
+  },
   snapToWords: page.project.snapToWords,
   onSelect: range => onTextSelect(range),
   onSpanClick: ids => details.choose(ids),
@@ -85,7 +95,8 @@ function draw() {
   legend.render(counted);
   if (details.selectedId) view.select([details.selectedId]);
   spanList.render(annotations, details.selectedId);
-  fill($('link-list'), documentLinks(linkContext, relations));
+  const links = linkListKey(relations, store);
+  if (!sameLinkList(drawnLinks, links)) { fill($('link-list'), documentLinks(linkContext, relations)); drawnLinks = links; }
   finished.render();
   details.afterDraw();
 }
@@ -95,6 +106,9 @@ function drawText(annotations = visibleAnnotations(), relations = visibleRelatio
   drawing.update(annotations, relations, { everyone: Boolean(filter) && !filter.value, initials });
   view.setAnnotations(annotations);
 }
+
+// What the link list was last drawn from (it is redrawn only when a link or one of its ends changed).
+let drawnLinks = null;
 
 // Every change asks for a redraw; they are drawn once per frame, so catching up on many live events draws once.
 let draws = 0;
@@ -122,7 +136,10 @@ const live = new LiveSync({
       announce(`${e.data.annotatorName || 'Someone'} added ${e.data.label ?? e.data.type}`);
     }
   },
-  onStatus: (state, text) => showLiveStatus($('live-status'), state, text),
+  onStatus: (state, text) => {
+    showLiveStatus($('live-status'), state, text);
+    if (state === 'live') pending.retryNow(); // what waited for the connection goes now, not at its next try
+  },
   onPresence: (id, people) => {
     if (id !== documentId) return;
     showPresence($('presence'), people, 'On this document now');
@@ -130,8 +147,22 @@ const live = new LiveSync({
 }, undefined, page.changeBudgetBytes);
 live.documents.set(documentId, page.lastSequence);
 
+// Edits that could not be saved yet (offline, database restarting) are kept and sent again; Changes sees only final answers.
+const pending = new PendingEdits({
+  live,
+  onChange: () => { unsaved = pending.subjects(); showPending($('unsaved-edits'), pending); refresh(); },
+  // A kept create is drawn at once (dotted), so the person sees their span and can go on; a refused one goes away.
+  onHeld: edit => {
+    if (edit.method !== 'CreateAnnotation') return;
+    store.apply({ kind: 'annotation_created', data: provisionalSpan(edit.args, me) });
+    dropSelection();
+  },
+  onRefused: edit => { if (edit.method === 'CreateAnnotation' && store.annotations.get(edit.subject)?.unsaved) store.apply({ kind: 'annotation_deleted', data: { id: edit.subject } }); },
+});
+$('unsaved-edits').addEventListener('click', () => { if (pending.count === 0) pending.clearRefused(); });
+
 const changes = new Changes({
-  live, store, documentId, projectId, maxCheckedText: page.maxCheckedText, refresh, refuse,
+  live: pending, store, documentId, projectId, maxCheckedText: page.maxCheckedText, refresh, refuse,
   conflict: (result, mine, id) => details.conflict(result, mine, id),
 });
 const editHistory = new EditHistory({ announce, onError: error => refuse(error.message) });
@@ -149,10 +180,12 @@ function dropSelection() {
 
 async function createSpan(label) {
   if (!selection) return;
-  const result = await changes.putSpan({ id: newId(), layer: label.kind, label: label.name, start: selection.start, end: selection.end, text: selection.text });
+  const made = selection;
+  const result = await changes.putSpan({ id: newId(), layer: label.kind, label: label.name, start: made.start, end: made.end, text: made.text });
   if (!result.ok) return;
   editHistory.record(spanCreated(changes, result.value));
-  dropSelection();
+  // A create kept until the database was back answers late: the person may have selected other text meanwhile.
+  if (selection === made) dropSelection();
   announce(`${label.name} added: ${result.value.text}`);
 }
 
@@ -295,4 +328,4 @@ live.start();
 const wanted = location.hash.match(/^#annotation-([0-9a-f-]{36})$/);
 if (wanted && store.annotations.has(wanted[1])) openSpan(wanted[1]);
 // For people debugging in the console, and for the browser tests (`draws` counts redraws).
-window.annotate = { store, view, live, drawing, legend, caret, get draws() { return draws; } };
+window.annotate = { store, view, live, pending, drawing, legend, caret, get draws() { return draws; } };

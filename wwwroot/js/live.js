@@ -21,6 +21,7 @@ export class LiveSync {
     this.documents = new Map(); // documentId -> last sequence applied for it
     this.seen = new Set();      // sequences applied (a pushed event may also come back in a catch-up)
     this.buffer = null;         // events pushed while a join is in flight
+    this.joinRetryMs = 2000;    // wait before joining again when the server's database is not answering
     this.connection = connection;
     this.connection.on('Changed', e => this.receive(e));
     this.connection.on('Presence', (documentId, people) => this.handlers.onPresence?.(documentId, people));
@@ -62,9 +63,14 @@ export class LiveSync {
       await this.rejoinAll();
       return this.connection.state === signalR.HubConnectionState.Connected;
     } catch (error) {
-      if (this.connection.state === signalR.HubConnectionState.Connected) {
-        this.handlers.onStatus('failed', `Could not ${what}: ${reasonOf(error)}; reload the page.`);
+      if (this.connection.state !== signalR.HubConnectionState.Connected) return false;
+      // The database is restarting: the same join works in a moment (the hub says so in these words).
+      if (reasonOf(error).startsWith('Database unavailable')) {
+        this.handlers.onStatus('offline', 'The server cannot reach its database; retrying…');
+        setTimeout(async () => { if (await this.joinedAll(what)) this.handlers.onStatus('live', 'Live'); }, this.joinRetryMs);
+        return false;
       }
+      this.handlers.onStatus('failed', `Could not ${what}: ${reasonOf(error)}; reload the page.`);
       return false;
     }
   }

@@ -1,8 +1,38 @@
-// The Progress tab's chart: one stacked bar per annotator (documents not started, in progress, finished), drawn with
-// the Chart.js the app ships. The figures come from the page (the tables show the same ones, for screen readers too).
+// The Progress tab's charts, drawn with the Chart.js the app ships: one stacked bar per annotator (documents not
+// started, in progress, finished), and finished documents over time per annotator (a running total by day, from the
+// change log). The figures come from the page (the tables show the same ones, for screen readers too).
 
-const data = JSON.parse(document.getElementById('progress-data').textContent);
+const { states: data, finished } = JSON.parse(document.getElementById('progress-data').textContent);
 const canvas = document.getElementById('progress-chart');
+const overTime = document.getElementById('finished-chart');
+const palette = ['#0d6efd', '#d63384', '#198754', '#fd7e14', '#6f42c1', '#20c997', '#dc3545', '#6c757d'];
+
+if (overTime && window.Chart && finished.length > 0) {
+  const days = [...new Set(finished.map(f => f.day))].sort();
+  const people = [...new Set(finished.map(f => f.name))];
+  const datasets = people.map((name, i) => {
+    let total = 0;
+    const perDay = new Map(finished.filter(f => f.name === name).map(f => [f.day, f.count]));
+    return {
+      label: name,
+      data: days.map(day => (total += perDay.get(day) ?? 0)),
+      borderColor: palette[i % palette.length],
+      backgroundColor: palette[i % palette.length],
+      stepped: true,
+    };
+  });
+  new window.Chart(overTime, {
+    type: 'line',
+    data: { labels: days, datasets },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+    },
+  });
+  overTime.dataset.drawn = 'true';
+}
 
 if (canvas && window.Chart && data.length > 0) {
   new window.Chart(canvas, {

@@ -151,6 +151,30 @@ function drawText(list) {
   here?.scrollIntoView?.({ block: 'nearest' });
 }
 
+// Titles of the other articles that links reach, read once each (the side-by-side view of a cross-article link names them).
+const titles = new Map();
+function titleOf(documentId) {
+  if (documentId === page.documentId) return 'This article';
+  if (!titles.has(documentId)) {
+    titles.set(documentId, `Article ${documentId}`);
+    call('GET', `/api/documents/${documentId}`).then(d => { titles.set(documentId, d.title); render(); }).catch(() => {});
+  }
+  return titles.get(documentId);
+}
+
+/** A link unit's two claims side by side, each with its article: what a cross-article link decision is about. */
+function linkSides(unit) {
+  const v = unit.versions[0];
+  const side = (documentId, text, which) => el('div', { class: 'col-sm-6' },
+    el('div', { class: 'border rounded p-2 h-100 link-side', dataset: { side: which, document: String(documentId) } },
+      el('div', { class: 'small text-muted' }, which === 'from' ? 'From: ' : 'To: ',
+        documentId === page.documentId ? titleOf(documentId) : el('a', { href: `/documents/${documentId}/review` }, titleOf(documentId))),
+      el('div', {}, `“${text}”`)));
+  const types = [...new Set(unit.versions.map(x => x.type.toLowerCase()))].join(' or ');
+  return el('div', { class: 'row g-2 mb-2', 'aria-label': `The two claims this link joins (${types})`, dataset: { testid: 'link-sides' } },
+    side(v.fromDocumentId, v.fromText, 'from'), side(v.toDocumentId, v.toText, 'to'));
+}
+
 function chip(version) {
   const label = page.labels.find(l => l.name === (version.label ?? version.type));
   return el('span', { class: 'badge label-chip', style: label ? `--chip:${label.colour}` : null }, version.label ?? version.type);
@@ -203,6 +227,7 @@ function drawCurrent(unit) {
       el('span', { class: `badge unit-kind kind-${unit.kind.split('+')[0]}` }, kindWords(unit.kind)),
       el('strong', {}, excerpt(unit)),
       el('span', { class: 'ms-auto small text-muted' }, `unit ${current + 1} of ${items().length}`)),
+    unit.isLink ? linkSides(unit) : null,
     unit.decision
       ? el('p', { class: 'mb-0' }, 'Decided: ', decisionText(unit.decision, unit), unit.decision.reason ? ` (${unit.decision.reason.replace('_', ' ')})` : null,
         unit.decision.note ? el('span', { class: 'd-block small' }, unit.decision.note) : null)

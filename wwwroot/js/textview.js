@@ -5,6 +5,17 @@ import { OffsetIndex, tidySelection } from './offsets.js';
 import { segment } from './spans.js';
 import { BLOCK, paragraphRuns, lineStarts } from './blocks.js';
 
+// A long article is drawn near the screen first: a block far from it shows its text at once, as one text node (so
+// offsets, selection, the caret and the browser's find all work), and gets its spans and tags when it comes near the
+// screen or when the page is idle. With thousands of spans, building every span and tag of the article before the
+// first paint was most of the page's first render.
+/** How far beyond the screen (or the text's own scrolling box) a block counts as near and is drawn whole. */
+const NEAR_MARGIN = '1500px 0px';
+/** Before the first layout says which blocks are near: the blocks starting in this many UTF-16 units of the text. */
+const FIRST_DRAWN = 8000;
+/** An idle slice draws far blocks for at most this long, so typing and scrolling never wait for it. */
+const IDLE_SLICE_MS = 8;
+
 export class TextView {
   /**
    * @param {HTMLElement} container  the element that shows the text (focusable)
@@ -23,6 +34,9 @@ export class TextView {
     this.selectedIds = new Set();
     this.nodes = []; // [{node: Text, start: utf16}] in order, for DOM <-> offset mapping
     this.caret = 0;
+    this.near = new Set(); // block elements near the screen (an IntersectionObserver keeps it)
+    this.nearKnown = false; // whether that observer has reported yet
+    this.pending = new Map(); // block element -> its index, for blocks drawn as plain text whose spans are still to draw
     container.addEventListener('mouseup', () => setTimeout(() => this.reportSelection(), 0));
     // Keys that move the caret and select are the caret's (editor/caret-view.js on the document page).
     container.addEventListener('click', e => {
@@ -71,22 +85,102 @@ export class TextView {
       this.blockKeys = this.blocks.map(() => null);
       this.blockNodes = this.blocks.map(() => []);
       this.container.replaceChildren(...this.blockElements);
+      this.watchNearness();
     }
+    this.blockPieces = byBlock;
     let drawn = 0;
     for (let i = 0; i < this.blocks.length; i++) {
       const key = this.keyOf(byBlock[i]);
       if (key === this.blockKeys[i]) continue;
       this.blockKeys[i] = key;
-      this.blockNodes[i] = this.drawBlock(this.blockElements[i], byBlock[i]);
-      drawn++;
+      const element = this.blockElements[i];
+      // A block of a long paragraph is always drawn whole: it is cut where its lines start as drawn with its tags (which
+      // take room on the line), so drawn without them its lines would wrap elsewhere. Other blocks end at a line break.
+      if (!this.blocks[i].long && byBlock[i].some(p => p.ids.length) && !this.isNear(i)) {
+        this.blockNodes[i] = this.drawPlain(element, this.blocks[i]);
+        this.pending.set(element, i);
+      } else {
+        this.blockNodes[i] = this.drawBlock(element, byBlock[i]);
+        this.pending.delete(element);
+        drawn++;
+      }
     }
     this.nodes = this.blockNodes.flat();
+    if (this.pending.size) this.drawFarLater();
     this.lastRenderMs = performance.now() - started;
     this.container.dataset.renderMs = this.lastRenderMs.toFixed(1);
     this.container.dataset.firstRenderMs ??= this.container.dataset.renderMs;
     this.container.dataset.blocksDrawn = String(drawn);
     this.container.dataset.blocks = String(this.blocks.length);
-    this.options.afterRender?.(this.container);
+    this.container.dataset.pending = String(this.pending.size);
+    this.options.afterRender?.(this.container, element => this.near.has(element));
+  }
+
+  /** Whether block `i` is drawn whole now: near the screen, or, before the first layout, near the text's start. */
+  isNear(i) {
+    return this.nearKnown ? this.near.has(this.blockElements[i]) : this.blocks[i].start < FIRST_DRAWN;
+  }
+
+  /** Keeps `near` (observing the text's own scrolling box when it has one, as the compare view's panes do). */
+  watchNearness() {
+    this.nearness?.disconnect();
+    this.near.clear();
+    this.nearKnown = false;
+    const overflow = getComputedStyle(this.container).overflowY;
+    const root = overflow === 'auto' || overflow === 'scroll' ? this.container : null;
+    this.nearness = new IntersectionObserver(entries => {
+      for (const entry of entries) {
+        if (entry.isIntersecting) this.near.add(entry.target); else this.near.delete(entry.target);
+      }
+      this.nearKnown = true;
+      const coming = [...this.pending.keys()].filter(element => this.near.has(element));
+      if (coming.length) this.drawPending(coming);
+      else this.options.afterRender?.(this.container, element => this.near.has(element)); // arcs follow the screen
+    }, { root, rootMargin: NEAR_MARGIN });
+    for (const element of this.blockElements) this.nearness.observe(element);
+  }
+
+  /** Draws the spans of far blocks in idle slices, nearest the start first, until none is left. */
+  drawFarLater() {
+    if (this.idle) return;
+    const idle = window.requestIdleCallback ?? (run => setTimeout(() => run({ timeRemaining: () => IDLE_SLICE_MS }), 16));
+    this.idle = idle(deadline => {
+      this.idle = null;
+      const started = performance.now();
+      for (const element of this.pending.keys()) {
+        this.drawPending([element], false);
+        if (performance.now() - started > IDLE_SLICE_MS || deadline.timeRemaining() < 1) break;
+      }
+      this.drawPending([]); // one update of the page for the whole slice
+      if (this.pending.size) this.drawFarLater();
+    }, { timeout: 100 });
+  }
+
+  /** Draws the spans of these pending blocks (the pieces their last render planned) and, unless told not to, tells the page. */
+  drawPending(elements, tell = true) {
+    for (const element of elements) {
+      const i = this.pending.get(element);
+      if (i === undefined) continue;
+      this.pending.delete(element);
+      this.blockNodes[i] = this.drawBlock(element, this.blockPieces[i]);
+    }
+    if (!tell) return;
+    this.nodes = this.blockNodes.flat();
+    this.container.dataset.pending = String(this.pending.size);
+    this.options.afterRender?.(this.container, element => this.near.has(element));
+  }
+
+  /** Draws at once the pending block holding UTF-16 offset `at` (to scroll to a span, say). */
+  drawNow(at) {
+    const i = this.blocks.findIndex(b => at >= b.start && at < b.end);
+    if (i >= 0 && this.pending.has(this.blockElements[i])) this.drawPending([this.blockElements[i]]);
+  }
+
+  /** A far block's text alone, as one text node. */
+  drawPlain(element, block) {
+    const node = document.createTextNode(this.text.slice(block.start, block.end));
+    element.replaceChildren(node);
+    return [{ node, start: block.start }];
   }
 
   /**
@@ -97,7 +191,7 @@ export class TextView {
    */
   cut() {
     const runs = paragraphRuns(this.text, BLOCK);
-    this.blocks = runs.length ? runs.map(r => ({ start: r.start, end: r.end })) : [{ start: 0, end: 0 }];
+    this.blocks = runs.length ? runs.map(r => ({ start: r.start, end: r.end, long: r.long })) : [{ start: 0, end: 0 }];
     this.blockElements = null; // drawn afresh
     this.wrapped = runs.some(r => r.long);
     this.cutWidth = this.container.getBoundingClientRect().width;
@@ -136,9 +230,14 @@ export class TextView {
         return;
       }
       const bounds = [block.start, ...cuts, block.end];
-      const parts = bounds.slice(1).map((end, k) => ({ start: bounds[k], end }));
+      const parts = bounds.slice(1).map((end, k) => ({ start: bounds[k], end, long: true }));
       const replacing = parts.map(() => el('div', 'text-block'));
-      this.blockElements[i].replaceWith(...replacing);
+      const old = this.blockElements[i];
+      old.replaceWith(...replacing);
+      // The parts are watched in the paragraph's place (being parts of a long paragraph, they are always drawn whole).
+      this.nearness?.unobserve(old);
+      this.near.delete(old);
+      for (const part of replacing) this.nearness?.observe(part);
       blocks.push(...parts); elements.push(...replacing); keys.push(...parts.map(() => null)); nodes.push(...parts.map(() => []));
     });
     this.blocks = blocks;
@@ -197,13 +296,21 @@ export class TextView {
 
   select(ids) {
     this.selectedIds = new Set(ids);
-    for (const element of this.container.querySelectorAll('.span-piece')) {
-      element.classList.toggle('is-selected', element.dataset.ids.split(' ').some(id => this.selectedIds.has(id)));
+    // The browser finds the pieces (a span's id is a word of its pieces' data-ids): no walk over every piece in script.
+    for (const element of this.container.querySelectorAll('.span-piece.is-selected')) element.classList.remove('is-selected');
+    for (const id of this.selectedIds) {
+      for (const element of this.piecesOf(id)) element.classList.add('is-selected');
     }
   }
 
+  piecesOf(id) {
+    return this.container.querySelectorAll(`.span-piece[data-ids~="${CSS.escape(String(id))}"]`);
+  }
+
   scrollTo(id) {
-    const element = [...this.container.querySelectorAll('.span-piece')].find(e => e.dataset.ids.split(' ').includes(id));
+    const start = this.starts?.get(id);
+    if (start !== undefined) this.drawNow(start);
+    const element = this.piecesOf(id)[0];
     if (!element) return;
     element.scrollIntoView({ block: 'center', behavior: 'smooth' });
     element.classList.add('flash');

@@ -21,12 +21,15 @@ public static class ErrorHandling
             {
                 var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
                 var (status, title, detail, extensions) = Describe(error, context);
-                if (status >= 500)
+                if (status == 503) context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Annotate.Errors")
+                    .LogWarning("Database unavailable on {Method} {Path}: {Message}", context.Request.Method, context.Request.Path, error?.Message);
+                else if (status >= 500)
                 {
                     var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Annotate.Errors");
                     logger.LogError(error, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
                 }
                 context.Response.StatusCode = status;
+                if (status == 503) context.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString();
                 await WriteAsync(context, status, title, detail, extensions);
             },
         });
@@ -58,6 +61,7 @@ public static class ErrorHandling
         BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null),
         InvalidDataException data => (400, "Bad request", data.Message, null),
         JsonException => (400, "Malformed JSON", "The request body is not valid JSON.", null),
+        _ when DatabaseOutage.Is(error) => (503, DatabaseOutage.Title, DatabaseOutage.Detail, null),
         OperationCanceledException => (499, "Cancelled", "The request was cancelled.", null),
         _ => (500, "Something went wrong on our side",
             "The error was logged. Try again; if it happens again, report it with the trace id.", null),

@@ -22,12 +22,9 @@ public static class JobsSetup
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
-        services.AddScoped<AgreementComputer>();
-        services.AddScoped<AgreementScheduler>();
+        services.AddAgreement(configuration);
         services.AddExports();
         services.AddScoped<OrphanedWork>();
-        // Read now, so a cron that existing installs carry (Quartz-style) stops the app at start with its fix.
-        services.AddSingleton(NightlySchedule.From(configuration));
 
         services.AddSingleton<HangfireConnections>();
         // Our own storage instance in DI rather than Hangfire's global one: every app host of a process (the tests run

@@ -75,11 +75,14 @@ public static class WebSetup
             {
                 // The same budget as the REST write routes; SignalR's default of 32 KB closed connections over changes REST stored.
                 hub.MaximumReceiveMessageSize = ChangeBudget.MaxBytes;
+                hub.AddFilter<DatabaseOutageHubFilter>(); // first: outermost, around the filters that read the database
                 hub.AddFilter<StorableTextHubFilter>();
                 hub.AddFilter<Features.Accounts.DisabledAccountHubFilter>();
                 hub.AddFilter<WriteLimitHubFilter>();
             })
             .AddJsonProtocol(options => JsonOptions.ApplyTo(options.PayloadSerializerOptions));
+        // One bounded send queue per connection, so a slow reader holds back only itself (see QueuedHubLifetimeManager).
+        services.AddSingleton<HubLifetimeManager<AnnotationHub>, QueuedHubLifetimeManager<AnnotationHub>>();
         services.AddSingleton<Presence>();
         services.AddHostedService<PresenceHeartbeat>();
         services.AddSingleton<LiveAccess>();

@@ -78,6 +78,55 @@ public class ReviewPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
     }
 
     [Fact]
+    public async Task A_link_between_two_articles_shows_both_claims_side_by_side_and_one_key_accepts_it_with_both_ends()
+    {
+        var lead = await browser.PersonAsync("lead");
+        var ana = await browser.PersonAsync("ana");
+        var ben = await browser.PersonAsync("ben");
+        var rita = await browser.PersonAsync("rita");
+        const string first = "Officials said the ferry sank at noon. Rescuers found everyone alive.";
+        const string second = "The captain said the ferry never sank. He said two people were lost.";
+        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [(ana, "annotator"), (ben, "annotator"), (rita, "reviewer")],
+            ("ferry-officials.txt", first), ("ferry-captain.txt", second));
+        async Task<Guid> Claim(SignedInClient who, int doc, string phrase)
+        {
+            var text = doc == 0 ? first : second;
+            var start = text.IndexOf(phrase, StringComparison.Ordinal);
+            var created = await (await who.Http.PostAsJsonAsync($"/api/documents/{docs[doc]}/annotations", new { layer = "claim", label = "CLAIM", start, end = start + phrase.Length }))
+                .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+            return created.GetProperty("id").GetGuid();
+        }
+        async Task Link(SignedInClient who, Guid from, Guid to) =>
+            (await who.Http.PostAsJsonAsync($"/api/projects/{projectId}/relations", new { type = "CONTRADICTS", from, to })).EnsureSuccessStatusCode();
+        // Both link the sinking; only ana links the survivors, across the two articles.
+        foreach (var who in new[] { ana, ben }) await Link(who, await Claim(who, 0, "the ferry sank at noon"), await Claim(who, 1, "the ferry never sank"));
+        await Link(ana, await Claim(ana, 0, "Rescuers found everyone alive"), await Claim(ana, 1, "two people were lost"));
+        foreach (var who in new[] { ana, ben })
+            foreach (var doc in docs)
+                (await who.Http.PutAsJsonAsync($"/api/documents/{doc}/status", new { status = "finished" })).EnsureSuccessStatusCode();
+
+        var page = await browser.SignedInPageAsync(rita);
+        await page.OpenLiveAsync($"/documents/{docs[0]}/review");
+        var survivors = page.Locator("#units tr", new() { HasText = "two people were lost" });
+        await Assertions.Expect(survivors).ToHaveAttributeAsync("data-kind", "missing");
+        await survivors.ClickAsync();
+        var sides = page.GetByTestId("link-sides");
+        await Assertions.Expect(sides.Locator("[data-side=from]")).ToContainTextAsync("This article");
+        await Assertions.Expect(sides.Locator("[data-side=from]")).ToContainTextAsync("Rescuers found everyone alive");
+        await Assertions.Expect(sides.Locator("[data-side=to]")).ToContainTextAsync("two people were lost");
+        // The other article is named by its title and opens its own review.
+        await Assertions.Expect(sides.Locator($"[data-side=to] a[href='/documents/{docs[1]}/review']")).ToContainTextAsync("ferry-captain");
+
+        await page.Keyboard.PressAsync("1");
+        await Assertions.Expect(survivors.Locator(".curated-lane")).ToContainTextAsync("CONTRADICTS");
+        // One decision made the link and both of its ends, the far one in the other article.
+        var other = await rita.Http.GetFromJsonAsync<JsonElement>($"/api/documents/{docs[1]}/review");
+        Assert.Contains(other.GetProperty("curated").GetProperty("spans").EnumerateArray(), s => s.GetProperty("text").GetString() == "two people were lost");
+        var link = Assert.Single(other.GetProperty("curated").GetProperty("relations").EnumerateArray());
+        Assert.Equal(("Rescuers found everyone alive", "two people were lost"), (link.GetProperty("fromText").GetString(), link.GetProperty("toText").GetString()));
+    }
+
+    [Fact]
     public async Task An_annotator_is_refused_the_review_page()
     {
         var lead = await browser.PersonAsync("lead");

@@ -275,7 +275,7 @@ public class AgreementReportTests(QuickDebounceFactory factory) : IClassFixture<
             var failed = new Annotate.Web.Features.Agreement.AgreementReport
             {
                 ProjectId = projectId, Scope = Annotate.Web.Features.Agreement.AgreementScope.Finished, Reason = Annotate.Web.Features.Agreement.JobReason.Manual,
-                Status = Annotate.Web.Features.Agreement.JobStatus.Failed, Error = "The node running it was stopped.", CreatedAt = DateTimeOffset.UtcNow,
+                Status = Annotate.Web.Features.Jobs.JobStatus.Failed, Error = "The node running it was stopped.", CreatedAt = DateTimeOffset.UtcNow,
             };
             db.AgreementReports.Add(failed);
             await db.SaveChangesAsync();

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Annotate.Testing;
 using Annotate.Web.Data;
 using Annotate.Web.Features.Agreement;
+using Annotate.Web.Features.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Hangfire;

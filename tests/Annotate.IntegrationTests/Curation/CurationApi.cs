@@ -28,6 +28,22 @@ public static class CurationApi
         return new ReviewSetup(lead, reviewer, people, projectId, docs);
     }
 
+    /// <summary>Ana Smith [0,9) met Ben Jones [14,23) in Paris [27,32) on Monday [36,42).</summary>
+    public const string FourKindsText = "Ana Smith met Ben Jones in Paris on Monday.";
+
+    /// <summary>ana and ben annotate <see cref="FourKindsText"/> (the first document) with one unit of each kind, and both finish.</summary>
+    public static async Task<ReviewSetup> FourKindsAsync(Func<string, Task<SignedInClient>> signUp, string visibility = "open", params string[] moreTexts)
+    {
+        var setup = await ProjectAsync(signUp, ["ana", "ben"], visibility, [FourKindsText, .. moreTexts]);
+        var (ana, ben, doc) = (setup.Annotators["ana"], setup.Annotators["ben"], setup.Docs[0]);
+        await SpanAsync(ana, doc, "PERSON", 0, 9); await SpanAsync(ben, doc, "PERSON", 0, 9);                  // agreed
+        await SpanAsync(ana, doc, "PERSON", 14, 23); await SpanAsync(ben, doc, "ORGANIZATION", 14, 23);        // label
+        await SpanAsync(ana, doc, "LOCATION", 27, 32); await SpanAsync(ben, doc, "LOCATION", 27, 33);          // boundary
+        await SpanAsync(ana, doc, "DATE", 36, 42);                                                           // missing
+        await FinishAsync(ana, doc); await FinishAsync(ben, doc);
+        return setup;
+    }
+
     public static async Task<Guid> SpanAsync(SignedInClient who, long doc, string label, int start, int end, string layer = "entity") =>
         (await (await who.Http.PostAsJsonAsync($"/api/documents/{doc}/annotations", new { layer, label, start, end }))
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();

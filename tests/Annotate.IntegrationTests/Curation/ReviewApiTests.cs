@@ -10,23 +10,11 @@ namespace Annotate.IntegrationTests.Curation;
 /// <summary>The review API against a real PostgreSQL: units and kinds, each decision, undo and redo, the document's state.</summary>
 public class ReviewApiTests(AnnotateFactory factory) : IClassFixture<AnnotateFactory>
 {
-    // Ana Smith [0,9) met Ben Jones [14,23) in Paris [27,32) on Monday [36,42).
-    private const string Text = "Ana Smith met Ben Jones in Paris on Monday.";
+    private const string Text = FourKindsText;
 
     private Task<SignedInClient> SignUp(string who) => factory.SignUpAsync(who);
 
-    /// <summary>ana and ben annotate <see cref="Text"/> with one unit of each kind, and both finish.</summary>
-    private async Task<ReviewSetup> FourKindsAsync(string visibility = "open")
-    {
-        var setup = await ProjectAsync(SignUp, ["ana", "ben"], visibility, Text);
-        var (ana, ben, doc) = (setup.Annotators["ana"], setup.Annotators["ben"], setup.Docs[0]);
-        await SpanAsync(ana, doc, "PERSON", 0, 9); await SpanAsync(ben, doc, "PERSON", 0, 9);                  // agreed
-        await SpanAsync(ana, doc, "PERSON", 14, 23); await SpanAsync(ben, doc, "ORGANIZATION", 14, 23);        // label
-        await SpanAsync(ana, doc, "LOCATION", 27, 32); await SpanAsync(ben, doc, "LOCATION", 27, 33);          // boundary
-        await SpanAsync(ana, doc, "DATE", 36, 42);                                                           // missing
-        await FinishAsync(ana, doc); await FinishAsync(ben, doc);
-        return setup;
-    }
+    private Task<ReviewSetup> FourKindsAsync(string visibility = "open") => CurationApi.FourKindsAsync(SignUp, visibility);
 
     [Fact]
     public async Task The_review_shows_each_unit_with_its_kind_and_every_decision_builds_the_curated_layer()

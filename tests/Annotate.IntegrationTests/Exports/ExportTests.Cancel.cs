@@ -22,7 +22,7 @@ public partial class ExportTests
     /// A saved annotate-jsonl export that no Hangfire job has. Tests that drive the runner themselves pass another status
     /// than queued, so that the periodic sweep of the shared database (OrphanedWork) never runs it behind their back.
     /// </summary>
-    private async Task<Export> QueuedExportAsync(long projectId, Web.Features.Agreement.JobStatus status = Web.Features.Agreement.JobStatus.Queued)
+    private async Task<Export> QueuedExportAsync(long projectId, Web.Features.Jobs.JobStatus status = Web.Features.Jobs.JobStatus.Queued)
     {
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();

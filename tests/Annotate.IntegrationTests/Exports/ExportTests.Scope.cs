@@ -38,7 +38,7 @@ public partial class ExportTests
     public async Task Every_read_of_an_export_sees_the_project_as_it_was_when_the_export_began()
     {
         var (lead, ana, projectId, docs, _) = await ProjectAsync();
-        var export = await QueuedExportAsync(projectId, Web.Features.Agreement.JobStatus.Failed); // run by hand below
+        var export = await QueuedExportAsync(projectId, Web.Features.Jobs.JobStatus.Failed); // run by hand below
         using var scope = factory.Services.CreateScope();
         var storage = scope.ServiceProvider.GetRequiredService<ExportStorage>();
         var runner = scope.ServiceProvider.GetRequiredService<ExportRunner>();
@@ -163,7 +163,7 @@ public partial class ExportTests
         var export = new Export
         {
             // Failed, not queued: the runner is driven by hand here, and no sweep of the shared database may run it.
-            ProjectId = projectId, Format = format, Scope = ExportScope.All, Status = Web.Features.Agreement.JobStatus.Failed,
+            ProjectId = projectId, Format = format, Scope = ExportScope.All, Status = Web.Features.Jobs.JobStatus.Failed,
             CreatedAt = DateTimeOffset.UtcNow, ExpiresAt = DateTimeOffset.UtcNow.AddDays(1),
         };
         db.Exports.Add(export);

@@ -265,7 +265,7 @@ public partial class ExportTests(AnnotateFactory factory) : IClassFixture<Annota
     public async Task A_run_that_died_mid_export_is_rerun_into_one_complete_file()
     {
         var (lead, _, projectId, _, text) = await ProjectAsync();
-        var export = await QueuedExportAsync(projectId, Web.Features.Agreement.JobStatus.Failed); // run by hand below
+        var export = await QueuedExportAsync(projectId, Web.Features.Jobs.JobStatus.Failed); // run by hand below
         using var scope = factory.Services.CreateScope();
         var storage = scope.ServiceProvider.GetRequiredService<ExportStorage>();
         var runner = scope.ServiceProvider.GetRequiredService<ExportRunner>();

@@ -305,8 +305,8 @@ public class HubTests(LiveFactory factory) : IClassFixture<LiveFactory>
 
         using var scope = factory.Services.CreateScope();
         var feed = scope.ServiceProvider.GetRequiredService<Annotate.Web.Features.LiveSync.JobProgressFeed>();
-        await feed.PublishAsync(projectId, new("export", 4242, Annotate.Web.Features.Agreement.JobStatus.Running, 1, 3));
-        await feed.PublishAsync(projectId, new("export", 4242, Annotate.Web.Features.Agreement.JobStatus.Failed, 1, 3, new string('x', 5000)));
+        await feed.PublishAsync(projectId, new("export", 4242, Annotate.Web.Features.Jobs.JobStatus.Running, 1, 3));
+        await feed.PublishAsync(projectId, new("export", 4242, Annotate.Web.Features.Jobs.JobStatus.Failed, 1, 3, new string('x', 5000)));
 
         await watcher.WaitUntilAsync(c => c.JobProgress.Count(p => p.GetProperty("id").GetInt64() == 4242) == 2);
         var running = watcher.JobProgress.First(p => p.GetProperty("id").GetInt64() == 4242);

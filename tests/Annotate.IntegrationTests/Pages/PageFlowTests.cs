@@ -155,7 +155,7 @@ public partial class PageTests
             var db = scope.ServiceProvider.GetRequiredService<Annotate.Web.Data.AppDbContext>();
             var export = await Annotate.Web.Features.Exports.ExportScheduler.ValidateAsync(db, projectId,
                 new("spacy-jsonl", "all", false, null, false), null, TimeSpan.FromDays(1));
-            export.Status = Annotate.Web.Features.Agreement.JobStatus.Failed;
+            export.Status = Annotate.Web.Features.Jobs.JobStatus.Failed;
             export.Error = "The disk was full.";
             export.Attempts = 3;
             db.Exports.Add(export);

@@ -142,8 +142,13 @@ public class DynamicAssignmentTests(ClockFactory factory) : IClassFixture<ClockF
 
         var byDocument = await AnnotatorsByDocumentAsync(projectId);
         Assert.Single(byDocument[documents[0]]);
-        Assert.Equal(HttpStatusCode.NotFound, (await ana.Http.GetAsync($"/api/documents/{documents[0]}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await ben.Http.GetAsync($"/api/documents/{documents[0]}")).StatusCode);
+        // Ana keeps her access to the work she did: she opens it and sees her span, but adds no new ones (not hers to annotate now).
+        Assert.Equal(HttpStatusCode.OK, (await ana.Http.GetAsync($"/api/documents/{documents[0]}")).StatusCode);
+        var hers = await ana.Http.GetFromJsonAsync<JsonElement>($"/api/documents/{documents[0]}/annotations");
+        Assert.Contains(hers.EnumerateArray(), a => a.GetProperty("id").GetGuid() == span);
+        var another = await ana.Http.PostAsJsonAsync($"/api/documents/{documents[0]}/annotations", new { layer = "claim", label = "CLAIM", start = 33, end = 44 });
+        Assert.Equal(HttpStatusCode.NotFound, another.StatusCode);
         // Her span is still hers; the log says her place was released (and by whose Next document).
         var spans = await manager.Http.GetFromJsonAsync<JsonElement>($"/api/documents/{documents[0]}/annotations");
         var kept = Assert.Single(spans.EnumerateArray());

@@ -40,6 +40,17 @@ export function relationItems(relations, c) {
   }));
 }
 
+/**
+ * What the side panel's link list is drawn from: each link and the texts of its two ends. The store replaces a link or
+ * span object whenever it changes, so an equal list means the drawn one is still right (no redraw per edit).
+ */
+export function linkListKey(relations, store) {
+  return relations.map(r => [r, store.annotations.get(r.from), store.annotations.get(r.to)]).flat();
+}
+
+/** Whether two keys of linkListKey are the same. */
+export const sameLinkList = (a, b) => Boolean(a) && a.length === b.length && a.every((x, i) => x === b[i]);
+
 /** The side panel's list of the document's links (those given: the page filters them by annotator). @param {LinkContext} c */
 export function documentLinks(c, relations = c.store.relationsOf(c.documentId)) {
   return relations.length ? relationItems(relations, c) : el('p', { class: 'text-muted small' }, 'No links yet. Open a claim and choose “Link to another claim”, or use the compare view.');

@@ -39,7 +39,7 @@ export class SpanDrawing {
       colourOf: label => labelPaint(this.options.colourOf(label)).strong,
       decorate: (piece, ids, starting) => this.decorate(piece, ids, starting),
       keyOf: id => tagKey(this.plan.get(id)) + (this.marks.get(id)?.map(m => `${m.id}${m.type}${m.outgoing}`).join('+') ?? ''),
-      afterRender: container => this.scheduleArcs(container),
+      afterRender: (container, isNear) => this.scheduleArcs(container, isNear),
     };
   }
 
@@ -132,8 +132,13 @@ export class SpanDrawing {
     return badge;
   }
 
-  /** Arcs are measured on the laid-out text: once per frame, after the render that moved them. */
-  scheduleArcs(container) {
+  /**
+   * Arcs are measured on the laid-out text: once per frame, after the render that moved them. `isNear` tells which
+   * blocks of the text are near the screen (TextView): only arcs with an end there are measured, so a long article is
+   * not laid out whole to draw links nobody sees (they are drawn as they come near).
+   */
+  scheduleArcs(container, isNear = this.isNear ?? (() => true)) {
+    this.isNear = isNear;
     if (!this.container) {
       container.classList.add('has-tags');
       // A tag's tooltip (its label in full, who marked it), given when the pointer first reaches it.
@@ -160,7 +165,11 @@ export class SpanDrawing {
       const r = tag.getBoundingClientRect();
       return { left: r.left - dx, top: r.top - dy, width: r.width, height: r.height };
     };
-    const arcs = arcLayout(this.arcs, boxOf);
+    const seen = id => {
+      const tag = this.tagElements.get(id);
+      return Boolean(tag?.isConnected) && this.isNear(tag.closest('.text-block') ?? container);
+    };
+    const arcs = arcLayout(this.arcs.filter(link => seen(link.from) || seen(link.to)), boxOf);
     if (!svg) {
       svg = document.createElementNS(SVG, 'svg');
       svg.setAttribute('class', 'link-arcs');

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Annotate.Web.Data;
+using Annotate.Web.Features.Jobs;
 using Annotate.Web.Features.Projects;
 using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Agreement;
 
-public record AgreementPage(Project Project, ProjectRole Role, AgreementReport? Latest, AgreementReport? Running, JsonElement? Result);
+public record AgreementPage(Project Project, ProjectRole Role, AgreementReport? Latest, AgreementReport? Running, AgreementResult? Result);
 
 /// <summary>The agreement dashboard of a project: heatmap, per-label bars, the documents agreed on least.</summary>
 [Authorize]
@@ -21,7 +21,7 @@ public class AgreementController(AppDbContext db, ProjectAccess access, Agreemen
         var reports = db.AgreementReports.AsNoTracking().Include(r => r.RequestedBy).Where(r => r.ProjectId == projectId);
         var latest = await reports.Where(r => r.Status == JobStatus.Succeeded).OrderByDescending(r => r.FinishedAt).FirstOrDefaultAsync();
         var running = await reports.Where(r => r.Status == JobStatus.Queued || r.Status == JobStatus.Running).OrderByDescending(r => r.CreatedAt).FirstOrDefaultAsync();
-        JsonElement? result = latest?.Result is { } json ? JsonDocument.Parse(json).RootElement.Clone() : null;
+        var result = latest?.Result is { } json ? AgreementResult.FromJson(json) : null;
         return View(new AgreementPage(project, role, latest, running, result));
     }
 

@@ -33,7 +33,7 @@ public class AgreementJob(AppDbContext db, AgreementComputer computer, JobProgre
                 await progressFeed.PublishAsync(report.ProjectId, new JobProgressReport("agreement", reportId, JobStatus.Running, done, total), cancellationToken);
             }, cancellationToken);
             await db.Entry(report).ReloadAsync(cancellationToken);
-            report.Result = result;
+            report.Result = result.ToJson();
             report.Status = JobStatus.Succeeded;
             report.Error = null;
             report.Done = report.Total;

@@ -1,37 +1,13 @@
 using Annotate.Web.Data;
 using Annotate.Web.Features.Accounts;
+using Annotate.Web.Features.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Annotate.Web.Features.Agreement;
 
-public enum JobStatus { Queued, Running, Succeeded, Failed, Cancelled }
-
 /// <summary>Which documents a report covers: those finished by two or more annotators, or every document.</summary>
 public enum AgreementScope { Finished, All }
-
-/// <summary>
-/// A row that a Hangfire job works on (a report, an export): what the jobs and OrphanedWork share.
-/// <see cref="StartedAt"/> is when it last started, or was queued again by a retry.
-/// </summary>
-public interface IBackgroundWork
-{
-    long Id { get; }
-    JobStatus Status { get; set; }
-    DateTimeOffset CreatedAt { get; }
-    DateTimeOffset? StartedAt { get; }
-    /// <summary>The Hangfire job that works on it; null until it is handed to Hangfire.</summary>
-    string? JobId { get; }
-    /// <summary>How many times a job started on it (a retry after a failure, or a re-run after a crash, counts).</summary>
-    int Attempts { get; }
-}
-
-/// <summary>The outcome columns a job writes when it stops early (see Jobs.WorkRows).</summary>
-public interface IHasError
-{
-    string? Error { get; }
-    DateTimeOffset? FinishedAt { get; }
-}
 
 /// <summary>Why a report was made.</summary>
 public enum JobReason { Manual, Nightly, Finished, Retry }
@@ -54,7 +30,7 @@ public class AgreementReport : IBackgroundWork, IHasError
     public string? Error { get; set; }
     public int Attempts { get; set; }
     public string? JobId { get; set; }
-    /// <summary>The report as JSON (see AgreementComputer), null until it succeeds.</summary>
+    /// <summary>The report as JSON (an <see cref="AgreementResult"/>), null until it succeeds.</summary>
     public string? Result { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }

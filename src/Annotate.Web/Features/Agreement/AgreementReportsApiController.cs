@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Annotate.Web.Data;
+using Annotate.Web.Features.Jobs;
 using Annotate.Web.Features.Projects;
 using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
@@ -13,11 +13,11 @@ public record NewAgreementReport(AgreementScope? Scope);
 
 /// <summary>A report: when, over what and how far; <c>result</c> once it succeeded.</summary>
 public record AgreementReportView(long Id, long ProjectId, JobStatus Status, AgreementScope Scope, JobReason Reason, int Done, int Total,
-    int Attempts, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? RequestedBy, JsonElement? Result)
+    int Attempts, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? RequestedBy, AgreementResult? Result)
 {
     public static AgreementReportView Of(AgreementReport r, bool withResult) => new(r.Id, r.ProjectId, r.Status, r.Scope, r.Reason, r.Done, r.Total,
         r.Attempts, r.Error, r.CreatedAt, r.StartedAt, r.FinishedAt, r.RequestedBy?.Email,
-        withResult && r.Result is not null ? JsonDocument.Parse(r.Result).RootElement.Clone() : null);
+        withResult && r.Result is not null ? AgreementResult.FromJson(r.Result) : null);
 }
 
 /// <summary>Project agreement reports: started by managers, read by managers and reviewers (they show everyone's work).</summary>
@@ -58,7 +58,7 @@ public class AgreementReportsApiController(AppDbContext db, ProjectAccess access
     {
         var report = await FindAsync(id, Readers);
         if (report.Result is null) throw ProblemException.Conflict($"Report {id} is {report.Status.ToString().ToLowerInvariant()}; it has no figures yet.");
-        return File(Encoding.UTF8.GetBytes(ToCsv(report.Result)), "text/csv; charset=utf-8", $"agreement-{report.ProjectId}-{report.Id}.csv");
+        return File(Encoding.UTF8.GetBytes(ToCsv(AgreementResult.FromJson(report.Result))), "text/csv; charset=utf-8", $"agreement-{report.ProjectId}-{report.Id}.csv");
     }
 
     [HttpPost("agreement-reports/{id:long}/retry")]
@@ -80,30 +80,25 @@ public class AgreementReportsApiController(AppDbContext db, ProjectAccess access
         return report;
     }
 
-    public static string ToCsv(string resultJson)
+    public static string ToCsv(AgreementResult result)
     {
-        using var json = JsonDocument.Parse(resultJson);
-        var root = json.RootElement;
         var csv = new StringBuilder("section,subject,measure,value\n");
-        void Row(string section, string subject, string measure, JsonElement value) =>
+        void Row(string section, string subject, string measure, double? value) =>
             csv.Append(Field(section)).Append(',').Append(Field(subject)).Append(',').Append(Field(measure)).Append(',')
-               .Append(value.ValueKind == JsonValueKind.Number ? value.GetDouble().ToString(CultureInfo.InvariantCulture) : "").Append('\n');
-        foreach (var p in root.GetProperty("overall").EnumerateObject()) Row("overall", "all", p.Name, p.Value);
-        foreach (var label in root.GetProperty("perLabel").EnumerateObject())
-            foreach (var p in label.Value.EnumerateObject()) Row("label", label.Name, p.Name, p.Value);
-        foreach (var pair in root.GetProperty("pairs").EnumerateArray())
+               .Append(value?.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        void Rows(string section, string subject, IHasFigures figures)
         {
-            var subject = $"{pair.GetProperty("aName").GetString()} / {pair.GetProperty("bName").GetString()}";
-            foreach (var p in pair.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Number || p.Value.ValueKind == JsonValueKind.Null))
-                Row("pair", subject, p.Name, p.Value);
+            foreach (var (measure, value) in figures.Figures()) Row(section, subject, measure, value);
         }
-        foreach (var document in root.GetProperty("perDocument").EnumerateArray())
+        Rows("overall", "all", result.Overall);
+        foreach (var (label, figures) in result.PerLabel) Rows("label", label, figures);
+        foreach (var pair in result.Pairs) Rows("pair", $"{pair.AName} / {pair.BName}", pair);
+        foreach (var document in result.PerDocument)
         {
-            var subject = $"{document.GetProperty("documentId").GetInt64()} {document.GetProperty("title").GetString()}";
+            var subject = $"{document.DocumentId} {document.Title}";
             // Every figure of the document (span F1 exact and overlap, token alpha, Fleiss, Cohen), then alpha-U per label.
-            foreach (var p in document.EnumerateObject().Where(p => p.Name != "documentId" && p.Value.ValueKind is JsonValueKind.Number or JsonValueKind.Null))
-                Row("document", subject, p.Name, p.Value);
-            foreach (var u in document.GetProperty("alphaU").EnumerateObject()) Row("document", subject, "alphaU " + u.Name, u.Value);
+            Rows("document", subject, document);
+            foreach (var (label, alpha) in document.AlphaU ?? []) Row("document", subject, "alphaU " + label, alpha);
         }
         return csv.ToString();
     }

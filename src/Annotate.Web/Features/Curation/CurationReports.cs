@@ -73,7 +73,7 @@ public class CurationReports(AppDbContext db, ProjectAccess access, CurationServ
     /// <summary>Each document's exact span F1 in the project's latest succeeded agreement report (none when there is no report).</summary>
     private async Task<Dictionary<long, double?>> LatestAgreementAsync(long projectId)
     {
-        var result = await db.AgreementReports.AsNoTracking().Where(r => r.ProjectId == projectId && r.Status == Agreement.JobStatus.Succeeded && r.Result != null)
+        var result = await db.AgreementReports.AsNoTracking().Where(r => r.ProjectId == projectId && r.Status == Jobs.JobStatus.Succeeded && r.Result != null)
             .OrderByDescending(r => r.FinishedAt).Select(r => r.Result).FirstOrDefaultAsync();
         var figures = new Dictionary<long, double?>();
         if (result is null) return figures;

@@ -64,18 +64,11 @@ public class DocumentList(AppDbContext db)
 
     private IQueryable<Document> Filtered(long projectId, string viewerId, DocumentListQuery request)
     {
-        var query = db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId);
-        if (!string.IsNullOrWhiteSpace(request.Search))
-        {
-            var pattern = "%" + request.Search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            // The escape character named: without it the provider escapes nothing, and "_" or "%" would match anything.
-            // Source tested as itself (not coalesced) so its trigram index serves.
-            query = query.Where(d => EF.Functions.ILike(d.Title, pattern, "\\") || d.Source != null && EF.Functions.ILike(d.Source, pattern, "\\"));
-        }
+        var query = Searched(db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId), request.Search);
         if (request.Assignee is not null) query = AssignedTo(query, request.Assignee);
         if (request.State is { } state)
         {
-            var who = request.Assignee ?? viewerId;
+            var who = request.Assignee is null or NoAssignee ? viewerId : request.Assignee;
             query = state == DocumentStatus.New
                 ? query.Where(d => !db.DocumentStates.Any(s => s.DocumentId == d.Id && s.UserId == who && s.Status != DocumentStatus.New))
                 : query.Where(d => db.DocumentStates.Any(s => s.DocumentId == d.Id && s.UserId == who && s.Status == state));
@@ -83,12 +76,33 @@ public class DocumentList(AppDbContext db)
         return query;
     }
 
+    /// <summary>The documents whose title or source contains <paramref name="search"/> (any case; % and _ as themselves); all when it is empty.</summary>
+    public static IQueryable<Document> Searched(IQueryable<Document> query, string? search)
+    {
+        if (string.IsNullOrWhiteSpace(search)) return query;
+        var pattern = "%" + search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+        // The escape character named: without it the provider escapes nothing, and "_" or "%" would match anything.
+        // Source tested as itself (not coalesced) so its trigram index serves.
+        return query.Where(d => EF.Functions.ILike(d.Title, pattern, "\\") || d.Source != null && EF.Functions.ILike(d.Source, pattern, "\\"));
+    }
+
     /// <summary>
-    /// The hook for the assignee filter: documents assigned to <paramref name="userId"/>. Assignments belong to the
-    /// workflow feature; until its table is here, a list cannot be filtered by them.
+    /// The assignee filter: <c>none</c> keeps documents nobody is assigned to annotate; any other value (a user id, the
+    /// caller's when the client sent <c>me</c>) keeps the documents assigned to that person to annotate.
     /// </summary>
-    private static IQueryable<Document> AssignedTo(IQueryable<Document> query, string userId) =>
-        throw ProblemException.BadRequest("Filtering by assignee needs assignments, which this version does not have yet.");
+    private IQueryable<Document> AssignedTo(IQueryable<Document> query, string assignee) => assignee == NoAssignee
+        ? query.Where(d => !db.Assignments.Any(a => a.DocumentId == d.Id && a.Kind == Workflow.AssignmentKind.Annotate))
+        : query.Where(d => db.Assignments.Any(a => a.DocumentId == d.Id && a.UserId == assignee && a.Kind == Workflow.AssignmentKind.Annotate));
+
+    public const string NoAssignee = "none";
+
+    /// <summary>The <c>assignee</c> parameter as the list filters by it: <c>me</c> is the caller, <c>none</c> and ids pass as they are.</summary>
+    public static string? ParseAssignee(string? assignee, string viewerId) => assignee?.Trim() switch
+    {
+        null or "" => null,
+        "me" => viewerId,
+        var other => other,
+    };
 
     /// <summary>A state as the API spells it ("new", "in_progress", "finished"); null or empty for any.</summary>
     public static DocumentStatus? ParseState(string? state) => state?.Trim() switch

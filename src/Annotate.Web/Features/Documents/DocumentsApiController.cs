@@ -21,15 +21,16 @@ public class DocumentsApiController(ProjectAccess access, DocumentImporter impor
     /// <summary>
     /// One page of the project's documents (without text), oldest first: <c>{items, next, total}</c>. Pass <c>next</c>
     /// back as <c>cursor</c> for the page after (null on the last page). <c>q</c> searches title and source;
-    /// <c>state</c> (new, in_progress, finished) is the caller's own state on each document.
+    /// <c>state</c> (new, in_progress, finished) is the caller's own state on each document, or the assignee's;
+    /// <c>assignee</c> (<c>me</c>, a user id, or <c>none</c>) keeps the documents assigned to that person to annotate.
     /// </summary>
     [HttpGet("projects/{projectId:long}/documents")]
-    public async Task<DocumentListing> List(long projectId, string? q, string? state, string? cursor, int limit = 100)
+    public async Task<DocumentListing> List(long projectId, string? q, string? state, string? assignee, string? cursor, int limit = 100)
     {
         var (project, role) = await access.RequireAsync(User, projectId);
         var userId = ProjectAccess.UserId(User);
         // Annotators of assigned and dynamic projects list only their own documents (ProjectAccess decides).
-        return await list.PageAsync(projectId, userId, new DocumentListQuery(q, DocumentList.ParseState(state), After: cursor, Limit: limit),
+        return await list.PageAsync(projectId, userId, new DocumentListQuery(q, DocumentList.ParseState(state), DocumentList.ParseAssignee(assignee, userId), After: cursor, Limit: limit),
             access.OpenableIds(project, role, userId));
     }
 

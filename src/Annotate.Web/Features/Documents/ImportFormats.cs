@@ -54,13 +54,14 @@ public static class ImportFormats
             errors.Add(new(fileName, null, $"unknown file type '{extension}': use {SupportedTypes}"));
             return;
         }
-        if (!TryDecode(fileName, content, errors, out var text)) return;
-        switch (extension)
+        if (extension is ".jsonl" or ".ndjson")
         {
-            case ".txt": ParseText(fileName, text, articles, errors); break;
-            case ".json": ParseLabelStudio(fileName, text, articles, errors); break;
-            default: ParseJsonLines(fileName, text, articles, errors); break;
+            ParseJsonLines(fileName, content, articles, errors);
+            return;
         }
+        if (!TryDecode(fileName, content, errors, out var text)) return;
+        if (extension == ".txt") ParseText(fileName, text, articles, errors);
+        else ParseLabelStudio(fileName, text, articles, errors);
     }
 
     /// <summary>Strict UTF-8; a leading byte-order mark is an encoding marker and is dropped, nothing else changes.</summary>
@@ -171,25 +172,60 @@ public static class ImportFormats
         return Path.GetFileNameWithoutExtension(fileName);
     }
 
-    private static void ParseJsonLines(string fileName, string text, List<ParsedArticle> articles, List<ImportError> errors)
+    /// <summary>
+    /// JSON lines read straight from the file's bytes (no decoded copy of the whole file, no re-encoding per line), the
+    /// lines parsed in parallel (each article's hash and length are computed as it is read) and their articles and
+    /// errors then taken in line order, so the outcome is the one a line-by-line read gives. The file is checked as
+    /// strict UTF-8 first, with the same message as every other format.
+    /// </summary>
+    private static void ParseJsonLines(string fileName, byte[] content, List<ParsedArticle> articles, List<ImportError> errors)
     {
-        var lineNumber = 0;
-        var any = false;
-        foreach (var rawLine in text.Split('\n'))
+        var start = content.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        if (!System.Text.Unicode.Utf8.IsValid(content.AsSpan(start)))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(rawLine)) continue;
-            any = true;
+            TryDecode(fileName, content, errors, out _); // says where the first bad byte is
+            return;
+        }
+        var lines = new List<(int Start, int Length)>();
+        for (var position = start; ;)
+        {
+            var newline = content.AsSpan(position).IndexOf((byte)'\n');
+            lines.Add((position, newline < 0 ? content.Length - position : newline));
+            if (newline < 0) break;
+            position += newline + 1;
+        }
+        var read = new (ParsedArticle? Article, List<ImportError>? Errors, bool Blank)[lines.Count];
+        Parallel.For(0, lines.Count, index =>
+        {
+            var (lineStart, length) = lines[index];
+            var line = content.AsMemory(lineStart, length);
+            if (IsBlank(line.Span)) { read[index] = (null, null, true); return; }
+            var lineArticles = new List<ParsedArticle>(1);
+            var lineErrors = new List<ImportError>(0);
             JsonDocument json;
-            try { json = JsonDocument.Parse(rawLine); }
+            try { json = JsonDocument.Parse(line); }
             catch (JsonException error)
             {
-                errors.Add(new(fileName, lineNumber, $"is not valid JSON ({FirstSentence(error.Message)})"));
-                continue;
+                lineErrors.Add(new(fileName, index + 1, $"is not valid JSON ({FirstSentence(error.Message)})"));
+                read[index] = (null, lineErrors, false);
+                return;
             }
-            using (json) ReadArticleObject(fileName, lineNumber, "", json.RootElement, articles, errors);
+            using (json) ReadArticleObject(fileName, index + 1, "", json.RootElement, lineArticles, lineErrors);
+            read[index] = (lineArticles.FirstOrDefault(), lineErrors, false);
+        });
+        foreach (var (article, lineErrors, _) in read)
+        {
+            if (lineErrors is not null) errors.AddRange(lineErrors);
+            if (article is not null) articles.Add(article);
         }
-        if (!any) errors.Add(new(fileName, null, "has no articles: every line is empty"));
+        if (read.All(r => r.Blank)) errors.Add(new(fileName, null, "has no articles: every line is empty"));
+    }
+
+    /// <summary>Whether a line holds only white space (as <see cref="string.IsNullOrWhiteSpace"/> reads it, Unicode spaces too).</summary>
+    private static bool IsBlank(ReadOnlySpan<byte> line)
+    {
+        var trimmed = line.Trim(" \t\r\v\f"u8);
+        return trimmed.IsEmpty || trimmed[0] >= 0x80 && string.IsNullOrWhiteSpace(Encoding.UTF8.GetString(trimmed));
     }
 
     private static void ParseLabelStudio(string fileName, string text, List<ParsedArticle> articles, List<ImportError> errors)

@@ -1,6 +1,6 @@
 using Annotate.Web.Data;
 using Annotate.Web.Features.Accounts;
-using Annotate.Web.Features.Agreement;
+using Annotate.Web.Features.Jobs;
 using Annotate.Web.Features.Annotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;

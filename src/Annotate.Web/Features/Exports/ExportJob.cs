@@ -1,5 +1,4 @@
 using Annotate.Web.Data;
-using Annotate.Web.Features.Agreement;
 using Annotate.Web.Features.LiveSync;
 using Annotate.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,5 @@
 using Annotate.Web.Data;
-using Annotate.Web.Features.Agreement;
+using Annotate.Web.Features.Jobs;
 using Annotate.Web.Features.Projects;
 using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;

@@ -14,6 +14,8 @@ namespace Annotate.Web.Features.LiveSync;
 /// a writer's transaction sends on commit, then reads the log after the last sequence it sent for that
 /// project: the log, not the notification, is the truth, so a missed or late notification only delays.
 /// A catch-up every few seconds closes any gap (a dropped LISTEN connection, say).
+/// A send here only puts the event in each recipient connection's own queue (QueuedHubLifetimeManager), so a
+/// connection that reads slowly delays no other connection and no other document.
 /// </summary>
 public class ChangeBroadcaster(IServiceProvider services, IHubContext<AnnotationHub> hub, LiveAccess liveAccess, Presence presence, ILogger<ChangeBroadcaster> logger) : BackgroundService
 {

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Annotate.Web.Features.LiveSync;
 
 /// <summary>How far a background job is, as the `JobProgress` client method receives it.</summary>
-public record JobProgressReport(string Kind, long Id, Agreement.JobStatus Status, int Done, int Total, string? Error = null);
+public record JobProgressReport(string Kind, long Id, Jobs.JobStatus Status, int Done, int Total, string? Error = null);
 
 /// <summary>
 /// Publishes a job's progress to the managers watching its project, on every app node: the job runs on one node,

@@ -33,7 +33,16 @@ public sealed class Presence : IAsyncDisposable
 
     public Presence(IServiceProvider services, IConfiguration configuration)
     {
-        database = new(() => new NpgsqlDataSourceBuilder(DatabaseSetup.ConnectionString(services)) { Name = "presence" }.Build());
+        // A pool of its own, capped (Live:PresenceConnections): a burst of joins (a class opening one article) queues here
+        // instead of taking the connections that writes and the broadcaster need.
+        var maxConnections = Math.Max(1, configuration.GetValue("Live:PresenceConnections", 4));
+        database = new(() =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(DatabaseSetup.ConnectionString(services)) { Name = "presence" };
+            builder.ConnectionStringBuilder.MaxPoolSize = maxConnections;
+            builder.ConnectionStringBuilder.MinPoolSize = Math.Min(builder.ConnectionStringBuilder.MinPoolSize, maxConnections);
+            return builder.Build();
+        });
         HeartbeatEvery = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Live:PresenceHeartbeatSeconds", 10)));
         // Three missed heartbeats: a slow node is not taken for a dead one.
         ExpireAfter = HeartbeatEvery * 3;

@@ -60,16 +60,24 @@ public class ProjectAccess(AppDbContext db)
     {
         var documents = db.Documents.Where(d => d.ProjectId == project.Id);
         if (!OpensOnlyAssigned(project, role)) return documents;
-        return documents.Where(d => db.Assignments.Any(a => a.DocumentId == d.Id && a.UserId == userId && a.Kind == AssignmentKind.Annotate));
+        var dynamic = project.Assignment == AssignmentMode.Dynamic;
+        return documents.Where(d => db.Assignments.Any(a => a.DocumentId == d.Id && a.UserId == userId && a.Kind == AssignmentKind.Annotate)
+            || dynamic && db.Annotations.Any(a => a.DocumentId == d.Id && a.AnnotatorId == userId));
     }
 
     /// <summary>Ids of the documents this member may open, or null when they may open all of the project's (no filter needed).</summary>
     public IQueryable<long>? OpenableIds(Project project, ProjectRole role, string userId) =>
         OpensOnlyAssigned(project, role) ? Documents(project, role, userId).Select(d => d.Id) : null;
 
+    /// <remarks>
+    /// In a dynamic project a document released from an annotator (Next document handed it on after the timeout) stays
+    /// open to them while they have spans on it: what they did stays theirs to see. New spans there need the assignment
+    /// (the span write path checks it), so the document is not annotated by more people than the project asks for.
+    /// </remarks>
     public async Task<bool> MayOpenAsync(Project project, ProjectRole role, string userId, long documentId) =>
         !OpensOnlyAssigned(project, role)
-        || await db.Assignments.AnyAsync(a => a.DocumentId == documentId && a.UserId == userId && a.Kind == AssignmentKind.Annotate);
+        || await db.Assignments.AnyAsync(a => a.DocumentId == documentId && a.UserId == userId && a.Kind == AssignmentKind.Annotate)
+        || project.Assignment == AssignmentMode.Dynamic && await db.Annotations.AnyAsync(a => a.DocumentId == documentId && a.AnnotatorId == userId);
 
     /// <summary>
     /// The document with its project and the caller's role, when the caller may open it; otherwise 404 that reveals

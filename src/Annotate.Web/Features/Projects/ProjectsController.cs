@@ -55,12 +55,12 @@ public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAd
     }
 
     [HttpGet("{id:long}")]
-    public async Task<IActionResult> Show(long id, string tab = "documents", string? q = null, string? state = null, string? after = null, string? before = null)
+    public async Task<IActionResult> Show(long id, string tab = "documents", string? q = null, string? state = null, string? assignee = null, string? after = null, string? before = null)
     {
         var (project, role) = await access.RequireAsync(User, id);
         var userId = ProjectAccess.UserId(User);
         // One page of the documents, searched on the server: the page weighs the same with 10 or 100,000 of them.
-        var query = new DocumentListQuery(q, DocumentList.ParseState(state), After: after, Before: before);
+        var query = new DocumentListQuery(q, DocumentList.ParseState(state), DocumentList.ParseAssignee(assignee, userId), After: after, Before: before);
         // Only what this person may open: annotators of assigned and dynamic projects see their own documents.
         var documents = await list.PageAsync(id, userId, query, access.OpenableIds(project, role, userId));
         var listed = documents.Items.Select(d => d.Id).ToList();

@@ -74,6 +74,27 @@ public class WorkflowApiController(ProjectAccess access, Assignments assignments
         return await progress.ReportAsync(project);
     }
 
+    /// <summary>
+    /// The per-document table a page at a time, oldest first: <c>{items, next, total}</c> like the documents list.
+    /// <c>q</c> searches title and source, <c>assignee</c> (<c>me</c>, a user id, <c>none</c>) keeps that person's documents.
+    /// </summary>
+    [HttpGet("projects/{projectId:long}/progress/documents")]
+    public async Task<DocumentProgressPage> ProgressDocuments(long projectId, string? q, string? assignee, string? cursor, int limit = 100)
+    {
+        var (project, _) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
+        var userId = ProjectAccess.UserId(User);
+        return await progress.DocumentsPageAsync(project, userId, new DocumentListQuery(q, Assignee: DocumentList.ParseAssignee(assignee, userId), After: cursor, Limit: limit));
+    }
+
+    /// <summary>The per-annotator table alone, as <c>{items, next, total}</c> (one page: a project's people fit on it).</summary>
+    [HttpGet("projects/{projectId:long}/progress/annotators")]
+    public async Task<object> ProgressAnnotators(long projectId)
+    {
+        var (project, _) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
+        var people = await progress.AnnotatorsAsync(project);
+        return new { items = people, next = (string?)null, total = people.Count };
+    }
+
     /// <summary>One of the progress tables as CSV: <c>table=annotators</c> (the default) or <c>table=documents</c>.</summary>
     [HttpGet("projects/{projectId:long}/progress.csv")]
     [Produces("text/csv")]

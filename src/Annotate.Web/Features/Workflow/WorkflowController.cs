@@ -16,12 +16,15 @@ public record MatrixCell(bool Assigned, DocumentStatus? Status);
 
 /// <summary>The document x person matrix of one kind (annotate or curate), one page of documents at a time.</summary>
 public record MatrixPage(Project Project, AssignmentKind Kind, IReadOnlyList<MatrixRow> Rows, IReadOnlyList<MatrixPerson> People,
-    IReadOnlyDictionary<(long DocumentId, string UserId), MatrixCell> Cells, int Page, int Pages, int TotalDocuments, IReadOnlyDictionary<string, int> Loads)
+    IReadOnlyDictionary<(long DocumentId, string UserId), MatrixCell> Cells, int Page, int Pages, int TotalDocuments, IReadOnlyDictionary<string, int> Loads,
+    string? Search)
 {
-    public const int RowsPerPage = 100;
+    public const int RowsPerPage = 50;
 }
 
-public record ProgressPage(Project Project, ProjectRole Role, ProgressReport Report, string Sort, bool Desc, string DocumentSort, bool DocumentDesc);
+/// <param name="Documents">one page of the per-document table, searched by <paramref name="Query"/></param>
+public record ProgressPage(Project Project, ProjectRole Role, IReadOnlyList<AnnotatorProgress> Annotators, DocumentProgressPage Documents,
+    DocumentListQuery Query, IReadOnlyList<MatrixPerson> People, string Sort, bool Desc, IReadOnlyList<FinishedDay> FinishedOverTime);
 
 public record MyWorkPage(Project Project, ProjectRole Role, IReadOnlyList<QueueItem> Items, QueueCounts Counts);
 
@@ -30,14 +33,16 @@ public record MyWorkPage(Project Project, ProjectRole Role, IReadOnlyList<QueueI
 public class WorkflowController(AppDbContext db, ProjectAccess access, Assignments assignments, AnnotationWriter writer, Progress progress) : Controller
 {
     [HttpGet("/projects/{projectId:long}/assignments")]
-    public async Task<IActionResult> Matrix(long projectId, string? kind, int page = 1)
+    public async Task<IActionResult> Matrix(long projectId, string? kind, string? q, int page = 1)
     {
         var (project, _) = await access.RequireManagerAsync(User, projectId);
         var which = kind == "curate" ? AssignmentKind.Curate : AssignmentKind.Annotate;
-        var total = await db.Documents.CountAsync(d => d.ProjectId == projectId);
+        // Searched on the server by title or source, 50 rows a page: the matrix of 100,000 articles is one page of them.
+        var documents = DocumentList.Searched(db.Documents.Where(d => d.ProjectId == projectId), q);
+        var total = await documents.CountAsync();
         var pages = Math.Max(1, (total + MatrixPage.RowsPerPage - 1) / MatrixPage.RowsPerPage);
         page = Math.Clamp(page, 1, pages);
-        var rows = await db.Documents.Where(d => d.ProjectId == projectId).OrderBy(d => d.Id)
+        var rows = await documents.OrderBy(d => d.Id)
             .Skip((page - 1) * MatrixPage.RowsPerPage).Take(MatrixPage.RowsPerPage)
             .Select(d => new MatrixRow(d.Id, d.Title)).ToListAsync();
         // Annotators annotate (managers may too); reviewers and managers curate.
@@ -58,12 +63,12 @@ public class WorkflowController(AppDbContext db, ProjectAccess access, Assignmen
                 if (cells.TryGetValue((state.DocumentId, state.UserId), out var cell)) cells[(state.DocumentId, state.UserId)] = cell with { Status = state.Status };
         var loads = await db.Assignments.Where(a => a.ProjectId == projectId && a.Kind == which).GroupBy(a => a.UserId)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count);
-        return View(new MatrixPage(project, which, rows, people, cells, page, pages, total, loads));
+        return View(new MatrixPage(project, which, rows, people, cells, page, pages, total, loads, q));
     }
 
     /// <summary>The matrix's bulk change: every ticked document x every ticked person, assigned or unassigned.</summary>
     [HttpPost("/projects/{projectId:long}/assignments")]
-    public async Task<IActionResult> Set(long projectId, List<long> documents, List<string> users, string? kind, bool assigned, int page = 1)
+    public async Task<IActionResult> Set(long projectId, List<long> documents, List<string> users, string? kind, bool assigned, string? q, int page = 1)
     {
         var (project, _) = await access.RequireManagerAsync(User, projectId);
         await Attempt(async () =>
@@ -72,7 +77,7 @@ public class WorkflowController(AppDbContext db, ProjectAccess access, Assignmen
             var changed = await assignments.SetAsync(project, ProjectAccess.UserId(User), new AssignmentChange(documents, users, kind, assigned));
             return $"{(assigned ? "Assigned" : "Unassigned")}: {changed} change(s) for {documents.Count} document(s) x {users.Count} person(s).";
         });
-        return Redirect(MatrixAddress(projectId, kind, page));
+        return Redirect(MatrixAddress(projectId, kind, page, q));
     }
 
     [HttpPost("/projects/{projectId:long}/assignments/spread")]
@@ -103,35 +108,32 @@ public class WorkflowController(AppDbContext db, ProjectAccess access, Assignmen
         return Redirect(returnTo is { } back && back.StartsWith('/') && !back.StartsWith("//") ? back : $"/projects/{document.ProjectId}/assignments");
     }
 
-    /// <summary>The Progress tab: both tables sortable by any column (<c>sort</c>/<c>desc</c> and <c>dsort</c>/<c>ddesc</c>), and the chart.</summary>
+    /// <summary>
+    /// The Progress tab: the annotators sortable by any column (<c>sort</c>/<c>desc</c>), the chart, and the documents
+    /// 50 at a time, searched on the server (<c>q</c> title or source, <c>assignee</c> me, an id or none; <c>after</c>/<c>before</c> cursors).
+    /// </summary>
     [HttpGet("/projects/{projectId:long}/progress")]
-    public async Task<IActionResult> ProgressPage(long projectId, string? sort, bool desc, string? dsort, bool ddesc)
+    public async Task<IActionResult> ProgressPage(long projectId, string? sort, bool desc, string? q, string? assignee, string? after, string? before)
     {
         var (project, role) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
-        var report = await progress.ReportAsync(project);
+        var userId = ProjectAccess.UserId(User);
+        var annotators = await progress.AnnotatorsAsync(project);
         IEnumerable<AnnotatorProgress> people = (sort ?? "name") switch
         {
-            "assigned" => report.Annotators.OrderBy(a => a.Assigned),
-            "notStarted" => report.Annotators.OrderBy(a => a.NotStarted),
-            "inProgress" => report.Annotators.OrderBy(a => a.InProgress),
-            "finished" => report.Annotators.OrderBy(a => a.Finished),
-            "spans" => report.Annotators.OrderBy(a => a.Spans),
-            "lastActive" => report.Annotators.OrderBy(a => a.LastActive),
-            _ => report.Annotators.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase),
-        };
-        IEnumerable<DocumentProgress> documents = (dsort ?? "id") switch
-        {
-            "title" => report.Documents.OrderBy(d => d.Title, StringComparer.OrdinalIgnoreCase),
-            "assigned" => report.Documents.OrderBy(d => d.Assigned),
-            "finished" => report.Documents.OrderBy(d => d.Finished),
-            "reviewers" => report.Documents.OrderBy(d => d.Reviewers),
-            "curated" => report.Documents.OrderBy(d => d.CuratedSpans),
-            _ => report.Documents.OrderBy(d => d.DocumentId),
+            "assigned" => annotators.OrderBy(a => a.Assigned),
+            "notStarted" => annotators.OrderBy(a => a.NotStarted),
+            "inProgress" => annotators.OrderBy(a => a.InProgress),
+            "finished" => annotators.OrderBy(a => a.Finished),
+            "spans" => annotators.OrderBy(a => a.Spans),
+            "lastActive" => annotators.OrderBy(a => a.LastActive),
+            _ => annotators.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase),
         };
         if (desc) people = people.Reverse();
-        if (ddesc) documents = documents.Reverse();
-        return View("Progress", new ProgressPage(project, role, report with { Annotators = people.ToList(), Documents = documents.ToList() },
-            sort ?? "name", desc, dsort ?? "id", ddesc));
+        var query = new DocumentListQuery(q, Assignee: DocumentList.ParseAssignee(assignee, userId), After: after, Before: before);
+        var documents = await progress.DocumentsPageAsync(project, userId, query);
+        var members = annotators.Select(a => new MatrixPerson(a.UserId, a.Name, a.Email, ProjectRole.Annotator)).ToList();
+        var finished = await progress.FinishedOverTimeAsync(projectId);
+        return View("Progress", new ProgressPage(project, role, people.ToList(), documents, query, members, sort ?? "name", desc, finished));
     }
 
     /// <summary>The matrix's Reset: confirmed by a ticked box in the same form (no script needed).</summary>
@@ -166,8 +168,9 @@ public class WorkflowController(AppDbContext db, ProjectAccess access, Assignmen
         return Redirect($"/projects/{projectId}/my-work");
     }
 
-    private static string MatrixAddress(long projectId, string? kind, int page) =>
-        $"/projects/{projectId}/assignments?kind={(kind == "curate" ? "curate" : "annotate")}&page={page}";
+    private static string MatrixAddress(long projectId, string? kind, int page, string? q = null) =>
+        $"/projects/{projectId}/assignments?kind={(kind == "curate" ? "curate" : "annotate")}&page={page}"
+        + (string.IsNullOrWhiteSpace(q) ? "" : "&q=" + Uri.EscapeDataString(q));
 
     private async Task Attempt(Func<Task<string>> change)
     {

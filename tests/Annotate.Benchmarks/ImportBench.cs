@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Annotate.Testing;
+using Npgsql;
+
+namespace Annotate.Benchmarks;
+
+/// <summary>
+/// An import through the API: 10,000 articles of about 4.7 KB each in one JSONL file (about 47 MB, under the 50 MB
+/// limit of one file), every article validated, hashed and stored in one all-or-nothing transaction; beside a binary
+/// COPY of the same rows (read from the same JSONL, hashed) into a scratch table in the same run.
+/// </summary>
+public static class ImportBench
+{
+    private const int Articles = 10_000;
+
+    public static async Task<List<Figure>> RunAsync(BrowserFixture browser)
+    {
+        Console.WriteLine($"import: {Articles:N0} articles through the API");
+        var lead = await AnnotateFactory.SignUpAsync(new HttpClient { BaseAddress = new Uri(browser.BaseUrl), Timeout = TimeSpan.FromMinutes(5) }, "import-bench");
+        await ImportAsync(lead, Jsonl(200, "warm-up")); // the first import pays for JIT and cold caches
+        var jsonl = Jsonl(Articles, "bench");
+        var seconds = await ImportAsync(lead, jsonl);
+        var copySeconds = await RawCopyAsync(jsonl);
+        var rate = Articles / seconds;
+        var copyRate = Articles / copySeconds;
+        Console.WriteLine($"  {Encoding.UTF8.GetByteCount(jsonl) / 1048576.0:0.#} MB in {seconds:0.00} s (COPY {copySeconds:0.00} s)");
+        return [new($"import {Articles:N0} articles (~4.7 KB each, one JSONL file) through the API", rate, "articles/s",
+            "binary COPY of the same rows into a scratch table", copyRate, ">= 5,000/s", rate >= 5000)];
+    }
+
+    private static async Task<double> ImportAsync(SignedInClient lead, string jsonl)
+    {
+        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Bench import " + Guid.NewGuid().ToString("N")[..6] }))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(jsonl)), "files", "articles.jsonl" } };
+        var clock = Stopwatch.StartNew();
+        (await lead.Http.PostAsync($"/api/projects/{project.GetProperty("id").GetInt64()}/documents", form)).EnsureSuccessStatusCode();
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Distinct articles of news prose (each text differs, so none is a duplicate of another).</summary>
+    private static string Jsonl(int count, string tag)
+    {
+        const string Paragraph = "The ministry said the villages near the river were shelled on Monday; residents disputed the count and the mayor asked for observers. ";
+        var body = string.Concat(Enumerable.Repeat(Paragraph, 4700 / Paragraph.Length));
+        var jsonl = new StringBuilder();
+        for (var i = 1; i <= count; i++)
+            jsonl.Append(JsonSerializer.Serialize(new
+            {
+                title = $"Article {i} ({tag}): shelling reported near the river",
+                source = $"https://news.example/{i % 97}/article-{i}",
+                published = "2024-11-27T09:30:00Z",
+                text = $"Article {i} ({tag}). {body}",
+            })).Append('\n');
+        return jsonl.ToString();
+    }
+
+    /// <summary>The same articles' columns straight into a scratch table: the floor under an import.</summary>
+    public static async Task<double> RawCopyAsync(string jsonl)
+    {
+        await using var connection = new NpgsqlConnection(await TestDatabase.ConnectionStringAsync());
+        await connection.OpenAsync();
+        await using (var create = new NpgsqlCommand("CREATE TEMP TABLE bench_copy (title text, source text, text text, sha256 text, length int)", connection))
+            await create.ExecuteNonQueryAsync();
+        var clock = Stopwatch.StartNew();
+        await using (var writer = await connection.BeginBinaryImportAsync("COPY bench_copy (title, source, text, sha256, length) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var line in jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                using var json = JsonDocument.Parse(line);
+                var text = json.RootElement.GetProperty("text").GetString()!;
+                await writer.StartRowAsync();
+                await writer.WriteAsync(json.RootElement.GetProperty("title").GetString()!);
+                await writer.WriteAsync(json.RootElement.GetProperty("source").GetString()!);
+                await writer.WriteAsync(text);
+                await writer.WriteAsync(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text))));
+                await writer.WriteAsync(text.Length);
+            }
+            await writer.CompleteAsync();
+        }
+        return clock.Elapsed.TotalSeconds;
+    }
+}
