@@ -1,7 +1,6 @@
 using Annotate.Web.Features.Accounts;
 using Annotate.Web.Features.Demo;
 using Annotate.Web.Features.LiveSync;
-using Annotate.Web.Infrastructure;
 
 // A command (`user add ...`) runs against the same configuration as the server, then exits.
 var command = CommandLine.Parse(args);

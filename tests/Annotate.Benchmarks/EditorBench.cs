@@ -24,8 +24,9 @@ public static class EditorBench
         var page = await browser.SignedInPageAsync(lead);
 
         var text = new StringBuilder();
+        // In paragraphs of eight sentences, as news is (the one-line article below is the case without paragraphs).
         var sentence = "The Coast Guard said all 212 passengers 🚢 were rescued after the fire. ";
-        while (text.Length < 100_000) text.Append(sentence);
+        for (var n = 1; text.Length < 100_000; n++) text.Append(sentence).Append(n % 8 == 0 ? "\n\n" : "");
         var figures = await ArticleAsync(http, page, projectId, text.ToString(0, 100_000), "Coast", "");
 
         // News prose on one line: the reference articles with their line breaks made spaces, over and over.

@@ -40,6 +40,20 @@ public static class TestDriver
         return files.Select(f => ids[f.FileName]).ToArray();
     }
 
+    /// <summary>
+    /// Imports one file whose spans are kept as <paramref name="annotations"/> says ("curated", "pre-annotations",
+    /// "member:EMAIL"...); answers the ids of the articles it created, in the file's order.
+    /// </summary>
+    public static async Task<long[]> AnnotatedImportAsync(this SignedInClient lead, long projectId, string fileName, string content, string annotations)
+    {
+        var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(Encoding.UTF8.GetBytes(content)), "files", fileName }, { new StringContent(annotations), "annotations" },
+        };
+        var imported = await (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form)).ReadAsync<JsonElement>();
+        return imported.GetProperty("created").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToArray();
+    }
+
     /// <summary>A span made by <paramref name="who"/> (offsets in code points).</summary>
     public static async Task<AnnotationView> SpanAsync(this SignedInClient who, long documentId, string layer, string label, int start, int end,
         string? note = null, object? attributes = null) =>
@@ -80,6 +94,13 @@ public static class TestDriver
             await Task.Delay(150);
         }
         throw new TimeoutException($"The job at {url} did not finish in {seconds} s; last seen: {last}");
+    }
+
+    /// <summary>Starts an export of <paramref name="projectId"/> and answers it once its job has succeeded (its "id" names its file).</summary>
+    public static async Task<JsonElement> ExportAsync(this HttpClient http, long projectId, object request)
+    {
+        var started = await (await http.PostAsJsonAsync($"/api/projects/{projectId}/exports", request)).ReadAsync<JsonElement>();
+        return await http.WaitForJobAsync($"/api/exports/{started.GetProperty("id").GetInt64()}", seconds: 60);
     }
 
     /// <summary>A refusal's problem details, after checking it is one (status and media type).</summary>

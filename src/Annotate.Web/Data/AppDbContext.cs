@@ -2,10 +2,8 @@ using Annotate.Web.Features.Accounts;
 using Annotate.Web.Features.Annotations;
 using Annotate.Web.Features.Documents;
 using Annotate.Web.Features.LiveSync;
-using Annotate.Web.Features.Projects;
 using Annotate.Web.Features.Relations;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Data;
 

@@ -1,4 +1,3 @@
-using Annotate.Web.Data;
 using Annotate.Web.Features.Accounts;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;

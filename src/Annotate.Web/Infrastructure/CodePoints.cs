@@ -9,10 +9,13 @@ namespace Annotate.Web.Infrastructure;
 public static class CodePoints
 {
     /// <summary>Number of code points; a lone surrogate (which valid text never has) counts as one.</summary>
-    public static int Count(string text)
+    public static int Count(string text) => CountBefore(text, text.Length);
+
+    /// <summary>Code points that start before UTF-16 index <paramref name="end"/> (a pair straddling it counts).</summary>
+    private static int CountBefore(string text, int end)
     {
         var count = 0;
-        for (var i = 0; i < text.Length; i++)
+        for (var i = 0; i < end; i++)
         {
             if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
             count++;
@@ -44,13 +47,7 @@ public static class CodePoints
         if (utf16Index < 0 || utf16Index > text.Length) return null;
         if (utf16Index > 0 && utf16Index < text.Length && char.IsLowSurrogate(text[utf16Index]) && char.IsHighSurrogate(text[utf16Index - 1]))
             return null;
-        var count = 0;
-        for (var i = 0; i < utf16Index; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
-            count++;
-        }
-        return count;
+        return CountBefore(text, utf16Index);
     }
 
     /// <summary>text[start:end] in code points.</summary>

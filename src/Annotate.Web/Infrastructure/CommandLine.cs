@@ -1,6 +1,5 @@
 using Annotate.Web.Features.Accounts;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Infrastructure;
 

@@ -1,6 +1,3 @@
-using Annotate.Web.Data;
-using Microsoft.EntityFrameworkCore;
-
 namespace Annotate.Web.Infrastructure;
 
 public static class DatabaseSetup

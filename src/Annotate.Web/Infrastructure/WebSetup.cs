@@ -2,7 +2,6 @@ using Annotate.Web.Features.Annotations;
 using Annotate.Web.Features.Demo;
 using Annotate.Web.Features.Documents;
 using Annotate.Web.Features.LiveSync;
-using Annotate.Web.Features.Projects;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;

@@ -1,9 +1,5 @@
-using System.Net;
-using Microsoft.Extensions.DependencyInjection;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Annotate.IntegrationTests.LiveSync;
-using Annotate.Testing;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Annotate.IntegrationTests.Accounts;

@@ -1,21 +1,11 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Annotate.Testing;
+using Annotate.Tests.Agreement;
 
 namespace Annotate.IntegrationTests.Agreement;
 
 public class AgreementCalculatorTests(AnnotateFactory factory) : IClassFixture<AnnotateFactory>
 {
-    // Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: 4 observers × 12 units.
-    private static readonly int?[][] Krippendorff2011 =
-    [
-        [1, 2, 3, 3, 2, 1, 4, 1, 2, null, null, null],
-        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, null, 3],
-        [null, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, null],
-        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, null],
-    ];
+    // The published worked examples the unit tests of the measures use (Krippendorff 2011, Fleiss 1971), sent over HTTP.
+    private static readonly object?[][] Krippendorff2011 = PublishedData.Krippendorff2011;
 
     private static async Task<JsonElement> OkJson(HttpResponseMessage response)
     {
@@ -81,15 +71,7 @@ public class AgreementCalculatorTests(AnnotateFactory factory) : IClassFixture<A
     public async Task Fleiss_kappa_for_a_fixed_number_of_raters()
     {
         // Fleiss (1971) table 1: 30 patients × 6 diagnoses (the raters differ between patients): κ = .430.
-        int[][] patients =
-        [
-            [4, 4, 4, 4, 4, 4], [2, 2, 2, 5, 5, 5], [2, 3, 3, 3, 3, 5], [5, 5, 5, 5, 5, 5], [2, 2, 2, 4, 4, 4],
-            [1, 1, 3, 3, 3, 3], [3, 3, 3, 3, 5, 5], [1, 1, 3, 3, 3, 4], [1, 1, 4, 4, 4, 4], [5, 5, 5, 5, 5, 5],
-            [1, 4, 4, 4, 4, 4], [1, 2, 4, 4, 4, 4], [2, 2, 2, 3, 3, 3], [1, 4, 4, 4, 4, 4], [2, 2, 4, 4, 4, 5],
-            [3, 3, 3, 3, 3, 5], [1, 1, 1, 4, 5, 5], [1, 1, 1, 1, 1, 2], [2, 2, 4, 4, 4, 4], [1, 3, 3, 5, 5, 5],
-            [5, 5, 5, 5, 5, 5], [2, 4, 4, 4, 4, 4], [2, 2, 4, 5, 5, 5], [1, 1, 4, 4, 4, 4], [1, 4, 4, 4, 4, 5],
-            [2, 2, 2, 2, 2, 4], [1, 1, 1, 1, 5, 5], [2, 2, 4, 4, 4, 4], [1, 3, 3, 3, 3, 3], [5, 5, 5, 5, 5, 5],
-        ];
+        var patients = PublishedData.FleissDiagnoses;
         var rows = Enumerable.Range(0, 6).Select(r => patients.Select(p => p[r]).ToArray()).ToArray();
         var user = await factory.SignUpAsync();
         var result = await OkJson(await user.Http.PostAsJsonAsync("/api/agreement", new { level = "nominal", data = rows }));

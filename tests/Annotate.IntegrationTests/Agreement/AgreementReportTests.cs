@@ -1,10 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Annotate.Testing;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Annotate.IntegrationTests.Agreement;
 
 public class QuickDebounceFactory : AnnotateFactory
@@ -44,19 +37,8 @@ public class AgreementReportTests(QuickDebounceFactory factory) : IClassFixture<
         return (lead, a, b, reviewer, projectId, docs);
     }
 
-    private static async Task<JsonElement> WaitForAsync(HttpClient http, long reportId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            var report = await http.GetFromJsonAsync<JsonElement>($"/api/agreement-reports/{reportId}");
-            var status = report.GetProperty("status").GetString();
-            if (status == "succeeded") return report;
-            Assert.NotEqual("failed", status);
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"Report {reportId} did not finish.");
-    }
+    private static Task<JsonElement> WaitForAsync(HttpClient http, long reportId) =>
+        http.WaitForJobAsync($"/api/agreement-reports/{reportId}");
 
     [Fact]
     public async Task A_report_over_finished_documents_matches_the_hand_computed_figures()

@@ -1,14 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Annotate.Testing;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Agreement;
 using Annotate.Web.Features.Jobs;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Hangfire;
 using Hangfire.Storage;
 

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Annotate.Testing;
-
 namespace Annotate.IntegrationTests.Annotations;
 
 public class AnnotationApiTests(AnnotateFactory factory) : IClassFixture<AnnotateFactory>

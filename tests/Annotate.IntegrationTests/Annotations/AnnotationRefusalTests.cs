@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Annotate.Testing;
-
 namespace Annotate.IntegrationTests.Annotations;
 
 /// <summary>Every refusal of the REST API changes nothing: not the spans, not the links, not the log.</summary>

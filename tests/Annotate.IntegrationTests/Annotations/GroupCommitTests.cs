@@ -1,13 +1,7 @@
-using System.Net;
-using System.Net.Http.Json;
 using Annotate.IntegrationTests.LiveSync;
-using Annotate.Testing;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Annotations;
 using Annotate.Web.Features.LiveSync;
 using Annotate.Web.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Annotate.IntegrationTests.Annotations;
 

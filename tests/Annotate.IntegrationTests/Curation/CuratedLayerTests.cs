@@ -1,31 +1,19 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Annotate.Testing;
-
 namespace Annotate.IntegrationTests.Curation;
 
 /// <summary>The curated layer is not an annotator: agreement leaves it out, and the editor refuses to change it.</summary>
 public class CuratedLayerTests(AnnotateFactory factory) : IClassFixture<AnnotateFactory>
 {
+    /// <summary>An adjudicated article in doccano's JSONL: imported as the curated layer by these tests and the export tests.</summary>
+    public const string GoldLine = "{\"text\": \"The Coast Guard rescued 212 passengers.\", \"label\": [[4, 15, \"ORGANIZATION\"], [24, 27, \"QUANTITY\"]]}\n";
+
     [Fact]
     public async Task An_imported_curated_layer_is_no_coder_in_agreement_and_cannot_be_edited_as_a_span()
     {
         var lead = await factory.SignUpAsync("lead");
         var ana = await factory.SignUpAsync("ana");
         var ben = await factory.SignUpAsync("ben");
-        var projectId = (await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Gold " + Guid.NewGuid() }))
-            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
-        foreach (var who in new[] { ana, ben })
-            (await lead.Http.PostAsJsonAsync($"/api/projects/{projectId}/members", new { email = who.Email, role = "annotator" })).EnsureSuccessStatusCode();
-        var gold = Encoding.UTF8.GetBytes("{\"text\": \"The Coast Guard rescued 212 passengers.\", \"label\": [[4, 15, \"ORGANIZATION\"], [24, 27, \"QUANTITY\"]]}\n");
-        var imported = await lead.Http.PostAsync($"/api/projects/{projectId}/documents", new MultipartFormDataContent
-        {
-            { new ByteArrayContent(gold), "files", "gold.jsonl" }, { new StringContent("curated"), "annotations" },
-        });
-        Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
-        var documentId = (await imported.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("created")[0].GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Gold " + Guid.NewGuid(), "open", (ana, "annotator"), (ben, "annotator"));
+        var documentId = (await lead.AnnotatedImportAsync(projectId, "gold.jsonl", GoldLine, "curated")).Single();
         // Only ana annotates: with the curated layer counted as a coder, the article would have two.
         (await ana.Http.PostAsJsonAsync($"/api/documents/{documentId}/annotations", new { layer = "entity", label = "ORGANIZATION", start = 4, end = 15 })).EnsureSuccessStatusCode();
 

@@ -1,8 +1,3 @@
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Annotate.Testing;
-
 namespace Annotate.IntegrationTests.Curation;
 
 /// <summary>A project with annotators, a reviewer and documents, set up through the API as people would.</summary>
@@ -77,17 +72,6 @@ public static class CurationApi
         review.GetProperty("curated").GetProperty("spans").EnumerateArray()
             .Select(s => (s.GetProperty("label").GetString()!, s.GetProperty("start").GetInt32(), s.GetProperty("end").GetInt32())).OrderBy(s => s.Item2).ToList();
 
-    public static async Task<JsonElement> WaitForReportAsync(HttpClient http, long reportId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            var report = await http.GetFromJsonAsync<JsonElement>($"/api/agreement-reports/{reportId}");
-            var status = report.GetProperty("status").GetString();
-            if (status == "succeeded") return report;
-            Assert.NotEqual("failed", status);
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"Report {reportId} did not finish.");
-    }
+    public static Task<JsonElement> WaitForReportAsync(HttpClient http, long reportId) =>
+        http.WaitForJobAsync($"/api/agreement-reports/{reportId}");
 }

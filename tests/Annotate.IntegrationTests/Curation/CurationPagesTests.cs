@@ -1,10 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
-using Annotate.Testing;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Annotations;
 using Annotate.Web.Features.Relations;
-using Microsoft.Extensions.DependencyInjection;
 using static Annotate.IntegrationTests.Curation.CurationApi;
 
 namespace Annotate.IntegrationTests.Curation;

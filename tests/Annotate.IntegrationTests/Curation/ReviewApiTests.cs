@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Annotate.Testing;
 using static Annotate.IntegrationTests.Curation.CurationApi;
 
 namespace Annotate.IntegrationTests.Curation;
@@ -414,21 +409,6 @@ public class ReviewApiTests(AnnotateFactory factory) : IClassFixture<AnnotateFac
         Encoding.UTF8.GetString(await ExportBytesAsync(http, projectId, request)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => JsonDocument.Parse(l).RootElement).ToList();
 
-    private static async Task<byte[]> ExportBytesAsync(HttpClient http, long projectId, object request)
-    {
-        var started = await http.PostAsJsonAsync($"/api/projects/{projectId}/exports", request);
-        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var export = await http.GetFromJsonAsync<JsonElement>($"/api/exports/{id}");
-            var status = export.GetProperty("status").GetString();
-            if (status == "succeeded") break;
-            Assert.NotEqual("failed", status);
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Export {id} did not finish.");
-            await Task.Delay(200);
-        }
-        return await http.GetByteArrayAsync($"/api/exports/{id}/file");
-    }
+    private static async Task<byte[]> ExportBytesAsync(HttpClient http, long projectId, object request) =>
+        await http.GetByteArrayAsync($"/api/exports/{(await http.ExportAsync(projectId, request)).GetProperty("id").GetInt64()}/file");
 }

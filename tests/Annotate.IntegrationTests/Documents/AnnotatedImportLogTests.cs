@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Annotate.Testing;
-
 namespace Annotate.IntegrationTests.Documents;
 
 /// <summary>Imported spans and links are changes like any other: they reach the change log, or nothing does.</summary>

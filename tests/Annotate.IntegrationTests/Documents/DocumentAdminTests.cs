@@ -1,12 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Annotate.IntegrationTests.LiveSync;
-using Annotate.Testing;
-using Annotate.Web.Data;
 using Annotate.Web.Features.LiveSync;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Annotate.IntegrationTests.Documents;

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Annotate.Testing;
-
 namespace Annotate.IntegrationTests.Documents;
 
 /// <summary>The documents API and the list page page and search on the server: {items, next, total} with a keyset cursor.</summary>

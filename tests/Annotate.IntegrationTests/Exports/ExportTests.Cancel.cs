@@ -1,11 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Annotate.Testing;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Exports;
 using Annotate.Web.Features.LiveSync;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Annotate.IntegrationTests.Exports;
@@ -31,6 +25,18 @@ public partial class ExportTests
         db.Exports.Add(export);
         await db.SaveChangesAsync();
         return export;
+    }
+
+    /// <summary>An export row left failed (so no job takes it), with the storage and runner a test runs it with by hand.</summary>
+    private async Task<HandRun> ExportToRunByHandAsync(long projectId) =>
+        new(await QueuedExportAsync(projectId, Web.Features.Jobs.JobStatus.Failed), factory.Services.CreateScope());
+
+    private sealed class HandRun(Export export, IServiceScope scope) : IDisposable
+    {
+        public Export Export { get; } = export;
+        public ExportStorage Storage { get; } = scope.ServiceProvider.GetRequiredService<ExportStorage>();
+        public ExportRunner Runner { get; } = scope.ServiceProvider.GetRequiredService<ExportRunner>();
+        public void Dispose() => scope.Dispose();
     }
 
     /// <summary>Runs the export job as Hangfire would, with <paramref name="onReport"/> hearing each progress report; returns them.</summary>

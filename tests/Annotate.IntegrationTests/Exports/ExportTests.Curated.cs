@@ -1,9 +1,3 @@
-using Annotate.Testing;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-
 namespace Annotate.IntegrationTests.Exports;
 
 /// <summary>An adjudicated dataset imported as the curated layer is what the curated scope exports, and only that.</summary>
@@ -14,13 +8,7 @@ public partial class ExportTests
     {
         var lead = await factory.SignUpAsync("lead");
         var projectId = await lead.ProjectAsync("Gold " + Guid.NewGuid());
-        var gold = Encoding.UTF8.GetBytes("{\"text\": \"The Coast Guard rescued 212 passengers.\", \"label\": [[4, 15, \"ORGANIZATION\"], [24, 27, \"QUANTITY\"]]}\n");
-        var imported = await lead.Http.PostAsync($"/api/projects/{projectId}/documents", new MultipartFormDataContent
-        {
-            { new ByteArrayContent(gold), "files", "gold.jsonl" }, { new StringContent("curated"), "annotations" },
-        });
-        Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
-        var documentId = (await imported.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("created")[0].GetProperty("id").GetInt64();
+        var documentId = (await lead.AnnotatedImportAsync(projectId, "gold.jsonl", Curation.CuratedLayerTests.GoldLine, "curated")).Single();
         // The curated layer is nobody's annotation: the editor's list does not show it as the importer's spans.
         Assert.Equal(0, (await lead.Http.GetFromJsonAsync<JsonElement>($"/api/documents/{documentId}/annotations")).GetArrayLength());
         // Someone's own span on the same article is not part of the curated layer.

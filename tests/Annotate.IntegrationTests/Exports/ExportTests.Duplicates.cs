@@ -1,9 +1,3 @@
-using Annotate.Testing;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-
 namespace Annotate.IntegrationTests.Exports;
 
 /// <summary>What an annotated import does with the annotations of an article the project already has.</summary>

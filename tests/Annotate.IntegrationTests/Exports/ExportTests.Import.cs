@@ -1,8 +1,3 @@
-using Annotate.Testing;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Annotate.IntegrationTests.Exports;

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Annotate.IntegrationTests.Exports;
 
 /// <summary>Each export file is downloaded with the media type of what it is.</summary>

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Annotate.Testing;
-
 namespace Annotate.IntegrationTests.Exports;
 
 /// <summary>What a format cannot hold is counted in the export's notes, not dropped unsaid.</summary>
@@ -25,20 +19,7 @@ public partial class ExportTests
         })
             (await lead.Http.PostAsJsonAsync($"/api/documents/{documentId}/annotations", span)).EnsureSuccessStatusCode();
 
-        async Task<JsonElement> FinishedAsync(string format)
-        {
-            var started = await lead.Http.PostAsJsonAsync($"/api/projects/{projectId}/exports", new { format });
-            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-            var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (true)
-            {
-                var export = await lead.Http.GetFromJsonAsync<JsonElement>($"/api/exports/{id}");
-                if (export.GetProperty("status").GetString() is not ("queued" or "running")) return export;
-                Assert.True(DateTime.UtcNow < deadline, "the export did not finish");
-                await Task.Delay(150);
-            }
-        }
+        Task<JsonElement> FinishedAsync(string format) => lead.Http.ExportAsync(projectId, new { format });
 
         var conll = await FinishedAsync("conll");
         Assert.Equal("succeeded", conll.GetProperty("status").GetString());

@@ -1,11 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Annotate.Testing;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Exports;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Annotate.IntegrationTests.Exports;
 
@@ -38,10 +31,8 @@ public partial class ExportTests
     public async Task Every_read_of_an_export_sees_the_project_as_it_was_when_the_export_began()
     {
         var (lead, ana, projectId, docs, _) = await ProjectAsync();
-        var export = await QueuedExportAsync(projectId, Web.Features.Jobs.JobStatus.Failed); // run by hand below
-        using var scope = factory.Services.CreateScope();
-        var storage = scope.ServiceProvider.GetRequiredService<ExportStorage>();
-        var runner = scope.ServiceProvider.GetRequiredService<ExportRunner>();
+        using var run = await ExportToRunByHandAsync(projectId);
+        var (export, storage, runner) = (run.Export, run.Storage, run.Runner);
 
         // The first progress report comes once the export has counted its documents and before it opens the streams of
         // documents, spans and links (each on its own connection): what is committed now came after the export began.

@@ -1,13 +1,6 @@
 using System.IO.Compression;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Annotate.Testing;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Exports;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Annotate.IntegrationTests.Exports;
 
@@ -48,12 +41,9 @@ public partial class ExportTests(AnnotateFactory factory) : IClassFixture<Annota
     /// <summary>Starts an export, waits for it to succeed and answers the download of its file.</summary>
     private static async Task<HttpResponseMessage> ExportFileAsync(HttpClient http, long projectId, object request)
     {
-        var started = await http.PostAsJsonAsync($"/api/projects/{projectId}/exports", request);
-        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
-        var export = await http.WaitForJobAsync($"/api/exports/{id}", seconds: 60);
+        var export = await http.ExportAsync(projectId, request);
         Assert.Equal(export.GetProperty("total").GetInt32(), export.GetProperty("done").GetInt32());
-        return await http.GetAsync($"/api/exports/{id}/file");
+        return await http.GetAsync($"/api/exports/{export.GetProperty("id").GetInt64()}/file");
     }
 
     private static List<JsonElement> Lines(byte[] file) =>
@@ -265,10 +255,8 @@ public partial class ExportTests(AnnotateFactory factory) : IClassFixture<Annota
     public async Task A_run_that_died_mid_export_is_rerun_into_one_complete_file()
     {
         var (lead, _, projectId, _, text) = await ProjectAsync();
-        var export = await QueuedExportAsync(projectId, Web.Features.Jobs.JobStatus.Failed); // run by hand below
-        using var scope = factory.Services.CreateScope();
-        var storage = scope.ServiceProvider.GetRequiredService<ExportStorage>();
-        var runner = scope.ServiceProvider.GetRequiredService<ExportRunner>();
+        using var run = await ExportToRunByHandAsync(projectId);
+        var (export, storage, runner) = (run.Export, run.Storage, run.Runner);
 
         // The first run is killed part-way: its temporary file is all that is left.
         await File.WriteAllTextAsync(storage.TemporaryPath(export.Id), "{\"meta\": {\"format\": \"annotate-jsonl\"}}\n{\"text\": \"half an art");

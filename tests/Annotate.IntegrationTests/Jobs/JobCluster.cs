@@ -1,10 +1,5 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Annotate.Testing;
 using Hangfire;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Annotate.IntegrationTests.Jobs;

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using Annotate.Testing;
 using Hangfire;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Annotate.IntegrationTests.Jobs;

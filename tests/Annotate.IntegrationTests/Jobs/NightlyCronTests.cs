@@ -1,5 +1,3 @@
-using Annotate.Testing;
-
 namespace Annotate.IntegrationTests.Jobs;
 
 /// <summary>An install that still carries a Quartz-style Agreement__NightlyCron does not start, and says what to write.</summary>

@@ -1,15 +1,8 @@
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Annotate.Testing;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Agreement;
 using Annotate.Web.Features.Exports;
 using Annotate.Web.Features.Jobs;
 using Hangfire;
 using Hangfire.States;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Annotate.IntegrationTests.Jobs;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using Annotate.Web.Features.Annotations;
 
 namespace Annotate.IntegrationTests.LiveSync;

@@ -1,7 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Annotate.Testing;
-
 namespace Annotate.IntegrationTests.LiveSync;
 
 /// <summary>

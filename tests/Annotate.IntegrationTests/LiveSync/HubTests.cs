@@ -1,9 +1,5 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Annotate.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Annotate.IntegrationTests.LiveSync;
 

@@ -1,4 +1,3 @@
-using Annotate.Testing;
 using Annotate.Testing.Live;
 
 namespace Annotate.IntegrationTests.LiveSync;

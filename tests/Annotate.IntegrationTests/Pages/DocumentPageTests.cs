@@ -1,8 +1,4 @@
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Annotate.Testing;
 using Annotate.Web.Features.Annotations;
 
 namespace Annotate.IntegrationTests.Pages;

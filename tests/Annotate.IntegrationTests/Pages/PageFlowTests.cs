@@ -1,10 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Annotate.Testing;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Annotate.IntegrationTests.Pages;
 
 /// <summary>Members, multi-file imports, signing out and lockout, as a person does them in the pages.</summary>

@@ -1,7 +1,3 @@
-using System.Net;
-using Annotate.Testing;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Annotate.IntegrationTests.Pages;
 
 public partial class PageTests

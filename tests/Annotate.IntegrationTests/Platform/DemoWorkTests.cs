@@ -1,11 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Annotate.Testing;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Demo;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Annotate.IntegrationTests.Platform;
 

@@ -1,12 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using Annotate.IntegrationTests.LiveSync;
-using Annotate.Testing;
-using Annotate.Web.Data;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Annotate.IntegrationTests.Platform;
 

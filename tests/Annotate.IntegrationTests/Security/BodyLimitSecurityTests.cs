@@ -1,10 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using Annotate.IntegrationTests.LiveSync;
-using Annotate.Testing;
 
 namespace Annotate.IntegrationTests.Security;
 

@@ -1,9 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Net.WebSockets;
-using System.Text.Json;
 using Annotate.IntegrationTests.LiveSync;
-using Annotate.Testing;
 
 namespace Annotate.IntegrationTests.Security;
 

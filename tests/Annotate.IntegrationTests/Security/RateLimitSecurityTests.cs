@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Annotate.IntegrationTests.LiveSync;
-using Annotate.Testing;
 
 namespace Annotate.IntegrationTests.Security;
 

@@ -1,6 +1,4 @@
-using System.Net;
 using Annotate.IntegrationTests.LiveSync;
-using Annotate.Testing;
 
 namespace Annotate.IntegrationTests.Security;
 

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Annotate.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Annotate.IntegrationTests.Workflow;

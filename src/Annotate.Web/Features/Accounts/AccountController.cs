@@ -1,4 +1,3 @@
-using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authorization;

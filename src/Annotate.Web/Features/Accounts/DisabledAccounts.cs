@@ -1,9 +1,6 @@
 using System.Security.Claims;
-using Annotate.Web.Data;
-using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Accounts;
 

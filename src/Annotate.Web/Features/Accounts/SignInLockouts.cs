@@ -1,7 +1,3 @@
-using Annotate.Web.Data;
-using Annotate.Web.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-
 namespace Annotate.Web.Features.Accounts;
 
 /// <summary>

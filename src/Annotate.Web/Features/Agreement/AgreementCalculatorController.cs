@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Annotate.Agreement;
-using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Annotate.Web.Features.Agreement;

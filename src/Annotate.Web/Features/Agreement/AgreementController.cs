@@ -1,10 +1,6 @@
-using Annotate.Web.Data;
 using Annotate.Web.Features.Jobs;
-using Annotate.Web.Features.Projects;
-using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Agreement;
 

@@ -1,9 +1,7 @@
-using Annotate.Web.Data;
 using Annotate.Web.Features.Jobs;
 using Annotate.Web.Features.LiveSync;
 using Hangfire;
 using Hangfire.States;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Agreement;
 

@@ -1,7 +1,5 @@
-using Annotate.Web.Data;
 using Annotate.Web.Features.Annotations;
 using Annotate.Web.Features.Documents;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 using static Annotate.Web.Features.Agreement.DocumentComputation;

@@ -1,7 +1,5 @@
-using Annotate.Web.Data;
 using Annotate.Web.Features.Accounts;
 using Annotate.Web.Features.Jobs;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Annotate.Web.Features.Agreement;
@@ -16,28 +14,12 @@ public enum JobReason { Manual, Nightly, Finished, Retry }
 /// One agreement computation of a project. The Hangfire job that fills it takes only its id, keeps its status and
 /// progress here, and overwrites <see cref="Result"/> as a whole when it succeeds, so a re-run after a crash is safe.
 /// </summary>
-public class AgreementReport : IBackgroundWork, IHasError
+public class AgreementReport : BackgroundWork
 {
-    public long Id { get; set; }
-    public long ProjectId { get; set; }
     public AgreementScope Scope { get; set; }
     public JobReason Reason { get; set; }
-    public JobStatus Status { get; set; }
-    public string? RequestedById { get; set; }
-    public int Done { get; set; }
-    public int Total { get; set; }
-    /// <summary>Why the last attempt failed (kept while a retry is pending, so the Jobs page can say it).</summary>
-    public string? Error { get; set; }
-    public int Attempts { get; set; }
-    public string? JobId { get; set; }
     /// <summary>The report as JSON (an <see cref="AgreementResult"/>), null until it succeeds.</summary>
     public string? Result { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
-    public DateTimeOffset? StartedAt { get; set; }
-    public DateTimeOffset? FinishedAt { get; set; }
-
-    public Projects.Project? Project { get; set; }
-    public AppUser? RequestedBy { get; set; }
 }
 
 public class AgreementReportConfiguration : IEntityTypeConfiguration<AgreementReport>

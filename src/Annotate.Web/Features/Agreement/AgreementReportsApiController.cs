@@ -1,11 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Jobs;
-using Annotate.Web.Features.Projects;
-using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Agreement;
 

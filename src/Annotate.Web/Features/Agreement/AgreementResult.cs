@@ -34,6 +34,14 @@ public readonly record struct NamedFigure(string Name, double? Value)
 {
     /// <summary>The figure's name from the property it is read from (nameof), as the JSON writes it.</summary>
     public static NamedFigure Of(string propertyName, double? value) => new(JsonNamingPolicy.CamelCase.ConvertName(propertyName), value);
+
+    /// <summary>The span and token figures a label's and a document's agreement both have, under the same names.</summary>
+    public static IEnumerable<NamedFigure> SpansAndTokens(double? spanF1Exact, double? spanF1Overlap, double? tokenAlpha,
+        double? tokenFleissKappa, double? tokenCohenKappa) =>
+    [
+        Of("SpanF1Exact", spanF1Exact), Of("SpanF1Overlap", spanF1Overlap),
+        Of("TokenAlpha", tokenAlpha), Of("TokenFleissKappa", tokenFleissKappa), Of("TokenCohenKappa", tokenCohenKappa),
+    ];
 }
 
 /// <summary>A record of figures: each can be looked up by its JSON name (the page shows them by name, the CSV lists them).</summary>
@@ -72,11 +80,7 @@ public record LabelAgreement(double? SpanF1Exact, double? SpanF1Overlap, double?
     double? AlphaU) : IHasFigures
 {
     public IEnumerable<NamedFigure> Figures() =>
-    [
-        NamedFigure.Of(nameof(SpanF1Exact), SpanF1Exact), NamedFigure.Of(nameof(SpanF1Overlap), SpanF1Overlap),
-        NamedFigure.Of(nameof(TokenAlpha), TokenAlpha), NamedFigure.Of(nameof(TokenFleissKappa), TokenFleissKappa), NamedFigure.Of(nameof(TokenCohenKappa), TokenCohenKappa),
-        NamedFigure.Of(nameof(AlphaU), AlphaU),
-    ];
+        [.. NamedFigure.SpansAndTokens(SpanF1Exact, SpanF1Overlap, TokenAlpha, TokenFleissKappa, TokenCohenKappa), NamedFigure.Of(nameof(AlphaU), AlphaU)];
 }
 
 /// <summary>How many links (or spans) A and B made, and how many of them matched.</summary>
@@ -104,11 +108,7 @@ public record PairAgreement(string A, string AName, string B, string BName, int 
 public record DocumentAgreement(long DocumentId, string Title, List<string> Annotators, double? SpanF1Exact, double? SpanF1Overlap,
     double? TokenAlpha, double? TokenFleissKappa, double? TokenCohenKappa, Dictionary<string, double?>? AlphaU) : IHasFigures
 {
-    public IEnumerable<NamedFigure> Figures() =>
-    [
-        NamedFigure.Of(nameof(SpanF1Exact), SpanF1Exact), NamedFigure.Of(nameof(SpanF1Overlap), SpanF1Overlap),
-        NamedFigure.Of(nameof(TokenAlpha), TokenAlpha), NamedFigure.Of(nameof(TokenFleissKappa), TokenFleissKappa), NamedFigure.Of(nameof(TokenCohenKappa), TokenCohenKappa),
-    ];
+    public IEnumerable<NamedFigure> Figures() => NamedFigure.SpansAndTokens(SpanF1Exact, SpanF1Overlap, TokenAlpha, TokenFleissKappa, TokenCohenKappa);
 }
 
 /// <summary>Where the computation's time went, in milliseconds: reading, the documents, pooling them.</summary>

@@ -1,13 +1,9 @@
 using System.Security.Claims;
 using System.Text.Json;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Documents;
 using Annotate.Web.Features.LiveSync;
-using Annotate.Web.Features.Projects;
 using Annotate.Web.Features.Relations;
 using Annotate.Web.Features.Workflow;
-using Annotate.Web.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Annotations;
 

@@ -1,5 +1,4 @@
 using Annotate.Web.Features.Documents;
-using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Annotate.Web.Features.Annotations;

@@ -1,5 +1,3 @@
-using Annotate.Web.Features.Projects;
-
 namespace Annotate.Web.Features.Annotations;
 
 /// <summary>

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Documents;
 using Annotate.Web.Features.LiveSync;
-using Annotate.Web.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Annotations;
 

@@ -1,5 +1,3 @@
-using Annotate.Web.Infrastructure;
-
 namespace Annotate.Web.Features.Annotations;
 
 /// <summary>Which unit a client's offsets count. The API and exports use code points; a browser may send UTF-16.</summary>

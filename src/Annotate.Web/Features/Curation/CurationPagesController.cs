@@ -1,8 +1,5 @@
-using Annotate.Web.Data;
-using Annotate.Web.Features.Projects;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Curation;
 

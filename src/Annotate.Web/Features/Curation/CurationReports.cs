@@ -1,10 +1,6 @@
 using System.Security.Claims;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Annotations;
 using Annotate.Web.Features.Documents;
-using Annotate.Web.Features.Projects;
-using Annotate.Web.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Curation;
 

@@ -1,5 +1,4 @@
 using Annotate.Web.Features.Annotations;
-using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Annotate.Web.Features.Curation;

@@ -1,10 +1,7 @@
 using System.Text.Json;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Documents;
-using Annotate.Web.Features.Projects;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Curation;
 

@@ -1,9 +1,7 @@
 using System.Text.Json;
 using Annotate.Web.Features.Annotations;
 using Annotate.Web.Features.Documents;
-using Annotate.Web.Features.Projects;
 using Annotate.Web.Features.Relations;
-using Annotate.Web.Infrastructure;
 
 namespace Annotate.Web.Features.Curation;
 

@@ -1,9 +1,6 @@
-using Annotate.Web.Data;
 using Annotate.Web.Features.Accounts;
 using Annotate.Web.Features.Documents;
-using Annotate.Web.Features.Projects;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Demo;
 

@@ -2,15 +2,12 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Accounts;
 using Annotate.Web.Features.Agreement;
 using Annotate.Web.Features.Annotations;
 using Annotate.Web.Features.Documents;
 using Annotate.Web.Features.LiveSync;
-using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Demo;
 

@@ -1,11 +1,7 @@
-using Annotate.Web.Data;
 using Annotate.Web.Features.Annotations;
 using Annotate.Web.Features.Exports;
 using Annotate.Web.Features.LiveSync;
-using Annotate.Web.Features.Projects;
 using Annotate.Web.Features.Relations;
-using Annotate.Web.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Documents;
 

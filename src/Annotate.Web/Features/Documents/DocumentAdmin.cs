@@ -1,12 +1,8 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Annotations;
 using Annotate.Web.Features.Exports;
 using Annotate.Web.Features.LiveSync;
-using Annotate.Web.Features.Projects;
-using Annotate.Web.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Documents;
 

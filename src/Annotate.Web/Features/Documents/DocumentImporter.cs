@@ -1,8 +1,4 @@
-using Annotate.Web.Data;
 using Annotate.Web.Features.LiveSync;
-using Annotate.Web.Features.Projects;
-using Annotate.Web.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 

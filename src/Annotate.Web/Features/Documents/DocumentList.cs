@@ -1,7 +1,4 @@
 using System.Text;
-using Annotate.Web.Data;
-using Annotate.Web.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Documents;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Annotate.Web.Features.Annotations;
 using Annotate.Web.Features.Documents;
-using Annotate.Web.Infrastructure;
 
 namespace Annotate.Web.Features.Exports;
 
@@ -135,12 +134,8 @@ public static class AnnotatedImport
         var (text, length) = (fields.Text, CodePoints.Count(fields.Text));
         var spans = new List<ParsedSpan>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        var number = 0;
-        foreach (var element in ArrayProperty(line, item, "spans"))
+        foreach (var (element, number, where) in ObjectItems(line, item, "spans", "span"))
         {
-            number++;
-            var where = $"span {number}";
-            if (element.ValueKind != JsonValueKind.Object) { line.Fail($"{where} is not a JSON object"); continue; }
             var key = OptionalString(line, element, "id", where) ?? $"#{number}";
             if (!keys.Add(key)) line.Fail($"{where} has the id \"{key}\" of an earlier span");
             var label = RequiredString(line, element, "label", where);
@@ -162,13 +157,8 @@ public static class AnnotatedImport
         }
 
         var relations = new List<ParsedRelation>();
-        number = 0;
-        foreach (var element in ArrayProperty(line, item, "relations"))
+        foreach (var (element, where, type) in RelationItems(line, item))
         {
-            number++;
-            var where = $"relation {number}";
-            if (element.ValueKind != JsonValueKind.Object) { line.Fail($"{where} is not a JSON object"); continue; }
-            var type = RequiredString(line, element, "type", where);
             var from = RequiredString(line, element, "from", where);
             var to = RequiredString(line, element, "to", where);
             long? toDocument = null;
@@ -199,13 +189,13 @@ public static class AnnotatedImport
         var keys = new HashSet<string>(StringComparer.Ordinal);
 
         // doccano's sequence labelling: [start, end, "LABEL"]; "labels" is what older doccano versions wrote.
-        var number = 0;
+        var labelNumber = 0;
         foreach (var name in (string[])["label", "labels"])
         {
             foreach (var element in ArrayProperty(line, item, name))
             {
-                number++;
-                var where = $"\"{name}\" item {number}";
+                labelNumber++;
+                var where = $"\"{name}\" item {labelNumber}";
                 if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != 3
                     || element[0].ValueKind != JsonValueKind.Number || element[1].ValueKind != JsonValueKind.Number || element[2].ValueKind != JsonValueKind.String)
                 {
@@ -214,7 +204,7 @@ public static class AnnotatedImport
                 }
                 int? start = element[0].TryGetInt32(out var s) ? s : null, end = element[1].TryGetInt32(out var e) ? e : null;
                 if (start is null || end is null) { line.Fail($"{where} has offsets that are not whole numbers"); continue; }
-                var key = $"#{number}";
+                var key = $"#{labelNumber}";
                 keys.Add(key);
                 if (Offsets(line, text, length, OffsetUnit.Codepoint, where, start, end, null) is { } o)
                     spans.Add(new ParsedSpan(key, o.Start, o.End, element[2].GetString()!, null, null, null, null, null));
@@ -222,12 +212,8 @@ public static class AnnotatedImport
         }
 
         // doccano's relation extraction: entities with ids, relations between those ids.
-        number = 0;
-        foreach (var element in ArrayProperty(line, item, "entities"))
+        foreach (var (element, number, where) in ObjectItems(line, item, "entities", "entity"))
         {
-            number++;
-            var where = $"entity {number}";
-            if (element.ValueKind != JsonValueKind.Object) { line.Fail($"{where} is not a JSON object"); continue; }
             var key = IdText(element, "id") ?? $"#entity{number}";
             if (!keys.Add(key)) line.Fail($"{where} has the id {key} of an earlier entity");
             var label = RequiredString(line, element, "label", where);
@@ -238,13 +224,8 @@ public static class AnnotatedImport
             if (offsets is { } o && label is not null) spans.Add(new ParsedSpan(key, o.Start, o.End, label, null, carried, null, null, null));
         }
         var relations = new List<ParsedRelation>();
-        number = 0;
-        foreach (var element in ArrayProperty(line, item, "relations"))
+        foreach (var (element, where, type) in RelationItems(line, item))
         {
-            number++;
-            var where = $"relation {number}";
-            if (element.ValueKind != JsonValueKind.Object) { line.Fail($"{where} is not a JSON object"); continue; }
-            var type = RequiredString(line, element, "type", where);
             var from = IdText(element, "from_id");
             var to = IdText(element, "to_id");
             if (from is null || to is null) { line.Fail($"{where} needs \"from_id\" and \"to_id\""); continue; }
@@ -339,6 +320,26 @@ public static class AnnotatedImport
             }
         }
     }
+
+    /// <summary>
+    /// The items of array <paramref name="name"/> that are JSON objects, each with its number (from 1) and how errors name
+    /// it ("span 3"); an item that is not an object is an error of the line.
+    /// </summary>
+    private static IEnumerable<(JsonElement Element, int Number, string Where)> ObjectItems(Line line, JsonElement item, string name, string noun)
+    {
+        var number = 0;
+        foreach (var element in ArrayProperty(line, item, name))
+        {
+            number++;
+            var where = $"{noun} {number}";
+            if (element.ValueKind == JsonValueKind.Object) yield return (element, number, where);
+            else line.Fail($"{where} is not a JSON object");
+        }
+    }
+
+    /// <summary>The items of "relations" (both formats name it so), each with how errors name it and its "type", if any.</summary>
+    private static IEnumerable<(JsonElement Element, string Where, string? Type)> RelationItems(Line line, JsonElement item) =>
+        ObjectItems(line, item, "relations", "relation").Select(r => (r.Element, r.Where, RequiredString(line, r.Element, "type", r.Where)));
 
     private static IEnumerable<JsonElement> ArrayProperty(Line line, JsonElement item, string name)
     {

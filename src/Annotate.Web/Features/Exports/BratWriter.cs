@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using Annotate.Web.Features.Annotations;
-using Annotate.Web.Infrastructure;
 
 namespace Annotate.Web.Features.Exports;
 

@@ -1,8 +1,6 @@
-using Annotate.Web.Data;
 using Annotate.Web.Features.Accounts;
 using Annotate.Web.Features.Jobs;
 using Annotate.Web.Features.Annotations;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Annotate.Web.Features.Exports;
@@ -11,36 +9,20 @@ namespace Annotate.Web.Features.Exports;
 /// One dataset export. The Hangfire job that writes it takes only its id, keeps status and progress here, writes to a
 /// temporary file and renames it when complete: a file named <see cref="FileName"/> is always whole.
 /// </summary>
-public class Export : IBackgroundWork, IHasError
+public class Export : BackgroundWork
 {
-    public long Id { get; set; }
-    public long ProjectId { get; set; }
     public string Format { get; set; } = "";
     /// <summary>Whose spans: every annotator's (each naming its annotator), one annotator's, or the curated layer.</summary>
     public ExportScope Scope { get; set; } = ExportScope.All;
     public bool FinishedOnly { get; set; }
     public OffsetUnit Offsets { get; set; }
     public bool Gzip { get; set; }
-    public JobStatus Status { get; set; }
-    public int Done { get; set; }
-    public int Total { get; set; }
-    /// <summary>Why the last attempt failed (kept while a retry is pending, so the Jobs page can say it).</summary>
-    public string? Error { get; set; }
-    public int Attempts { get; set; }
-    public string? JobId { get; set; }
     /// <summary>What the format could not hold (e.g. CoNLL's overlapping entities), counted; null when it held everything.</summary>
     public string? Notes { get; set; }
     /// <summary>The finished file's name inside the exports folder (null until it exists).</summary>
     public string? FileName { get; set; }
     public long? Size { get; set; }
-    public string? RequestedById { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
-    public DateTimeOffset? StartedAt { get; set; }
-    public DateTimeOffset? FinishedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
-
-    public Projects.Project? Project { get; set; }
-    public AppUser? RequestedBy { get; set; }
 }
 
 public class ExportConfiguration : IEntityTypeConfiguration<Export>

@@ -1,6 +1,4 @@
 using Annotate.Web.Features.Annotations;
-using Annotate.Web.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Exports;
 

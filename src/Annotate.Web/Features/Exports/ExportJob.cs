@@ -1,7 +1,4 @@
-using Annotate.Web.Data;
 using Annotate.Web.Features.LiveSync;
-using Annotate.Web.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Annotate.Web.Features.Jobs;
 using Hangfire;

@@ -1,9 +1,7 @@
 using System.Data;
 using System.IO.Compression;
 using System.Text.Json;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Agreement;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Annotate.Web.Features.Exports;

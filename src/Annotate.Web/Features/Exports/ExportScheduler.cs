@@ -1,8 +1,5 @@
-using Annotate.Web.Data;
 using Annotate.Web.Features.Jobs;
-using Annotate.Web.Infrastructure;
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Annotate.Web.Features.Exports;

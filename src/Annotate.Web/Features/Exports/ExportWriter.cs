@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Annotate.Web.Features.Annotations;
-using Annotate.Web.Infrastructure;
 
 namespace Annotate.Web.Features.Exports;
 

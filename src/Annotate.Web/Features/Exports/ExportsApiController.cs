@@ -1,9 +1,5 @@
-using Annotate.Web.Data;
 using Annotate.Web.Features.Jobs;
-using Annotate.Web.Features.Projects;
-using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Exports;
 

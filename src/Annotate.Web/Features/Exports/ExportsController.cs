@@ -1,10 +1,6 @@
 using System.Text.Json;
-using Annotate.Web.Data;
-using Annotate.Web.Features.Projects;
-using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Annotate.Web.Features.Exports;

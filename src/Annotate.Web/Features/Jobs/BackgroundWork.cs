@@ -4,24 +4,29 @@ namespace Annotate.Web.Features.Jobs;
 public enum JobStatus { Queued, Running, Succeeded, Failed, Cancelled }
 
 /// <summary>
-/// A row that a Hangfire job works on (a report, an export): what the jobs and OrphanedWork share.
-/// <see cref="StartedAt"/> is when it last started, or was queued again by a retry.
+/// A row that a Hangfire job works on (an agreement report, an export): the columns the jobs, WorkRows and OrphanedWork
+/// read and write, and the project, who asked and when, which every such row has. <see cref="StartedAt"/> is when it
+/// last started, or was queued again by a retry.
 /// </summary>
-public interface IBackgroundWork
+public abstract class BackgroundWork
 {
-    long Id { get; }
-    JobStatus Status { get; set; }
-    DateTimeOffset CreatedAt { get; }
-    DateTimeOffset? StartedAt { get; }
-    /// <summary>The Hangfire job that works on it; null until it is handed to Hangfire.</summary>
-    string? JobId { get; }
+    public long Id { get; set; }
+    public long ProjectId { get; set; }
+    public JobStatus Status { get; set; }
+    /// <summary>Progress: how many of <see cref="Total"/> units (documents) are done.</summary>
+    public int Done { get; set; }
+    public int Total { get; set; }
+    /// <summary>Why the last attempt failed (kept while a retry is pending, so the Jobs page can say it).</summary>
+    public string? Error { get; set; }
     /// <summary>How many times a job started on it (a retry after a failure, or a re-run after a crash, counts).</summary>
-    int Attempts { get; }
-}
+    public int Attempts { get; set; }
+    /// <summary>The Hangfire job that works on it; null until it is handed to Hangfire.</summary>
+    public string? JobId { get; set; }
+    public string? RequestedById { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
 
-/// <summary>The outcome columns a job writes when it stops early (see Jobs.WorkRows).</summary>
-public interface IHasError
-{
-    string? Error { get; }
-    DateTimeOffset? FinishedAt { get; }
+    public Projects.Project? Project { get; set; }
+    public Accounts.AppUser? RequestedBy { get; set; }
 }

@@ -1,9 +1,7 @@
-using Annotate.Web.Data;
 using Annotate.Web.Features.Agreement;
 using Annotate.Web.Features.Exports;
 using Hangfire;
 using Hangfire.States;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Jobs;
 
@@ -52,7 +50,7 @@ public class OrphanedWork(AppDbContext db, AgreementScheduler agreement, ExportS
     }
 
     private static async Task<int> ResumeAsync<T>(DbSet<T> rows, DateTimeOffset before, Func<long, Task> enqueue, CancellationToken cancellationToken)
-        where T : class, IBackgroundWork
+        where T : BackgroundWork
     {
         var waiting = await rows
             .Where(r => (r.Status == JobStatus.Queued || r.Status == JobStatus.Running) && r.JobId == null && (r.StartedAt ?? r.CreatedAt) < before)
@@ -80,7 +78,7 @@ public class OrphanedWork(AppDbContext db, AgreementScheduler agreement, ExportS
 
     /// <summary>Claims older than <see cref="StaleClaimAge"/> lose their marker: the row is an orphan again, for this sweep.</summary>
     private static Task<int> ReleaseStaleClaimsAsync<T>(DbSet<T> rows, DateTimeOffset before, CancellationToken cancellationToken)
-        where T : class, IBackgroundWork =>
+        where T : BackgroundWork =>
         rows.Where(r => r.JobId == Claimed && (r.Status == JobStatus.Queued || r.Status == JobStatus.Running) && (r.StartedAt ?? r.CreatedAt) < before)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.JobId, (string?)null), cancellationToken);
 
@@ -93,7 +91,7 @@ public class OrphanedWork(AppDbContext db, AgreementScheduler agreement, ExportS
     /// Each change is conditional on the row still waiting on that same job.
     /// </summary>
     private async Task SettleAsync<T>(DbSet<T> rows, DateTimeOffset before, string what, CancellationToken cancellationToken)
-        where T : class, IBackgroundWork, IHasError
+        where T : BackgroundWork
     {
         var waiting = await rows
             .Where(r => (r.Status == JobStatus.Queued || r.Status == JobStatus.Running) && r.JobId != null && r.JobId != Claimed && (r.StartedAt ?? r.CreatedAt) < before)

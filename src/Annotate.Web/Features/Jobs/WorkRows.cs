@@ -1,5 +1,4 @@
 using Annotate.Web.Features.Agreement;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Jobs;
 
@@ -14,7 +13,7 @@ public static class WorkRows
     /// Marks the row running and counts the attempt; false when there is nothing to do (gone, finished, cancelled).
     /// A row that says running is taken too: that is the run of a node that died, which Hangfire fetched again.
     /// </summary>
-    public static async Task<bool> ClaimAsync<T>(DbSet<T> rows, long id, CancellationToken cancellationToken) where T : class, IBackgroundWork =>
+    public static async Task<bool> ClaimAsync<T>(DbSet<T> rows, long id, CancellationToken cancellationToken) where T : BackgroundWork =>
         await rows.Where(r => r.Id == id && (r.Status == JobStatus.Queued || r.Status == JobStatus.Running))
             .ExecuteUpdateAsync(u => u
                 .SetProperty(r => r.Status, JobStatus.Running)
@@ -22,12 +21,12 @@ public static class WorkRows
                 .SetProperty(r => r.StartedAt, Infrastructure.Clock.Now), cancellationToken) == 1;
 
     /// <summary>Back to queued while Hangfire holds the job for another attempt (after a stop, or a transient failure).</summary>
-    public static Task<int> RequeueAsync<T>(DbSet<T> rows, long id, string? error) where T : class, IBackgroundWork, IHasError =>
+    public static Task<int> RequeueAsync<T>(DbSet<T> rows, long id, string? error) where T : BackgroundWork =>
         rows.Where(r => r.Id == id && r.Status == JobStatus.Running)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, JobStatus.Queued).SetProperty(r => r.Error, r => error ?? r.Error), CancellationToken.None);
 
     /// <summary>Failed for good (no retry), unless it was cancelled meanwhile.</summary>
-    public static Task<int> FailAsync<T>(DbSet<T> rows, long id, string error) where T : class, IBackgroundWork, IHasError =>
+    public static Task<int> FailAsync<T>(DbSet<T> rows, long id, string error) where T : BackgroundWork =>
         rows.Where(r => r.Id == id && r.Status == JobStatus.Running)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, JobStatus.Failed).SetProperty(r => r.Error, error)
                 .SetProperty(r => r.FinishedAt, Infrastructure.Clock.Now), CancellationToken.None);

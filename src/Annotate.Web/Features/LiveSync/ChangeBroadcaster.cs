@@ -1,10 +1,6 @@
 using System.Threading.Channels;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Annotations;
-using Annotate.Web.Features.Projects;
-using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Annotate.Web.Features.LiveSync;

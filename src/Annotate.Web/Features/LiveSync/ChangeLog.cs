@@ -1,7 +1,4 @@
 using System.Text.Json;
-using Annotate.Web.Data;
-using Annotate.Web.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 

@@ -1,6 +1,4 @@
-using Annotate.Web.Data;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.LiveSync;
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Annotate.Web.Infrastructure;
 using Npgsql;
 
 namespace Annotate.Web.Features.LiveSync;

@@ -1,6 +1,4 @@
 using Annotate.Web.Features.Accounts;
-using Annotate.Web.Data;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Annotate.Web.Features.Projects;

@@ -1,10 +1,7 @@
 using System.Security.Claims;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Accounts;
 using Annotate.Web.Features.Documents;
 using Annotate.Web.Features.Workflow;
-using Annotate.Web.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Projects;
 

@@ -1,9 +1,6 @@
 using System.Text.RegularExpressions;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Accounts;
 using Annotate.Web.Features.LiveSync;
-using Annotate.Web.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Projects;
 

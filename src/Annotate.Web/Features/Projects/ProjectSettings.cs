@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Annotate.Web.Infrastructure;
 
 namespace Annotate.Web.Features.Projects;
 

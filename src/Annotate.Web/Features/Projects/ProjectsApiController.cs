@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.RateLimiting;
 using System.ComponentModel.DataAnnotations;
-using Annotate.Web.Data;
-using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Projects;
 

@@ -1,10 +1,7 @@
 using Microsoft.AspNetCore.RateLimiting;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Documents;
-using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Projects;
 

@@ -1,6 +1,5 @@
 using Annotate.Web.Features.Accounts;
 using Annotate.Web.Features.Annotations;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Annotate.Web.Features.Relations;

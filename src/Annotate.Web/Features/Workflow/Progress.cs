@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Annotate.Web.Data;
 using Annotate.Web.Features.Documents;
-using Annotate.Web.Features.Projects;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Workflow;
 

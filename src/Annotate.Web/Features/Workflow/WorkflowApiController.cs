@@ -1,7 +1,5 @@
 using Annotate.Web.Features.Annotations;
 using Annotate.Web.Features.Documents;
-using Annotate.Web.Features.Projects;
-using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Annotate.Web.Features.Workflow;

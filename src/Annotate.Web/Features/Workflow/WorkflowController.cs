@@ -1,11 +1,7 @@
-using Annotate.Web.Data;
 using Annotate.Web.Features.Annotations;
 using Annotate.Web.Features.Documents;
-using Annotate.Web.Features.Projects;
-using Annotate.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Annotate.Web.Features.Workflow;
 
