@@ -22,7 +22,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         var unit = request.Unit ?? OffsetUnit.Codepoint;
         var (from, to) = SpanRules.Ordered(request.Start, request.End, request.Text);
         var attributes = NormaliseAttributes(request.Attributes);
-        var note = NormaliseNote(request.Note);
+        var note = SpanRules.Note(request.Note);
         var id = request.Id ?? Guid.NewGuid();
         if (id == Guid.Empty) throw ProblemException.BadRequest("An annotation id cannot be the empty uuid.");
 
@@ -105,7 +105,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
                 throw StaleVersion("annotation", id, request.Version.Value, AnnotationView.Of(current, name));
             current.Label = label;
             (current.Start, current.End, current.Text) = (start, end, text);
-            if (request.Note is not null) current.Note = NormaliseNote(request.Note);
+            if (request.Note is not null) current.Note = SpanRules.Note(request.Note);
             if (request.Attributes is not null) current.Attributes = NormaliseAttributes(request.Attributes);
             current.Version++;
             current.UpdatedAt = Clock.Now;
@@ -128,15 +128,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
             var current = await db.Annotations.FirstOrDefaultAsync(a => a.Id == id)
                 ?? throw ProblemException.NotFound($"Annotation {id} was already deleted.");
             if (current.Version != version) throw StaleVersion("annotation", id, version.Value, AnnotationView.Of(current, name));
-            var links = await db.Relations.Where(r => r.FromId == id || r.ToId == id)
-                .Select(r => new { Relation = r, FromDocument = r.From!.DocumentId, ToDocument = r.To!.DocumentId })
-                .ToListAsync();
-            foreach (var link in links)
-            {
-                db.Relations.Remove(link.Relation);
-                entries.Append(ChangeKind.RelationDeleted, link.FromDocument, link.ToDocument, link.Relation.Id, link.Relation.AnnotatorId, userId,
-                    new DeletedView(link.Relation.Id, link.Relation.Version, link.FromDocument));
-            }
+            await RemoveLinksAsync(entries, r => r.FromId == id || r.ToId == id, userId);
             db.Annotations.Remove(current);
             entries.Append(ChangeKind.AnnotationDeleted, current.DocumentId, null, id, userId, userId, new DeletedView(id, current.Version, current.DocumentId));
             return true;
@@ -154,7 +146,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         var type = await db.LabelDefinitions.Where(l => l.ProjectId == projectId && l.Kind == LabelKind.Relation && l.Name == typeName)
             .Select(l => l.Name).FirstOrDefaultAsync()
             ?? throw ProblemException.BadRequest($"This project has no relation type {typeName}; its types are: {string.Join(", ", await RelationTypesAsync(projectId))}.");
-        var note = NormaliseNote(request.Note);
+        var note = SpanRules.Note(request.Note);
         var id = request.Id ?? Guid.NewGuid();
         var name = await DisplayNameAsync(userId);
         var seesAll = SeesEveryone(project, role);
@@ -292,14 +284,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         {
             var spans = await db.Annotations.Where(a => a.DocumentId == documentId && a.AnnotatorId == annotatorId).ToListAsync();
             var ids = spans.Select(a => a.Id).ToList();
-            var links = await db.Relations.Where(r => ids.Contains(r.FromId) || ids.Contains(r.ToId))
-                .Select(r => new { Relation = r, FromDocument = r.From!.DocumentId, ToDocument = r.To!.DocumentId }).ToListAsync();
-            foreach (var link in links)
-            {
-                db.Relations.Remove(link.Relation);
-                entries.Append(ChangeKind.RelationDeleted, link.FromDocument, link.ToDocument, link.Relation.Id, link.Relation.AnnotatorId, actorId,
-                    new DeletedView(link.Relation.Id, link.Relation.Version, link.FromDocument));
-            }
+            var links = await RemoveLinksAsync(entries, r => ids.Contains(r.FromId) || ids.Contains(r.ToId), actorId);
             foreach (var span in spans)
             {
                 db.Annotations.Remove(span);
@@ -314,7 +299,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
                     new DocumentStateView(documentId, annotatorId, name, state.Status, state.UpdatedAt));
             }
             if (spans.Count == 0 && state is null) throw ProblemException.Conflict($"{(name.Length > 0 ? name : "That person")} has no work on document {documentId} to reset.");
-            return (spans.Count, links.Count);
+            return (spans.Count, links);
         });
     }
 
@@ -404,12 +389,21 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         return json;
     }
 
-    private static string? NormaliseNote(string? note)
+    /// <summary>
+    /// Removes the links that <paramref name="touching"/> selects (those ending at spans being deleted: a link never
+    /// outlives its ends), each with its log entry; answers how many.
+    /// </summary>
+    private async Task<int> RemoveLinksAsync(ChangeEntries entries, System.Linq.Expressions.Expression<Func<Relation, bool>> touching, string actorId)
     {
-        if (string.IsNullOrWhiteSpace(note)) return null;
-        if (note.Length > SpanRules.MaxNoteLength) throw ProblemException.BadRequest($"A note has at most {SpanRules.MaxNoteLength} characters.");
-        if (CodePoints.FindInvalidCharacter(note) is { } invalid) throw ProblemException.BadRequest($"The note contains {invalid}.");
-        return note;
+        var links = await db.Relations.Where(touching)
+            .Select(r => new { Relation = r, FromDocument = r.From!.DocumentId, ToDocument = r.To!.DocumentId }).ToListAsync();
+        foreach (var link in links)
+        {
+            db.Relations.Remove(link.Relation);
+            entries.Append(ChangeKind.RelationDeleted, link.FromDocument, link.ToDocument, link.Relation.Id, link.Relation.AnnotatorId, actorId,
+                new DeletedView(link.Relation.Id, link.Relation.Version, link.FromDocument));
+        }
+        return links.Count;
     }
 
     private static ProblemException StaleVersion(string what, Guid id, int based, object current) => ProblemException.Conflict(

@@ -47,7 +47,7 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
         if (action is null || !Actions.Contains(action))
             throw ProblemException.BadRequest($"\"action\" is one of {string.Join(", ", Actions)}.");
         var reason = NormaliseReason(request.Reason);
-        var note = NormaliseNote(request.Note);
+        var note = SpanRules.Note(request.Note);
         var names = Names.For(project, role);
         return await log.WriteAsync(project.Id, async entries =>
         {
@@ -317,14 +317,6 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
         if (string.IsNullOrWhiteSpace(reason)) return null;
         var word = reason.Trim().ToLowerInvariant().Replace(' ', '_');
         return Reasons.Contains(word) ? word : throw ProblemException.BadRequest($"\"reason\" is one of {string.Join(", ", Reasons)}.");
-    }
-
-    private static string? NormaliseNote(string? note)
-    {
-        if (string.IsNullOrWhiteSpace(note)) return null;
-        if (note.Length > SpanRules.MaxNoteLength) throw ProblemException.BadRequest($"A note has at most {SpanRules.MaxNoteLength} characters.");
-        if (CodePoints.FindInvalidCharacter(note) is { } invalid) throw ProblemException.BadRequest($"The note contains {invalid}.");
-        return note;
     }
 
     /// <summary>Reads what a review of <paramref name="document"/> needs, in a handful of queries.</summary>
