@@ -42,6 +42,7 @@ public class UnsavedEditsTests(OwnDatabaseFixture browser) : IClassFixture<OwnDa
         await page.Keyboard.PressAsync("c");
         await Assertions.Expect(badge).ToHaveTextAsync("1 edit not saved yet");
         await page.SelectWithMouseAsync("#document-text", "The Coast Guard");
+        await Assertions.Expect(page.Locator("#palette")).ToBeVisibleAsync();
         await page.Keyboard.PressAsync("c");
         await Assertions.Expect(badge).ToHaveTextAsync("2 edits not saved yet");
         await Assertions.Expect(badge).ToHaveAttributeAsync("data-state", "unsaved");

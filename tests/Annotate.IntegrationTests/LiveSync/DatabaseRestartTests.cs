@@ -1,3 +1,5 @@
+using Annotate.Web.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
 using Npgsql;
 using Xunit.Sdk;
 
@@ -107,8 +109,18 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
         }
 
         // The page that was away comes back (a new connection) and catches up from the last sequence it applied.
+        // A join may meet a connection the restart broke (pooled before it): that refusal says "Database unavailable",
+        // and a client sends the join again, as the page does (live.js), until it is accepted.
         await leadLive.Hub.StartAsync();
-        await leadLive.JoinAsync(document);
+        var rejoinBy = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try { await leadLive.JoinAsync(document); break; }
+            catch (HubException refused) when (refused.Message.Contains(DatabaseOutage.Detail) && DateTime.UtcNow < rejoinBy)
+            {
+                await Task.Delay(500);
+            }
+        }
         await leadLive.WaitUntilAsync(c => c.Annotations.Count == stored.Count, 30_000);
         Assert.Equal(stored.Select(s => s.Id).Order(), leadLive.Annotations.Keys.Order());
         await leadLive.DisposeAsync();
