@@ -19,22 +19,38 @@ public static class BenchProgram
             Console.Error.WriteLine($"unknown benchmark {string.Join(", ", unknown)}: choose from {string.Join(", ", Parts)}");
             return 2;
         }
-        bool Runs(string part) => args.Length == 0 || args.Contains(part);
         var figures = new List<Figure>();
+        var failed = new List<string>();
+        var output = Environment.GetEnvironmentVariable("ANNOTATE_BENCH_OUT");
         var browser = new BrowserFixture();
         await browser.InitializeAsync();
         var startedMegabytes = Measure.ResidentMegabytes();
+        var parts = new (string Name, Func<Task<IEnumerable<Figure>>> Run)[]
+        {
+            ("editor", async () => await EditorBench.RunAsync(browser)),
+            ("live", async () => await LiveSyncBench.RunAsync(browser)),
+            ("write", async () => await WriteBench.RunAsync(browser)),
+            ("load", async () => await LiveLoadBench.RunAsync(browser, quick)),
+            ("agreement", async () => await AgreementBench.RunAsync(browser)),
+            ("export", async () => await ExportBench.RunAsync(browser)),
+            ("documents", async () => await DocumentListBench.RunAsync(browser)),
+            ("review", async () => await ReviewBench.RunAsync(browser)),
+            ("import", async () => await ImportBench.RunAsync(browser)),
+        };
         try
         {
-            if (Runs("editor")) figures.AddRange(await EditorBench.RunAsync(browser));
-            if (Runs("live")) figures.AddRange(await LiveSyncBench.RunAsync(browser));
-            if (Runs("write")) figures.AddRange(await WriteBench.RunAsync(browser));
-            if (Runs("load")) figures.AddRange(await LiveLoadBench.RunAsync(browser, quick));
-            if (Runs("agreement")) figures.AddRange(await AgreementBench.RunAsync(browser));
-            if (Runs("export")) figures.AddRange(await ExportBench.RunAsync(browser));
-            if (Runs("documents")) figures.AddRange(await DocumentListBench.RunAsync(browser));
-            if (Runs("review")) figures.AddRange(await ReviewBench.RunAsync(browser));
-            if (Runs("import")) figures.AddRange(await ImportBench.RunAsync(browser));
+            foreach (var (name, run) in parts.Where(p => args.Length == 0 || args.Contains(p.Name)))
+            {
+                // One part failing must not lose the figures of the others: it is named, and the run goes on.
+                try { figures.AddRange(await run()); }
+                catch (Exception error)
+                {
+                    failed.Add(name);
+                    Console.Error.WriteLine($"benchmark part '{name}' failed: {error}");
+                }
+                // Written after every part, so a run that is stopped (or dies) still leaves what it measured.
+                if (!string.IsNullOrEmpty(output)) await File.WriteAllTextAsync(output, Figure.Table(figures));
+            }
             figures.Add(Measure.PeakOfRun(startedMegabytes));
         }
         finally
@@ -44,8 +60,9 @@ public static class BenchProgram
         var report = Figure.Table(figures);
         Console.WriteLine();
         Console.WriteLine(report);
-        var output = Environment.GetEnvironmentVariable("ANNOTATE_BENCH_OUT");
+        if (failed.Count > 0) Console.WriteLine($"parts that failed (see above): {string.Join(", ", failed)}");
         if (!string.IsNullOrEmpty(output)) await File.WriteAllTextAsync(output, report);
+        if (failed.Count > 0) return 4;
         return figures.Any(f => f.Met == false) ? 3 : 0;
     }
 }

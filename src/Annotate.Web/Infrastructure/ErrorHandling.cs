@@ -10,29 +10,27 @@ namespace Annotate.Web.Infrastructure;
 /// <summary>
 /// Every failure ends as a message a person can act on: problem details for API and hub clients,
 /// a plain page for browsers. Stack traces go to the log only, never to the caller.
+/// Exceptions (ExceptionHandler) and bare status codes (status code pages) are both written through the
+/// platform's IProblemDetailsService, whose one writer (ProblemWriter) picks JSON or a page and whose
+/// customisation adds the trace id, so every refusal reads the same whoever wrote it.
 /// </summary>
 public static class ErrorHandling
 {
+    public static void AddAnnotateErrorHandling(this IServiceCollection services)
+    {
+        // Registered before AddProblemDetails' default writer, so it is the one asked first (and it always answers).
+        services.AddSingleton<IProblemDetailsWriter, ProblemWriter>();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ExceptionHandler>();
+    }
+
     public static void UseAnnotateErrorHandling(this WebApplication app)
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions
-        {
-            ExceptionHandler = async context =>
-            {
-                var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-                var (status, title, detail, extensions) = Describe(error, context);
-                if (status == 503) context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Annotate.Errors")
-                    .LogWarning("Database unavailable on {Method} {Path}: {Message}", context.Request.Method, context.Request.Path, error?.Message);
-                else if (status >= 500)
-                {
-                    var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Annotate.Errors");
-                    logger.LogError(error, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
-                }
-                context.Response.StatusCode = status;
-                if (status == 503) context.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString();
-                await WriteAsync(context, status, title, detail, extensions);
-            },
-        });
+        app.UseExceptionHandler();
         app.UseStatusCodePages(async statusContext =>
         {
             var context = statusContext.HttpContext;
@@ -50,21 +48,42 @@ public static class ErrorHandling
                 415 => ("Unsupported media type", "Send JSON (Content-Type: application/json), or multipart/form-data for file uploads."),
                 _ => (ReasonPhrase(status), ReasonPhrase(status) + "."),
             };
-            await WriteAsync(context, status, title, detail, null);
+            await WriteProblemAsync(context, status, title, detail);
         });
     }
 
-    private static (int Status, string Title, string Detail, object? Extensions) Describe(Exception? error, HttpContext context) => error switch
+    /// <summary>Turns an exception into its answer, logs what needs a person's attention, and writes it.</summary>
+    private sealed class ExceptionHandler(IProblemDetailsService problems, ILogger<ExceptionHandler> logger) : IExceptionHandler
     {
-        ProblemException problem => (problem.Status, problem.Title, problem.Detail, problem.Extensions),
-        BadHttpRequestException bad when bad.StatusCode == 413 => (413, "Too large", TooLarge(context), null),
-        BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null),
-        InvalidDataException data => (400, "Bad request", data.Message, null),
-        JsonException => (400, "Malformed JSON", "The request body is not valid JSON.", null),
-        _ when DatabaseOutage.Is(error) => (503, DatabaseOutage.Title, DatabaseOutage.Detail, null),
-        OperationCanceledException => (499, "Cancelled", "The request was cancelled.", null),
+        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception error, CancellationToken cancel)
+        {
+            var (status, title, detail) = Describe(error, context);
+            if (status == 503)
+                logger.LogWarning("Database unavailable on {Method} {Path}: {Message}", context.Request.Method, context.Request.Path, error.Message);
+            else if (status >= 500)
+                logger.LogError(error, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            if (context.Response.HasStarted) return true; // nothing more can be said; the log has it
+            context.Response.StatusCode = status;
+            if (status == 503) context.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString();
+            var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+            if (error is ProblemException refusal)
+                foreach (var (name, value) in refusal.Members()) problem.Extensions[name] = value;
+            await problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = error });
+            return true;
+        }
+    }
+
+    private static (int Status, string Title, string Detail) Describe(Exception error, HttpContext context) => error switch
+    {
+        ProblemException problem => (problem.Status, problem.Title, problem.Detail),
+        BadHttpRequestException bad when bad.StatusCode == 413 => (413, "Too large", TooLarge(context)),
+        BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+        InvalidDataException data => (400, "Bad request", data.Message),
+        JsonException => (400, "Malformed JSON", "The request body is not valid JSON."),
+        _ when DatabaseOutage.Is(error) => (503, DatabaseOutage.Title, DatabaseOutage.Detail),
+        OperationCanceledException => (499, "Cancelled", "The request was cancelled."),
         _ => (500, "Something went wrong on our side",
-            "The error was logged. Try again; if it happens again, report it with the trace id.", null),
+            "The error was logged. Try again; if it happens again, report it with the trace id."),
     };
 
     /// <summary>Says which limit was passed: a single change's (span and link writes) or an upload's.</summary>
@@ -90,34 +109,44 @@ public static class ErrorHandling
     /// <summary>Writes a refusal the way every other one is written (problem details, or a page for browsers).</summary>
     public static Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
     {
+        if (context.Response.HasStarted) return Task.CompletedTask;
         context.Response.StatusCode = status;
-        return WriteAsync(context, status, title, detail, null);
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        }).AsTask();
     }
 
-    private static async Task WriteAsync(HttpContext context, int status, string title, string detail, object? extensions)
+    /// <summary>
+    /// The one writer of problems: JSON for the API, the hub and scripts (whatever their Accept header, since an
+    /// API caller that asked for HTML still reads JSON better than a page), a plain page for browsers.
+    /// </summary>
+    private sealed class ProblemWriter(Microsoft.Extensions.Options.IOptions<ProblemDetailsOptions> options) : IProblemDetailsWriter
     {
-        if (context.Response.HasStarted) return;
-        var traceId = Activity.Current?.Id ?? context.TraceIdentifier;
-        if (WantsProblemJson(context))
+        public bool CanWrite(ProblemDetailsContext context) => true;
+
+        public async ValueTask WriteAsync(ProblemDetailsContext problemContext)
         {
-            var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = context.Request.Path };
-            problem.Extensions["traceId"] = traceId;
-            if (extensions is not null)
+            // A writer applies the customisation itself (the platform's default writer does the same): the trace id.
+            options.Value.CustomizeProblemDetails?.Invoke(problemContext);
+            var context = problemContext.HttpContext;
+            var problem = problemContext.ProblemDetails;
+            if (WantsProblemJson(context))
             {
-                foreach (var property in JsonSerializer.SerializeToElement(extensions, JsonOptions.Api).EnumerateObject())
-                    problem.Extensions[property.Name] = property.Value;
+                context.Response.ContentType = "application/problem+json";
+                await context.Response.WriteAsync(JsonSerializer.Serialize(problem, JsonOptions.Api));
+                return;
             }
-            context.Response.ContentType = "application/problem+json";
-            await context.Response.WriteAsync(JsonSerializer.Serialize(problem, JsonOptions.Api));
-            return;
+            var traceId = problem.Extensions.TryGetValue("traceId", out var id) ? id?.ToString() ?? "" : "";
+            context.Response.ContentType = "text/html; charset=utf-8";
+            await context.Response.WriteAsync($"""
+                <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+                <title>{Encode(problem.Title ?? "")} - Annotate</title><link rel="stylesheet" href="/lib/bootstrap/css/bootstrap.min.css"></head>
+                <body class="container py-5"><h1 class="h3">{Encode(problem.Title ?? "")}</h1><p>{Encode(problem.Detail ?? "")}</p>
+                <p><a href="/projects">Back to your projects</a></p><p class="text-muted small">Trace id {Encode(traceId)}</p></body></html>
+                """);
         }
-        context.Response.ContentType = "text/html; charset=utf-8";
-        await context.Response.WriteAsync($"""
-            <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{Encode(title)} - Annotate</title><link rel="stylesheet" href="/lib/bootstrap/css/bootstrap.min.css"></head>
-            <body class="container py-5"><h1 class="h3">{Encode(title)}</h1><p>{Encode(detail)}</p>
-            <p><a href="/projects">Back to your projects</a></p><p class="text-muted small">Trace id {Encode(traceId)}</p></body></html>
-            """);
     }
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);

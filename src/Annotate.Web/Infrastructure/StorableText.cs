@@ -97,8 +97,8 @@ public static class StorableText
         $"\"{found.Field}\" contains {found.Problem}. Remove that character and send again; nothing was changed.";
 
     /// <summary>The 400 answer: problem details whose "errors" name the field, as the framework's validation errors do.</summary>
-    public static ProblemException Refusal((string Field, string Problem) found) => ProblemException.BadRequest(Describe(found),
-        new { errors = new Dictionary<string, string[]> { [found.Field] = [$"Contains {found.Problem}."] } });
+    public static ProblemException Refusal((string Field, string Problem) found) => ProblemException.Invalid(Describe(found),
+        found.Field, $"Contains {found.Problem}.");
 
     /// <summary>Checks the arguments of one call, by parameter name.</summary>
     public static (string Field, string Problem)? FindInArguments(IEnumerable<(string Name, object? Value)> arguments)

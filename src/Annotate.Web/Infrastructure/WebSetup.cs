@@ -19,6 +19,7 @@ public static class WebSetup
         var services = builder.Services;
         // Production logs are JSON lines for log collectors; a person running it locally reads plain text.
         if (builder.Environment.IsProduction()) builder.Logging.ClearProviders().AddJsonConsole();
+        services.AddAnnotateErrorHandling(); // first: its problem writer must come before MVC's
         services.AddControllersWithViews(options =>
             {
                 // Pages' forms must carry the antiforgery token; API controllers opt out (see UseCookieApiAntiforgery).
@@ -50,7 +51,6 @@ public static class WebSetup
         // <, >, & and quotes are still escaped.
         services.AddWebEncoders(options => options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.ConfigureHttpJsonOptions(options => JsonOptions.ApplyTo(options.SerializerOptions));
-        services.AddProblemDetails();
         services.AddOpenApi();
         services.AddHealthChecks();
 

@@ -85,8 +85,8 @@ public sealed class AccountApiEndpointFilter : IEndpointFilter
             };
             foreach (var (field, password) in passwords)
                 if (password?.Length > PasswordRules.MaxLength)
-                    throw ProblemException.BadRequest($"\"{field}\": a password has at most {PasswordRules.MaxLength} characters.",
-                        new { errors = new Dictionary<string, string[]> { [field] = [$"A password has at most {PasswordRules.MaxLength} characters."] } });
+                    throw ProblemException.Invalid($"\"{field}\": a password has at most {PasswordRules.MaxLength} characters.",
+                        field, $"A password has at most {PasswordRules.MaxLength} characters.");
         }
 
         var result = await next(context);

@@ -406,9 +406,9 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         return links.Count;
     }
 
-    private static ProblemException StaleVersion(string what, Guid id, int based, object current) => ProblemException.Conflict(
+    private static ProblemException StaleVersion(string what, Guid id, int based, object current) => ProblemException.Stale(
         $"This {what} changed since you loaded it (you sent version {based}); nothing was changed. The current state is in \"current\": reapply your edit to it if you still want it.",
-        new { current });
+        current);
 
     public static ProblemException AnnotationNotFound(Guid id) => ProblemException.NotFound($"Annotation {id} does not exist or you cannot see it.");
     public static ProblemException RelationNotFound(Guid id) => ProblemException.NotFound($"Relation {id} does not exist or you cannot see it.");

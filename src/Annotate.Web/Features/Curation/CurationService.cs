@@ -65,7 +65,7 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
             var current = await db.CurationDecisions.FirstAsync(d => d.Id == decisionId);
             var snapshot = await SnapshotAsync(document, names);
             if (current.UndoneAt is not null)
-                throw ProblemException.Conflict($"Decision {decisionId} was already undone; nothing was changed.", new { current = snapshot.ViewOf(current) });
+                throw ProblemException.Stale($"Decision {decisionId} was already undone; nothing was changed.", snapshot.ViewOf(current));
             RequireNotCurated(snapshot);
             // A curated link made by a later decision holds one of this decision's spans: undoing this would cut it.
             var created = current.CreatedSpans;
@@ -77,7 +77,7 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
                 var later = await db.CurationDecisions.AsNoTracking()
                     .Where(d => d.UndoneAt == null && d.CreatedRelations.Any(r => holding.Contains(r))).Select(d => d.Id).ToListAsync();
                 throw ProblemException.Conflict(
-                    $"A curated link of decision {string.Join(", ", later)} ends at a span this decision made: undo that decision first.", new { decisions = later });
+                    $"A curated link of decision {string.Join(", ", later)} ends at a span this decision made: undo that decision first.", ("decisions", later));
             }
             await db.Relations.Where(r => current.CreatedRelations.Contains(r.Id)).ExecuteDeleteAsync();
             await db.Annotations.Where(a => created.Contains(a.Id) && a.Origin == AnnotationOrigin.Curated).ExecuteDeleteAsync();
@@ -126,7 +126,7 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
             var snapshot = await SnapshotAsync(document, Names.For(project, role));
             if (state == CurationState.Curated && snapshot.OpenCount > 0)
                 throw ProblemException.Conflict($"{snapshot.OpenCount} unit{(snapshot.OpenCount == 1 ? " is" : "s are")} still open: decide {(snapshot.OpenCount == 1 ? "it" : "them")} before marking the document curated.",
-                    new { open = snapshot.OpenCount });
+                    ("open", snapshot.OpenCount));
             var row = await SetStateRowAsync(entries, document, state, userId);
             return new CurationStateView(documentId, row.State, row.UpdatedById, row.UpdatedAt, snapshot.OpenCount);
         });

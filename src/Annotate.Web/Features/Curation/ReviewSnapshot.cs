@@ -95,11 +95,11 @@ public sealed class Snapshot
     {
         object current = (object?)UnitView(SpanUnit(unit)) ?? LinkView(LinkUnit(unit)) ?? throw ProblemException.NotFound($"This document has no unit {unit}.");
         if (DecisionOf(unit) is { } decided)
-            throw ProblemException.Conflict($"{Names.Of(decided.ReviewerId)} decided this unit meanwhile (decision {decided.Id}); nothing was changed. Undo that decision to decide it again.",
-                new { current });
+            throw ProblemException.Stale($"{Names.Of(decided.ReviewerId)} decided this unit meanwhile (decision {decided.Id}); nothing was changed. Undo that decision to decide it again.",
+                current);
         if (VersionOf(unit) != version)
-            throw ProblemException.Conflict($"This unit changed since you loaded it (you sent version {version}, it is at {VersionOf(unit)}); nothing was changed. Its current state is in \"current\".",
-                new { current });
+            throw ProblemException.Stale($"This unit changed since you loaded it (you sent version {version}, it is at {VersionOf(unit)}); nothing was changed. Its current state is in \"current\".",
+                current);
     }
 
     public ReviewView View()

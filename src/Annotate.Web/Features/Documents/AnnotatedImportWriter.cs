@@ -100,9 +100,9 @@ public static class AnnotatedImportWriter
             }
 
         if (errors.Count > 0)
-            throw ProblemException.BadRequest(
+            throw ProblemException.ImportRefused(
                 $"Nothing was imported: {errors[0].File} (line {errors[0].Line}) {errors[0].Message}{(errors.Count > 1 ? $" (and {errors.Count - 1} more problems, listed in errors)" : "")}.",
-                new { errors });
+                errors);
         // Through the change log like every other write, so clients reading the events (or open pages) learn of them.
         var people = spans.Select(a => a.AnnotatorId).Concat(relations.Select(r => r.AnnotatorId)).Distinct().ToList();
         var names = await db.Users.Where(u => people.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancel);

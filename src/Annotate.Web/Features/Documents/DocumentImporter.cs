@@ -103,9 +103,9 @@ public class DocumentImporter(AppDbContext db, ChangeLog log, ImportOptions opti
         if (errors.Count > 0)
         {
             var first = errors[0];
-            throw ProblemException.BadRequest(
+            throw ProblemException.ImportRefused(
                 $"Nothing was imported: {first.Describe()}{(errors.Count > 1 ? $" (and {errors.Count - 1} more problems, listed in errors)" : "")}.",
-                new { errors });
+                errors);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancel);

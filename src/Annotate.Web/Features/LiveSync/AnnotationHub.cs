@@ -115,8 +115,7 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
         try { return ChangeResult.Success(await change()); }
         catch (ProblemException problem)
         {
-            var current = problem.Extensions?.GetType().GetProperty("current")?.GetValue(problem.Extensions);
-            return new ChangeResult(false, problem.Status, null, problem.Title, problem.Detail, current);
+            return new ChangeResult(false, problem.Status, null, problem.Title, problem.Detail, problem.Current);
         }
     }
 

@@ -45,6 +45,9 @@ public class ChangeLog(AppDbContext db)
                 SELECT pg_notify({Channel}, {$"{project}:{entries.Pending[0].Sequence}"}) FROM moved
                 """);
         }
+        // The change is all or nothing with its transaction, so EF's savepoint around SaveChanges (two round trips
+        // under the project's lock, for every write) buys nothing here.
+        db.Database.AutoSavepointsEnabled = false;
         await db.SaveChangesAsync();
         if (transaction is not null) await transaction.CommitAsync();
         return result;

@@ -61,9 +61,9 @@ public static partial class ProjectSettings
 
         if (errors.Count > 0)
         {
-            throw ProblemException.BadRequest(
+            throw ProblemException.Invalid(
                 "Nothing was saved. Fix " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
-                new { errors });
+                errors);
         }
 
         var accessChanged = visibility is not null && visibility != project.Visibility

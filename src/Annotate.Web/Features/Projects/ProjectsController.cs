@@ -235,7 +235,7 @@ public class ProjectsController(AppDbContext db, ProjectAccess access, ProjectAd
         {
             TempData["Error"] = problem.Detail;
             // An import names every problem (file and line), not only the first: all of them are needed to fix the files.
-            if (problem.Extensions?.GetType().GetProperty("errors")?.GetValue(problem.Extensions) is IEnumerable<ImportError> errors)
+            if (problem.ImportErrors is { } errors)
             {
                 TempData["ErrorList"] = FirstFew(errors.Select(e => e.Describe()).ToList(), MaxListedErrors).ToArray();
             }

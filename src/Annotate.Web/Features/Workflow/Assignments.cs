@@ -47,8 +47,8 @@ public class Assignments(AppDbContext db, ChangeLog log, TimeProvider time)
     {
         null or "" or "annotate" => AssignmentKind.Annotate,
         "curate" => AssignmentKind.Curate,
-        _ => throw ProblemException.BadRequest("An assignment's kind is \"annotate\" (annotators) or \"curate\" (reviewers).",
-            new { errors = new Dictionary<string, string[]> { ["kind"] = ["\"annotate\" or \"curate\""] } }),
+        _ => throw ProblemException.Invalid("An assignment's kind is \"annotate\" (annotators) or \"curate\" (reviewers).",
+            "kind", "\"annotate\" or \"curate\""),
     };
 
     /// <summary>Sets every given document x person pair to assigned or unassigned; checks all of them first.</summary>
@@ -112,8 +112,8 @@ public class Assignments(AppDbContext db, ChangeLog log, TimeProvider time)
     {
         var n = perDocument ?? project.AnnotatorsPerDocument;
         if (n is < 1 or > ProjectSettings.MaxAnnotatorsPerDocument)
-            throw ProblemException.BadRequest($"Annotators per document is a whole number from 1 to {ProjectSettings.MaxAnnotatorsPerDocument}.",
-                new { errors = new Dictionary<string, string[]> { ["annotatorsPerDocument"] = [$"1 to {ProjectSettings.MaxAnnotatorsPerDocument}"] } });
+            throw ProblemException.Invalid($"Annotators per document is a whole number from 1 to {ProjectSettings.MaxAnnotatorsPerDocument}.",
+                "annotatorsPerDocument", $"1 to {ProjectSettings.MaxAnnotatorsPerDocument}");
         var annotators = await db.ProjectMembers.Where(m => m.ProjectId == project.Id && m.Role == ProjectRole.Annotator)
             .OrderBy(m => m.User!.Email).Select(m => new { m.UserId, Name = m.User!.DisplayName }).ToListAsync();
         if (annotators.Count < n)

@@ -11,7 +11,7 @@ public class FinishedLock(AppDbContext db)
     public static ProblemException Refusal(long documentId) => ProblemException.Conflict(
         $"You marked document {documentId} finished and this project keeps finished documents read-only; nothing was changed. " +
         "Reopen it (Reopen in the editor, or status \"in_progress\") to change it.",
-        new { documentId, reason = "finished" });
+        ("documentId", documentId), ("reason", "finished"));
 
     /// <summary>Refuses (409) when the project locks finished documents and <paramref name="userId"/> finished any of these.</summary>
     public async Task RequireOpenAsync(Project project, string userId, params long[] documentIds)
