@@ -57,8 +57,9 @@ public partial class AuthorizationMatrixTests(LiveFactory factory) : IClassFixtu
 
     /// <summary>
     /// How an entry runs: with the others at once; alone after them (it changes what later cells see, or it updates one
-    /// account, which Identity refuses with a concurrency failure when five cells do it at once); last (sign-out); or not
-    /// over HTTP at all (the hub's own transport routes, whose methods are the hub cells).
+    /// account, which Identity refuses with a concurrency failure when five cells do it at once); last, one by one
+    /// (sign-out, and Identity's manage routes, which may renew the account's security stamp and so end its page
+    /// session); or not over HTTP at all (the hub's own transport routes, whose methods are the hub cells).
     /// </summary>
     private enum Phase { Parallel, Alone, Last, HubTransport }
 
@@ -121,9 +122,9 @@ public partial class AuthorizationMatrixTests(LiveFactory factory) : IClassFixtu
         Json("POST", "api/auth/resendConfirmationEmail", Anyone, _ => "/api/auth/resendConfirmationEmail", _ => new { email = "nobody@test.example" }) with { AnyAnswer = true },
         Json("POST", "api/auth/forgotPassword", Anyone, _ => "/api/auth/forgotPassword", _ => new { email = "nobody@test.example" }) with { AnyAnswer = true },
         Json("POST", "api/auth/resetPassword", Anyone, _ => "/api/auth/resetPassword", _ => new { email = "nobody@test.example", resetCode = "x", newPassword = "x" }) with { AnyAnswer = true },
-        Json("POST", "api/auth/manage/2fa", SignedIn, _ => "/api/auth/manage/2fa", _ => new { }, Phase.Alone),
+        Json("POST", "api/auth/manage/2fa", SignedIn, _ => "/api/auth/manage/2fa", _ => new { }, Phase.Last),
         Get("api/auth/manage/info", SignedIn, _ => "/api/auth/manage/info"),
-        Json("POST", "api/auth/manage/info", SignedIn, _ => "/api/auth/manage/info", _ => new { oldPassword = "not the password", newPassword = "x" }, Phase.Alone),
+        Json("POST", "api/auth/manage/info", SignedIn, _ => "/api/auth/manage/info", _ => new { oldPassword = "not the password", newPassword = "x" }, Phase.Last),
 
         // Platform.
         Get("healthz", Anyone, _ => "/healthz"),
