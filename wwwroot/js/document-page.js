@@ -263,7 +263,7 @@ const details = new DetailsPanel($('details'), {
 });
 
 const spanList = new SpanList($('annotation-list'), $('annotation-count'), {
-  colourOf, seesEveryone: page.seesEveryone, onOpen: openSpan,
+  colourOf, seesEveryone: page.seesEveryone, onOpen: openSpan, unsaved: id => unsaved.has(id),
   current: () => ({ annotations: visibleAnnotations(), selectedId: details.selectedId }),
 });
 

@@ -50,10 +50,13 @@ public class UnsavedEditsTests(OwnDatabaseFixture browser) : IClassFixture<OwnDa
         await Assertions.Expect(page.Span("all 212 passengers were rescued")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("is-unsaved"));
         await Assertions.Expect(page.Span("The Coast Guard")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("is-unsaved"));
         await Assertions.Expect(page.Locator("#live-status")).ToHaveAttributeAsync("data-state", "live");
+        // The span list says so too, beside each of them.
+        await Assertions.Expect(page.Locator("#annotation-list .not-saved")).ToHaveCountAsync(2);
 
         await browser.Postgres.StartAgainAsync();
         await Assertions.Expect(badge).ToBeHiddenAsync(new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("#document-text .span-piece.is-unsaved")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#annotation-list .not-saved")).ToHaveCountAsync(0);
         var stored = await lead.Http.GetFromJsonAsync<JsonElement>($"/api/documents/{docs[0]}/annotations");
         var texts = stored.EnumerateArray().Select(a => a.GetProperty("text").GetString()!).Order().ToArray();
         Assert.Equal(new[] { "The Coast Guard", "all 212 passengers were rescued" }, texts);

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Annotate.IntegrationTests.LiveSync;
@@ -10,7 +12,10 @@ public sealed class LiveFactory : AnnotateFactory
 
     public LiveFactory() { }
 
-    private LiveFactory(IReadOnlyList<KeyValuePair<string, string?>> settings) => this.settings = settings;
+    private readonly Action<IServiceCollection>? services;
+
+    private LiveFactory(IReadOnlyList<KeyValuePair<string, string?>> settings, Action<IServiceCollection>? services = null) =>
+        (this.settings, this.services) = (settings, services);
 
     /// <summary>An extra app node that serves but runs no job, so it never takes other tests' jobs from the shared store.</summary>
     public static LiveFactory ServingOnly() => new([new("Jobs:Run", "false")]);
@@ -19,7 +24,16 @@ public sealed class LiveFactory : AnnotateFactory
     public static LiveFactory With(params (string Key, string Value)[] settings) =>
         new([new("Jobs:Run", "false"), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))]);
 
+    /// <summary>A node whose services the test changes (e.g. its own TimeProvider); it runs no job either.</summary>
+    public static LiveFactory WithServices(Action<IServiceCollection> services) => new([new("Jobs:Run", "false")], services);
+
     protected override IEnumerable<KeyValuePair<string, string?>> Settings => settings;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        if (services is not null) builder.ConfigureTestServices(services);
+    }
 
     private string? baseUrl;
 

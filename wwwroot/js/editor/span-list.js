@@ -48,8 +48,9 @@ export class SpanList {
    * @param {HTMLElement} list  the element the groups' sections go in
    * @param {HTMLElement} count  shows how many spans are listed
    * @param {{colourOf: (label: string) => string, seesEveryone: boolean, onOpen: (id: string) => void,
-   *          current: () => {annotations: object[], selectedId: string | null}}} options
-   *   onOpen: a span's item was chosen; current: what to draw when the list redraws itself ("Show more")
+   *          current: () => {annotations: object[], selectedId: string | null}, unsaved?: (id: string) => boolean}} options
+   *   onOpen: a span's item was chosen; current: what to draw when the list redraws itself ("Show more");
+   *   unsaved: whether a span's edit still waits to be saved (its item then says "not saved yet", as the text's dotted outline does)
    */
   constructor(list, count, options) {
     this.list = list;
@@ -62,15 +63,20 @@ export class SpanList {
     this.collapsed = new Set(); // keys of the groups the person folded: they stay folded across redraws
   }
 
+  /** Whether the span's edit waits to be saved (options.unsaved, from the page's queue of edits; none when not given). */
+  waits(id) { return Boolean(this.options.unsaved?.(id)); }
+
   render(annotations, selectedId) {
     const plan = listPlan(annotations, this.listed, selectedId);
     this.count.textContent = String(plan.reduce((n, entry) => n + entry.group.items.length, 0));
     const keys = new Set(plan.map(entry => entry.key));
     const sections = plan.map(entry => {
       const cached = this.sections.get(entry.key);
-      if (reusable(cached, entry)) return cached.element;
+      // Which items wait to be saved is the page's state, not the store's: a change of it alone redraws the group too.
+      const waiting = entry.group.items.slice(0, entry.shown).map(a => this.waits(a.id) ? 1 : 0).join('');
+      if (reusable(cached, entry) && cached.waiting === waiting) return cached.element;
       const element = this.section(entry, selectedId);
-      this.sections.set(entry.key, { items: entry.group.items, shown: entry.shown, selected: entry.selected, element });
+      this.sections.set(entry.key, { items: entry.group.items, shown: entry.shown, selected: entry.selected, waiting, element });
       return element;
     });
     for (const key of [...this.sections.keys()]) if (!keys.has(key)) this.sections.delete(key); // gone: not kept alive
@@ -89,7 +95,8 @@ export class SpanList {
       el('ul', { class: 'list-unstyled mb-0' }, g.items.slice(0, shown).map(a => el('li', {},
         el('button', { type: 'button', class: `btn btn-link btn-sm p-0 text-start annotation-item${a.id === selectedId ? ' fw-bold' : ''}`, dataset: { annotation: a.id },
           onclick: () => onOpen(a.id) }, shorten(a.text, 80)),
-        seesEveryone ? el('small', { class: 'text-muted ms-1' }, a.annotatorName) : null))),
+        seesEveryone ? el('small', { class: 'text-muted ms-1' }, a.annotatorName) : null,
+        this.waits(a.id) ? el('small', { class: 'badge text-bg-warning fw-normal ms-1 not-saved' }, 'not saved yet') : null))),
       rest > 0 ? el('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary mt-1 show-more', onclick: () => this.showMore(key, shown) },
         moreLabel(rest)) : null));
   }

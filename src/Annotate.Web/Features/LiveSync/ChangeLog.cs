@@ -13,7 +13,7 @@ namespace Annotate.Web.Features.LiveSync;
 /// 3. store the events, move the counter and queue a NOTIFY (PostgreSQL delivers it only on commit);
 /// 4. commit. Every app node LISTENs and broadcasts what the log says (see ChangeBroadcaster).
 /// </summary>
-public class ChangeLog(AppDbContext db)
+public class ChangeLog(AppDbContext db, TimeProvider time)
 {
     public const string Channel = "annotate_changes";
 
@@ -32,7 +32,7 @@ public class ChangeLog(AppDbContext db)
         await using var transaction = joined ? null : await db.Database.BeginTransactionAsync();
         var (last, archived) = await LockCounterAsync(project);
         if (archived) throw Projects.ProjectAccess.Archived(project);
-        var entries = new ChangeEntries(project, last);
+        var entries = new ChangeEntries(project, last, Clock.Truncate(time.GetUtcNow()));
         var result = await change(entries);
         entries.Close();
         if (entries.Pending.Count > 0)
@@ -104,7 +104,10 @@ public sealed class ChangeEntries
     private readonly long projectId;
     private bool closed;
 
-    internal ChangeEntries(long projectId, long lastSequence) => (this.projectId, LastSequence) = (projectId, lastSequence);
+    private readonly DateTimeOffset at;
+
+    /// <param name="at">when the change is written, from the app's TimeProvider (a test's own clock stamps the log it reads)</param>
+    internal ChangeEntries(long projectId, long lastSequence, DateTimeOffset at) => (this.projectId, LastSequence, this.at) = (projectId, lastSequence, at);
 
     internal List<ChangeEvent> Pending { get; } = [];
     internal long LastSequence { get; private set; }
@@ -125,7 +128,7 @@ public sealed class ChangeEntries
             OwnerId = ownerId,
             ActorId = actorId,
             Data = JsonSerializer.Serialize(data, JsonOptions.Api),
-            CreatedAt = Clock.Now,
+            CreatedAt = at,
         };
         Pending.Add(change);
         return change;

@@ -95,7 +95,7 @@ public class WorkflowController(AppDbContext db, ProjectAccess access, Assignmen
     [HttpPost("/documents/{documentId:long}/reopen")]
     public async Task<IActionResult> Reopen(long documentId, string? userId, string? returnTo)
     {
-        var (document, _, _) = await access.RequireDocumentAsync(User, documentId);
+        var document = await ManagersDocumentAsync(documentId);
         await Attempt(async () =>
         {
             var state = await writer.ReopenForAsync(User, documentId, userId);
@@ -136,7 +136,7 @@ public class WorkflowController(AppDbContext db, ProjectAccess access, Assignmen
     [HttpPost("/documents/{documentId:long}/reset")]
     public async Task<IActionResult> Reset(long documentId, string? userId, bool confirm, string? returnTo)
     {
-        var (document, _, _) = await access.RequireDocumentAsync(User, documentId);
+        var document = await ManagersDocumentAsync(documentId);
         await Attempt(async () =>
         {
             var (spans, links) = await writer.ResetWorkAsync(User, documentId, userId, confirm);
@@ -167,6 +167,17 @@ public class WorkflowController(AppDbContext db, ProjectAccess access, Assignmen
     private static string MatrixAddress(long projectId, string? kind, int page, string? q = null) =>
         $"/projects/{projectId}/assignments?kind={(kind == "curate" ? "curate" : "annotate")}&page={page}"
         + (string.IsNullOrWhiteSpace(q) ? "" : "&q=" + Uri.EscapeDataString(q));
+
+    /// <summary>
+    /// The document of a manager's form (Reopen, Reset): anyone else is answered 403 (a non-member 404) before the form is
+    /// tried, as every other page answers, not redirected to the assignments page with the refusal as a flash message.
+    /// </summary>
+    private async Task<Document> ManagersDocumentAsync(long documentId)
+    {
+        var (document, _, _) = await access.RequireDocumentAsync(User, documentId);
+        await access.RequireManagerAsync(User, document.ProjectId);
+        return document;
+    }
 
     private async Task Attempt(Func<Task<string>> change)
     {
