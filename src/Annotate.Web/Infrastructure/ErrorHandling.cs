@@ -80,6 +80,11 @@ public static class ErrorHandling
         BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
         InvalidDataException data => (400, "Bad request", data.Message),
         JsonException => (400, "Malformed JSON", "The request body is not valid JSON."),
+        // Two people changed the same row at the same moment (an account, say): the later one is told, not a 500.
+        // The same for a row two requests created at once (Identity's account tokens, say): the app checks for
+        // duplicates before writing, so a unique violation that reaches here is such a race.
+        DbUpdateConcurrencyException or DbUpdateException { InnerException: Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } } =>
+            (409, "Conflict", "Someone changed this at the same moment; nothing of yours was saved. Reload and try again."),
         _ when DatabaseOutage.Is(error) => (503, DatabaseOutage.Title, DatabaseOutage.Detail),
         OperationCanceledException => (499, "Cancelled", "The request was cancelled."),
         _ => (500, "Something went wrong on our side",

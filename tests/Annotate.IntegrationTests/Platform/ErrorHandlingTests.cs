@@ -52,4 +52,15 @@ public class ErrorHandlingTests(AnnotateFactory factory) : IClassFixture<Annotat
         Assert.Contains("Trace id", html);
         Assert.DoesNotContain("   at ", html);
     }
+
+    [Fact]
+    public async Task Simultaneous_changes_to_one_account_are_refused_as_a_conflict_not_a_server_error()
+    {
+        // Identity refuses a concurrent update of one user; that refusal reaches the caller as a 409 it can retry.
+        var user = await factory.SignUpAsync("errors");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            user.Http.PostAsJsonAsync("/api/auth/manage/2fa", new { resetSharedKey = true })));
+        Assert.All(answers, answer => Assert.True((int)answer.StatusCode < 500, $"answered {(int)answer.StatusCode}"));
+        Assert.Contains(answers, answer => answer.IsSuccessStatusCode);
+    }
 }
