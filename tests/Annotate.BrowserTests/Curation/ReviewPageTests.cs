@@ -137,4 +137,40 @@ public class ReviewPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         Assert.Equal(403, response!.Status);
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("reviewers and managers");
     }
+
+    [Fact]
+    public async Task With_anonymous_curation_the_editor_shows_a_reviewer_annotator_numbers_in_its_filter_and_span_owners_and_a_manager_names()
+    {
+        var lead = await browser.PersonAsync("lead");
+        var ana = await browser.PersonAsync("ana");
+        var ben = await browser.PersonAsync("ben");
+        var rita = await browser.PersonAsync("rita");
+        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [(ana, "annotator"), (ben, "annotator"), (rita, "reviewer")],
+            ("Meeting.txt", "Ana Smith met Ben Jones in Paris on Monday."));
+        foreach (var (who, label) in new[] { (ana, "PERSON"), (ben, "ORGANIZATION") })
+            (await who.Http.PostAsJsonAsync($"/api/documents/{docs[0]}/annotations", new { layer = "entity", label, start = 0, end = 9 })).EnsureSuccessStatusCode();
+        (await lead.Http.PatchAsJsonAsync($"/api/projects/{projectId}", new { anonymousCuration = true })).EnsureSuccessStatusCode();
+        var (anaName, benName) = (ana.Email.Split('@')[0], ben.Email.Split('@')[0]);
+
+        var page = await browser.SignedInPageAsync(rita);
+        await page.OpenLiveAsync($"/documents/{docs[0]}");
+        var options = page.Locator("#annotator-filter option");
+        await Assertions.Expect(options.Filter(new() { HasTextString = "Annotator 1" })).ToHaveCountAsync(1);
+        await Assertions.Expect(options.Filter(new() { HasTextString = "Annotator 2" })).ToHaveCountAsync(1);
+        // The span owners (the tags' tooltips) read the same numbers, and no annotator's name is anywhere on the page.
+        await Assertions.Expect(page.Locator("#document-text .span-tag").First).ToBeVisibleAsync();
+        var titles = string.Join("\n", await page.Locator("#document-text [title]").EvaluateAllAsync<string[]>("es => es.map(e => e.title)"));
+        Assert.Contains("Annotator 1", titles);
+        var html = await page.ContentAsync();
+        Assert.DoesNotContain(anaName, html);
+        Assert.DoesNotContain(benName, html);
+        // The filter still works by number: one annotator's work alone.
+        await page.Locator("#annotator-filter").SelectOptionAsync(new SelectOptionValue { Label = "Annotator 1" });
+        await Assertions.Expect(page.Locator("#document-text .span-tag")).ToHaveCountAsync(1);
+
+        var managers = await browser.SignedInPageAsync(lead);
+        await managers.OpenLiveAsync($"/documents/{docs[0]}");
+        await Assertions.Expect(managers.Locator("#annotator-filter option").Filter(new() { HasTextString = anaName })).ToHaveCountAsync(1);
+        await Assertions.Expect(managers.Locator("#annotator-filter option").Filter(new() { HasTextString = "Annotator 1" })).ToHaveCountAsync(0);
+    }
 }
