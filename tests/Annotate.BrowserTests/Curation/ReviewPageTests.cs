@@ -17,7 +17,9 @@ public class ReviewPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         var ben = await browser.PersonAsync("ben");
         var rita = await browser.PersonAsync("rita");
         var text = await File.ReadAllTextAsync(Corpus.PathOf("002"));
-        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [(ana, "annotator"), (ben, "annotator"), (rita, "reviewer")], ("002.txt", text));
+        const string denial = "The Russian defence ministry said no Russian unit was ambushed near Aleppo.";
+        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [(ana, "annotator"), (ben, "annotator"), (rita, "reviewer")],
+            ("002.txt", text), ("Denial.txt", denial));
         var doc = docs[0];
         // Offsets in code points: 002 has flag emoji, so UTF-16 indexes would be off after them.
         (int, int) Find(string phrase)
@@ -35,29 +37,60 @@ public class ReviewPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await Span(ana, "LOCATION", "Turkey"); await Span(ben, "ORGANIZATION", "Turkey");
         await Span(ana, "FACILITY", "46th Regiment"); await Span(ben, "FACILITY", "46th Regiment base");
         await Span(ana, "DATE", "Wednesday");
+        // Claims after the flag emoji, and links: one inside the article and one to the other article that both made,
+        // and one to the other article that only ana made (the reviewer rejects it).
+        const string ambushed = "a Russian special forces unit was ambushed and destroyed during the attack";
+        const string unclear = "the strikes caused significant destruction but casualty figures remain unclear";
+        async Task<string> Claim(SignedInClient who, long document, int start, int end) =>
+            (await (await who.Http.PostAsJsonAsync($"/api/documents/{document}/annotations", new { layer = "claim", label = "CLAIM", start, end }))
+                .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        async Task Link(SignedInClient who, string from, string to) =>
+            (await who.Http.PostAsJsonAsync($"/api/projects/{projectId}/relations", new { type = "CONTRADICTS", from, to })).EnsureSuccessStatusCode();
         foreach (var who in new[] { ana, ben })
-            (await who.Http.PutAsJsonAsync($"/api/documents/{doc}/status", new { status = "finished" })).EnsureSuccessStatusCode();
+        {
+            var (a, b) = (Find(ambushed), Find(unclear));
+            var first = await Claim(who, doc, a.Item1, a.Item2);
+            var second = await Claim(who, doc, b.Item1, b.Item2);
+            var far = await Claim(who, docs[1], 0, denial.Length);
+            await Link(who, first, second);
+            await Link(who, first, far);
+            if (who == ana) await Link(who, second, far);
+        }
+        foreach (var who in new[] { ana, ben })
+            foreach (var document in docs)
+                (await who.Http.PutAsJsonAsync($"/api/documents/{document}/status", new { status = "finished" })).EnsureSuccessStatusCode();
 
         var page = await browser.SignedInPageAsync(rita);
         await page.OpenLiveAsync($"/documents/{doc}/review");
         var rows = page.Locator("#units tr");
-        await Assertions.Expect(rows).ToHaveCountAsync(4);
-        Assert.Equal(["agreed", "label", "boundary", "missing"], await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.kind)"));
+        await Assertions.Expect(rows).ToHaveCountAsync(9);
+        Assert.Equal(["agreed", "label", "boundary", "missing", "agreed", "agreed", "agreed", "agreed", "missing"],
+            await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.kind)"));
         var counts = page.GetByTestId("kind-counts");
-        await Assertions.Expect(counts).ToContainTextAsync("4 open");
+        await Assertions.Expect(counts).ToContainTextAsync("9 open");
 
         // One key accepts the agreed unit; then lane 2 (ben) for the label, lane 1 (ana) for the boundary, X for the missing date.
         await page.Locator("#review-text").FocusAsync();
+        // Accept all agreed takes the agreed spans and the agreed link inside the article; an agreed link to another
+        // article waits for its own decision (it curates a claim of that article too).
         await page.Keyboard.PressAsync("Shift+A");
-        await Assertions.Expect(counts).ToContainTextAsync("3 open");
+        await Assertions.Expect(counts).ToContainTextAsync("5 open");
         await Assertions.Expect(page.Locator("#current-unit")).ToContainTextAsync("Turkey");
         await page.Keyboard.PressAsync("2");
+        await Assertions.Expect(counts).ToContainTextAsync("4 open");
+        await page.Keyboard.PressAsync("1");
+        await Assertions.Expect(counts).ToContainTextAsync("3 open");
+        await page.Keyboard.PressAsync("x");
         await Assertions.Expect(counts).ToContainTextAsync("2 open");
+        await Assertions.Expect(rows.Nth(3).Locator(".curated-lane")).ToContainTextAsync("nothing here");
+        // The links to the other article, each with its two claims side by side: the one both made accepted (with its
+        // far claim), the one only ana made rejected.
+        await Assertions.Expect(page.GetByTestId("link-sides")).ToBeVisibleAsync();
         await page.Keyboard.PressAsync("1");
         await Assertions.Expect(counts).ToContainTextAsync("1 open");
+        await Assertions.Expect(page.GetByTestId("link-sides")).ToBeVisibleAsync();
         await page.Keyboard.PressAsync("x");
         await Assertions.Expect(counts).ToContainTextAsync("0 open");
-        await Assertions.Expect(rows.Nth(3).Locator(".curated-lane")).ToContainTextAsync("nothing here");
 
         // After a reload the history is still there: undo the last decision, then redo it.
         await page.ReloadAsync();
@@ -73,8 +106,16 @@ public class ReviewPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         var review = await rita.Http.GetFromJsonAsync<JsonElement>($"/api/documents/{doc}/review");
         var curated = review.GetProperty("curated").GetProperty("spans").EnumerateArray()
             .Select(s => (s.GetProperty("label").GetString(), s.GetProperty("text").GetString())).OrderBy(s => s.Item2).ToList();
-        Assert.Equal([("FACILITY", "46th Regiment"), ("LOCATION", "Aleppo"), ("ORGANIZATION", "Turkey")], curated);
+        Assert.Equal([("FACILITY", "46th Regiment"), ("LOCATION", "Aleppo"), ("ORGANIZATION", "Turkey"), ("CLAIM", ambushed), ("CLAIM", unclear)], curated);
         Assert.Equal(projectId, review.GetProperty("document").GetProperty("projectId").GetInt64());
+        // The other article's units were decided from this one's page (the far claim with the accepted link, the rejected link).
+        var other = await rita.Http.PutAsJsonAsync($"/api/documents/{docs[1]}/curation", new { state = "curated" });
+        Assert.True(other.IsSuccessStatusCode, await other.Content.ReadAsStringAsync());
+
+        // The curated export, in every format, holds exactly the reviewer's choices.
+        await CuratedExport.CheckEveryFormatAsync(lead.Http, projectId, text,
+            spans: [("LOCATION", "Aleppo"), ("ORGANIZATION", "Turkey"), ("FACILITY", "46th Regiment"), ("CLAIM", ambushed), ("CLAIM", unclear), ("CLAIM", denial)],
+            inside: (ambushed, unclear), across: (ambushed, denial));
     }
 
     [Fact]

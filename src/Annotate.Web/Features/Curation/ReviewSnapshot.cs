@@ -240,6 +240,8 @@ public sealed class Plan(Snapshot snapshot, string reviewerId)
     public void Reject(LinkUnit unit)
     {
         Units.Add(unit.Id);
+        // A link to another article is that article's unit too: rejected here, it is decided there as well.
+        foreach (var v in unit.Versions) { Documents.Add(v.From.DocumentId); Documents.Add(v.To.DocumentId); }
         Rejected.AddRange(unit.Versions.Select(v => new RecordedVersion(unit.Id, v.AnnotatorId, null, v.LinkId, null, null, null, v.Type)));
     }
 
