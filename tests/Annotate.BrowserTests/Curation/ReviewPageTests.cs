@@ -214,4 +214,51 @@ public class ReviewPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await Assertions.Expect(managers.Locator("#annotator-filter option").Filter(new() { HasTextString = anaName })).ToHaveCountAsync(1);
         await Assertions.Expect(managers.Locator("#annotator-filter option").Filter(new() { HasTextString = "Annotator 1" })).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task From_the_conflict_queue_a_reviewer_curates_a_document_and_goes_on_to_the_next_by_keyboard_alone_and_the_queue_shrinks()
+    {
+        var lead = await browser.PersonAsync("lead");
+        var ana = await browser.PersonAsync("ana");
+        var ben = await browser.PersonAsync("ben");
+        var rita = await browser.PersonAsync("rita");
+        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [(ana, "annotator"), (ben, "annotator"), (rita, "reviewer")],
+            ("Meeting.txt", "Ana Smith met Ben Jones in Paris on Monday."), ("Visit.txt", "Cem Kaya visited Oslo on Friday."));
+        foreach (var doc in docs)
+        {
+            foreach (var (who, label) in new[] { (ana, "PERSON"), (ben, "ORGANIZATION") })
+            {
+                (await who.Http.PostAsJsonAsync($"/api/documents/{doc}/annotations", new { layer = "entity", label, start = 0, end = 8 })).EnsureSuccessStatusCode();
+                (await who.Http.PutAsJsonAsync($"/api/documents/{doc}/status", new { status = "finished" })).EnsureSuccessStatusCode();
+            }
+        }
+
+        var page = await browser.SignedInPageAsync(rita);
+        await page.GotoAsync($"/projects/{projectId}/conflicts");
+        await Assertions.Expect(page.GetByTestId("conflicts-total")).ToContainTextAsync("in 2 document(s)");
+        var first = long.Parse((await page.GetByTestId("curate-next").GetAttributeAsync("href"))!.Split('/')[2]);
+        var second = docs.Single(d => d != first);
+        // Tab to "Curate the first" and open it with Enter.
+        for (var i = 0; i < 40 && !await page.EvaluateAsync<bool>("() => document.activeElement?.dataset.testid === 'curate-next'"); i++)
+            await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync($"**/documents/{first}/review");
+        var counts = page.GetByTestId("kind-counts");
+        await Assertions.Expect(counts).ToContainTextAsync("1 open");
+        await Assertions.Expect(page.GetByTestId("queue-count")).ToHaveTextAsync("2 documents to curate");
+
+        // Lane 2 (ben's ORGANIZATION), Shift+C marks it curated, and the queue has one document left.
+        await page.Keyboard.PressAsync("2");
+        await Assertions.Expect(counts).ToContainTextAsync("0 open");
+        await page.Keyboard.PressAsync("Shift+C");
+        await Assertions.Expect(page.GetByTestId("curation-state")).ToHaveTextAsync("Curated");
+        await Assertions.Expect(page.GetByTestId("queue-count")).ToHaveTextAsync("1 document to curate");
+        await page.Keyboard.PressAsync("Shift+N");
+        await page.WaitForURLAsync($"**/documents/{second}/review");
+        await Assertions.Expect(page.GetByTestId("kind-counts")).ToContainTextAsync("1 open");
+
+        await page.GotoAsync($"/projects/{projectId}/conflicts");
+        await Assertions.Expect(page.GetByTestId("conflicts-total")).ToContainTextAsync("in 1 document(s)");
+        await Assertions.Expect(page.GetByTestId("curate-next")).ToHaveAttributeAsync("href", $"/documents/{second}/review");
+    }
 }
