@@ -178,7 +178,21 @@ public sealed class Snapshot
         Curated.Select(Plan.ViewOf).ToList(),
         CuratedLinks.Select(r => new CuratedLinkView(r.Id, r.Type, r.FromId, r.ToId, r.From!.DocumentId, r.To!.DocumentId, r.From.Text, r.To.Text)).ToList());
 
-    public DecisionView ViewOf(CurationDecision d) => new(d.Id, d.DocumentId, d.Documents, d.Action, d.Units, d.ReviewerId, Names.Of(d.ReviewerId), d.DecidedAt,
+    /// <summary>
+    /// One view per decision object: accept-all-agreed decides thousands of units in one decision, and every unit's view
+    /// shows it, so parsing its (large) chosen, rejected and result JSON once per unit made the review of a long, busy
+    /// article quadratic (minutes). Keyed by the object, not the id, so a decision changed and viewed afresh (an undo)
+    /// is never answered from here.
+    /// </summary>
+    private readonly Dictionary<CurationDecision, DecisionView> decisionViews = new(ReferenceEqualityComparer.Instance);
+
+    public DecisionView ViewOf(CurationDecision d)
+    {
+        if (!decisionViews.TryGetValue(d, out var view)) decisionViews[d] = view = NewViewOf(d);
+        return view;
+    }
+
+    private DecisionView NewViewOf(CurationDecision d) => new(d.Id, d.DocumentId, d.Documents, d.Action, d.Units, d.ReviewerId, Names.Of(d.ReviewerId), d.DecidedAt,
         d.Reason, d.Note, Parse(d.Chosen), Parse(d.Rejected), Parse(d.Result), d.UndoneAt is not null, d.UndoneAt, d.RedoOf);
 
     private static JsonElement Parse(string json) => AnnotationView.ParseObject(json);
