@@ -15,6 +15,9 @@ test('digits accept a lane, X rejects, arrows move, Shift+A accepts all agreed, 
   assert.equal(command('ArrowUp'), 'previous');
   assert.equal(command({ key: 'A', shiftKey: true }), 'accept-agreed');
   assert.equal(command('a'), null);
+  assert.equal(command({ key: 'C', shiftKey: true }), 'mark-curated');
+  assert.equal(command({ key: 'N', shiftKey: true }), 'next-document');
+  assert.equal(command('n'), null);
   assert.equal(command({ key: 'z', ctrlKey: true }), 'undo');
   assert.equal(command({ key: 'Z', ctrlKey: true, shiftKey: true }), 'redo');
   assert.equal(command({ key: 'y', metaKey: true }), 'redo');

@@ -306,7 +306,8 @@ $('threshold').addEventListener('submit', event => {
   event.preventDefault();
   acceptAgreed({ annotators: Number($('threshold-annotators').value), share: Number($('threshold-share').value) / 100 });
 });
-$('mark-curated').addEventListener('click', async () => {
+async function markCurated() {
+  if ($('mark-curated').disabled) { announce($('mark-curated').title || 'Already curated'); return; }
   try {
     await call('PUT', `/api/documents/${page.documentId}/curation`, { state: 'curated' });
     announce('Marked curated');
@@ -314,7 +315,9 @@ $('mark-curated').addEventListener('click', async () => {
     refusals.show(error.message);
   }
   await load();
-});
+  await nextDocument(); // the queue has one document fewer now
+}
+$('mark-curated').addEventListener('click', markCurated);
 
 document.addEventListener('keydown', event => {
   if (!review) return;
@@ -332,6 +335,11 @@ document.addEventListener('keydown', event => {
     case 'undo': history('undo'); break;
     case 'redo': history('redo'); break;
     case 'label': addOwn(found.label); break;
+    case 'mark-curated': markCurated(); break;
+    case 'next-document':
+      if (!$('next-document').hidden) location.assign($('next-document').href);
+      else announce('No other document has open units');
+      break;
   }
 });
 
@@ -339,7 +347,9 @@ async function nextDocument() {
   try {
     const queue = await call('GET', `/api/projects/${page.projectId}/conflicts`);
     const next = queue.documents.find(d => d.id !== page.documentId);
-    if (next) { $('next-document').href = `/documents/${next.id}/review`; $('next-document').hidden = false; }
+    $('next-document').hidden = !next;
+    if (next) $('next-document').href = `/documents/${next.id}/review`;
+    $('queue-count').textContent = `${queue.documents.length} document${queue.documents.length === 1 ? '' : 's'} to curate`;
   } catch { /* the queue is a convenience: the page works without it */ }
 }
 

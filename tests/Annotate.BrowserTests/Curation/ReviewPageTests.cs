@@ -17,7 +17,9 @@ public class ReviewPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         var ben = await browser.PersonAsync("ben");
         var rita = await browser.PersonAsync("rita");
         var text = await File.ReadAllTextAsync(Corpus.PathOf("002"));
-        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [(ana, "annotator"), (ben, "annotator"), (rita, "reviewer")], ("002.txt", text));
+        const string denial = "The Russian defence ministry said no Russian unit was ambushed near Aleppo.";
+        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [(ana, "annotator"), (ben, "annotator"), (rita, "reviewer")],
+            ("002.txt", text), ("Denial.txt", denial));
         var doc = docs[0];
         // Offsets in code points: 002 has flag emoji, so UTF-16 indexes would be off after them.
         (int, int) Find(string phrase)
@@ -35,29 +37,60 @@ public class ReviewPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await Span(ana, "LOCATION", "Turkey"); await Span(ben, "ORGANIZATION", "Turkey");
         await Span(ana, "FACILITY", "46th Regiment"); await Span(ben, "FACILITY", "46th Regiment base");
         await Span(ana, "DATE", "Wednesday");
+        // Claims after the flag emoji, and links: one inside the article and one to the other article that both made,
+        // and one to the other article that only ana made (the reviewer rejects it).
+        const string ambushed = "a Russian special forces unit was ambushed and destroyed during the attack";
+        const string unclear = "the strikes caused significant destruction but casualty figures remain unclear";
+        async Task<string> Claim(SignedInClient who, long document, int start, int end) =>
+            (await (await who.Http.PostAsJsonAsync($"/api/documents/{document}/annotations", new { layer = "claim", label = "CLAIM", start, end }))
+                .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        async Task Link(SignedInClient who, string from, string to) =>
+            (await who.Http.PostAsJsonAsync($"/api/projects/{projectId}/relations", new { type = "CONTRADICTS", from, to })).EnsureSuccessStatusCode();
         foreach (var who in new[] { ana, ben })
-            (await who.Http.PutAsJsonAsync($"/api/documents/{doc}/status", new { status = "finished" })).EnsureSuccessStatusCode();
+        {
+            var (a, b) = (Find(ambushed), Find(unclear));
+            var first = await Claim(who, doc, a.Item1, a.Item2);
+            var second = await Claim(who, doc, b.Item1, b.Item2);
+            var far = await Claim(who, docs[1], 0, denial.Length);
+            await Link(who, first, second);
+            await Link(who, first, far);
+            if (who == ana) await Link(who, second, far);
+        }
+        foreach (var who in new[] { ana, ben })
+            foreach (var document in docs)
+                (await who.Http.PutAsJsonAsync($"/api/documents/{document}/status", new { status = "finished" })).EnsureSuccessStatusCode();
 
         var page = await browser.SignedInPageAsync(rita);
         await page.OpenLiveAsync($"/documents/{doc}/review");
         var rows = page.Locator("#units tr");
-        await Assertions.Expect(rows).ToHaveCountAsync(4);
-        Assert.Equal(["agreed", "label", "boundary", "missing"], await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.kind)"));
+        await Assertions.Expect(rows).ToHaveCountAsync(9);
+        Assert.Equal(["agreed", "label", "boundary", "missing", "agreed", "agreed", "agreed", "agreed", "missing"],
+            await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.kind)"));
         var counts = page.GetByTestId("kind-counts");
-        await Assertions.Expect(counts).ToContainTextAsync("4 open");
+        await Assertions.Expect(counts).ToContainTextAsync("9 open");
 
         // One key accepts the agreed unit; then lane 2 (ben) for the label, lane 1 (ana) for the boundary, X for the missing date.
         await page.Locator("#review-text").FocusAsync();
+        // Accept all agreed takes the agreed spans and the agreed link inside the article; an agreed link to another
+        // article waits for its own decision (it curates a claim of that article too).
         await page.Keyboard.PressAsync("Shift+A");
-        await Assertions.Expect(counts).ToContainTextAsync("3 open");
+        await Assertions.Expect(counts).ToContainTextAsync("5 open");
         await Assertions.Expect(page.Locator("#current-unit")).ToContainTextAsync("Turkey");
         await page.Keyboard.PressAsync("2");
+        await Assertions.Expect(counts).ToContainTextAsync("4 open");
+        await page.Keyboard.PressAsync("1");
+        await Assertions.Expect(counts).ToContainTextAsync("3 open");
+        await page.Keyboard.PressAsync("x");
         await Assertions.Expect(counts).ToContainTextAsync("2 open");
+        await Assertions.Expect(rows.Nth(3).Locator(".curated-lane")).ToContainTextAsync("nothing here");
+        // The links to the other article, each with its two claims side by side: the one both made accepted (with its
+        // far claim), the one only ana made rejected.
+        await Assertions.Expect(page.GetByTestId("link-sides")).ToBeVisibleAsync();
         await page.Keyboard.PressAsync("1");
         await Assertions.Expect(counts).ToContainTextAsync("1 open");
+        await Assertions.Expect(page.GetByTestId("link-sides")).ToBeVisibleAsync();
         await page.Keyboard.PressAsync("x");
         await Assertions.Expect(counts).ToContainTextAsync("0 open");
-        await Assertions.Expect(rows.Nth(3).Locator(".curated-lane")).ToContainTextAsync("nothing here");
 
         // After a reload the history is still there: undo the last decision, then redo it.
         await page.ReloadAsync();
@@ -73,8 +106,16 @@ public class ReviewPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         var review = await rita.Http.GetFromJsonAsync<JsonElement>($"/api/documents/{doc}/review");
         var curated = review.GetProperty("curated").GetProperty("spans").EnumerateArray()
             .Select(s => (s.GetProperty("label").GetString(), s.GetProperty("text").GetString())).OrderBy(s => s.Item2).ToList();
-        Assert.Equal([("FACILITY", "46th Regiment"), ("LOCATION", "Aleppo"), ("ORGANIZATION", "Turkey")], curated);
+        Assert.Equal([("FACILITY", "46th Regiment"), ("LOCATION", "Aleppo"), ("ORGANIZATION", "Turkey"), ("CLAIM", ambushed), ("CLAIM", unclear)], curated);
         Assert.Equal(projectId, review.GetProperty("document").GetProperty("projectId").GetInt64());
+        // The other article's units were decided from this one's page (the far claim with the accepted link, the rejected link).
+        var other = await rita.Http.PutAsJsonAsync($"/api/documents/{docs[1]}/curation", new { state = "curated" });
+        Assert.True(other.IsSuccessStatusCode, await other.Content.ReadAsStringAsync());
+
+        // The curated export, in every format, holds exactly the reviewer's choices.
+        await CuratedExport.CheckEveryFormatAsync(lead.Http, projectId, text,
+            spans: [("LOCATION", "Aleppo"), ("ORGANIZATION", "Turkey"), ("FACILITY", "46th Regiment"), ("CLAIM", ambushed), ("CLAIM", unclear), ("CLAIM", denial)],
+            inside: (ambushed, unclear), across: (ambushed, denial));
     }
 
     [Fact]
@@ -136,5 +177,88 @@ public class ReviewPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         var response = await page.GotoAsync($"/documents/{docs[0]}/review");
         Assert.Equal(403, response!.Status);
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("reviewers and managers");
+    }
+
+    [Fact]
+    public async Task With_anonymous_curation_the_editor_shows_a_reviewer_annotator_numbers_in_its_filter_and_span_owners_and_a_manager_names()
+    {
+        var lead = await browser.PersonAsync("lead");
+        var ana = await browser.PersonAsync("ana");
+        var ben = await browser.PersonAsync("ben");
+        var rita = await browser.PersonAsync("rita");
+        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [(ana, "annotator"), (ben, "annotator"), (rita, "reviewer")],
+            ("Meeting.txt", "Ana Smith met Ben Jones in Paris on Monday."));
+        foreach (var (who, label) in new[] { (ana, "PERSON"), (ben, "ORGANIZATION") })
+            (await who.Http.PostAsJsonAsync($"/api/documents/{docs[0]}/annotations", new { layer = "entity", label, start = 0, end = 9 })).EnsureSuccessStatusCode();
+        (await lead.Http.PatchAsJsonAsync($"/api/projects/{projectId}", new { anonymousCuration = true })).EnsureSuccessStatusCode();
+        var (anaName, benName) = (ana.Email.Split('@')[0], ben.Email.Split('@')[0]);
+
+        var page = await browser.SignedInPageAsync(rita);
+        await page.OpenLiveAsync($"/documents/{docs[0]}");
+        var options = page.Locator("#annotator-filter option");
+        await Assertions.Expect(options.Filter(new() { HasTextString = "Annotator 1" })).ToHaveCountAsync(1);
+        await Assertions.Expect(options.Filter(new() { HasTextString = "Annotator 2" })).ToHaveCountAsync(1);
+        // The span owners (the tags' tooltips) read the same numbers, and no annotator's name is anywhere on the page.
+        await Assertions.Expect(page.Locator("#document-text .span-tag").First).ToBeVisibleAsync();
+        var titles = string.Join("\n", await page.Locator("#document-text [title]").EvaluateAllAsync<string[]>("es => es.map(e => e.title)"));
+        Assert.Contains("Annotator 1", titles);
+        var html = await page.ContentAsync();
+        Assert.DoesNotContain(anaName, html);
+        Assert.DoesNotContain(benName, html);
+        // The filter still works by number: one annotator's work alone.
+        await page.Locator("#annotator-filter").SelectOptionAsync(new SelectOptionValue { Label = "Annotator 1" });
+        await Assertions.Expect(page.Locator("#document-text .span-tag")).ToHaveCountAsync(1);
+
+        var managers = await browser.SignedInPageAsync(lead);
+        await managers.OpenLiveAsync($"/documents/{docs[0]}");
+        await Assertions.Expect(managers.Locator("#annotator-filter option").Filter(new() { HasTextString = anaName })).ToHaveCountAsync(1);
+        await Assertions.Expect(managers.Locator("#annotator-filter option").Filter(new() { HasTextString = "Annotator 1" })).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task From_the_conflict_queue_a_reviewer_curates_a_document_and_goes_on_to_the_next_by_keyboard_alone_and_the_queue_shrinks()
+    {
+        var lead = await browser.PersonAsync("lead");
+        var ana = await browser.PersonAsync("ana");
+        var ben = await browser.PersonAsync("ben");
+        var rita = await browser.PersonAsync("rita");
+        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [(ana, "annotator"), (ben, "annotator"), (rita, "reviewer")],
+            ("Meeting.txt", "Ana Smith met Ben Jones in Paris on Monday."), ("Visit.txt", "Cem Kaya visited Oslo on Friday."));
+        foreach (var doc in docs)
+        {
+            foreach (var (who, label) in new[] { (ana, "PERSON"), (ben, "ORGANIZATION") })
+            {
+                (await who.Http.PostAsJsonAsync($"/api/documents/{doc}/annotations", new { layer = "entity", label, start = 0, end = 8 })).EnsureSuccessStatusCode();
+                (await who.Http.PutAsJsonAsync($"/api/documents/{doc}/status", new { status = "finished" })).EnsureSuccessStatusCode();
+            }
+        }
+
+        var page = await browser.SignedInPageAsync(rita);
+        await page.GotoAsync($"/projects/{projectId}/conflicts");
+        await Assertions.Expect(page.GetByTestId("conflicts-total")).ToContainTextAsync("in 2 document(s)");
+        var first = long.Parse((await page.GetByTestId("curate-next").GetAttributeAsync("href"))!.Split('/')[2]);
+        var second = docs.Single(d => d != first);
+        // Tab to "Curate the first" and open it with Enter.
+        for (var i = 0; i < 40 && !await page.EvaluateAsync<bool>("() => document.activeElement?.dataset.testid === 'curate-next'"); i++)
+            await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync($"**/documents/{first}/review");
+        var counts = page.GetByTestId("kind-counts");
+        await Assertions.Expect(counts).ToContainTextAsync("1 open");
+        await Assertions.Expect(page.GetByTestId("queue-count")).ToHaveTextAsync("2 documents to curate");
+
+        // Lane 2 (ben's ORGANIZATION), Shift+C marks it curated, and the queue has one document left.
+        await page.Keyboard.PressAsync("2");
+        await Assertions.Expect(counts).ToContainTextAsync("0 open");
+        await page.Keyboard.PressAsync("Shift+C");
+        await Assertions.Expect(page.GetByTestId("curation-state")).ToHaveTextAsync("Curated");
+        await Assertions.Expect(page.GetByTestId("queue-count")).ToHaveTextAsync("1 document to curate");
+        await page.Keyboard.PressAsync("Shift+N");
+        await page.WaitForURLAsync($"**/documents/{second}/review");
+        await Assertions.Expect(page.GetByTestId("kind-counts")).ToContainTextAsync("1 open");
+
+        await page.GotoAsync($"/projects/{projectId}/conflicts");
+        await Assertions.Expect(page.GetByTestId("conflicts-total")).ToContainTextAsync("in 1 document(s)");
+        await Assertions.Expect(page.GetByTestId("curate-next")).ToHaveAttributeAsync("href", $"/documents/{second}/review");
     }
 }

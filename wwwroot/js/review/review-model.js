@@ -29,6 +29,9 @@ export function reviewCommand(key, state) {
   // X rejects; where x is a label key, Shift+X does (plain x then labels a selection).
   if (letter === 'x' && (key.shiftKey || !labelKeys.has('x'))) return { command: 'reject' };
   if (letter === 'a' && key.shiftKey) return { command: 'accept-agreed' };
+  // The end of a document's curation without the mouse: mark it curated, then go on to the next one in the queue.
+  if (letter === 'c' && key.shiftKey) return { command: 'mark-curated' };
+  if (letter === 'n' && key.shiftKey) return { command: 'next-document' };
   return null;
 }
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Annotate.Web.Features.Curation;
 using Annotate.Web.Features.Documents;
 using Annotate.Web.Features.LiveSync;
 
@@ -11,8 +12,15 @@ public record Viewer(string UserId, Project Project, ProjectRole Role)
 }
 
 /// <summary>Reads annotations, relations and the change log as one viewer may see them (blind projects filtered here).</summary>
+/// <remarks>
+/// With the project's anonymous curation on, a reviewer reads "Annotator n" for every annotator on these routes too
+/// (the editor's lists and filter, the change log), numbered as on the review page (<see cref="Names"/>).
+/// </remarks>
 public class AnnotationReader(AppDbContext db, ProjectAccess access)
 {
+    /// <summary>How this viewer reads people's names (one query, and only for those who curate anonymously).</summary>
+    public Task<Names> NamesAsync(Viewer viewer) => Names.ForAsync(db, viewer.Project, viewer.Role);
+
     public async Task<Viewer> ViewerAsync(ClaimsPrincipal user, long projectId)
     {
         var (project, role) = await access.RequireAsync(user, projectId);
@@ -36,7 +44,8 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
         var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == row.Annotation.ProjectId);
         var viewer = new Viewer(ProjectAccess.UserId(user), project, role.Value);
         if (!await access.MayOpenAsync(project, role.Value, viewer.UserId, row.Annotation.DocumentId)) return null;
-        return viewer.SeesEveryone || row.Annotation.AnnotatorId == viewer.UserId ? AnnotationView.Of(row.Annotation, row.Name) : null;
+        if (!viewer.SeesEveryone && row.Annotation.AnnotatorId != viewer.UserId) return null;
+        return AnnotationView.Of(row.Annotation, (await NamesAsync(viewer)).Rename(row.Annotation.AnnotatorId, row.Name));
     }
 
     public async Task<List<AnnotationView>> AnnotationsAsync(Viewer viewer, long documentId, string? annotatorId = null)
@@ -47,7 +56,8 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
         if (annotatorId is not null) query = query.Where(a => a.AnnotatorId == annotatorId);
         var rows = await query.OrderBy(a => a.Start).ThenBy(a => a.End)
             .Select(a => new { Annotation = a, Name = a.Annotator!.DisplayName }).ToListAsync();
-        return rows.Select(r => AnnotationView.Of(r.Annotation, r.Name)).ToList();
+        var names = await NamesAsync(viewer);
+        return rows.Select(r => AnnotationView.Of(r.Annotation, names.Rename(r.Annotation.AnnotatorId, r.Name))).ToList();
     }
 
     /// <summary>Relations of the project (or touching one document), each end visible to the viewer.</summary>
@@ -62,7 +72,8 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
         var rows = await query.OrderBy(r => r.CreatedAt)
             .Select(r => new { Relation = r, r.From, r.To, Name = r.Annotator!.DisplayName })
             .ToListAsync();
-        var views = rows.Select(r => RelationView.Of(r.Relation, r.From!, r.To!, r.Name));
+        var names = await NamesAsync(viewer);
+        var views = rows.Select(r => RelationView.Of(r.Relation, r.From!, r.To!, names.Rename(r.Relation.AnnotatorId, r.Name)));
         if (viewer.SeesEveryone) return views.ToList();
         // Blind: an annotator's own link can end at another annotator's claim (made while the project was open, or
         // while they were a reviewer). The link is theirs; that claim's text is not.
@@ -99,9 +110,11 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
             var pattern = LikePattern(title);
             query = query.Where(a => EF.Functions.ILike(a.Document!.Title, pattern));
         }
-        return await query.OrderBy(a => a.DocumentId).ThenBy(a => a.Start).Take(Math.Clamp(limit, 1, 500))
+        var claims = await query.OrderBy(a => a.DocumentId).ThenBy(a => a.Start).Take(Math.Clamp(limit, 1, 500))
             .Select(a => new ClaimView(a.Id, a.DocumentId, a.Document!.Title, a.Label, a.Start, a.End, a.Text, a.Note, a.AnnotatorId, a.Annotator!.DisplayName, a.Version))
             .ToListAsync();
+        var names = await NamesAsync(viewer);
+        return claims.Select(c => c with { AnnotatorName = names.Rename(c.AnnotatorId, c.AnnotatorName) }).ToList();
     }
 
     /// <summary>The documents the viewer may open, or null for all of the project's (ProjectAccess decides).</summary>
@@ -122,7 +135,8 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
         if (Openable(viewer) is { } openable)
             query = query.Where(e => (e.DocumentId == null || openable.Contains(e.DocumentId.Value)) && (e.OtherDocumentId == null || openable.Contains(e.OtherDocumentId.Value)));
         var rows = await query.OrderBy(e => e.Sequence).Take(limit).ToListAsync();
-        var views = rows.Select(ChangeEventView.Of).ToList();
+        var names = await NamesAsync(viewer);
+        var views = rows.Select(e => names.Rename(ChangeEventView.Of(e))).ToList();
         return viewer.SeesEveryone ? views : await WithoutOthersClaimsAsync(viewer, views);
     }
 
@@ -156,7 +170,9 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
     {
         var query = db.DocumentStates.AsNoTracking().Where(s => s.DocumentId == documentId);
         if (!viewer.SeesEveryone) query = query.Where(s => s.UserId == viewer.UserId);
-        return await query.Select(s => new DocumentStateView(s.DocumentId, s.UserId, s.User!.DisplayName, s.Status, s.UpdatedAt)).ToListAsync();
+        var states = await query.Select(s => new DocumentStateView(s.DocumentId, s.UserId, s.User!.DisplayName, s.Status, s.UpdatedAt)).ToListAsync();
+        var names = await NamesAsync(viewer);
+        return states.Select(s => s with { UserName = names.Rename(s.UserId, s.UserName) }).ToList();
     }
 }
 

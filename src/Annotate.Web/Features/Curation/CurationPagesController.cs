@@ -66,7 +66,7 @@ public class CurationPagesController(AppDbContext db, ProjectAccess access, Cura
     {
         var members = await db.ProjectMembers.AsNoTracking().Where(m => m.ProjectId == project.Id && m.Role == ProjectRole.Annotator)
             .Select(m => new { m.UserId, m.User!.DisplayName }).ToListAsync();
-        var names = Names.For(project, role).With(members.ToDictionary(m => m.UserId, m => m.DisplayName), members.Select(m => m.UserId));
+        var names = (await Names.ForAsync(db, project, role)).With(members.ToDictionary(m => m.UserId, m => m.DisplayName), members.Select(m => m.UserId));
         return members.Select(m => new AnnotatorChoice(m.UserId, names.Of(m.UserId))).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
     }
 }

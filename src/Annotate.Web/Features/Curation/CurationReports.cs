@@ -41,7 +41,7 @@ public class CurationReports(AppDbContext db, ProjectAccess access, CurationServ
         if (order is not (null or "open" or "agreement")) throw ProblemException.BadRequest("\"order\" is \"open\" (most open units first) or \"agreement\" (lowest agreement first).");
         var (project, role) = await access.RequireAsync(user, projectId, ProjectRole.Reviewer, ProjectRole.Manager);
         var agreement = await LatestAgreementAsync(projectId);
-        var names = Names.For(project, role);
+        var names = await Names.ForAsync(db, project, role);
         var documents = await db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId).OrderBy(d => d.Id).ToListAsync();
         var wantedLabel = label?.Trim().ToUpperInvariant();
         var queue = new List<ConflictDocument>();
@@ -133,9 +133,9 @@ public class CurationReports(AppDbContext db, ProjectAccess access, CurationServ
         var people = annotator is not null ? [annotator]
             : spans.Where(s => s.Origin != AnnotationOrigin.Curated).Select(s => s.AnnotatorId).Concat(finished.Select(f => f.UserId)).Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => people.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName);
-        var anonymous = Names.Anonymous(project, role);
+        var naming = await Names.ForAsync(db, project, role);
         var result = new List<AnnotatorCorrections>();
-        foreach (var (person, index) in people.Order(StringComparer.Ordinal).Select((p, i) => (p, i)))
+        foreach (var person in people.Order(StringComparer.Ordinal))
         {
             var theirs = spans.Where(s => s.Origin != AnnotationOrigin.Curated && s.AnnotatorId == person).ToList();
             var documents = theirs.Select(s => s.DocumentId).Concat(finished.Where(f => f.UserId == person).Select(f => f.DocumentId)).ToHashSet();
@@ -144,7 +144,7 @@ public class CurationReports(AppDbContext db, ProjectAccess access, CurationServ
             var truth = gold.Where(g => documents.Contains(g.DocumentId)).Select(s => key(s.DocumentId, s.Layer, s.Label, s.Start, s.End)).ToHashSet();
             var labels = mine.Concat(truth).Select(k => k.label).Distinct().Order(StringComparer.Ordinal)
                 .Select(l => Score(l, mine.Where(k => k.label == l).ToHashSet(), truth.Where(k => k.label == l).ToHashSet())).ToList();
-            var name = anonymous && person != me ? $"Annotator {index + 1}" : names.GetValueOrDefault(person, "");
+            var name = person == me ? names.GetValueOrDefault(person, "") : naming.Rename(person, names.GetValueOrDefault(person, ""));
             var differences = new List<CorrectionDifference>();
             var curatedHere = gold.Where(g => documents.Contains(g.DocumentId)).ToList();
             static CorrectionSpan Of(string label, int start, int end, string text) => new(start, end, label, text);

@@ -36,7 +36,7 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
     public async Task<ReviewView> ReviewAsync(ClaimsPrincipal user, long documentId)
     {
         var (document, project, role, _) = await RequireReviewerAsync(user, documentId);
-        var snapshot = await SnapshotAsync(document, Names.For(project, role));
+        var snapshot = await SnapshotAsync(document, await Names.ForAsync(db, project, role));
         return snapshot.View();
     }
 
@@ -48,7 +48,7 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
             throw ProblemException.BadRequest($"\"action\" is one of {string.Join(", ", Actions)}.");
         var reason = NormaliseReason(request.Reason);
         var note = SpanRules.Note(request.Note);
-        var names = Names.For(project, role);
+        var names = await Names.ForAsync(db, project, role);
         return await log.WriteAsync(project.Id, async entries =>
         {
             var snapshot = await SnapshotAsync(document, names);
@@ -59,7 +59,7 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
     public async Task<DecisionOutcome> UndoAsync(ClaimsPrincipal user, long decisionId)
     {
         var (decision, document, project, role, userId) = await RequireDecisionAsync(user, decisionId);
-        var names = Names.For(project, role);
+        var names = await Names.ForAsync(db, project, role);
         return await log.WriteAsync(project.Id, async entries =>
         {
             var current = await db.CurationDecisions.FirstAsync(d => d.Id == decisionId);
@@ -97,7 +97,7 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
         var (decision, document, project, role, userId) = await RequireDecisionAsync(user, decisionId);
         if (decision.UndoneAt is null) throw ProblemException.Conflict($"Decision {decisionId} is not undone; there is nothing to redo.");
         var request = JsonSerializer.Deserialize<DecisionRequest>(decision.Request, JsonOptions.Api)!;
-        var names = Names.For(project, role);
+        var names = await Names.ForAsync(db, project, role);
         return await log.WriteAsync(project.Id, async entries =>
         {
             var snapshot = await SnapshotAsync(document, names);
@@ -121,9 +121,10 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
         };
         if (state == CurationState.Reopened && role != ProjectRole.Manager)
             throw ProblemException.Forbidden("Only a manager can reopen a document for its annotators.");
+        var names = await Names.ForAsync(db, project, role);
         return await log.WriteAsync(project.Id, async entries =>
         {
-            var snapshot = await SnapshotAsync(document, Names.For(project, role));
+            var snapshot = await SnapshotAsync(document, names);
             if (state == CurationState.Curated && snapshot.OpenCount > 0)
                 throw ProblemException.Conflict($"{snapshot.OpenCount} unit{(snapshot.OpenCount == 1 ? " is" : "s are")} still open: decide {(snapshot.OpenCount == 1 ? "it" : "them")} before marking the document curated.",
                     ("open", snapshot.OpenCount));

@@ -6,9 +6,10 @@ using Annotate.Web.Features.Relations;
 namespace Annotate.Web.Features.Curation;
 
 /// <summary>
-/// How people are named on review routes: by name, or with the project's anonymous curation on, annotators as
-/// "Annotator 1..n" to reviewers (numbered in a fixed order of their accounts, so the numbers stay put between loads).
-/// Managers always see names.
+/// How people are named to a viewer: by name, or with the project's anonymous curation on, annotators as
+/// "Annotator 1..n" to reviewers. The numbers are the project's, not a document's (every annotator of the project in
+/// a fixed order of their accounts), so the review page, the editor, the change log and live pushes give one person
+/// one number everywhere, and the numbers stay put between loads. Managers always see names.
 /// </summary>
 public sealed class Names
 {
@@ -19,7 +20,27 @@ public sealed class Names
     private Names(bool anonymous, Dictionary<string, string> real, Dictionary<string, int> numbers) =>
         (this.anonymous, this.real, this.numbers) = (anonymous, real, numbers);
 
-    public static Names For(Project project, ProjectRole role) => new(Anonymous(project, role), [], []);
+    /// <summary>The viewer's naming, with the project's annotators numbered when the viewer curates anonymously.</summary>
+    public static async Task<Names> ForAsync(AppDbContext db, Project project, ProjectRole role)
+    {
+        if (!Anonymous(project, role)) return new(false, [], []);
+        return new Names(true, [], Number(await ProjectAnnotatorsAsync(db, project.Id)));
+    }
+
+    /// <summary>
+    /// Everyone whose work is in the project (members who annotate, and anyone with spans or document states there, a
+    /// former member too): a name that appears anywhere a reviewer looks gets a number, so none slips through.
+    /// </summary>
+    private static async Task<List<string>> ProjectAnnotatorsAsync(AppDbContext db, long projectId)
+    {
+        var members = db.ProjectMembers.Where(m => m.ProjectId == projectId && m.Role == ProjectRole.Annotator).Select(m => m.UserId);
+        var spans = db.Annotations.Where(a => a.ProjectId == projectId && a.Origin != AnnotationOrigin.Curated).Select(a => a.AnnotatorId);
+        var states = db.DocumentStates.Where(s => s.Document!.ProjectId == projectId).Select(s => s.UserId);
+        return await members.Union(spans).Union(states).ToListAsync();
+    }
+
+    private static Dictionary<string, int> Number(IEnumerable<string> annotators) =>
+        annotators.Distinct().Order(StringComparer.Ordinal).Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i + 1);
 
     /// <summary>Whether this viewer reads "Annotator 1..n" instead of names.</summary>
     public static bool Anonymous(Project project, ProjectRole role) => project.AnonymousCuration && role == ProjectRole.Reviewer;
@@ -28,14 +49,44 @@ public sealed class Names
     {
         var merged = new Dictionary<string, string>(real);
         foreach (var (id, name) in users) merged[id] = name;
-        var numbered = annotators.Concat(numbers.Keys).Distinct().Order(StringComparer.Ordinal).Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i + 1);
-        return new Names(anonymous, merged, numbered);
+        return new Names(anonymous, merged, anonymous ? Number(annotators.Concat(numbers.Keys)) : numbers);
     }
 
     public bool IsAnonymous => anonymous;
 
-    public string Of(string userId) =>
-        anonymous && numbers.TryGetValue(userId, out var number) ? $"Annotator {number}" : real.GetValueOrDefault(userId, "");
+    public string Of(string userId) => Rename(userId, real.GetValueOrDefault(userId, ""));
+
+    /// <summary>The name to show for <paramref name="userId"/>, whose real name is <paramref name="name"/>.</summary>
+    public string Rename(string userId, string name) =>
+        anonymous && numbers.TryGetValue(userId, out var number) ? $"Annotator {number}" : name;
+
+    /// <summary>
+    /// A view as this viewer reads it: in every object of it (nested ones too) that names a person by id, the name
+    /// beside the id ("annotatorName" of "annotatorId", "userName" of "userId", "name" of "userId") is renamed.
+    /// </summary>
+    public JsonElement Rename(JsonElement data)
+    {
+        if (!anonymous) return data;
+        var node = System.Text.Json.Nodes.JsonNode.Parse(data.GetRawText());
+        RenameIn(node);
+        return JsonSerializer.SerializeToElement(node);
+    }
+
+    public ChangeEventView Rename(ChangeEventView change) => anonymous ? change with { Data = Rename(change.Data) } : change;
+
+    public IReadOnlyList<LiveSync.PresentUser> Rename(IReadOnlyList<LiveSync.PresentUser> people) =>
+        anonymous ? people.Select(p => p with { Name = Rename(p.UserId, p.Name) }).ToList() : people;
+
+    private void RenameIn(System.Text.Json.Nodes.JsonNode? node)
+    {
+        if (node is System.Text.Json.Nodes.JsonArray array) foreach (var item in array) RenameIn(item);
+        if (node is not System.Text.Json.Nodes.JsonObject obj) return;
+        foreach (var (idKey, nameKey) in new[] { ("annotatorId", "annotatorName"), ("userId", "userName"), ("userId", "name") })
+            if (obj[idKey] is System.Text.Json.Nodes.JsonValue id && id.TryGetValue<string>(out var userId) && obj[nameKey] is System.Text.Json.Nodes.JsonValue name
+                && name.TryGetValue<string>(out var real))
+                obj[nameKey] = Rename(userId, real);
+        foreach (var (_, child) in obj.ToList()) RenameIn(child);
+    }
 }
 
 /// <summary>One document's review as read inside (or outside) the project's lock: spans, units, curated layer, decisions.</summary>
@@ -127,7 +178,21 @@ public sealed class Snapshot
         Curated.Select(Plan.ViewOf).ToList(),
         CuratedLinks.Select(r => new CuratedLinkView(r.Id, r.Type, r.FromId, r.ToId, r.From!.DocumentId, r.To!.DocumentId, r.From.Text, r.To.Text)).ToList());
 
-    public DecisionView ViewOf(CurationDecision d) => new(d.Id, d.DocumentId, d.Documents, d.Action, d.Units, d.ReviewerId, Names.Of(d.ReviewerId), d.DecidedAt,
+    /// <summary>
+    /// One view per decision object: accept-all-agreed decides thousands of units in one decision, and every unit's view
+    /// shows it, so parsing its (large) chosen, rejected and result JSON once per unit made the review of a long, busy
+    /// article quadratic (minutes). Keyed by the object, not the id, so a decision changed and viewed afresh (an undo)
+    /// is never answered from here.
+    /// </summary>
+    private readonly Dictionary<CurationDecision, DecisionView> decisionViews = new(ReferenceEqualityComparer.Instance);
+
+    public DecisionView ViewOf(CurationDecision d)
+    {
+        if (!decisionViews.TryGetValue(d, out var view)) decisionViews[d] = view = NewViewOf(d);
+        return view;
+    }
+
+    private DecisionView NewViewOf(CurationDecision d) => new(d.Id, d.DocumentId, d.Documents, d.Action, d.Units, d.ReviewerId, Names.Of(d.ReviewerId), d.DecidedAt,
         d.Reason, d.Note, Parse(d.Chosen), Parse(d.Rejected), Parse(d.Result), d.UndoneAt is not null, d.UndoneAt, d.RedoOf);
 
     private static JsonElement Parse(string json) => AnnotationView.ParseObject(json);
@@ -189,6 +254,8 @@ public sealed class Plan(Snapshot snapshot, string reviewerId)
     public void Reject(LinkUnit unit)
     {
         Units.Add(unit.Id);
+        // A link to another article is that article's unit too: rejected here, it is decided there as well.
+        foreach (var v in unit.Versions) { Documents.Add(v.From.DocumentId); Documents.Add(v.To.DocumentId); }
         Rejected.AddRange(unit.Versions.Select(v => new RecordedVersion(unit.Id, v.AnnotatorId, null, v.LinkId, null, null, null, v.Type)));
     }
 

@@ -64,6 +64,9 @@ public class DocumentsController(AppDbContext db, AnnotationReader reader, Proje
             .Select(l => new LabelView(l.Id, l.Kind, l.Name, l.Colour, l.Key)).ToListAsync();
         var members = await db.ProjectMembers.Where(m => m.ProjectId == viewer.Project.Id)
             .Select(m => new { m.UserId, Name = m.User!.DisplayName, m.Role }).OrderBy(m => m.Name).ToListAsync();
+        // A reviewer curating anonymously reads the filter and the span owners as "Annotator n", as on the review page.
+        var names = await reader.NamesAsync(viewer);
+        members = members.Select(m => m with { Name = names.Rename(m.UserId, m.Name) }).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
         var myName = await db.Users.Where(u => u.Id == viewer.UserId).Select(u => u.DisplayName).FirstAsync();
         // The titles of the other articles the links reach, for the badges on linked claims that name them.
         var reached = relations.Values.SelectMany(r => new[] { r.FromDocumentId, r.ToDocumentId }).Distinct().ToList();

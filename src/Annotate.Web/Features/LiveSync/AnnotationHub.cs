@@ -24,6 +24,16 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
     public static string EveryoneGroup(long documentId) => $"doc:{documentId}:all";
     /// <summary>One person's connections on the document: their own work (and, in open projects, everyone's).</summary>
     public static string PersonGroup(long documentId, string userId) => $"doc:{documentId}:user:{userId}";
+    /// <summary>
+    /// Reviewers curating anonymously on the document: they are in this group alone (none of the three above), and hear
+    /// every change and presence with annotators' names as "Annotator n".
+    /// </summary>
+    /// <remarks>
+    /// A group of its own rather than a rewrite per connection: the broadcaster renames each event once per document
+    /// and sends one payload per group, as for every other push (the queued lifetime manager fans it out), and who reads
+    /// names is decided at join with the other access checks and taken away by LiveAccess like any other group.
+    /// </remarks>
+    public static string AnonymousGroup(long documentId) => $"doc:{documentId}:anonymous";
 
     /// <summary>Managers watching a project's background jobs (agreement, exports) get `JobProgress` pushes.</summary>
     public static string JobsGroup(long projectId) => $"project:{projectId}:jobs";
@@ -66,14 +76,25 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
         var name = await db.Users.Where(u => u.Id == viewer.UserId).Select(u => u.DisplayName).FirstAsync();
         // Everyone on the document hears of the join through the presence notification (on every node).
         var present = await presence.JoinAsync(documentId, viewer.Project.Id, Context.ConnectionId, new PresentUser(viewer.UserId, name));
-        await Groups.AddToGroupAsync(Context.ConnectionId, PersonGroup(documentId, viewer.UserId));
-        // A rejoin after a change of role must also drop what the old role saw.
-        if (viewer.Role != ProjectRole.Annotator) await Groups.AddToGroupAsync(Context.ConnectionId, EveryoneGroup(documentId));
-        else await Groups.RemoveFromGroupAsync(Context.ConnectionId, EveryoneGroup(documentId));
-        await Groups.AddToGroupAsync(Context.ConnectionId, DocumentGroup(documentId));
+        var names = await reader.NamesAsync(viewer);
+        // A rejoin after a change of role or setting must also drop what the old one heard.
+        if (names.IsAnonymous)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, AnonymousGroup(documentId));
+            foreach (var named in new[] { PersonGroup(documentId, viewer.UserId), EveryoneGroup(documentId), DocumentGroup(documentId) })
+                await Groups.RemoveFromGroupAsync(Context.ConnectionId, named);
+        }
+        else
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, AnonymousGroup(documentId));
+            await Groups.AddToGroupAsync(Context.ConnectionId, PersonGroup(documentId, viewer.UserId));
+            if (viewer.Role != ProjectRole.Annotator) await Groups.AddToGroupAsync(Context.ConnectionId, EveryoneGroup(documentId));
+            else await Groups.RemoveFromGroupAsync(Context.ConnectionId, EveryoneGroup(documentId));
+            await Groups.AddToGroupAsync(Context.ConnectionId, DocumentGroup(documentId));
+        }
         var last = await reader.LastSequenceAsync(viewer.Project.Id);
         var events = await reader.EventsAsync(viewer, Math.Max(0, afterSequence), documentId);
-        return new JoinResult(documentId, viewer.Project.Id, last, events, present);
+        return new JoinResult(documentId, viewer.Project.Id, last, events, names.Rename(present));
     }
 
     public async Task LeaveDocument(long documentId)
@@ -82,6 +103,7 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, PersonGroup(documentId, userId));
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, EveryoneGroup(documentId));
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, DocumentGroup(documentId));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, AnonymousGroup(documentId));
         await presence.LeaveAsync(documentId, Context.ConnectionId);
     }
 

@@ -71,7 +71,18 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
     private async Task SendPresenceAsync(string payload)
     {
         if (!long.TryParse(payload, out var documentId) || !presence.IsOpenHere(documentId)) return;
-        try { await hub.Clients.Group(AnnotationHub.DocumentGroup(documentId)).SendAsync("Presence", documentId, await presence.OnAsync(documentId)); }
+        try
+        {
+            var people = await presence.OnAsync(documentId);
+            await hub.Clients.Group(AnnotationHub.DocumentGroup(documentId)).SendAsync("Presence", documentId, people);
+            using var scope = services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var projectId = await db.Documents.Where(d => d.Id == documentId).Select(d => d.ProjectId).FirstOrDefaultAsync();
+            var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId);
+            if (project is { AnonymousCuration: true })
+                await hub.Clients.Group(AnnotationHub.AnonymousGroup(documentId))
+                    .SendAsync("Presence", documentId, (await Curation.Names.ForAsync(db, project, ProjectRole.Reviewer)).Rename(people));
+        }
         catch (Exception error) { logger.LogWarning(error, "Sending presence of document {DocumentId} failed", documentId); }
     }
 
@@ -118,8 +129,10 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
         // A project first heard of now: what came before this notification was committed before we listened,
         // and clients fetch that themselves when they join.
         var after = lastSent.TryGetValue(project, out var sent) ? sent : firstNotified - 1;
-        var settings = await db.Projects.Where(p => p.Id == project).Select(p => new { p.Visibility, p.Assignment }).FirstOrDefaultAsync(stop);
+        var settings = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == project, stop);
         if (settings is null) { lastSent.Remove(project); return; }
+        // Anonymous reviewers (AnnotationHub.AnonymousGroup) see everyone's work, renamed "Annotator n": one more send per document.
+        var anonymous = settings.AnonymousCuration ? await Curation.Names.ForAsync(db, settings, ProjectRole.Reviewer) : null;
         while (true)
         {
             var batch = await db.ChangeEvents.AsNoTracking()
@@ -127,7 +140,11 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
                 .OrderBy(e => e.Sequence).Take(500).ToListAsync(stop);
             foreach (var change in batch)
             {
-                await hub.Clients.Groups(Recipients(change, settings.Visibility, settings.Assignment)).SendAsync("Changed", ChangeEventView.Of(change), stop);
+                var view = ChangeEventView.Of(change);
+                await hub.Clients.Groups(Recipients(change, settings.Visibility, settings.Assignment)).SendAsync("Changed", view, stop);
+                if (anonymous is not null && change.DocumentId is not null)
+                    await hub.Clients.Groups(new[] { change.DocumentId, change.OtherDocumentId }.OfType<long>().Select(AnnotationHub.AnonymousGroup).ToList())
+                        .SendAsync("Changed", anonymous.Rename(view), stop);
                 after = change.Sequence;
             }
             lastSent[project] = after;

@@ -40,6 +40,7 @@ public class LiveAccess(IHubContext<AnnotationHub> hub, Presence presence, ILogg
                 await hub.Groups.RemoveFromGroupAsync(connectionId, AnnotationHub.PersonGroup(documentId, subscriptions.UserId));
                 await hub.Groups.RemoveFromGroupAsync(connectionId, AnnotationHub.EveryoneGroup(documentId));
                 await hub.Groups.RemoveFromGroupAsync(connectionId, AnnotationHub.DocumentGroup(documentId));
+                await hub.Groups.RemoveFromGroupAsync(connectionId, AnnotationHub.AnonymousGroup(documentId));
                 await presence.LeaveAsync(documentId, connectionId);
             }
             if (subscriptions.WatchedProjects.TryRemove(projectId, out _))

@@ -67,7 +67,9 @@ public static partial class ProjectSettings
         }
 
         var accessChanged = visibility is not null && visibility != project.Visibility
-            || assignment is not null && assignment != project.Assignment;
+            || assignment is not null && assignment != project.Assignment
+            // Reviewers' live subscriptions are named or anonymous by this setting (AnnotationHub.AnonymousGroup).
+            || patch.AnonymousCuration is not null && patch.AnonymousCuration != project.AnonymousCuration;
         if (name is not null) project.Name = name;
         if (patch.Description is not null) project.Description = patch.Description.Trim();
         if (visibility is not null) project.Visibility = visibility.Value;
