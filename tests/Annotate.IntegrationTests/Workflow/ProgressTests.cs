@@ -32,6 +32,19 @@ public class ProgressTests(LiveFactory factory) : IClassFixture<LiveFactory>
         (await rita.Http.PutAsJsonAsync($"/api/documents/{d[1]}/curation", new { state = "in_progress" })).EnsureSuccessStatusCode();
         (await lead.Http.PutAsJsonAsync($"/api/documents/{d[2]}/curation", new { state = "reopened" })).EnsureSuccessStatusCode();
 
+        // Rita's My work lists what she is to curate with its state, and her Next document is that one's review.
+        var ritasWork = await rita.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/my-work");
+        var toCurate = Assert.Single(ritasWork.GetProperty("toCurate").EnumerateArray());
+        Assert.Equal((d[1], "in_progress"), (toCurate.GetProperty("documentId").GetInt64(), toCurate.GetProperty("state").GetString()));
+        Assert.Empty((await ana.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/my-work")).GetProperty("toCurate").EnumerateArray());
+        var ritasNext = await (await rita.Http.PostAsJsonAsync($"/api/projects/{projectId}/next-document", new { })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((d[1], true), (ritasNext.GetProperty("documentId").GetInt64(), ritasNext.GetProperty("review").GetBoolean()));
+        var noneAfter = await (await rita.Http.PostAsJsonAsync($"/api/projects/{projectId}/next-document", new { current = d[1] })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(JsonValueKind.Null, noneAfter.GetProperty("documentId").ValueKind);
+        var ritasPage = await rita.Http.GetStringAsync($"/projects/{projectId}/my-work");
+        Assert.Contains("data-testid=\"to-curate\"", ritasPage);
+        Assert.Contains($"/documents/{d[1]}/review", ritasPage);
+
         var report = await rita.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/progress");
         var people = report.GetProperty("annotators").EnumerateArray().ToDictionary(a => a.GetProperty("userId").GetString()!);
         Assert.Equal(2, people.Count); // the reviewer has no annotating work
