@@ -8,7 +8,13 @@ const overTime = document.getElementById('finished-chart');
 const palette = ['#0d6efd', '#d63384', '#198754', '#fd7e14', '#6f42c1', '#20c997', '#dc3545', '#6c757d'];
 
 if (overTime && window.Chart && finished.length > 0) {
-  const days = [...new Set(finished.map(f => f.day))].sort();
+  // Every day from the one before the first finish to the last (UTC), so each line starts at zero and climbs in
+  // steps: with one day of history a person is a step, not a lone dot, and gaps between days keep their width.
+  const seen = [...new Set(finished.map(f => f.day))].sort();
+  const days = [];
+  for (let t = Date.parse(seen[0] + 'T00:00:00Z') - 86400000, last = Date.parse(seen[seen.length - 1] + 'T00:00:00Z'); t <= last; t += 86400000) {
+    days.push(new Date(t).toISOString().slice(0, 10));
+  }
   const people = [...new Set(finished.map(f => f.name))];
   const datasets = people.map((name, i) => {
     let total = 0;
@@ -19,6 +25,11 @@ if (overTime && window.Chart && finished.length > 0) {
       borderColor: palette[i % palette.length],
       backgroundColor: palette[i % palette.length],
       stepped: true,
+      // No dots (points sharing a day covered each other); a dash per person tells lines apart where they overlap.
+      pointRadius: 0,
+      pointHoverRadius: 4,
+      borderWidth: 2,
+      borderDash: [[], [6, 4], [2, 3], [10, 3, 2, 3]][i % 4],
     };
   });
   new window.Chart(overTime, {
@@ -28,7 +39,8 @@ if (overTime && window.Chart && finished.length > 0) {
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
-      scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+      interaction: { mode: 'index', intersect: false },
+      scales: { y: { beginAtZero: true, ticks: { precision: 0 } }, x: { ticks: { maxTicksLimit: 8, maxRotation: 0 } } },
     },
   });
   overTime.dataset.drawn = 'true';

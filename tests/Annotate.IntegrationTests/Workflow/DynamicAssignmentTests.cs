@@ -141,6 +141,15 @@ public class DynamicAssignmentTests(ClockFactory factory) : IClassFixture<ClockF
         Assert.Contains(hers.EnumerateArray(), a => a.GetProperty("id").GetGuid() == span);
         var another = await ana.Http.PostAsJsonAsync($"/api/documents/{documents[0]}/annotations", new { layer = "claim", label = "CLAIM", start = 33, end = 44 });
         Assert.Equal(HttpStatusCode.NotFound, another.StatusCode);
+        // Nor does she move its state: her place is Ben's now (409, and her state is as she left it).
+        foreach (var status in new[] { "finished", "in_progress" })
+        {
+            var refused = await ana.Http.PutAsJsonAsync($"/api/documents/{documents[0]}/status", new { status });
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Equal("released", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reason").GetString());
+        }
+        var states = await manager.Http.GetFromJsonAsync<JsonElement>($"/api/documents/{documents[0]}/states");
+        Assert.DoesNotContain(states.EnumerateArray(), s => s.GetProperty("userId").GetString() != byDocument[documents[0]][0] && s.GetProperty("status").GetString() == "finished");
         // Her span is still hers; the log says her place was released (and by whose Next document).
         var spans = await manager.Http.GetFromJsonAsync<JsonElement>($"/api/documents/{documents[0]}/annotations");
         var kept = Assert.Single(spans.EnumerateArray());

@@ -28,6 +28,23 @@ public class ProgressTests(LiveFactory factory) : IClassFixture<LiveFactory>
         (await ana.Http.PutAsJsonAsync($"/api/documents/{d[1]}/status", new { status = "finished" })).EnsureSuccessStatusCode();
         (await ben.Http.PutAsJsonAsync($"/api/documents/{d[1]}/status", new { status = "finished" })).EnsureSuccessStatusCode();
 
+        // Curation: Rita starts on the second, the lead reopens the third; the first nobody has reviewed.
+        (await rita.Http.PutAsJsonAsync($"/api/documents/{d[1]}/curation", new { state = "in_progress" })).EnsureSuccessStatusCode();
+        (await lead.Http.PutAsJsonAsync($"/api/documents/{d[2]}/curation", new { state = "reopened" })).EnsureSuccessStatusCode();
+
+        // Rita's My work lists what she is to curate with its state, and her Next document is that one's review.
+        var ritasWork = await rita.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/my-work");
+        var toCurate = Assert.Single(ritasWork.GetProperty("toCurate").EnumerateArray());
+        Assert.Equal((d[1], "in_progress"), (toCurate.GetProperty("documentId").GetInt64(), toCurate.GetProperty("state").GetString()));
+        Assert.Empty((await ana.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/my-work")).GetProperty("toCurate").EnumerateArray());
+        var ritasNext = await (await rita.Http.PostAsJsonAsync($"/api/projects/{projectId}/next-document", new { })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((d[1], true), (ritasNext.GetProperty("documentId").GetInt64(), ritasNext.GetProperty("review").GetBoolean()));
+        var noneAfter = await (await rita.Http.PostAsJsonAsync($"/api/projects/{projectId}/next-document", new { current = d[1] })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(JsonValueKind.Null, noneAfter.GetProperty("documentId").ValueKind);
+        var ritasPage = await rita.Http.GetStringAsync($"/projects/{projectId}/my-work");
+        Assert.Contains("data-testid=\"to-curate\"", ritasPage);
+        Assert.Contains($"/documents/{d[1]}/review", ritasPage);
+
         var report = await rita.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/progress");
         var people = report.GetProperty("annotators").EnumerateArray().ToDictionary(a => a.GetProperty("userId").GetString()!);
         Assert.Equal(2, people.Count); // the reviewer has no annotating work
@@ -38,6 +55,9 @@ public class ProgressTests(LiveFactory factory) : IClassFixture<LiveFactory>
         Assert.Equal((1, 1, 0, 2, 0), Row(documents[d[0]]));
         Assert.Equal((2, 2, 2, 2, 1), Row(documents[d[1]]));
         Assert.Equal((1, 0, 0, 2, 0), Row(documents[d[2]]));
+        Assert.Equal(["not_started", "in_progress", "reopened"], d.Select(id => documents[id].GetProperty("curation").GetString()));
+        var paged = await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/progress/documents");
+        Assert.Equal(["not_started", "in_progress", "reopened"], paged.GetProperty("items").EnumerateArray().Select(x => x.GetProperty("curation").GetString()));
 
         var annotatorsCsv = await lead.Http.GetAsync($"/api/projects/{projectId}/progress.csv?table=annotators");
         Assert.Equal("text/csv", annotatorsCsv.Content.Headers.ContentType?.MediaType);
@@ -46,8 +66,9 @@ public class ProgressTests(LiveFactory factory) : IClassFixture<LiveFactory>
         Assert.Equal(3, lines.Length);
         Assert.Contains(lines, l => l.StartsWith($"{anaId},") && l.Contains($",{ana.Email},2,0,1,1,2,"));
         var documentsCsv = (await lead.Http.GetStringAsync($"/api/projects/{projectId}/progress.csv?table=documents")).TrimEnd('\n').Split('\n');
-        Assert.Equal("document_id,title,assigned,started,finished,required,reviewers,curated_spans", documentsCsv[0]);
-        Assert.Contains(documentsCsv, l => l.StartsWith($"{d[1]},") && l.EndsWith(",2,2,2,2,1,0"));
+        Assert.Equal("document_id,title,assigned,started,finished,required,reviewers,curated_spans,curation_state", documentsCsv[0]);
+        Assert.Contains(documentsCsv, l => l.StartsWith($"{d[1]},") && l.EndsWith(",2,2,2,2,1,0,in_progress"));
+        Assert.Contains(documentsCsv, l => l.StartsWith($"{d[0]},") && l.EndsWith(",not_started"));
         Assert.Equal(HttpStatusCode.BadRequest, (await lead.Http.GetAsync($"/api/projects/{projectId}/progress.csv?table=secrets")).StatusCode);
 
         // Annotators do not see others' progress; outsiders learn nothing.
@@ -58,6 +79,7 @@ public class ProgressTests(LiveFactory factory) : IClassFixture<LiveFactory>
         var page = await lead.Http.GetStringAsync($"/projects/{projectId}/progress?sort=spans&desc=true");
         Assert.Contains("data-testid=\"progress-annotators\"", page);
         Assert.Contains("aria-sort=\"descending\"", page);
+        Assert.Contains(">in progress</span>", page);
         Assert.True(page.IndexOf(ana.Email, StringComparison.Ordinal) < page.IndexOf(ben.Email, StringComparison.Ordinal));
     }
 

@@ -225,7 +225,13 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
     {
         var userId = ProjectAccess.UserId(user);
         if (status is null) throw ProblemException.BadRequest("Say the status: \"new\", \"in_progress\" or \"finished\".");
-        var (document, _, _) = await access.RequireDocumentAsync(user, documentId);
+        var (document, project, role) = await access.RequireDocumentAsync(user, documentId);
+        // A document released from them (dynamic mode) stays readable, but its state is no longer theirs to move: the
+        // place went to someone else, so marking it finished (or in progress) would count work nobody holds.
+        if (ProjectAccess.OpensOnlyAssigned(project, role)
+            && !await db.Assignments.AnyAsync(a => a.DocumentId == documentId && a.UserId == userId && a.Kind == AssignmentKind.Annotate))
+            throw ProblemException.Conflict($"Document {documentId} is no longer assigned to you (its place was handed on); your work on it stays readable, " +
+                "but its state cannot change. Press Next document for another one.", new { documentId, reason = "released" });
         await RequireEditableAsync(documentId);
         var name = await DisplayNameAsync(userId);
         var view = await log.WriteAsync(document.ProjectId, async entries =>

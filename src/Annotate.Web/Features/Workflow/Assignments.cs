@@ -16,7 +16,11 @@ public record SpreadRequest(int? AnnotatorsPerDocument, string? Kind);
 public record SpreadResult(int Added, int AnnotatorsPerDocument, IReadOnlyList<AssignmentView> Assignments);
 
 /// <summary>The answer of Next document: the document to open, or none with the reason.</summary>
-public record NextDocument(long? DocumentId, string? Title, DocumentStatus? Status, bool Handed, string Message);
+/// <param name="Review">true when it is a document to curate (a reviewer's Next document): open its review page</param>
+public record NextDocument(long? DocumentId, string? Title, DocumentStatus? Status, bool Handed, string Message)
+{
+    public bool Review { get; init; }
+}
 
 /// <summary>
 /// Who works on which document. Every change is written with its log entries through ChangeLog.WriteAsync, which holds
@@ -172,6 +176,19 @@ public class Assignments(AppDbContext db, ChangeLog log, TimeProvider time)
         return rows.Select(r => new QueueItem(r.Id, r.Title, r.Status ?? DocumentStatus.New, r.Spans, r.AssignedAt)).ToList();
     }
 
+    /// <summary>The documents the person is assigned to curate, with the review's state of each (not started when nobody has reviewed it).</summary>
+    public async Task<List<CurateItem>> ToCurateAsync(long projectId, string userId)
+    {
+        var rows = await db.Assignments.AsNoTracking().Where(a => a.ProjectId == projectId && a.UserId == userId && a.Kind == AssignmentKind.Curate)
+            .OrderBy(a => a.DocumentId)
+            .Select(a => new
+            {
+                a.DocumentId, a.Document!.Title, a.AssignedAt,
+                State = db.DocumentCurations.Where(c => c.DocumentId == a.DocumentId).Select(c => (Curation.CurationState?)c.State).FirstOrDefault(),
+            }).ToListAsync();
+        return rows.Select(r => new CurateItem(r.DocumentId, r.Title, r.State ?? Curation.CurationState.NotStarted, r.AssignedAt)).ToList();
+    }
+
     /// <summary>
     /// The document to open next: the next unfinished one of the person's queue after <paramref name="current"/>; in a
     /// dynamic project with none left, a document that still needs annotators is handed to them (releasing an assignment
@@ -179,6 +196,15 @@ public class Assignments(AppDbContext db, ChangeLog log, TimeProvider time)
     /// </summary>
     public async Task<NextDocument> NextAsync(Project project, ProjectRole role, string userId, long? current)
     {
+        // A reviewer works through the documents they are assigned to curate: the next one not yet curated.
+        if (role == ProjectRole.Reviewer)
+        {
+            var open = (await ToCurateAsync(project.Id, userId)).Where(c => c.State != Curation.CurationState.Curated && c.DocumentId != current).ToList();
+            var toCurate = open.FirstOrDefault(c => current is null || c.DocumentId > current) ?? open.FirstOrDefault();
+            return toCurate is null
+                ? new NextDocument(null, null, null, false, "Nothing left to curate: every document assigned to you is curated.")
+                : new NextDocument(toCurate.DocumentId, toCurate.Title, null, false, $"Next to curate: {toCurate.Title}.") { Review = true };
+        }
         var queue = await QueueAsync(project, role, userId);
         var unfinished = queue.Where(q => q.Status != DocumentStatus.Finished && q.DocumentId != current).ToList();
         // After the current one first (the order of the list), then from the top.
@@ -251,3 +277,6 @@ public class Assignments(AppDbContext db, ChangeLog log, TimeProvider time)
 }
 
 public record QueueItem(long DocumentId, string Title, DocumentStatus Status, int Spans, DateTimeOffset? AssignedAt);
+
+/// <summary>A document the person is assigned to curate, with its curation state.</summary>
+public record CurateItem(long DocumentId, string Title, Curation.CurationState State, DateTimeOffset AssignedAt);

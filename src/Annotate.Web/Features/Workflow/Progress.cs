@@ -1,4 +1,5 @@
 using System.Globalization;
+using Annotate.Web.Features.Curation;
 using System.Text;
 using Annotate.Web.Features.Documents;
 
@@ -11,7 +12,9 @@ public record AnnotatorProgress(string UserId, string Name, string Email, int As
 
 /// <param name="Required">the project's annotators per document</param>
 /// <param name="Reviewers">reviewers assigned to curate it</param>
-public record DocumentProgress(long DocumentId, string Title, int Assigned, int Started, int Finished, int Required, int Reviewers, int CuratedSpans);
+/// <param name="Curation">its curation state (the review's document state; not started when nobody has reviewed it)</param>
+public record DocumentProgress(long DocumentId, string Title, int Assigned, int Started, int Finished, int Required, int Reviewers, int CuratedSpans,
+    CurationState Curation);
 
 public record ProgressReport(long ProjectId, AssignmentMode Assignment, int AnnotatorsPerDocument, IReadOnlyList<AnnotatorProgress> Annotators, IReadOnlyList<DocumentProgress> Documents);
 
@@ -112,16 +115,19 @@ public class Progress(AppDbContext db, DocumentList list)
             .GroupBy(s => new { s.DocumentId, s.Status }).Select(g => new { g.Key.DocumentId, g.Key.Status, Count = g.Count() }).ToListAsync();
         var curated = await db.Annotations.AsNoTracking().Where(a => ids.Contains(a.DocumentId) && a.Origin == Annotations.AnnotationOrigin.Curated)
             .GroupBy(a => a.DocumentId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count);
+        var curation = await db.DocumentCurations.AsNoTracking().Where(c => ids.Contains(c.DocumentId))
+            .Select(c => new { c.DocumentId, c.State }).ToDictionaryAsync(c => c.DocumentId, c => c.State);
         var annotate = assignments.Where(a => a.Kind == AssignmentKind.Annotate).ToDictionary(a => a.DocumentId, a => a.Count);
         var curate = assignments.Where(a => a.Kind == AssignmentKind.Curate).ToDictionary(a => a.DocumentId, a => a.Count);
         var started = states.GroupBy(s => s.DocumentId).ToDictionary(g => g.Key, g => g.Sum(s => s.Count));
         var finished = states.Where(s => s.Status == DocumentStatus.Finished).ToDictionary(s => s.DocumentId, s => s.Count);
         return rows.Select(d => new DocumentProgress(d.Id, d.Title, annotate.GetValueOrDefault(d.Id), started.GetValueOrDefault(d.Id),
-            finished.GetValueOrDefault(d.Id), project.AnnotatorsPerDocument, curate.GetValueOrDefault(d.Id), curated.GetValueOrDefault(d.Id))).ToList();
+            finished.GetValueOrDefault(d.Id), project.AnnotatorsPerDocument, curate.GetValueOrDefault(d.Id), curated.GetValueOrDefault(d.Id),
+            curation.GetValueOrDefault(d.Id, CurationState.NotStarted))).ToList();
     }
 
     public const string AnnotatorsCsvHeader = "user_id,name,email,assigned,not_started,in_progress,finished,spans,last_active";
-    public const string DocumentsCsvHeader = "document_id,title,assigned,started,finished,required,reviewers,curated_spans";
+    public const string DocumentsCsvHeader = "document_id,title,assigned,started,finished,required,reviewers,curated_spans,curation_state";
 
     public static string AnnotatorsCsv(ProgressReport report)
     {
@@ -136,9 +142,18 @@ public class Progress(AppDbContext db, DocumentList list)
     {
         var csv = new StringBuilder(DocumentsCsvHeader).Append('\n');
         foreach (var d in report.Documents)
-            csv.AppendJoin(',', d.DocumentId, Field(d.Title), d.Assigned, d.Started, d.Finished, d.Required, d.Reviewers, d.CuratedSpans).Append('\n');
+            csv.AppendJoin(',', d.DocumentId, Field(d.Title), d.Assigned, d.Started, d.Finished, d.Required, d.Reviewers, d.CuratedSpans, CurationWord(d.Curation)).Append('\n');
         return csv.ToString();
     }
+
+    /// <summary>A curation state as the API and CSV spell it: not_started, in_progress, curated, reopened.</summary>
+    public static string CurationWord(CurationState state) => state switch
+    {
+        CurationState.InProgress => "in_progress",
+        CurationState.Curated => "curated",
+        CurationState.Reopened => "reopened",
+        _ => "not_started",
+    };
 
     private static string Field(string value) => Agreement.AgreementReportsApiController.Field(value);
 }

@@ -9,7 +9,8 @@ public record ReopenRequest(string? UserId);
 public record ResetRequest(string? UserId, bool Confirm);
 public record ResetResult(int SpansDeleted, int LinksDeleted);
 public record QueueCounts(int New, int InProgress, int Finished);
-public record MyWork(AssignmentMode Assignment, IReadOnlyList<QueueItem> Items, QueueCounts Counts);
+/// <param name="ToCurate">the documents the caller is assigned to curate (reviewers and managers), with their curation state</param>
+public record MyWork(AssignmentMode Assignment, IReadOnlyList<QueueItem> Items, QueueCounts Counts, IReadOnlyList<CurateItem> ToCurate);
 public record AssignmentsChanged(int Changed, IReadOnlyList<AssignmentView> Assignments);
 
 /// <summary>Assignments, queues and Next document over REST. Managers assign; everyone else sees their own queue only.</summary>
@@ -57,7 +58,7 @@ public class WorkflowApiController(ProjectAccess access, Assignments assignments
     {
         var (project, role) = await access.RequireAsync(User, projectId);
         var items = await assignments.QueueAsync(project, role, ProjectAccess.UserId(User));
-        return new MyWork(project.Assignment, items, Count(items));
+        return new MyWork(project.Assignment, items, Count(items), await assignments.ToCurateAsync(projectId, ProjectAccess.UserId(User)));
     }
 
     /// <summary>A manager reopens a document an annotator finished (logged, the manager as actor).</summary>

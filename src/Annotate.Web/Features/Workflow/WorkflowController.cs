@@ -22,7 +22,7 @@ public record MatrixPage(Project Project, AssignmentKind Kind, IReadOnlyList<Mat
 public record ProgressPage(Project Project, ProjectRole Role, IReadOnlyList<AnnotatorProgress> Annotators, DocumentProgressPage Documents,
     DocumentListQuery Query, IReadOnlyList<MatrixPerson> People, string Sort, bool Desc, IReadOnlyList<FinishedDay> FinishedOverTime);
 
-public record MyWorkPage(Project Project, ProjectRole Role, IReadOnlyList<QueueItem> Items, QueueCounts Counts);
+public record MyWorkPage(Project Project, ProjectRole Role, IReadOnlyList<QueueItem> Items, QueueCounts Counts, IReadOnlyList<CurateItem> ToCurate);
 
 /// <summary>The workflow pages: the assignment matrix (managers) and a person's own queue (My work).</summary>
 [Authorize]
@@ -150,7 +150,7 @@ public class WorkflowController(AppDbContext db, ProjectAccess access, Assignmen
     {
         var (project, role) = await access.RequireAsync(User, projectId);
         var items = await assignments.QueueAsync(project, role, ProjectAccess.UserId(User));
-        return View(new MyWorkPage(project, role, items, WorkflowApiController.Count(items)));
+        return View(new MyWorkPage(project, role, items, WorkflowApiController.Count(items), await assignments.ToCurateAsync(projectId, ProjectAccess.UserId(User))));
     }
 
     /// <summary>Next document from a page (My work, the editor without script): opens it, or says why there is none.</summary>
@@ -159,7 +159,7 @@ public class WorkflowController(AppDbContext db, ProjectAccess access, Assignmen
     {
         var (project, role) = await access.RequireAsync(User, projectId);
         var next = await assignments.NextAsync(project, role, ProjectAccess.UserId(User), current);
-        if (next.DocumentId is { } id) return Redirect($"/documents/{id}");
+        if (next.DocumentId is { } id) return Redirect(next.Review ? $"/documents/{id}/review" : $"/documents/{id}");
         TempData["Message"] = next.Message;
         return Redirect($"/projects/{projectId}/my-work");
     }
