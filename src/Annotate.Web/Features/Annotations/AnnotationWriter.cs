@@ -231,7 +231,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         if (ProjectAccess.OpensOnlyAssigned(project, role)
             && !await db.Assignments.AnyAsync(a => a.DocumentId == documentId && a.UserId == userId && a.Kind == AssignmentKind.Annotate))
             throw ProblemException.Conflict($"Document {documentId} is no longer assigned to you (its place was handed on); your work on it stays readable, " +
-                "but its state cannot change. Press Next document for another one.", new { documentId, reason = "released" });
+                "but its state cannot change. Press Next document for another one.", ("documentId", documentId), ("reason", "released"));
         await RequireEditableAsync(documentId);
         var name = await DisplayNameAsync(userId);
         var view = await log.WriteAsync(document.ProjectId, async entries =>
