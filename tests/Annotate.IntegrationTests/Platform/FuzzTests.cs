@@ -136,6 +136,7 @@ public class FuzzTests(AnnotateFactory factory) : IClassFixture<AnnotateFactory>
         var imported = await (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
         var documents = imported.GetProperty("created").EnumerateArray().Select(d => d.GetProperty("id").GetInt64()).ToArray();
         var length = text.EnumerateRunes().Count();
+        var flag = text.IndexOf("🇬🇧", StringComparison.Ordinal); // a UTF-16 index: the flag is four units, two surrogate pairs
 
         var accepted = new Dictionary<Guid, (long Document, int Start, int End, string Label)>();
         var claims = new List<Guid>();
@@ -162,6 +163,8 @@ public class FuzzTests(AnnotateFactory factory) : IClassFixture<AnnotateFactory>
                 1 => "{\"start\": ",
                 2 => "[" + new string('[', 3000) + new string(']', 3000) + "]",
                 3 => $"{{\"id\":\"{id}\",\"start\":\"one\",\"end\":2,\"label\":\"PERSON\",\"layer\":\"entity\"}}",
+                // UTF-16 offsets, one end inside one of the flag's surrogate pairs (or not, by chance): refused as splitting a character.
+                4 => JsonSerializer.Serialize(new { id, start = flag + random.Next(0, 4), end = flag + 4 + random.Next(0, 3), label = "LOCATION", layer = "entity", unit = "utf16" }),
                 _ => JsonSerializer.Serialize(new { id, start, end, label, layer, note }),
             };
             var what = $"seed {Seed + 1}, round {round}: {json[..Math.Min(json.Length, 200)]}";
@@ -170,6 +173,9 @@ public class FuzzTests(AnnotateFactory factory) : IClassFixture<AnnotateFactory>
             var body = await response.Content.ReadAsStringAsync();
             Assert.True((int)response.StatusCode < 500, $"{what}: {(int)response.StatusCode} {body}");
             Assert.DoesNotContain("   at ", body);
+            if (json.Contains("\"utf16\"") && JsonSerializer.Deserialize<JsonElement>(json) is var sent
+                && (sent.GetProperty("start").GetInt32() - flag is 1 or 3 || sent.GetProperty("end").GetInt32() - flag is 1 or 3))
+                Assert.True(response.StatusCode == HttpStatusCode.BadRequest && body.Contains("inside a character"), $"{what}: a split surrogate pair answered {(int)response.StatusCode} {body}");
             if (response.StatusCode == HttpStatusCode.Created)
             {
                 var span = JsonSerializer.Deserialize<JsonElement>(body);
