@@ -10,7 +10,7 @@ public sealed class RawHubConnection : IDisposable
 {
     private const char RecordSeparator = '\u001e';
     private readonly ClientWebSocket socket = new();
-    private readonly CancellationTokenSource timeout = new(TimeSpan.FromSeconds(30));
+    private readonly CancellationTokenSource timeout = new(TimeSpan.FromSeconds(60));
     private string pending = "";
     private int invocations;
 
@@ -18,12 +18,13 @@ public sealed class RawHubConnection : IDisposable
         ConnectAsync(baseUrl, "?access_token=" + Uri.EscapeDataString(token), _ => { });
 
     /// <summary>With the socket's request set up by the caller (a cookie, an Origin header); <paramref name="query"/> may be empty.</summary>
-    public static async Task<RawHubConnection> ConnectAsync(string baseUrl, string query, Action<ClientWebSocketOptions> configure)
+    /// <param name="invoker">The HTTP stack to open the socket with (e.g. one whose sockets take a small receive window).</param>
+    public static async Task<RawHubConnection> ConnectAsync(string baseUrl, string query, Action<ClientWebSocketOptions> configure, HttpMessageInvoker? invoker = null)
     {
         var connection = new RawHubConnection();
         configure(connection.socket.Options);
         var address = new Uri(baseUrl.Replace("http://", "ws://").TrimEnd('/') + "/hubs/annotations" + query);
-        try { await connection.socket.ConnectAsync(address, connection.timeout.Token); }
+        try { await connection.socket.ConnectAsync(address, invoker, connection.timeout.Token); }
         catch { connection.Dispose(); throw; }
         await connection.SendAsync("""{"protocol":"json","version":1}""");
         var handshake = await connection.ReceiveAsync();
