@@ -22,8 +22,8 @@ public class DocumentAdmin(AppDbContext db, ProjectAccess access, ChangeLog log,
         title = title?.Trim();
         if (string.IsNullOrEmpty(title)) throw ProblemException.BadRequest("A document needs a title: send \"title\" with at least one character.");
         if (CodePoints.FindInvalidCharacter(title) is { } invalid) throw ProblemException.BadRequest($"The title contains {invalid}; remove it.");
-        if (CodePoints.Count(title) is var length && length > ImportFormats.MaxTitleLength)
-            throw ProblemException.BadRequest($"A title has at most {ImportFormats.MaxTitleLength} characters; this one has {length}.");
+        if (CodePoints.Count(title) is var length && length > Limits.DocumentTitle.Max)
+            throw ProblemException.BadRequest($"{Limits.DocumentTitle.Message[..^1]}; this one has {length}.");
         var userId = ProjectAccess.UserId(user);
         return await log.WriteAsync(document.ProjectId, async entries =>
         {

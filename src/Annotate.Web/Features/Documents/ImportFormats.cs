@@ -37,9 +37,6 @@ public static class ImportFormats
 {
     public const string SupportedTypes = ".txt, .jsonl (or .ndjson) and .json (Label Studio tasks)";
 
-    /// <summary>The limits of documents.title and documents.source (varchar: PostgreSQL counts characters, i.e. code points).</summary>
-    public const int MaxTitleLength = 500, MaxSourceLength = 2000;
-
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Fields of a JSONL line that are read; any other field is kept in the article's meta.</summary>
@@ -92,14 +89,14 @@ public static class ImportFormats
     }
 
     /// <summary>
-    /// Trimmed, and cut to <see cref="MaxTitleLength"/> code points when longer: at a code point, never between the
+    /// Trimmed, and cut to <see cref="Limits.DocumentTitle"/> code points when longer: at a code point, never between the
     /// two halves of a surrogate pair (which PostgreSQL could not store). A title is a label, so a long one is
     /// shortened rather than refused; the text itself is never cut.
     /// </summary>
     public static string FitTitle(string title)
     {
         title = title.Trim();
-        return CodePoints.Count(title) <= MaxTitleLength ? title : title[..CodePoints.ToUtf16Index(title, MaxTitleLength)];
+        return Limits.DocumentTitle.Allows(title) ? title : title[..CodePoints.ToUtf16Index(title, Limits.DocumentTitle.Max)];
     }
 
     /// <summary>
@@ -304,7 +301,7 @@ public static class ImportFormats
         var source = OptionalString("source") ?? OptionalString("url");
         // Refused here, with the file and line, rather than by PostgreSQL in the middle of the COPY.
         if (FieldProblem("title", title, null) is { } titleProblem) Fail(titleProblem);
-        if (FieldProblem("source", source, MaxSourceLength) is { } sourceProblem)
+        if (FieldProblem("source", source, Limits.DocumentSource.Max) is { } sourceProblem)
             Fail(sourceProblem.Contains("the limit") ? sourceProblem + ": shorten it, or move it into \"meta\"" : sourceProblem);
         DateTimeOffset? published = null;
         if (OptionalString("published") is { } publishedText)

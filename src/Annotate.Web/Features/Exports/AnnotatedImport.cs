@@ -388,9 +388,9 @@ public static class AnnotatedImport
         }
         var limit = name switch
         {
-            "label" or "type" => 64, // label_definitions.name, annotations.label, relations.type
-            "note" => 10_000,
-            "source" => ImportFormats.MaxSourceLength,
+            "label" or "type" => Limits.LabelName.Max,
+            "note" => Limits.Note.Max,
+            "source" => Limits.DocumentSource.Max,
             _ => (int?)null, // a title is shortened to fit (ImportFormats.FitTitle); other strings are not stored as such
         };
         if (ImportFormats.FieldProblem(name, text, limit) is { } problem)
