@@ -1,3 +1,4 @@
+using Annotate.Web.Features.Imports;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Annotate.Web.Features.Documents;
