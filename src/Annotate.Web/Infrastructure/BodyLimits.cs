@@ -1,4 +1,4 @@
-using Annotate.Web.Features.Documents;
+using Annotate.Web.Features.Imports;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 

@@ -1,4 +1,4 @@
-using Annotate.Web.Features.Documents;
+using Annotate.Web.Features.Imports;
 
 namespace Annotate.Web.Infrastructure;
 

@@ -1,6 +1,7 @@
 using Annotate.Web.Features.Annotations;
 using Annotate.Web.Features.Demo;
 using Annotate.Web.Features.Documents;
+using Annotate.Web.Features.Imports;
 using Annotate.Web.Features.LiveSync;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
@@ -54,17 +55,7 @@ public static class WebSetup
         services.AddOpenApi();
         services.AddHealthChecks();
 
-        services.AddSingleton(provider =>
-            provider.GetRequiredService<IConfiguration>().GetSection("Import").Get<ImportOptions>() ?? new ImportOptions());
-        // Each file is checked against the limit by name in the importer; these caps only stop runaway uploads.
-        // Kestrel's is the largest any route takes; BodyLimits gives every other route a small one.
-        services.AddOptions<FormOptions>().Configure<ImportOptions>((form, import) =>
-        {
-            form.MultipartBodyLengthLimit = Math.Max(import.MaxFileBytes * 4, 1024 * 1024);
-            form.ValueCountLimit = 1024;
-        });
-        services.AddOptions<KestrelServerOptions>().Configure<ImportOptions>((kestrel, import) =>
-            kestrel.Limits.MaxRequestBodySize = BodyLimits.UploadBytes(import));
+        services.AddImports();
 
         // Sign-in cookies stay valid across restarts when the keys live in the data folder (./annotate up sets it).
         if (builder.Configuration["Annotate:KeysPath"] is { Length: > 0 } keysPath)
@@ -95,7 +86,6 @@ public static class WebSetup
         services.AddScoped<ProjectAdmin>();
         services.AddScoped<Features.Curation.CurationService>();
         services.AddScoped<Features.Curation.CurationReports>();
-        services.AddScoped<DocumentImporter>();
         services.AddScoped<DocumentList>();
         services.AddScoped<DocumentAdmin>();
         services.AddScoped<DemoSeeder>();

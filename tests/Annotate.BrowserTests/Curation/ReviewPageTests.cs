@@ -182,12 +182,7 @@ public class ReviewPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
     [Fact]
     public async Task With_anonymous_curation_the_editor_shows_a_reviewer_annotator_numbers_in_its_filter_and_span_owners_and_a_manager_names()
     {
-        var lead = await browser.PersonAsync("lead");
-        var ana = await browser.PersonAsync("ana");
-        var ben = await browser.PersonAsync("ben");
-        var rita = await browser.PersonAsync("rita");
-        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [(ana, "annotator"), (ben, "annotator"), (rita, "reviewer")],
-            ("Meeting.txt", "Ana Smith met Ben Jones in Paris on Monday."));
+        var (lead, ana, ben, rita, projectId, docs) = await TeamAsync(("Meeting.txt", "Ana Smith met Ben Jones in Paris on Monday."));
         foreach (var (who, label) in new[] { (ana, "PERSON"), (ben, "ORGANIZATION") })
             (await who.Http.PostAsJsonAsync($"/api/documents/{docs[0]}/annotations", new { layer = "entity", label, start = 0, end = 9 })).EnsureSuccessStatusCode();
         (await lead.Http.PatchAsJsonAsync($"/api/projects/{projectId}", new { anonymousCuration = true })).EnsureSuccessStatusCode();
@@ -218,11 +213,7 @@ public class ReviewPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
     [Fact]
     public async Task From_the_conflict_queue_a_reviewer_curates_a_document_and_goes_on_to_the_next_by_keyboard_alone_and_the_queue_shrinks()
     {
-        var lead = await browser.PersonAsync("lead");
-        var ana = await browser.PersonAsync("ana");
-        var ben = await browser.PersonAsync("ben");
-        var rita = await browser.PersonAsync("rita");
-        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [(ana, "annotator"), (ben, "annotator"), (rita, "reviewer")],
+        var (lead, ana, ben, rita, projectId, docs) = await TeamAsync(
             ("Meeting.txt", "Ana Smith met Ben Jones in Paris on Monday."), ("Visit.txt", "Cem Kaya visited Oslo on Friday."));
         foreach (var doc in docs)
         {
@@ -260,5 +251,14 @@ public class ReviewPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await page.GotoAsync($"/projects/{projectId}/conflicts");
         await Assertions.Expect(page.GetByTestId("conflicts-total")).ToContainTextAsync("in 1 document(s)");
         await Assertions.Expect(page.GetByTestId("curate-next")).ToHaveAttributeAsync("href", $"/documents/{second}/review");
+    }
+
+    /// <summary>Lead's open project with ana and ben annotating and rita reviewing, holding <paramref name="files"/>.</summary>
+    private async Task<(SignedInClient Lead, SignedInClient Ana, SignedInClient Ben, SignedInClient Rita, long ProjectId, long[] Docs)> TeamAsync(
+        params (string Name, string Text)[] files)
+    {
+        var (lead, ana, ben, rita) = (await browser.PersonAsync("lead"), await browser.PersonAsync("ana"), await browser.PersonAsync("ben"), await browser.PersonAsync("rita"));
+        var (projectId, docs) = await EditorSession.ProjectAsync(lead, "open", [(ana, "annotator"), (ben, "annotator"), (rita, "reviewer")], files);
+        return (lead, ana, ben, rita, projectId, docs);
     }
 }

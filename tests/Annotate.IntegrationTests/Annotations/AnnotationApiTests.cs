@@ -67,7 +67,7 @@ public class AnnotationApiTests(AnnotateFactory factory) : IClassFixture<Annotat
         { new { layer = "claim", label = "CLAIM", start = 0 }, HttpStatusCode.BadRequest, "both start and end" },
         { new { label = "CLAIM", start = 0, end = 1 }, HttpStatusCode.BadRequest, "which layer" },
         { new { layer = "claim", label = "CLAIM", start = 0, end = 1, attributes = 5 }, HttpStatusCode.BadRequest, "must be a JSON object" },
-        { new { layer = "claim", label = "CLAIM", start = 0, end = 1, note = new string('x', 10_001) }, HttpStatusCode.BadRequest, "at most 10000" },
+        { new { layer = "claim", label = "CLAIM", start = 0, end = 1, note = new string('x', 10_001) }, HttpStatusCode.BadRequest, "at most 10,000" },
     };
 
     [Theory]

@@ -138,7 +138,7 @@ public partial class ExportTests
             .Select(e => (e.GetProperty("file").GetString(), e.GetProperty("line").GetInt32(), e.GetProperty("message").GetString()!)).ToList();
         Assert.Equal(3, errors.Count);
         Assert.Contains(("fields.jsonl", 2, "has a \"title\" that contains a NUL character at code point 1, which PostgreSQL text cannot store"), errors);
-        Assert.Contains(("fields.jsonl", 3, "has a \"source\" of 2018 characters; the limit is 2000"), errors);
+        Assert.Contains(("fields.jsonl", 3, "has a \"source\" of 2018 characters; the limit is 2000: shorten it, or move it into \"meta\""), errors);
         Assert.Contains(("fields.jsonl", 4, "span 1 has a \"note\" that contains a NUL character at code point 1, which PostgreSQL text cannot store"), errors);
         Assert.Empty((await lead.Http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/documents")).GetProperty("items").EnumerateArray());
 

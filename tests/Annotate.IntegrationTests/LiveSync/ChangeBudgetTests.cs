@@ -1,4 +1,5 @@
 using Annotate.Web.Features.Annotations;
+using Annotate.Web.Infrastructure;
 
 namespace Annotate.IntegrationTests.LiveSync;
 
@@ -9,9 +10,10 @@ namespace Annotate.IntegrationTests.LiveSync;
 public class ChangeBudgetTests(LiveFactory factory) : IClassFixture<LiveFactory>
 {
     // Every field of a span at its longest: a checked text of 10,000 characters (CJK: three UTF-8 bytes each, six once
-    // the client escapes them), a note of 10,000 control characters (six bytes each as JSON) and attributes of 10,000.
+    // the client escapes them), a note of 10,000 emoji (two escaped UTF-16 units, twelve bytes each as JSON: a note's
+    // limit counts characters, as its column does) and attributes of 10,000.
     private static readonly string Article = string.Concat(Enumerable.Repeat("海岸警備隊は乗客二百十二人全員を救助した。", 500))[..SpanRules.MaxCheckedTextLength];
-    private static readonly string LongestNote = new('\u0001', SpanRules.MaxNoteLength);
+    private static readonly string LongestNote = string.Concat(Enumerable.Repeat("🙂", Limits.Note.Max));
     private static string LongestAttributes()
     {
         // ASCII: the .NET client escapes other characters, and attributes are limited as the JSON text that arrives.
@@ -49,7 +51,7 @@ public class ChangeBudgetTests(LiveFactory factory) : IClassFixture<LiveFactory>
             layer = "claim", label = "CLAIM", start = 1, end = Article.Length, text = Article[1..] , note = LongestNote, attributes = attributes.RootElement,
         });
         Assert.Equal(HttpStatusCode.Created, rest.StatusCode);
-        var update = await writer.CallAsync("UpdateAnnotation", id, new { note = LongestNote[1..] + "x", text = Article, start = 0, end = Article.Length, attributes = attributes.RootElement, version = 1 });
+        var update = await writer.CallAsync("UpdateAnnotation", id, new { note = LongestNote[2..] + "x", text = Article, start = 0, end = Article.Length, attributes = attributes.RootElement, version = 1 });
         Assert.True(update.GetProperty("ok").GetBoolean(), update.GetRawText());
     }
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Annotate.Web.Features.Annotations;
-using Annotate.Web.Features.Documents;
+using Annotate.Web.Features.Imports;
 using Annotate.Web.Features.Exports;
 using Annotate.Web.Infrastructure;
 using static Annotate.Tests.Exports.ExportFixture;
@@ -35,7 +35,7 @@ public class RoundTripTests
     {
         var articles = new List<ParsedAnnotatedArticle>();
         var errors = new List<ImportError>();
-        AnnotatedImport.Parse(fileName, text, articles, errors);
+        AnnotatedJsonlReader.Parse(fileName, text, articles, errors);
         Assert.Empty(errors);
         return articles;
     }

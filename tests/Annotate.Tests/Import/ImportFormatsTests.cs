@@ -1,5 +1,5 @@
 using System.Text;
-using Annotate.Web.Features.Documents;
+using Annotate.Web.Features.Imports;
 
 namespace Annotate.Tests.Import;
 
@@ -22,7 +22,7 @@ public class ImportFormatsTests
     [InlineData("Only one line", "file")]
     [InlineData("2024: the year\nBody", "2024: the year")]
     public void The_first_line_is_the_title_only_when_it_reads_like_one(string text, string expected) =>
-        Assert.Equal(expected, ImportFormats.TitleOf("file.txt", text));
+        Assert.Equal(expected, PlainTextReader.TitleOf("file.txt", text));
 
     [Fact]
     public void Text_keeps_line_ends_and_unicode_as_given_and_drops_only_a_leading_bom()
@@ -79,6 +79,8 @@ public class ImportFieldLimitTests
     [InlineData("""{"text": "t", "meta": {"k\u0000": 1}}""", "has a field name that contains a NUL character")]
     [InlineData("""{"text": "t", "extra": ["ok", {"deep": "\udc00"}]}""", "has \"extra\" with an unpaired surrogate escape")]
     [InlineData("""{"text": "t\u0000"}""", "has a text that contains a NUL character")]
+    [InlineData("""{"text": "t", "meta": {"n": 1e999999}}""", "has \"n\" with a number PostgreSQL cannot store (1e999999)")]
+    [InlineData("""{"text": "t", "ratio": 1.5e-16383}""", "has \"ratio\" with a number PostgreSQL cannot store")]
     public void Fields_postgresql_cannot_store_are_refused_with_file_and_line(string line, string message)
     {
         var (articles, errors) = Parse("a.jsonl", "{\"text\": \"fine\"}\n" + line + "\n");
@@ -86,6 +88,14 @@ public class ImportFieldLimitTests
         var error = Assert.Single(errors);
         Assert.Equal(("a.jsonl", 2), (error.File, error.Line));
         Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void Numbers_postgresql_holds_are_kept_as_written()
+    {
+        var (articles, errors) = Parse("n.jsonl", """{"text": "t", "meta": {"a": 1e131071, "b": 1e-16383, "c": 0e-99999, "d": 123456789012345678901234567890}}""" + "\n");
+        Assert.Empty(errors);
+        Assert.Contains("1e131071", Assert.Single(articles).Meta);
     }
 
     [Fact]
@@ -118,10 +128,10 @@ public class ImportFieldLimitTests
         var (articles, errors) = Parse("t.jsonl", $$"""{"text": "t", "title": "{{title}}"}""");
         Assert.Empty(errors);
         Assert.Equal(new string('a', 499) + "😀", articles.Single().Title);
-        Assert.Equal(new string('a', 499) + "😀", ImportFormats.FitTitle("  " + title + "  "));
-        Assert.Equal("short", ImportFormats.FitTitle(" short "));
+        Assert.Equal(new string('a', 499) + "😀", ArticleFields.FitTitle("  " + title + "  "));
+        Assert.Equal("short", ArticleFields.FitTitle(" short "));
         // 500 code points in 501 UTF-16 units fit the column (varchar counts characters): kept whole.
-        Assert.Equal(new string('a', 499) + "😀", ImportFormats.FitTitle(new string('a', 499) + "😀"));
+        Assert.Equal(new string('a', 499) + "😀", ArticleFields.FitTitle(new string('a', 499) + "😀"));
     }
 
     [Fact]

@@ -78,7 +78,7 @@ export class DetailsPanel {
     const sameLayer = spanLabels.filter(l => l.kind === a.layer);
     const labelSelect = el('select', { id: 'detail-label', class: 'form-select form-select-sm', disabled: !mine },
       sameLayer.map(l => el('option', { value: l.name, selected: l.name === a.label }, l.name)));
-    const note = el('textarea', { id: 'detail-note', class: 'form-control form-control-sm', rows: 2, maxlength: 10000, readonly: !mine }, a.note ?? '');
+    const note = el('textarea', { id: 'detail-note', class: 'form-control form-control-sm', rows: 2, maxlength: 20000 /* UTF-16 units: the server's limit is 10,000 characters */, readonly: !mine }, a.note ?? '');
     const attributed = el('input', { id: 'detail-attributed', class: 'form-control form-control-sm', value: a.attributes?.attributedTo ?? '', readonly: !mine });
     const relations = [...store.relations.values()].filter(r => r.from === a.id || r.to === a.id);
     // Redrawn when anything changes (a live event, too): the person's keyboard focus stays where it was.

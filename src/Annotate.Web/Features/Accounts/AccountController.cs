@@ -13,7 +13,7 @@ public class LoginForm
     [Required(ErrorMessage = AccountMessages.EmailRequired), EmailAddress(ErrorMessage = AccountMessages.EmailInvalid)]
     public string Email { get; set; } = "";
     [Required(ErrorMessage = "Enter your password."), DataType(DataType.Password),
-     MaxLength(PasswordRules.MaxLength, ErrorMessage = "A password has at most 200 characters.")]
+     Limited(nameof(Limits.Password))]
     public string Password { get; set; } = "";
     public bool RememberMe { get; set; }
 }
@@ -21,9 +21,9 @@ public class LoginForm
 public class RegisterForm
 {
     [Required(ErrorMessage = AccountMessages.EmailRequired), EmailAddress(ErrorMessage = AccountMessages.EmailInvalid),
-     MaxLength(256, ErrorMessage = "An email address has at most 256 characters.")]
+     Limited(nameof(Limits.Email))]
     public string Email { get; set; } = "";
-    [MaxLength(100, ErrorMessage = "A name has at most 100 characters.")] public string? DisplayName { get; set; }
+    [Limited(nameof(Limits.DisplayName))] public string? DisplayName { get; set; }
     [Required(ErrorMessage = "Choose a password of at least 8 characters."), NewPassword, DataType(DataType.Password)]
     public string Password { get; set; } = "";
     [Required(ErrorMessage = "Type the password again, to be sure it is the one you meant."), DataType(DataType.Password),

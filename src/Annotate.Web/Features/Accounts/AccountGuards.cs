@@ -9,7 +9,7 @@ namespace Annotate.Web.Features.Accounts;
 public static class PasswordRules
 {
     /// <summary>The sign-up page's cap, for every door: hashing and parsing stay cheap whatever a client sends.</summary>
-    public const int MaxLength = 200;
+    public static int MaxLength => Limits.Password.Max;
     public const int MinLength = 8;
 }
 
@@ -18,12 +18,10 @@ public static class PasswordRules
 public sealed class NewPasswordAttribute : System.ComponentModel.DataAnnotations.ValidationAttribute
 {
     protected override System.ComponentModel.DataAnnotations.ValidationResult? IsValid(object? value, System.ComponentModel.DataAnnotations.ValidationContext context) =>
-        (value as string)?.Length switch
-        {
-            < PasswordRules.MinLength => new($"A password needs at least {PasswordRules.MinLength} characters; a few words you will remember make a strong one.", [context.MemberName!]),
-            > PasswordRules.MaxLength => new($"A password has at most {PasswordRules.MaxLength} characters.", [context.MemberName!]),
-            _ => System.ComponentModel.DataAnnotations.ValidationResult.Success,
-        };
+        value as string is { } password && CodePoints.Count(password) < PasswordRules.MinLength
+            ? new($"A password needs at least {PasswordRules.MinLength} characters; a few words you will remember make a strong one.", [context.MemberName!])
+            : !Limits.Password.Allows(value as string) ? new(Limits.Password.Message, [context.MemberName!])
+            : System.ComponentModel.DataAnnotations.ValidationResult.Success;
 }
 
 /// <summary>
@@ -64,7 +62,7 @@ public sealed class AnnotateSignInManager(UserManager<AppUser> users, IHttpConte
 }
 
 /// <summary>
-/// The token API's account routes: passwords at most <see cref="PasswordRules.MaxLength"/> characters (400 before any
+/// The token API's account routes: passwords at most <see cref="Limits.Password"/> characters (400 before any
 /// hashing), and registering a taken email answers like a new one (200), so the answer does not tell who has an account.
 /// </summary>
 public sealed class AccountApiEndpointFilter : IEndpointFilter
@@ -84,9 +82,8 @@ public sealed class AccountApiEndpointFilter : IEndpointFilter
                 _ => Array.Empty<(string, string?)>(),
             };
             foreach (var (field, password) in passwords)
-                if (password?.Length > PasswordRules.MaxLength)
-                    throw ProblemException.Invalid($"\"{field}\": a password has at most {PasswordRules.MaxLength} characters.",
-                        field, $"A password has at most {PasswordRules.MaxLength} characters.");
+                if (!Limits.Password.Allows(password))
+                    throw ProblemException.Invalid($"\"{field}\": {Limits.Password.Message}", field, Limits.Password.Message);
         }
 
         var result = await next(context);

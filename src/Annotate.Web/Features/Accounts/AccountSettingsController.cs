@@ -8,14 +8,14 @@ namespace Annotate.Web.Features.Accounts;
 public class NameForm
 {
     [Required(ErrorMessage = "Enter the name others see beside your work."),
-     MaxLength(100, ErrorMessage = "A name has at most 100 characters.")]
+     Limited(nameof(Limits.DisplayName))]
     public string DisplayName { get; set; } = "";
 }
 
 public class PasswordForm
 {
     [Required(ErrorMessage = "Enter your current password."), DataType(DataType.Password),
-     MaxLength(PasswordRules.MaxLength, ErrorMessage = "A password has at most 200 characters.")]
+     Limited(nameof(Limits.Password))]
     public string CurrentPassword { get; set; } = "";
     [Required(ErrorMessage = "Choose a new password of at least 8 characters."), NewPassword, DataType(DataType.Password)]
     public string NewPassword { get; set; } = "";

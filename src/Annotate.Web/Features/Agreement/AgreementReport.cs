@@ -29,7 +29,7 @@ public class AgreementReportConfiguration : IEntityTypeConfiguration<AgreementRe
         report.Property(r => r.Scope).HasConversion(new SnakeCaseEnumConverter<AgreementScope>()).HasMaxLength(16);
         report.Property(r => r.Reason).HasConversion(new SnakeCaseEnumConverter<JobReason>()).HasMaxLength(16);
         report.Property(r => r.Status).HasConversion(new SnakeCaseEnumConverter<JobStatus>()).HasMaxLength(16);
-        report.Property(r => r.Error).HasMaxLength(4000);
+        report.Property(r => r.Error).HasMaxLength(Limits.JobError.Max);
         report.Property(r => r.Result).HasColumnType("jsonb");
         report.Property(r => r.JobId).HasMaxLength(64);
         report.HasIndex(r => new { r.ProjectId, r.CreatedAt });

@@ -45,9 +45,9 @@ public class AnnotationConfiguration : IEntityTypeConfiguration<Annotation>
         annotation.Property(a => a.Id).ValueGeneratedNever();
         annotation.Property(a => a.Layer).HasConversion(new SnakeCaseEnumConverter<AnnotationLayer>()).HasMaxLength(16);
         annotation.Property(a => a.Origin).HasConversion(new SnakeCaseEnumConverter<AnnotationOrigin>()).HasMaxLength(16);
-        annotation.Property(a => a.Label).HasMaxLength(64);
+        annotation.Property(a => a.Label).HasMaxLength(Limits.LabelName.Max);
         annotation.Property(a => a.Attributes).HasColumnType("jsonb");
-        annotation.Property(a => a.Note).HasMaxLength(10_000);
+        annotation.Property(a => a.Note).HasMaxLength(Limits.Note.Max);
         annotation.HasIndex(a => new { a.DocumentId, a.Start });
         annotation.HasIndex(a => new { a.ProjectId, a.Layer });
         annotation.HasIndex(a => a.AnnotatorId);

@@ -5,12 +5,6 @@ using Annotate.Web.Features.LiveSync;
 
 namespace Annotate.Web.Features.Annotations;
 
-/// <summary>Who may see what: the caller's own work always; everyone's in an open project or as reviewer/manager.</summary>
-public record Viewer(string UserId, Project Project, ProjectRole Role)
-{
-    public bool SeesEveryone => AnnotationWriter.SeesEveryone(Project, Role);
-}
-
 /// <summary>Reads annotations, relations and the change log as one viewer may see them (blind projects filtered here).</summary>
 /// <remarks>
 /// With the project's anonymous curation on, a reviewer reads "Annotator n" for every annotator on these routes too
@@ -27,23 +21,11 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
         return new Viewer(ProjectAccess.UserId(user), project, role);
     }
 
-    /// <summary>The viewer of a document's project; a non-member learns nothing (404), as for the document itself.</summary>
-    public async Task<(Viewer Viewer, Document Document)> DocumentViewerAsync(ClaimsPrincipal user, long documentId)
-    {
-        var (document, project, role) = await access.RequireDocumentAsync(user, documentId);
-        return (new Viewer(ProjectAccess.UserId(user), project, role), document);
-    }
-
     public async Task<AnnotationView?> FindAnnotationAsync(ClaimsPrincipal user, Guid id)
     {
         var row = await db.Annotations.AsNoTracking().Where(a => a.Id == id)
             .Select(a => new { Annotation = a, Name = a.Annotator!.DisplayName }).FirstOrDefaultAsync();
-        if (row is null) return null;
-        var role = await access.RoleAsync(user, row.Annotation.ProjectId);
-        if (role is null) return null;
-        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == row.Annotation.ProjectId);
-        var viewer = new Viewer(ProjectAccess.UserId(user), project, role.Value);
-        if (!await access.MayOpenAsync(project, role.Value, viewer.UserId, row.Annotation.DocumentId)) return null;
+        if (row is null || await access.ViewerOfAsync(user, row.Annotation.ProjectId, row.Annotation.DocumentId) is not { } viewer) return null;
         if (!viewer.SeesEveryone && row.Annotation.AnnotatorId != viewer.UserId) return null;
         return AnnotationView.Of(row.Annotation, (await NamesAsync(viewer)).Rename(row.Annotation.AnnotatorId, row.Name));
     }
@@ -120,7 +102,7 @@ public class AnnotationReader(AppDbContext db, ProjectAccess access)
     /// <summary>The documents the viewer may open, or null for all of the project's (ProjectAccess decides).</summary>
     private IQueryable<long>? Openable(Viewer viewer) => access.OpenableIds(viewer.Project, viewer.Role, viewer.UserId);
 
-    private Task RequireOpenableAsync(Viewer viewer, long documentId) => access.RequireOpenableAsync(viewer.Project, viewer.Role, viewer.UserId, documentId);
+    private Task RequireOpenableAsync(Viewer viewer, long documentId) => access.RequireOpenableAsync(viewer, documentId);
 
     private static string LikePattern(string words) => "%" + words.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
 

@@ -28,10 +28,10 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
 
         // One round trip for what the create needs to know (it used to take four, and the article's whole text).
         var known = await CreateContextAsync(userId, documentId, layer, label, unit == OffsetUnit.Codepoint ? (from, to) : null);
-        if (known is null || known.Role is null && !ProjectAccess.IsAdmin(user)) throw DocumentsApiController.DocumentNotFound(documentId);
-        var role = known.Role is null ? ProjectRole.Manager : Enum.Parse<ProjectRole>(known.Role, ignoreCase: true);
-        if (!ProjectAccess.MayOpen(Enum.Parse<AssignmentMode>(known.Assignment, ignoreCase: true), role, known.Assigned))
-            throw DocumentsApiController.DocumentNotFound(documentId);
+        if (known is null) throw ProjectAccess.DocumentNotFound(documentId);
+        // The same rule as every other door (ProjectAccess), over the facts this query fetched; new spans need the assignment itself.
+        ProjectAccess.RequireOpenable(user, documentId, known.Role is null ? null : Enum.Parse<ProjectRole>(known.Role, ignoreCase: true),
+            Enum.Parse<AssignmentMode>(known.Assignment, ignoreCase: true), known.Assigned);
         if (known.CurationLocked) throw CurationLocked(documentId);
         if (known.FinishedLocks && known.Status == "finished") throw FinishedLock.Refusal(documentId);
         if (!known.LabelKnown) await RequireLabelAsync(known.ProjectId, layer, label); // throws, listing the labels there are
@@ -149,7 +149,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         var note = SpanRules.Note(request.Note);
         var id = request.Id ?? Guid.NewGuid();
         var name = await DisplayNameAsync(userId);
-        var seesAll = SeesEveryone(project, role);
+        var seesAll = ProjectAccess.SeesEveryone(project, role);
         var openable = access.OpenableIds(project, role, userId);
 
         return await log.WriteAsync(projectId, async entries =>
@@ -194,14 +194,12 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
     {
         var userId = ProjectAccess.UserId(user);
         var relation = await db.Relations.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id) ?? throw RelationNotFound(id);
-        var role = await access.RoleAsync(user, relation.ProjectId) ?? throw RelationNotFound(id);
-        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == relation.ProjectId);
         var ends = await db.Annotations.AsNoTracking().Where(a => a.Id == relation.FromId || a.Id == relation.ToId).Select(a => a.DocumentId).Distinct().ToListAsync();
-        foreach (var end in ends)
-            if (!await access.MayOpenAsync(project, role, userId, end)) throw RelationNotFound(id);
+        var viewer = await access.ViewerOfAsync(user, relation.ProjectId, ends) ?? throw RelationNotFound(id);
+        var project = viewer.Project;
         if (relation.AnnotatorId != userId)
         {
-            if (!SeesEveryone(project, role)) throw RelationNotFound(id);
+            if (!viewer.SeesEveryone) throw RelationNotFound(id);
             throw ProblemException.Forbidden("This link belongs to another annotator; only they can delete it.");
         }
         await finishedLock.RequireOpenAsync(project, userId, [.. ends]);
@@ -225,7 +223,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
     {
         var userId = ProjectAccess.UserId(user);
         if (status is null) throw ProblemException.BadRequest("Say the status: \"new\", \"in_progress\" or \"finished\".");
-        var (document, project, role) = await access.RequireDocumentAsync(user, documentId);
+        var (document, (_, project, role)) = await access.RequireDocumentAsync(user, documentId);
         // A document released from them (dynamic mode) stays readable, but its state is no longer theirs to move: the
         // place went to someone else, so marking it finished (or in progress) would count work nobody holds.
         if (ProjectAccess.OpensOnlyAssigned(project, role)
@@ -255,7 +253,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
     /// </summary>
     public async Task<DocumentStateView> ReopenForAsync(ClaimsPrincipal user, long documentId, string? annotatorId)
     {
-        var (document, _, role) = await access.RequireDocumentAsync(user, documentId);
+        var (document, (_, _, role)) = await access.RequireDocumentAsync(user, documentId);
         if (role != ProjectRole.Manager) throw ProblemException.Forbidden("Only a manager reopens a document for someone else; reopen your own by setting its status.");
         if (string.IsNullOrWhiteSpace(annotatorId)) throw ProblemException.BadRequest("Say whose document to reopen: \"userId\".");
         var actorId = ProjectAccess.UserId(user);
@@ -280,7 +278,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
     /// </summary>
     public async Task<(int Spans, int Links)> ResetWorkAsync(ClaimsPrincipal user, long documentId, string? annotatorId, bool confirmed)
     {
-        var (document, _, role) = await access.RequireDocumentAsync(user, documentId);
+        var (document, (_, _, role)) = await access.RequireDocumentAsync(user, documentId);
         if (role != ProjectRole.Manager) throw ProblemException.Forbidden("Only a manager resets someone's work on a document.");
         if (string.IsNullOrWhiteSpace(annotatorId)) throw ProblemException.BadRequest("Say whose work to reset: \"userId\".");
         if (!confirmed) throw ProblemException.BadRequest("Resetting deletes that person's spans and links on the document for good: send \"confirm\": true.");
@@ -322,24 +320,19 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
     private static ProblemException CurationLocked(long documentId) => ProblemException.Conflict(
         $"Document {documentId} is being curated: its annotations are read-only until a manager reopens it.");
 
-    /// <summary>In an open project everyone sees everyone's work; in a blind one only reviewers and managers do.</summary>
-    public static bool SeesEveryone(Project project, ProjectRole role) => project.Visibility == Visibility.Open || role != ProjectRole.Annotator;
-
     private async Task<Annotation> FindOwnAnnotationAsync(ClaimsPrincipal user, Guid id)
     {
         var userId = ProjectAccess.UserId(user);
         var annotation = await db.Annotations.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id) ?? throw AnnotationNotFound(id);
-        var role = await access.RoleAsync(user, annotation.ProjectId) ?? throw AnnotationNotFound(id);
-        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == annotation.ProjectId);
-        if (!await access.MayOpenAsync(project, role, userId, annotation.DocumentId)) throw AnnotationNotFound(id);
+        var viewer = await access.ViewerOfAsync(user, annotation.ProjectId, annotation.DocumentId) ?? throw AnnotationNotFound(id);
         if (annotation.Origin == AnnotationOrigin.Curated)
             throw ProblemException.Conflict("This span is part of the curated layer, which changes only through the review page (its decisions can be undone there).");
         if (annotation.AnnotatorId != userId)
         {
-            if (!SeesEveryone(project, role)) throw AnnotationNotFound(id);
+            if (!viewer.SeesEveryone) throw AnnotationNotFound(id);
             throw ProblemException.Forbidden("This span belongs to another annotator; only they can change or delete it.");
         }
-        await finishedLock.RequireOpenAsync(project, userId, annotation.DocumentId);
+        await finishedLock.RequireOpenAsync(viewer.Project, userId, annotation.DocumentId);
         await RequireEditableAsync(annotation.DocumentId);
         return annotation;
     }

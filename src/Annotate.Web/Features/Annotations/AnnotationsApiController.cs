@@ -11,13 +11,13 @@ public record StatusChange(DocumentStatus? Status);
 /// </summary>
 [Route("api")]
 [RequestSizeLimit(ChangeBudget.MaxBytes)] // one change at most: the hub's limit too
-public class AnnotationsApiController(AnnotationReader reader, AnnotationWriter writer) : ApiController
+public class AnnotationsApiController(AnnotationReader reader, AnnotationWriter writer, ProjectAccess access) : ApiController
 {
     [HttpGet("documents/{documentId:long}/annotations")]
     public async Task<List<AnnotationView>> List(long documentId, string? annotator)
     {
-        var (viewer, _) = await reader.DocumentViewerAsync(User, documentId);
-        return await reader.AnnotationsAsync(viewer, documentId, annotator);
+        var open = await access.RequireDocumentAsync(User, documentId);
+        return await reader.AnnotationsAsync(open.Viewer, documentId, annotator);
     }
 
     /// <summary>Creates a span. Send your own uuid as <c>id</c> to make retries safe: a repeat returns 200 with the stored span.</summary>
@@ -90,8 +90,8 @@ public class AnnotationsApiController(AnnotationReader reader, AnnotationWriter 
     [HttpGet("documents/{documentId:long}/states")]
     public async Task<List<DocumentStateView>> States(long documentId)
     {
-        var (viewer, _) = await reader.DocumentViewerAsync(User, documentId);
-        return await reader.DocumentStatesAsync(viewer, documentId);
+        var open = await access.RequireDocumentAsync(User, documentId);
+        return await reader.DocumentStatesAsync(open.Viewer, documentId);
     }
 
     /// <summary>Marks the document new, in progress or finished for the caller.</summary>

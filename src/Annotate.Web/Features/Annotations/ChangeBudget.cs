@@ -10,11 +10,13 @@ public static class ChangeBudget
 {
     /// <summary>JSON writes a control character as \u001f: six bytes for one UTF-16 unit, the most any unit costs.</summary>
     private const int WorstBytesPerUnit = 6;
+    /// <summary>A character beyond the Basic Multilingual Plane is two escaped units (\ud83d\ude42): lengths in characters cost this.</summary>
+    private const int WorstBytesPerCharacter = 2 * WorstBytesPerUnit;
     /// <summary>Ids, offsets, version, layer, unit, field names and the hub's own framing, with room to spare.</summary>
     private const int Envelope = 2048;
 
     public const int MaxBytes = Envelope
-        + WorstBytesPerUnit * (LabelDefinition.MaxNameLength + SpanRules.MaxNoteLength + SpanRules.MaxCheckedTextLength)
+        + WorstBytesPerCharacter * (Limits.LabelNameMax + Limits.NoteMax) + WorstBytesPerUnit * SpanRules.MaxCheckedTextLength
         // attributes are kept as the JSON text that was sent (escapes included), so a unit costs at most 3 bytes
         + 3 * SpanRules.MaxAttributesLength;
 }

@@ -9,13 +9,11 @@ public enum OffsetUnit { Codepoint, Utf16 }
 /// </summary>
 public static class SpanRules
 {
-    public const int MaxNoteLength = 10_000;
-
     /// <summary>A note as stored: null when blank; refused when too long or holding a character text may not hold.</summary>
     public static string? Note(string? note)
     {
         if (string.IsNullOrWhiteSpace(note)) return null;
-        if (note.Length > MaxNoteLength) throw ProblemException.BadRequest($"A note has at most {MaxNoteLength} characters.");
+        Limits.Note.Require(note);
         if (CodePoints.FindInvalidCharacter(note) is { } invalid) throw ProblemException.BadRequest($"The note contains {invalid}.");
         return note;
     }

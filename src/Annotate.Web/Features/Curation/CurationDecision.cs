@@ -79,8 +79,8 @@ public class CurationDecisionConfiguration : IEntityTypeConfiguration<CurationDe
     public void Configure(EntityTypeBuilder<CurationDecision> decision)
     {
         decision.Property(d => d.Action).HasMaxLength(16);
-        decision.Property(d => d.Reason).HasMaxLength(32);
-        decision.Property(d => d.Note).HasMaxLength(10_000);
+        decision.Property(d => d.Reason).HasMaxLength(Limits.Reason.Max);
+        decision.Property(d => d.Note).HasMaxLength(Limits.Note.Max);
         decision.Property(d => d.Chosen).HasColumnType("jsonb");
         decision.Property(d => d.Rejected).HasColumnType("jsonb");
         decision.Property(d => d.Result).HasColumnType("jsonb");

@@ -71,13 +71,10 @@ public class CurationReports(AppDbContext db, ProjectAccess access, CurationServ
     {
         var result = await db.AgreementReports.AsNoTracking().Where(r => r.ProjectId == projectId && r.Status == Jobs.JobStatus.Succeeded && r.Result != null)
             .OrderByDescending(r => r.FinishedAt).Select(r => r.Result).FirstOrDefaultAsync();
-        var figures = new Dictionary<long, double?>();
-        if (result is null) return figures;
-        using var json = System.Text.Json.JsonDocument.Parse(result);
-        if (!json.RootElement.TryGetProperty("perDocument", out var documents)) return figures;
-        foreach (var d in documents.EnumerateArray())
-            figures[d.GetProperty("documentId").GetInt64()] = d.TryGetProperty("spanF1Exact", out var f1) && f1.ValueKind == System.Text.Json.JsonValueKind.Number ? f1.GetDouble() : null;
-        return figures;
+        if (result is null) return [];
+        // Read through the report's own record, as its page and CSV read it; a report from before per-document rows has none.
+        var documents = Agreement.AgreementResult.FromJson(result).PerDocument ?? [];
+        return documents.GroupBy(d => d.DocumentId).ToDictionary(g => g.Key, g => g.Last().SpanF1Exact);
     }
 
     /// <summary>Curated links that cannot all be right: both contradicts and supports, duplicates, an end outside the curated layer.</summary>

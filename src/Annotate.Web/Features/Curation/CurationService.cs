@@ -22,15 +22,13 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
 {
     public static readonly string[] Reasons = ["guideline_gap", "annotator_slip", "ambiguous_text", "other"];
     public static readonly string[] Actions = ["accept", "edit", "add", "reject", "accept-agreed"];
+    private const string NotReviewer = "Reviewing is for the project's reviewers and managers; your role is annotator.";
 
     /// <summary>The document and the caller's project, for reviewers and managers (403 for annotators, 404 for non-members).</summary>
     public async Task<(Document Document, Project Project, ProjectRole Role, string UserId)> RequireReviewerAsync(ClaimsPrincipal user, long documentId)
     {
-        var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == documentId) ?? throw DocumentsApiController.DocumentNotFound(documentId);
-        var role = await access.RoleAsync(user, document.ProjectId) ?? throw DocumentsApiController.DocumentNotFound(documentId);
-        if (role == ProjectRole.Annotator) throw ProblemException.Forbidden("Reviewing is for the project's reviewers and managers; your role is annotator.");
-        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == document.ProjectId);
-        return (document, project, role, ProjectAccess.UserId(user));
+        var open = await access.RequireDocumentAsync(user, documentId, [ProjectRole.Reviewer, ProjectRole.Manager], (_, _) => NotReviewer);
+        return (open.Document, open.Project, open.Role, open.UserId);
     }
 
     public async Task<ReviewView> ReviewAsync(ClaimsPrincipal user, long documentId)
@@ -150,7 +148,7 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
         var decision = await db.CurationDecisions.AsNoTracking().FirstOrDefaultAsync(d => d.Id == decisionId)
             ?? throw ProblemException.NotFound($"Decision {decisionId} does not exist or you cannot see it.");
         var role = await access.RoleAsync(user, decision.ProjectId) ?? throw ProblemException.NotFound($"Decision {decisionId} does not exist or you cannot see it.");
-        if (role == ProjectRole.Annotator) throw ProblemException.Forbidden("Reviewing is for the project's reviewers and managers; your role is annotator.");
+        if (role == ProjectRole.Annotator) throw ProblemException.Forbidden(NotReviewer);
         var (document, project, _, userId) = await RequireReviewerAsync(user, decision.DocumentId);
         return (decision, document, project, role, userId);
     }

@@ -1,5 +1,6 @@
 using Annotate.Web.Features.Accounts;
 using Annotate.Web.Features.Documents;
+using Annotate.Web.Features.Imports;
 using Microsoft.AspNetCore.Identity;
 
 namespace Annotate.Web.Features.Demo;

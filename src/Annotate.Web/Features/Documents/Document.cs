@@ -42,8 +42,8 @@ public class DocumentConfiguration : IEntityTypeConfiguration<Document>
 {
     public void Configure(EntityTypeBuilder<Document> document)
     {
-        document.Property(d => d.Title).HasMaxLength(500);
-        document.Property(d => d.Source).HasMaxLength(2000);
+        document.Property(d => d.Title).HasMaxLength(Limits.DocumentTitle.Max);
+        document.Property(d => d.Source).HasMaxLength(Limits.DocumentSource.Max);
         document.Property(d => d.Sha256).HasMaxLength(64);
         document.Property(d => d.Meta).HasColumnType("jsonb");
         document.HasIndex(d => new { d.ProjectId, d.Sha256 }).IsUnique();

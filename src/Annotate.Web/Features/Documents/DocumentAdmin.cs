@@ -22,12 +22,12 @@ public class DocumentAdmin(AppDbContext db, ProjectAccess access, ChangeLog log,
         title = title?.Trim();
         if (string.IsNullOrEmpty(title)) throw ProblemException.BadRequest("A document needs a title: send \"title\" with at least one character.");
         if (CodePoints.FindInvalidCharacter(title) is { } invalid) throw ProblemException.BadRequest($"The title contains {invalid}; remove it.");
-        if (CodePoints.Count(title) is var length && length > ImportFormats.MaxTitleLength)
-            throw ProblemException.BadRequest($"A title has at most {ImportFormats.MaxTitleLength} characters; this one has {length}.");
+        if (CodePoints.Count(title) is var length && length > Limits.DocumentTitle.Max)
+            throw ProblemException.BadRequest($"{Limits.DocumentTitle.Message[..^1]}; this one has {length}.");
         var userId = ProjectAccess.UserId(user);
         return await log.WriteAsync(document.ProjectId, async entries =>
         {
-            var current = await db.Documents.FirstOrDefaultAsync(d => d.Id == id) ?? throw DocumentsApiController.DocumentNotFound(id);
+            var current = await db.Documents.FirstOrDefaultAsync(d => d.Id == id) ?? throw ProjectAccess.DocumentNotFound(id);
             current.Title = title;
             entries.Append(ChangeKind.DocumentRenamed, id, null, null, userId, userId, new { documentId = id, title });
             return DocumentSummary.Of(current);
@@ -58,7 +58,7 @@ public class DocumentAdmin(AppDbContext db, ProjectAccess access, ChangeLog log,
         var projectId = impact.ProjectId;
         var exportFiles = await log.WriteAsync(projectId, async entries =>
         {
-            if (!await db.Documents.AnyAsync(d => d.Id == id)) throw DocumentsApiController.DocumentNotFound(id);
+            if (!await db.Documents.AnyAsync(d => d.Id == id)) throw ProjectAccess.DocumentNotFound(id);
             foreach (var link in (await LinksOfAsync(id)).Where(l => l.FromDocument != l.ToDocument))
             {
                 var survivor = link.FromDocument == id ? link.ToDocument : link.FromDocument;
@@ -122,12 +122,7 @@ public class DocumentAdmin(AppDbContext db, ProjectAccess access, ChangeLog log,
     }
 
     /// <summary>The document, when the caller manages its project: 404 for non-members (as for reading it), 403 for other roles.</summary>
-    private async Task<Document> FindAsManagerAsync(ClaimsPrincipal user, long id)
-    {
-        var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id) ?? throw DocumentsApiController.DocumentNotFound(id);
-        var role = await access.RoleAsync(user, document.ProjectId) ?? throw DocumentsApiController.DocumentNotFound(id);
-        if (role != ProjectRole.Manager)
-            throw ProblemException.Forbidden($"Your role in project {document.ProjectId} is {role.ToString().ToLowerInvariant()}; renaming or deleting a document needs manager.");
-        return document;
-    }
+    private async Task<Document> FindAsManagerAsync(ClaimsPrincipal user, long id) =>
+        (await access.RequireDocumentAsync(user, id, [ProjectRole.Manager], (projectId, role) =>
+            $"Your role in project {projectId} is {role.ToString().ToLowerInvariant()}; renaming or deleting a document needs manager.")).Document;
 }

@@ -1,3 +1,4 @@
+using Annotate.Web.Features.Imports;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Annotate.Web.Features.Documents;
@@ -67,11 +68,9 @@ public class DocumentsApiController(ProjectAccess access, DocumentImporter impor
     [HttpGet("documents/{id:long}")]
     public async Task<DocumentView> Get(long id)
     {
-        var (document, _, _) = await access.RequireDocumentAsync(User, id);
+        var document = (await access.RequireDocumentAsync(User, id)).Document;
         using var meta = System.Text.Json.JsonDocument.Parse(document.Meta);
         return new DocumentView(document.Id, document.ProjectId, document.Title, document.Source, document.PublishedAt,
             document.Text, document.Sha256, document.Length, meta.RootElement.Clone());
     }
-
-    public static ProblemException DocumentNotFound(long id) => ProjectAccess.DocumentNotFound(id);
 }

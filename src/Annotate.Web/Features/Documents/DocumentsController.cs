@@ -5,7 +5,12 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Annotate.Web.Features.Documents;
 
-public record DocumentPage(Document Document, Project Project, ProjectRole Role, string PageData);
+/// <summary>The editor page of a document: whether the viewer sees everyone's work decides its annotator filter, as it decides the data.</summary>
+public record DocumentPage(Document Document, Viewer Viewer, string PageData)
+{
+    public Project Project => Viewer.Project;
+    public ProjectRole Role => Viewer.Role;
+}
 
 public record ComparePage(Project Project, Document Left, Document Right, string PageData);
 
@@ -16,9 +21,9 @@ public class DocumentsController(AppDbContext db, AnnotationReader reader, Proje
     [HttpGet("/documents/{id:long}")]
     public async Task<IActionResult> Show(long id)
     {
-        var (viewer, document) = await reader.DocumentViewerAsync(User, id);
+        var (document, viewer) = await access.RequireDocumentAsync(User, id);
         var state = await EditorStateAsync(viewer, [document], compare: false);
-        return View(new DocumentPage(document, viewer.Project, viewer.Role, Serialize(state)));
+        return View(new DocumentPage(document, viewer, Serialize(state)));
     }
 
     /// <summary>Two articles side by side with their claims; linking is a click on each side.</summary>
@@ -36,8 +41,8 @@ public class DocumentsController(AppDbContext db, AnnotationReader reader, Proje
         var rightId = right ?? firstTwo.First(id => id != leftId);
         if (leftId == rightId) throw ProblemException.BadRequest("Pick two different documents to compare.");
         var pair = await openable.AsNoTracking().Where(d => d.Id == leftId || d.Id == rightId).ToListAsync();
-        var leftDocument = pair.FirstOrDefault(d => d.Id == leftId) ?? throw DocumentsApiController.DocumentNotFound(leftId);
-        var rightDocument = pair.FirstOrDefault(d => d.Id == rightId) ?? throw DocumentsApiController.DocumentNotFound(rightId);
+        var leftDocument = pair.FirstOrDefault(d => d.Id == leftId) ?? throw ProjectAccess.DocumentNotFound(leftId);
+        var rightDocument = pair.FirstOrDefault(d => d.Id == rightId) ?? throw ProjectAccess.DocumentNotFound(rightId);
         var state = await EditorStateAsync(viewer, [leftDocument, rightDocument], compare: true);
         return View(new ComparePage(viewer.Project, leftDocument, rightDocument, Serialize(state)));
     }

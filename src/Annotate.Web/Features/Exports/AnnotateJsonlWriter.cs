@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Annotate.Web.Features.Exports;
 
 /// <summary>
-/// annotate-jsonl, this application's own lossless format, which <see cref="AnnotatedImport"/> reads back.
+/// annotate-jsonl, this application's own lossless format, which <see cref="Imports.AnnotatedJsonlReader"/> reads back.
 /// <para>The first line is a header:</para>
 /// <code>{"meta": {"format": "annotate-jsonl", "version": 1, "offsets": "codepoint" | "utf16", "scope": "curated",
 ///           "finishedOnly": true, "project": {"id": 7, "name": "Aleppo"}, "createdAt": "2024-12-01T10:00:00+00:00",

@@ -33,9 +33,9 @@ public class ExportConfiguration : IEntityTypeConfiguration<Export>
         export.Property(e => e.Scope).HasConversion(scope => scope.ToString(), stored => ExportScope.Parse(stored)).HasMaxLength(100);
         export.Property(e => e.Offsets).HasConversion(new SnakeCaseEnumConverter<OffsetUnit>()).HasMaxLength(16);
         export.Property(e => e.Status).HasConversion(new SnakeCaseEnumConverter<JobStatus>()).HasMaxLength(16);
-        export.Property(e => e.Error).HasMaxLength(4000);
+        export.Property(e => e.Error).HasMaxLength(Limits.JobError.Max);
         export.Property(e => e.Notes).HasMaxLength(2000);
-        export.Property(e => e.FileName).HasMaxLength(200);
+        export.Property(e => e.FileName).HasMaxLength(Limits.FileName.Max);
         export.Property(e => e.JobId).HasMaxLength(64);
         export.HasIndex(e => new { e.ProjectId, e.CreatedAt });
         export.HasIndex(e => e.RequestedById);

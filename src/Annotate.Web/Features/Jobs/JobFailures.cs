@@ -41,6 +41,6 @@ public static class JobFailures
     {
         var text = error is ArgumentException ? error.Message : $"{error.GetType().Name}: {error.Message}";
         if (retried) text = $"Attempt {attempts} of {MaxAttempts} failed, retrying: {text}";
-        return text.Length > 4000 ? text[..3999] + "…" : text;
+        return Limits.JobError.Fit(text);
     }
 }

@@ -108,7 +108,7 @@ public class OrphanedWork(AppDbContext db, AgreementScheduler agreement, ExportS
                     var reason = state!.Data.TryGetValue("ExceptionMessage", out var message) ? message : state.Reason;
                     var error = $"The job gave up before it could finish (its retries were used up): {reason}";
                     await still.ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, JobStatus.Failed)
-                        .SetProperty(r => r.Error, error.Length > 4000 ? error[..4000] : error).SetProperty(r => r.FinishedAt, Infrastructure.Clock.Now), cancellationToken);
+                        .SetProperty(r => r.Error, Limits.JobError.Fit(error)).SetProperty(r => r.FinishedAt, Infrastructure.Clock.Now), cancellationToken);
                     logger.LogWarning("{What} {Id}: Hangfire job {JobId} failed for good; the row is marked failed", what, row.Id, row.JobId);
                     break;
                 case var name when name == DeletedState.StateName:

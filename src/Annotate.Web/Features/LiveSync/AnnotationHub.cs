@@ -71,7 +71,7 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
     /// </summary>
     public async Task<JoinResult> JoinDocument(long documentId, long afterSequence)
     {
-        var (viewer, _) = await Guard(() => reader.DocumentViewerAsync(Context.User!, documentId));
+        var viewer = (await Guard(() => access.RequireDocumentAsync(Context.User!, documentId))).Viewer;
         // Recorded before the groups are joined: a change of access from now on finds this subscription (LiveAccess).
         var name = await db.Users.Where(u => u.Id == viewer.UserId).Select(u => u.DisplayName).FirstAsync();
         // Everyone on the document hears of the join through the presence notification (on every node).

@@ -7,16 +7,16 @@ public enum LabelKind { Entity, Claim, Relation }
 
 public partial class LabelDefinition
 {
-    public const int MaxNameLength = 64;
-    public const string NameRule = "A label name has 1 to 64 letters, digits, '_' or '-' (it is stored in capitals).";
+    /// <summary>Only ASCII letters, digits, '_' and '-', so its code points and UTF-16 units are one count (<see cref="Limits.LabelName"/>).</summary>
+    public static readonly string NameRule = $"A label name has 1 to {Limits.LabelName.Max} letters, digits, '_' or '-' (it is stored in capitals).";
 
     /// <summary>
     /// The one rule for a label's name (given in capitals), whoever creates the label: the labels page and an
     /// annotated import alike, so a label made by either can be edited and saved again on the page.
     /// </summary>
-    public static bool IsValidName(string upperName) => NamePattern().IsMatch(upperName);
+    public static bool IsValidName(string upperName) => Limits.LabelName.Allows(upperName) && NamePattern().IsMatch(upperName);
 
-    [System.Text.RegularExpressions.GeneratedRegex("^[A-Z0-9_-]{1,64}$")]
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Z0-9_-]+$")]
     private static partial System.Text.RegularExpressions.Regex NamePattern();
 
     public long Id { get; set; }
@@ -53,7 +53,7 @@ public class LabelDefinitionConfiguration : IEntityTypeConfiguration<LabelDefini
     public void Configure(EntityTypeBuilder<LabelDefinition> label)
     {
         label.Property(l => l.Kind).HasConversion(new SnakeCaseEnumConverter<LabelKind>()).HasMaxLength(16);
-        label.Property(l => l.Name).HasMaxLength(LabelDefinition.MaxNameLength);
+        label.Property(l => l.Name).HasMaxLength(Limits.LabelName.Max);
         label.Property(l => l.Colour).HasMaxLength(7);
         label.Property(l => l.Key).HasMaxLength(1);
         label.HasIndex(l => new { l.ProjectId, l.Kind, l.Name }).IsUnique();

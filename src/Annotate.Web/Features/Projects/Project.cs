@@ -60,9 +60,9 @@ public class ProjectConfiguration : IEntityTypeConfiguration<Project>
 {
     public void Configure(EntityTypeBuilder<Project> project)
     {
-        project.Property(p => p.Name).HasMaxLength(200);
-        project.Property(p => p.Description).HasMaxLength(4000);
-        project.Property(p => p.Guidelines).HasMaxLength(200_000);
+        project.Property(p => p.Name).HasMaxLength(Limits.ProjectName.Max);
+        project.Property(p => p.Description).HasMaxLength(Limits.ProjectDescription.Max);
+        project.Property(p => p.Guidelines).HasMaxLength(Limits.Guidelines.Max);
         project.Property(p => p.Visibility).HasConversion(new SnakeCaseEnumConverter<Visibility>()).HasMaxLength(16);
         project.Ignore(p => p.IsArchived);
         project.Property(p => p.Assignment).HasConversion(new SnakeCaseEnumConverter<AssignmentMode>()).HasMaxLength(16).HasDefaultValue(AssignmentMode.Free);

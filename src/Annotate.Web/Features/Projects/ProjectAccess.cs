@@ -36,7 +36,7 @@ public class ProjectAccess(AppDbContext db)
     {
         var role = await RoleAsync(user, projectId) ?? throw NotFound(projectId);
         if (allowed.Length > 0 && !allowed.Contains(role))
-            throw ProblemException.Forbidden($"Your role in project {projectId} is {role.ToString().ToLowerInvariant()}; this needs {string.Join(" or ", allowed.Select(r => r.ToString().ToLowerInvariant()))}.");
+            throw ProblemException.Forbidden(NeedsRole(projectId, role, allowed));
         var project = await db.Projects.FirstAsync(p => p.Id == projectId);
         return (project, role);
     }
@@ -76,27 +76,81 @@ public class ProjectAccess(AppDbContext db)
         || await db.Assignments.AnyAsync(a => a.DocumentId == documentId && a.UserId == userId && a.Kind == AssignmentKind.Annotate)
         || project.Assignment == AssignmentMode.Dynamic && await db.Annotations.AnyAsync(a => a.DocumentId == documentId && a.AnnotatorId == userId);
 
+    /// <summary>In an open project everyone sees everyone's work; in a blind one only reviewers and managers do.</summary>
+    public static bool SeesEveryone(Project project, ProjectRole role) => project.Visibility == Visibility.Open || role != ProjectRole.Annotator;
+
     /// <summary>
-    /// The document with its project and the caller's role, when the caller may open it; otherwise 404 that reveals
-    /// nothing (a non-member, or an annotator it is not assigned to, hears the same as for a document that does not exist).
+    /// The document with the caller as its viewer, when they may open it. A non-member, or an annotator it is not
+    /// assigned to, hears 404 that reveals nothing (the same as for a document that does not exist); a member whose
+    /// role is not one of <paramref name="roles"/> (any member when null) hears 403, with <paramref name="refusal"/>'s
+    /// words (project id, role) when given. Read in one query.
     /// </summary>
-    public async Task<(Document Document, Project Project, ProjectRole Role)> RequireDocumentAsync(ClaimsPrincipal user, long documentId)
+    public async Task<OpenDocument> RequireDocumentAsync(ClaimsPrincipal user, long documentId, ProjectRole[]? roles = null,
+        Func<long, ProjectRole, string>? refusal = null)
     {
-        var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == documentId) ?? throw DocumentNotFound(documentId);
-        var role = await RoleAsync(user, document.ProjectId) ?? throw DocumentNotFound(documentId);
-        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == document.ProjectId);
-        if (!await MayOpenAsync(project, role, UserId(user), documentId)) throw DocumentNotFound(documentId);
-        return (document, project, role);
+        var userId = UserId(user);
+        var known = await db.Documents.AsNoTracking().Where(d => d.Id == documentId).Select(d => new
+        {
+            Document = d,
+            Project = d.Project!,
+            Role = db.ProjectMembers.Where(m => m.ProjectId == d.ProjectId && m.UserId == userId).Select(m => (ProjectRole?)m.Role).FirstOrDefault(),
+            Assigned = db.Assignments.Any(a => a.DocumentId == d.Id && a.UserId == userId && a.Kind == AssignmentKind.Annotate),
+            Annotated = db.Annotations.Any(a => a.DocumentId == d.Id && a.AnnotatorId == userId),
+        }).FirstOrDefaultAsync() ?? throw DocumentNotFound(documentId);
+        var role = MemberOrNotFound(user, documentId, known.Role);
+        if (roles is not null && !roles.Contains(role))
+            throw ProblemException.Forbidden(refusal?.Invoke(known.Project.Id, role) ?? NeedsRole(known.Project.Id, role, roles));
+        // A document released from an annotator in a dynamic project stays open to them while they have spans on it (see MayOpenAsync).
+        RequireOpenable(documentId, known.Project.Assignment, role, known.Assigned || known.Project.Assignment == AssignmentMode.Dynamic && known.Annotated);
+        return new OpenDocument(known.Document, new Viewer(userId, known.Project, role));
+    }
+
+    /// <summary>
+    /// The caller as viewer of a project's documents, when they are a member and may open every one of
+    /// <paramref name="documentIds"/>; null otherwise, so a row reached by its own id (a span, a link) answers with its
+    /// own not-found, which reveals as little.
+    /// </summary>
+    public async Task<Viewer?> ViewerOfAsync(ClaimsPrincipal user, long projectId, params IEnumerable<long> documentIds)
+    {
+        if (await RoleAsync(user, projectId) is not { } role) return null;
+        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == projectId);
+        var viewer = new Viewer(UserId(user), project, role);
+        foreach (var documentId in documentIds)
+            if (!await MayOpenAsync(project, role, viewer.UserId, documentId)) return null;
+        return viewer;
+    }
+
+    /// <summary>
+    /// The rule over facts already fetched, for the span write path, which gathers them in its one query: the member's
+    /// role (a site admin who is not a member acts as manager), else 404; then 404 unless they may open the document.
+    /// </summary>
+    public static ProjectRole RequireOpenable(ClaimsPrincipal user, long documentId, ProjectRole? memberRole, AssignmentMode mode, bool assigned)
+    {
+        var role = MemberOrNotFound(user, documentId, memberRole);
+        RequireOpenable(documentId, mode, role, assigned);
+        return role;
+    }
+
+    private static ProjectRole MemberOrNotFound(ClaimsPrincipal user, long documentId, ProjectRole? memberRole) =>
+        memberRole ?? (IsAdmin(user) ? ProjectRole.Manager : throw DocumentNotFound(documentId));
+
+    private static void RequireOpenable(long documentId, AssignmentMode mode, ProjectRole role, bool assigned)
+    {
+        if (!MayOpen(mode, role, assigned)) throw DocumentNotFound(documentId);
     }
 
     /// <summary>404 for a document the caller may not open (used where the document's project is already known).</summary>
-    public async Task RequireOpenableAsync(Project project, ProjectRole role, string userId, long documentId)
+    public async Task RequireOpenableAsync(Viewer viewer, long documentId)
     {
-        if (!await MayOpenAsync(project, role, userId, documentId)) throw DocumentNotFound(documentId);
+        if (!await MayOpenAsync(viewer.Project, viewer.Role, viewer.UserId, documentId)) throw DocumentNotFound(documentId);
     }
 
     public static ProblemException DocumentNotFound(long id) =>
         ProblemException.NotFound($"Document {id} does not exist or you are not a member of its project.");
+
+    private static string NeedsRole(long projectId, ProjectRole role, ProjectRole[] allowed) =>
+        $"Your role in project {projectId} is {role.ToString().ToLowerInvariant()}; this needs {string.Join(" or ", allowed.Select(r => r.ToString().ToLowerInvariant()))}.";
+
     /// <summary>Refuses a write to an archived project (409: the request is fine, the project's state forbids it).</summary>
     public static void EnsureWritable(Project project)
     {
@@ -108,4 +162,19 @@ public class ProjectAccess(AppDbContext db)
 
     public static ProblemException NotFound(long projectId) =>
         ProblemException.NotFound($"Project {projectId} does not exist or you are not a member of it.");
+}
+
+/// <summary>Who reads: the caller's own work always; everyone's in an open project or as reviewer or manager.</summary>
+public record Viewer(string UserId, Project Project, ProjectRole Role)
+{
+    public bool SeesEveryone => ProjectAccess.SeesEveryone(Project, Role);
+}
+
+/// <summary>A document the caller may open (<see cref="ProjectAccess.RequireDocumentAsync"/>), with who they are in its project.</summary>
+public record OpenDocument(Document Document, Viewer Viewer)
+{
+    public Project Project => Viewer.Project;
+    public ProjectRole Role => Viewer.Role;
+    public string UserId => Viewer.UserId;
+    public bool SeesEveryone => Viewer.SeesEveryone;
 }

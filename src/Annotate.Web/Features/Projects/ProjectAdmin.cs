@@ -14,8 +14,8 @@ public partial class ProjectAdmin(AppDbContext db, ChangeLog log)
     {
         name = name?.Trim();
         if (string.IsNullOrEmpty(name)) throw ProblemException.BadRequest("A project needs a name.");
-        if (name.Length > 200) throw ProblemException.BadRequest("A project name has at most 200 characters.");
-        if (description?.Length > 4000) throw ProblemException.BadRequest("A description has at most 4000 characters.");
+        Limits.ProjectName.Require(name);
+        Limits.ProjectDescription.Require(description);
         var now = DateTimeOffset.UtcNow;
         var project = new Project
         {
@@ -41,14 +41,16 @@ public partial class ProjectAdmin(AppDbContext db, ChangeLog log)
         if (accessChanged) await LiveAccess.AnnounceAsync(db, project.Id, null);
     }
 
-    public const int MaxGuidelinesLength = 200_000;
-    /// <summary>The guidelines form at its longest: a form encodes a UTF-16 unit in at most 9 bytes (%E2%80%99), plus the token.</summary>
-    public const int GuidelinesFormBytes = 9 * MaxGuidelinesLength + 16 * 1024;
+    /// <summary>
+    /// The guidelines form at its longest: a form encodes a character in at most 12 bytes (a code point beyond the
+    /// Basic Multilingual Plane is %F0%9F%99%82, one of two UTF-16 units is at most %E2%80%99), plus the token.
+    /// </summary>
+    public const int GuidelinesFormBytes = 12 * Limits.GuidelinesMax + 16 * 1024;
 
     public async Task UpdateGuidelinesAsync(Project project, string? markdown)
     {
         ProjectAccess.EnsureWritable(project);
-        if (markdown?.Length > MaxGuidelinesLength) throw ProblemException.BadRequest("Guidelines have at most 200,000 characters.");
+        Limits.Guidelines.Require(markdown);
         project.Guidelines = markdown ?? "";
         await db.SaveChangesAsync();
     }

@@ -37,8 +37,9 @@ public static partial class ProjectSettings
         void Fail(string field, string message) => errors[field] = [message];
 
         var name = patch.Name?.Trim();
-        if (patch.Name is not null && (name!.Length == 0 || name.Length > 200)) Fail("name", "A project name has 1 to 200 characters.");
-        if (patch.Description?.Length > 4000) Fail("description", "A description has at most 4000 characters.");
+        if (patch.Name is not null && name!.Length == 0) Fail("name", "A project needs a name.");
+        else if (!Limits.ProjectName.Allows(name)) Fail("name", Limits.ProjectName.Message);
+        if (!Limits.ProjectDescription.Allows(patch.Description)) Fail("description", Limits.ProjectDescription.Message);
         Visibility? visibility = null;
         if (patch.Visibility is not null)
         {

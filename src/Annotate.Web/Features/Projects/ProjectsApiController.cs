@@ -16,7 +16,7 @@ public record ProjectSummary(long Id, string Name, string Description, Visibilit
             p.Members.Where(m => m.UserId == userId).Select(m => (ProjectRole?)m.Role).FirstOrDefault() ?? ProjectRole.Manager,
             db.Documents.Count(d => d.ProjectId == p.Id), p.CreatedAt, p.ArchivedAt));
 }
-public record NewProject([Required, MaxLength(200)] string Name, [MaxLength(4000)] string? Description, Visibility? Visibility);
+public record NewProject([Required, Limited(nameof(Limits.ProjectName))] string Name, [Limited(nameof(Limits.ProjectDescription))] string? Description, Visibility? Visibility);
 public record MemberView(string UserId, string Email, string DisplayName, ProjectRole Role);
 public record NewMember([Required] string Email, [Required] ProjectRole? Role);
 public record RoleChange([Required] ProjectRole? Role);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.RateLimiting;
 using Annotate.Web.Features.Documents;
+using Annotate.Web.Features.Imports;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 

@@ -31,8 +31,8 @@ public class RelationConfiguration : IEntityTypeConfiguration<Relation>
     public void Configure(EntityTypeBuilder<Relation> relation)
     {
         relation.Property(r => r.Id).ValueGeneratedNever();
-        relation.Property(r => r.Type).HasMaxLength(64);
-        relation.Property(r => r.Note).HasMaxLength(10_000);
+        relation.Property(r => r.Type).HasMaxLength(Limits.LabelName.Max);
+        relation.Property(r => r.Note).HasMaxLength(Limits.Note.Max);
         relation.HasIndex(r => r.ProjectId);
         relation.HasIndex(r => r.FromId);
         relation.HasIndex(r => r.ToId);

@@ -174,7 +174,7 @@ public class WorkflowController(AppDbContext db, ProjectAccess access, Assignmen
     /// </summary>
     private async Task<Document> ManagersDocumentAsync(long documentId)
     {
-        var (document, _, _) = await access.RequireDocumentAsync(User, documentId);
+        var document = (await access.RequireDocumentAsync(User, documentId)).Document;
         await access.RequireManagerAsync(User, document.ProjectId);
         return document;
     }

@@ -1,9 +1,8 @@
 using Annotate.Web.Features.Annotations;
-using Annotate.Web.Features.Exports;
 using Annotate.Web.Features.LiveSync;
 using Annotate.Web.Features.Relations;
 
-namespace Annotate.Web.Features.Documents;
+namespace Annotate.Web.Features.Imports;
 
 /// <summary>
 /// Stores the spans and relations of newly imported annotated articles, inside the import's transaction: any problem
@@ -12,7 +11,7 @@ namespace Annotate.Web.Features.Documents;
 /// </summary>
 public static class AnnotatedImportWriter
 {
-    public static async Task<(int Spans, int Relations)> WriteAsync(AppDbContext db, ChangeLog log, long projectId, string importerId, AnnotationImport mode,
+    public static async Task<(int Spans, int Relations)> WriteAsync(AppDbContext db, ChangeLog log, long projectId, string importerId, ImportMode mode,
         List<(long DocumentId, ParsedAnnotatedArticle Article)> articles, CancellationToken cancel)
     {
         var errors = new List<ImportError>();
@@ -47,8 +46,8 @@ public static class AnnotatedImportWriter
 
         string? Annotator(string? email, ParsedAnnotatedArticle article)
         {
-            if (mode.Mode is "pre-annotations" or "curated") return importerId;
-            if (mode.Mode == "member") return mode.MemberUserId;
+            if (mode.InImportersName) return importerId;
+            if (mode.Kind == ImportKind.Member) return mode.MemberUserId;
             var member = email is null ? null : members.FirstOrDefault(m => m.Email == email.Trim().ToUpperInvariant());
             if (member is null) errors.Add(new(article.File, article.Line, $"names the annotator {email ?? "(none)"}, who is not a member of this project"));
             return member?.UserId;
@@ -72,7 +71,7 @@ public static class AnnotatedImportWriter
                     Layer = label.Kind == LabelKind.Claim ? AnnotationLayer.Claim : AnnotationLayer.Entity, Label = label.Name,
                     Start = span.Start, End = span.End, Text = CodePoints.Slice(article.Text, span.Start, span.End),
                     Attributes = span.Attributes is { ValueKind: System.Text.Json.JsonValueKind.Object } a ? a.GetRawText() : "{}",
-                    Note = span.Note, Version = 1, Origin = mode.Mode == "curated" ? AnnotationOrigin.Curated : AnnotationOrigin.Imported, CreatedAt = now, UpdatedAt = now,
+                    Note = span.Note, Version = 1, Origin = mode.Origin, CreatedAt = now, UpdatedAt = now,
                 });
             }
 

@@ -2,29 +2,7 @@ using Annotate.Web.Features.LiveSync;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Annotate.Web.Features.Documents;
-
-/// <summary>A file as it arrives from a form or the API.</summary>
-public record UploadedFile(string Name, long Length, Func<Stream> Open);
-
-public record ImportedDocument(long Id, string Title, string File, int? Line);
-
-/// <summary>An article whose text is already stored, so it was not stored again.</summary>
-/// <param name="SpansNotImported">Spans the file carried for it, left out with it (annotated imports only).</param>
-/// <param name="RelationsNotImported">Its relations, and relations of other articles into it, left out with it.</param>
-public record DuplicateDocument(string Title, string File, int? Line, long ExistingDocumentId, int SpansNotImported = 0, int RelationsNotImported = 0);
-
-/// <param name="Warnings">What the import stored differently from what the files held, one sentence each (e.g.
-/// annotations of an article that was already in the project); empty when everything was taken in.</param>
-public record ImportResult(IReadOnlyList<ImportedDocument> Created, IReadOnlyList<DuplicateDocument> Duplicates, int Spans, int Relations,
-    IReadOnlyList<string> Warnings);
-
-/// <summary>
-/// How the spans and relations in annotated JSONL (annotate-jsonl, doccano) are taken in: as pre-annotations of the
-/// importer, as one member's work, or as recorded (each span's annotator email must be a member). Labels missing from
-/// the project are refused, or created when <see cref="CreateLabels"/>.
-/// </summary>
-public record AnnotationImport(string Mode, string? MemberUserId, bool CreateLabels);
+namespace Annotate.Web.Features.Imports;
 
 /// <summary>
 /// Reads every file first and stores nothing unless all of them are fine; then writes the new articles with
@@ -38,36 +16,26 @@ public record AnnotationImport(string Mode, string? MemberUserId, bool CreateLab
 /// </summary>
 public class DocumentImporter(AppDbContext db, ChangeLog log, ImportOptions options)
 {
-    /// <summary>Reads the form fields <c>annotations</c> and <c>createLabels</c> (the API's and the page's) into an import mode.</summary>
-    public async Task<AnnotationImport?> AnnotationModeAsync(long projectId, string? mode, string? createLabels)
+    /// <summary>Reads the form fields <c>annotations</c> and <c>createLabels</c> (the API's and the page's) into an import mode, finding the member it names.</summary>
+    public async Task<ImportMode?> AnnotationModeAsync(long projectId, string? mode, string? createLabels)
     {
-        var create = createLabels is "true" or "on" or "1";
-        switch ((mode ?? "").Trim())
-        {
-            case "" or "ignore": return null;
-            case "pre-annotations": return new AnnotationImport("pre-annotations", null, create);
-            // An adjudicated (gold) dataset brought in as the project's curated layer, in the importer's name.
-            case "curated": return new AnnotationImport("curated", null, create);
-            case "recorded": return new AnnotationImport("recorded", null, create);
-            case var member when member.StartsWith("member:", StringComparison.Ordinal):
-                var email = member["member:".Length..].Trim().ToUpperInvariant();
-                var userId = await db.ProjectMembers.Where(m => m.ProjectId == projectId && m.User!.NormalizedEmail == email).Select(m => m.UserId).FirstOrDefaultAsync()
-                    ?? throw ProblemException.BadRequest($"{member["member:".Length..]} is not a member of this project; add them first.");
-                return new AnnotationImport("member", userId, create);
-            default:
-                throw ProblemException.BadRequest("\"annotations\" is \"ignore\", \"pre-annotations\", \"curated\", \"recorded\" or \"member:EMAIL\".");
-        }
+        var parsed = ImportMode.Parse(mode, createLabels);
+        if (parsed is not { Kind: ImportKind.Member }) return parsed;
+        var email = parsed.MemberEmail!.ToUpperInvariant();
+        var userId = await db.ProjectMembers.Where(m => m.ProjectId == projectId && m.User!.NormalizedEmail == email).Select(m => m.UserId).FirstOrDefaultAsync()
+            ?? throw ProblemException.BadRequest($"{parsed.MemberEmail} is not a member of this project; add them first.");
+        return parsed with { MemberUserId = userId };
     }
 
     public async Task<ImportResult> ImportAsync(long projectId, string userId, IReadOnlyList<UploadedFile> files, CancellationToken cancel,
-        AnnotationImport? annotations = null)
+        ImportMode? annotations = null)
     {
         if (await db.Projects.AnyAsync(p => p.Id == projectId && p.ArchivedAt != null, cancel)) throw ProjectAccess.Archived(projectId);
         if (files.Count == 0)
             throw ProblemException.BadRequest($"No files were sent. Attach one or more files ({ImportFormats.SupportedTypes}) in the field 'files'.");
 
         var articles = new List<ParsedArticle>();
-        var annotated = new Dictionary<ParsedArticle, Exports.ParsedAnnotatedArticle>(ReferenceEqualityComparer.Instance);
+        var annotated = new Dictionary<ParsedArticle, ParsedAnnotatedArticle>(ReferenceEqualityComparer.Instance);
         var errors = new List<ImportError>();
         foreach (var file in files)
         {
@@ -79,21 +47,15 @@ public class DocumentImporter(AppDbContext db, ChangeLog log, ImportOptions opti
             }
             var content = new byte[file.Length];
             await using (var stream = file.Open()) await stream.ReadExactlyAsync(content, cancel);
-            if (annotations is not null && Path.GetExtension(name).ToLowerInvariant() is ".jsonl" or ".ndjson")
+            if (annotations is not null && ImportFormats.IsJsonLines(name))
             {
                 if (!ImportFormats.TryDecode(name, content, errors, out var text)) continue;
-                var parsed = new List<Exports.ParsedAnnotatedArticle>();
-                Exports.AnnotatedImport.Parse(name, text, parsed, errors);
+                var parsed = new List<ParsedAnnotatedArticle>();
+                AnnotatedJsonlReader.Parse(name, text, parsed, errors);
                 foreach (var article in parsed)
                 {
-                    var plain = new ParsedArticle(article.File, article.Line,
-                        ImportFormats.FitTitle(string.IsNullOrWhiteSpace(article.Title) ? $"{Path.GetFileNameWithoutExtension(name)} line {article.Line}" : article.Title),
-                        article.Source, article.Published, article.Text, "{}");
-                    if (ImportFormats.FieldProblem("title", plain.Title, null) is { } problem)
-                    {
-                        errors.Add(new(name, article.Line, problem + " (it comes from the file name: rename the file)"));
-                        continue;
-                    }
+                    if (ArticleFields.TitleOrName(name, "", article.Line, article.Title, errors) is not { } title) continue;
+                    var plain = new ParsedArticle(article.File, article.Line, title, article.Source, article.Published, article.Text, article.Meta);
                     articles.Add(plain);
                     annotated[plain] = article;
                 }
@@ -155,9 +117,9 @@ public class DocumentImporter(AppDbContext db, ChangeLog log, ImportOptions opti
     /// spans are not imported, so those links would have no end); and, per duplicate, what it carried that is not
     /// imported, with one warning for each.
     /// </summary>
-    private static (List<(long DocumentId, Exports.ParsedAnnotatedArticle Article)> ToWrite,
+    private static (List<(long DocumentId, ParsedAnnotatedArticle Article)> ToWrite,
         Dictionary<ParsedArticle, (int Spans, int Relations)> LeftOut, List<string> Warnings) LeaveOutAnnotationsOfDuplicates(
-        List<ParsedArticle> fresh, List<ParsedArticle> duplicates, Dictionary<ParsedArticle, Exports.ParsedAnnotatedArticle> annotated,
+        List<ParsedArticle> fresh, List<ParsedArticle> duplicates, Dictionary<ParsedArticle, ParsedAnnotatedArticle> annotated,
         Dictionary<string, long> ids)
     {
         var warnings = new List<string>();
@@ -171,11 +133,11 @@ public class DocumentImporter(AppDbContext db, ChangeLog log, ImportOptions opti
             if (article.Spans.Count > 0 || article.Relations.Count > 0) leftOut[duplicate] = (article.Spans.Count, article.Relations.Count);
         }
 
-        var toWrite = new List<(long, Exports.ParsedAnnotatedArticle)>();
+        var toWrite = new List<(long, ParsedAnnotatedArticle)>();
         foreach (var plain in fresh)
         {
             if (!annotated.TryGetValue(plain, out var article)) continue;
-            var kept = new List<Exports.ParsedRelation>();
+            var kept = new List<ParsedRelation>();
             foreach (var relation in article.Relations)
             {
                 if (relation.ToDocument is { } other && duplicateIds.TryGetValue((article.File, other), out var target))

@@ -1,9 +1,8 @@
-using Annotate.Web.Features.Documents;
-using Annotate.Web.Features.Exports;
+using Annotate.Web.Features.Imports;
 
-namespace Annotate.Tests.Exports;
+namespace Annotate.Tests.Import;
 
-public class AnnotatedImportTests
+public class AnnotatedJsonlReaderTests
 {
     private const string Header = """{"meta": {"format": "annotate-jsonl", "version": 1, "offsets": "codepoint"}}""";
 
@@ -11,7 +10,7 @@ public class AnnotatedImportTests
     {
         var articles = new List<ParsedAnnotatedArticle>();
         var errors = new List<ImportError>();
-        AnnotatedImport.Parse(fileName, string.Join('\n', lines) + "\n", articles, errors);
+        AnnotatedJsonlReader.Parse(fileName, string.Join('\n', lines) + "\n", articles, errors);
         Assert.All(errors, e => Assert.Equal(fileName, e.File));
         return (articles, errors);
     }
@@ -27,6 +26,31 @@ public class AnnotatedImportTests
     {
         var error = Assert.Single(errors, e => e.Line == line);
         Assert.Contains(fragment, error.Message);
+    }
+
+    [Fact]
+    public void An_articles_own_fields_are_read_as_a_plain_import_reads_them()
+    {
+        // The same line as doccano (spans kept) and as annotate-jsonl: headline and url are the title and source; meta and
+        // any field neither format reads go to the meta, exactly as the plain reader keeps them.
+        const string fields = "\"headline\": \"Rescue\", \"url\": \"https://news.example/r\", \"meta\": {\"desk\": \"coast\"}, \"section\": \"world\"";
+        var line = $$"""{"id": 3, "text": "Go now to Aleppo.", {{fields}}, "label": [[10, 16, "LOCATION"]]}""";
+        var plain = new List<ParsedArticle>();
+        var plainErrors = new List<ImportError>();
+        ImportFormats.Parse("p.jsonl", System.Text.Encoding.UTF8.GetBytes(line), plain, plainErrors);
+        Assert.Empty(plainErrors);
+        var expected = Assert.Single(plain);
+
+        foreach (var lines in new[] { new[] { line }, [Header, $$"""{"id": 3, "text": "Go now to Aleppo.", {{fields}}, "spans": []}"""] })
+        {
+            var (articles, errors) = Parse("a.jsonl", lines);
+            Assert.Empty(errors);
+            var article = Assert.Single(articles);
+            Assert.Equal(("Rescue", "https://news.example/r"), (article.Title, article.Source));
+            // The plain reader keeps the line's "id" in the meta too; the annotated readers read it as the article's id.
+            Assert.Equal("""{"desk":"coast","section":"world"}""", article.Meta);
+            Assert.Equal("""{"desk":"coast","id":3,"section":"world"}""", expected.Meta);
+        }
     }
 
     [Fact]

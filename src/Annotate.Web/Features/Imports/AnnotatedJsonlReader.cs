@@ -1,26 +1,8 @@
-using System.Globalization;
 using System.Text.Json;
 using Annotate.Web.Features.Annotations;
-using Annotate.Web.Features.Documents;
+using Annotate.Web.Features.Exports;
 
-namespace Annotate.Web.Features.Exports;
-
-/// <summary>One annotated article read from a file, not yet stored. <see cref="Line"/> is 1-based.</summary>
-/// <param name="FileId">The article's "id" in the file (annotate-jsonl, doccano), if it has a whole number there: what
-/// a relation's <see cref="ParsedRelation.ToDocument"/> refers to.</param>
-public record ParsedAnnotatedArticle(string File, int Line, string? Title, string? Source, DateTimeOffset? Published, string Text,
-    IReadOnlyList<ParsedSpan> Spans, IReadOnlyList<ParsedRelation> Relations, long? FileId);
-
-/// <summary>A span, checked against its article's text. Offsets are code points, whatever unit the file used.</summary>
-/// <param name="Key">What relations in the file call it: the span's "id" (doccano's entity id), or "#N" for the
-/// Nth span when it has none (doccano's "label" lists).</param>
-/// <param name="Text">The text the file carried for it (equal to the slice, or the article is refused), null if none.</param>
-public record ParsedSpan(string Key, int Start, int End, string Label, string? Layer, string? Text, string? Annotator,
-    JsonElement? Attributes, string? Note);
-
-/// <param name="ToDocument">The <see cref="ParsedAnnotatedArticle.FileId"/> of the article holding the "to" span,
-/// when that is another article; null when both ends are in this article.</param>
-public record ParsedRelation(string FromKey, string ToKey, string Type, string? Note, string? Annotator, long? ToDocument);
+namespace Annotate.Web.Features.Imports;
 
 /// <summary>
 /// Reads annotated JSONL: annotate-jsonl (recognised by its header line, see <see cref="AnnotateJsonlWriter"/>) and
@@ -33,7 +15,7 @@ public record ParsedRelation(string FromKey, string ToKey, string Type, string? 
 /// is passed on for the importer to resolve (an export limited to finished articles can point to others).
 /// </para>
 /// </summary>
-public static class AnnotatedImport
+public static class AnnotatedJsonlReader
 {
     public static void Parse(string fileName, string text, List<ParsedAnnotatedArticle> articles, List<ImportError> errors)
     {
@@ -50,7 +32,7 @@ public static class AnnotatedImport
             try { json = JsonDocument.Parse(lines[index]); }
             catch (JsonException error)
             {
-                errors.Add(new(fileName, lineNumber, $"is not valid JSON ({FirstSentence(error.Message)})"));
+                errors.Add(new(fileName, lineNumber, $"is not valid JSON ({ImportFormats.FirstSentence(error.Message)})"));
                 any = true;
                 continue;
             }
@@ -148,7 +130,7 @@ public static class AnnotatedImport
             if (element.TryGetProperty("attributes", out var attributesElement) && attributesElement.ValueKind != JsonValueKind.Null)
             {
                 if (attributesElement.ValueKind != JsonValueKind.Object) line.Fail($"{where} has \"attributes\" that are not a JSON object");
-                else if (ImportFormats.JsonProblem("attributes", attributesElement) is { } problem) line.Fail($"{where} {problem}");
+                else if (ArticleFields.JsonProblem("attributes", attributesElement) is { } problem) line.Fail($"{where} {problem}");
                 else attributes = attributesElement.Clone();
             }
             var offsets = Offsets(line, text, length, unit, where, Integer(line, element, "start", where), Integer(line, element, "end", where), carried);
@@ -236,38 +218,25 @@ public static class AnnotatedImport
         return Finish(line, fields, spans, relations, keys);
     }
 
-    private sealed record ArticleFields(string Text, string? Title, string? Source, DateTimeOffset? Published, long? FileId);
+    /// <summary>Fields an annotated line's format reads itself (its spans, its id), which are not the article's meta.</summary>
+    private static readonly HashSet<string> FormatFields = ["id", "sha256", "spans", "relations", "label", "labels", "entities"];
 
-    /// <summary>What both formats share: a text that can be stored, an optional title, source, date and id.</summary>
-    private static ArticleFields? ReadArticleFields(Line line, JsonElement item)
+    private sealed record LineFields(ArticleFields Article, long? FileId)
     {
-        if (item.ValueKind != JsonValueKind.Object) { line.Fail("is not a JSON object with a \"text\" field"); return null; }
-        if (!item.TryGetProperty("text", out var textElement) || textElement.ValueKind != JsonValueKind.String)
-        {
-            line.Fail("has no \"text\" string: an article needs its text for its spans to point into");
-            return null;
-        }
-        string text;
-        try { text = textElement.GetString()!; }
-        catch (InvalidOperationException) { line.Fail("has a \"text\" with an unpaired surrogate escape"); return null; }
-        if (CodePoints.FindInvalidCharacter(text) is { } invalid) { line.Fail($"has a text that contains {invalid}"); return null; }
-        if (string.IsNullOrWhiteSpace(text)) { line.Fail("has an empty text: there is nothing to annotate"); return null; }
-
-        var title = OptionalString(line, item, "title", null);
-        var source = OptionalString(line, item, "source", null);
-        DateTimeOffset? published = null;
-        if (OptionalString(line, item, "published", null) is { } publishedText)
-        {
-            if (DateTimeOffset.TryParse(publishedText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)) published = date;
-            else line.Fail("has a \"published\" that is not a date (use ISO 8601, e.g. 2024-11-27 or 2024-11-27T09:30:00Z)");
-        }
-        long? fileId = item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out var whole) ? whole : null;
-        return new ArticleFields(text, title, source, published, fileId);
+        public string Text => Article.Text;
     }
 
-    private static Pending Finish(Line line, ArticleFields fields, List<ParsedSpan> spans, List<ParsedRelation> relations, HashSet<string> keys) =>
-        new(new ParsedAnnotatedArticle(line.File, line.Number, fields.Title, fields.Source, fields.Published, fields.Text, spans, relations, fields.FileId),
-            !line.Failed, keys);
+    /// <summary>The article's own fields, read as a plain import reads them (<see cref="ArticleFields"/>), and its id in the file.</summary>
+    private static LineFields? ReadArticleFields(Line line, JsonElement item)
+    {
+        if (ArticleFields.Read(item, line.Fail, FormatFields) is not { } fields) return null;
+        long? fileId = item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out var whole) ? whole : null;
+        return new LineFields(fields, fileId);
+    }
+
+    private static Pending Finish(Line line, LineFields fields, List<ParsedSpan> spans, List<ParsedRelation> relations, HashSet<string> keys) =>
+        new(new ParsedAnnotatedArticle(line.File, line.Number, fields.Article.Title, fields.Article.Source, fields.Article.Published, fields.Text,
+            spans, relations, fields.FileId, fields.Article.Meta), !line.Failed, keys);
 
     /// <summary>
     /// Checks offsets in the file's unit against the text and returns them in code points: inside the text, start
@@ -388,12 +357,11 @@ public static class AnnotatedImport
         }
         var limit = name switch
         {
-            "label" or "type" => 64, // label_definitions.name, annotations.label, relations.type
-            "note" => 10_000,
-            "source" => ImportFormats.MaxSourceLength,
-            _ => (int?)null, // a title is shortened to fit (ImportFormats.FitTitle); other strings are not stored as such
+            "label" or "type" => Limits.LabelName.Max,
+            "note" => Limits.Note.Max,
+            _ => (int?)null, // the article's own fields are ArticleFields'; other strings are not stored as such
         };
-        if (ImportFormats.FieldProblem(name, text, limit) is { } problem)
+        if (ArticleFields.FieldProblem(name, text, limit) is { } problem)
         {
             line.Fail(prefix + problem);
             return null;
@@ -417,10 +385,4 @@ public static class AnnotatedImport
         : null;
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message.TrimEnd('.');
-    }
 }
