@@ -2,7 +2,7 @@
 // of each are listed, and when a section drawn before can be kept.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { listPlan, reusable, shorten, moreLabel, groupKey, LIST_PAGE } from '../../wwwroot/js/editor/span-list.js';
+import { listPlan, reusable, shorten, moreLabel, groupKey, childChanges, LIST_PAGE } from '../../wwwroot/js/editor/span-list.js';
 
 const span = (id, layer, label, start, end = start + 1) => ({ id, layer, label, start, end, text: id });
 const spans = [
@@ -51,4 +51,29 @@ test('a span text longer than the length given is cut, with an ellipsis', () => 
   assert.equal(shorten('x'.repeat(80), 80), 'x'.repeat(80));
   assert.equal(shorten('x'.repeat(81), 80), 'x'.repeat(77) + '…');
   assert.equal(groupKey({ layer: 'claim', label: 'CLAIM' }), 'claim:CLAIM');
+});
+
+test('patching a list removes what is gone first, then inserts what is new where it goes, moving nothing else', () => {
+  const [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e'];
+  // One added in the middle of a full page: one insert, and the one pushed off the page removed.
+  assert.deepEqual(childChanges([a, b, c, d], [a, b, e, c]), { remove: [d], insert: [{ at: 2, item: e }] });
+  // One removed in the middle: one removal, no move of the items after it.
+  assert.deepEqual(childChanges([a, b, c, d], [a, c, d]), { remove: [b], insert: [] });
+  // One replaced (a span relabelled gets a new element): out with the old, the new in its place.
+  assert.deepEqual(childChanges([a, b, c], [a, e, c]), { remove: [b], insert: [{ at: 1, item: e }] });
+  // A move is an insert of the same element at its new place.
+  assert.deepEqual(childChanges([a, b, c], [c, a, b]), { remove: [], insert: [{ at: 0, item: c }] });
+  assert.deepEqual(childChanges([], [a, b]), { remove: [], insert: [{ at: 0, item: a }, { at: 1, item: b }] });
+  // Applying the changes gives the wanted order, whatever they were.
+  for (const [from, to] of [[[a, b, c, d, e], [e, d, c, b, a]], [[a, b, c], [b, d, a]], [[a, b], []]]) {
+    const list = [...from];
+    const { remove, insert } = childChanges(from, to);
+    for (const item of remove) list.splice(list.indexOf(item), 1);
+    for (const { at, item } of insert) {
+      const was = list.indexOf(item);
+      if (was >= 0) list.splice(was, 1);
+      list.splice(at, 0, item);
+    }
+    assert.deepEqual(list, to);
+  }
 });

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using Annotate.Web.Features.Annotations;
+using Annotate.Web.Infrastructure;
 
 namespace Annotate.IntegrationTests.LiveSync;
 
@@ -54,7 +54,7 @@ public class StalledReaderTests
         await using var reader = await app.LiveAsync(lead);
         await reader.JoinAsync(document);
         await using var writer = await app.LiveAsync(lead);
-        var note = new string('n', SpanRules.MaxNoteLength); // about 10 KB a push: 640 of them are more than the buffers hold
+        var note = new string('n', Limits.NoteMax); // about 10 KB a push: 640 of them are more than the buffers hold
 
         for (var first = 0; first < Writes; first += WritersAtOnce)
         {

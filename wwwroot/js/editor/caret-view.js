@@ -137,9 +137,9 @@ export class CaretView {
     this.bar.style.left = `${window.scrollX + place.x - 1}px`;
     this.bar.style.top = `${window.scrollY + place.top}px`;
     this.bar.style.height = `${height}px`;
-    // Restart the blink, so the bar is seen at once where it moved to.
-    this.bar.classList.remove('blink');
-    void this.bar.offsetWidth;
+    // Restart the blink, so the bar is seen at once where it moved to: a new animation name restarts it without the
+    // forced layout that removing and re-adding the class needed (after an edit, that layout was of the whole text).
     this.bar.classList.add('blink');
+    this.bar.classList.toggle('blink-again');
   }
 }

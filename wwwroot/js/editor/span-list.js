@@ -1,7 +1,7 @@
 // The side panel's list of spans: grouped by layer and label (spans.js), each group in text order, each listed a
 // page at a time. The pure part (listPlan, reusable, shorten, moreLabel) decides what is drawn; SpanList draws it.
 
-import { el } from '../annotations.js';
+import { el, fill } from '../annotations.js';
 import { groupByLayerAndLabel } from '../spans.js';
 import { labelChip } from '../labels.js';
 
@@ -31,6 +31,32 @@ export function listPlan(annotations, listed, selectedId, page = LIST_PAGE) {
 export function reusable(cached, entry) {
   return Boolean(cached) && cached.shown === entry.shown && cached.selected === entry.selected
     && cached.items.length === entry.group.items.length && entry.group.items.every((a, i) => a === cached.items[i]);
+}
+
+/**
+ * How to turn a list of children into another with few DOM operations: which of the current ones to remove (those not
+ * wanted any more), then which wanted ones to insert where, in order. Removing first means one span added or removed
+ * in the middle of a long list costs one or two operations, not a move of every item after it.
+ * @template T
+ * @param {T[]} current
+ * @param {T[]} wanted
+ * @returns {{remove: T[], insert: {at: number, item: T}[]}}  `at`: the item's index in `wanted`
+ */
+export function childChanges(current, wanted) {
+  const keep = new Set(wanted);
+  const remove = current.filter(item => !keep.has(item));
+  const gone = new Set(remove);
+  const left = current.filter(item => !gone.has(item));
+  const insert = [];
+  // Walk both in order: a wanted item that is not next among those left is inserted (or moved) there.
+  let j = 0;
+  wanted.forEach((item, at) => {
+    if (left[j] === item) { j++; return; }
+    insert.push({ at, item });
+    const moved = left.indexOf(item, j);
+    if (moved >= 0) left.splice(moved, 1);
+  });
+  return { remove, insert };
 }
 
 /** A span's text as an item of the list: one longer than `max` is cut to `max - 3` characters and an ellipsis. */
@@ -75,9 +101,9 @@ export class SpanList {
       // Which items wait to be saved is the page's state, not the store's: a change of it alone redraws the group too.
       const waiting = entry.group.items.slice(0, entry.shown).map(a => this.waits(a.id) ? 1 : 0).join('');
       if (reusable(cached, entry) && cached.waiting === waiting) return cached.element;
-      const element = this.section(entry, selectedId);
-      this.sections.set(entry.key, { items: entry.group.items, shown: entry.shown, selected: entry.selected, waiting, element });
-      return element;
+      const drawn = cached ? this.patch(cached, entry, selectedId) : this.section(entry, selectedId);
+      this.sections.set(entry.key, { ...drawn, items: entry.group.items, shown: entry.shown, selected: entry.selected, waiting });
+      return drawn.element;
     });
     for (const key of [...this.sections.keys()]) if (!keys.has(key)) this.sections.delete(key); // gone: not kept alive
     // Put each section in its place, moving only what moved (a reused section may come from another slot).
@@ -86,19 +112,51 @@ export class SpanList {
     while (list.children.length > sections.length) list.lastElementChild.remove();
   }
 
-  section({ key, group: g, shown, rest }, selectedId) {
-    const { colourOf, seesEveryone, onOpen } = this.options;
+  /** A label group's section, drawn afresh, with the parts a later edit patches. */
+  section(entry, selectedId) {
+    const { key } = entry;
+    const summary = el('summary', { class: 'h6 mb-1' });
+    const ul = el('ul', { class: 'list-unstyled mb-0' });
+    const more = el('div');
     // Each group folds (a details element): a long group need not push the others out of reach.
-    return el('section', { class: 'mb-2 span-group', dataset: { layer: g.layer, label: g.label } }, el('details', { open: !this.collapsed.has(key),
-      ontoggle: e => { if (e.target.open) this.collapsed.delete(key); else this.collapsed.add(key); } },
-      el('summary', { class: 'h6 mb-1' }, labelChip(g.label, colourOf(g.label)), ` ${g.layer} · ${g.items.length}`),
-      el('ul', { class: 'list-unstyled mb-0' }, g.items.slice(0, shown).map(a => el('li', {},
-        el('button', { type: 'button', class: `btn btn-link btn-sm p-0 text-start annotation-item${a.id === selectedId ? ' fw-bold' : ''}`, dataset: { annotation: a.id },
-          onclick: () => onOpen(a.id) }, shorten(a.text, 80)),
-        seesEveryone ? el('small', { class: 'text-muted ms-1' }, a.annotatorName) : null,
-        this.waits(a.id) ? el('small', { class: 'badge text-bg-warning fw-normal ms-1 not-saved' }, 'not saved yet') : null))),
-      rest > 0 ? el('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary mt-1 show-more', onclick: () => this.showMore(key, shown) },
-        moreLabel(rest)) : null));
+    const element = el('section', { class: 'mb-2 span-group', dataset: { layer: entry.group.layer, label: entry.group.label } },
+      el('details', { open: !this.collapsed.has(key), ontoggle: e => { if (e.target.open) this.collapsed.delete(key); else this.collapsed.add(key); } },
+        summary, ul, more));
+    return this.patch({ element, summary, ul, more, lis: new Map() }, entry, selectedId);
+  }
+
+  /**
+   * Brings a drawn section up to `entry`: its count, its items and its "Show more". An item whose span object and
+   * marks (open, not saved) are unchanged keeps its element, so one span added to a group of thousands inserts one
+   * item instead of rebuilding the page of 500 (which was most of a keyboard edit's time with 5,000 spans).
+   */
+  patch(drawn, { key, group: g, shown, rest }, selectedId) {
+    const { colourOf, seesEveryone, onOpen } = this.options;
+    const { summary, ul, more } = drawn;
+    summary.replaceChildren(labelChip(g.label, colourOf(g.label)), ` ${g.layer} · ${g.items.length}`);
+    const lis = new Map();
+    const wanted = g.items.slice(0, shown).map(a => {
+      const bold = a.id === selectedId, waiting = this.waits(a.id);
+      const old = drawn.lis.get(a);
+      const item = old && old.bold === bold && old.waiting === waiting ? old : {
+        bold, waiting, li: el('li', {},
+          el('button', { type: 'button', class: `btn btn-link btn-sm p-0 text-start annotation-item${bold ? ' fw-bold' : ''}`, dataset: { annotation: a.id },
+            onclick: () => onOpen(a.id) }, shorten(a.text, 80)),
+          seesEveryone ? el('small', { class: 'text-muted ms-1' }, a.annotatorName) : null,
+          waiting ? el('small', { class: 'badge text-bg-warning fw-normal ms-1 not-saved' }, 'not saved yet') : null),
+      };
+      lis.set(a, item);
+      return item.li;
+    });
+    const { remove, insert } = childChanges([...ul.children], wanted);
+    for (const li of remove) li.remove();
+    for (const { at, item } of insert) ul.insertBefore(item, ul.children[at] ?? null);
+    const moreKey = `${shown}:${rest}`;
+    if (drawn.moreKey !== moreKey) {
+      fill(more, rest > 0 ? el('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary mt-1 show-more', onclick: () => this.showMore(key, shown) },
+        moreLabel(rest)) : null);
+    }
+    return { ...drawn, lis, moreKey };
   }
 
   /** Lists the next page of a group and moves the keyboard focus to its first new item, where the person was heading. */

@@ -19,6 +19,16 @@ export const charactersOf = text => [...graphemes.segment(String(text))].map(g =
  * or an emoji is never split.
  */
 export function abbreviate(name, max = TAG_MAX) {
+  // A project has a handful of labels and the text thousands of tags: each label is cut once (segmenting is not cheap).
+  const key = `${max}\u0000${name}`;
+  let short = abbreviations.get(key);
+  if (short === undefined) abbreviations.set(key, short = cut(name, max));
+  return short;
+}
+
+const abbreviations = new Map();
+
+function cut(name, max) {
   const chars = charactersOf(name);
   if (chars.length <= max) return String(name);
   const words = String(name).split(/[\s_\-/.]+/).filter(Boolean);
