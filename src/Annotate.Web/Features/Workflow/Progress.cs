@@ -43,12 +43,12 @@ public record ProgressTablePage<T>(IReadOnlyList<T> Items, string? Next, int Tot
 public class Progress(AppDbContext db, ProgressOrder order)
 {
     /// <summary>Both tables whole, each in its order: the API's report and the CSV downloads.</summary>
-    public async Task<ProgressReport> ReportAsync(Project project, ProgressSort documentSort, ProgressSort annotatorSort)
+    public async Task<ProgressReport> ReportAsync(Project project, ProjectRole role, ProgressSort documentSort, ProgressSort annotatorSort)
     {
         var (ids, _, _, _) = await order.PageAsync(project.Id, new DocumentListQuery(), documentSort, null);
         var figures = await FiguresAsync(project, db.Documents.Where(d => d.ProjectId == project.Id).Select(d => d.Id));
         return new ProgressReport(project.Id, project.Assignment, project.AnnotatorsPerDocument,
-            Sorted(await AnnotatorsAsync(project), annotatorSort), ids.Select(id => figures[id]).ToList());
+            Sorted(await AnnotatorsAsync(project, role), annotatorSort), ids.Select(id => figures[id]).ToList());
     }
 
     /// <summary>One page of the per-document table: the documents of <paramref name="query"/> (search, assignee, cursor) in <paramref name="sort"/>'s order, with their figures.</summary>
@@ -64,10 +64,10 @@ public class Progress(AppDbContext db, ProgressOrder order)
     /// One page of the per-annotator table in <paramref name="sort"/>'s order. A project's people are few, so they are
     /// counted and ordered in memory, but the cursor is a keyset all the same: (key, user id) of the last row.
     /// </summary>
-    public async Task<ProgressTablePage<AnnotatorProgress>> AnnotatorsPageAsync(Project project, ProgressSort sort, string? cursor, int limit)
+    public async Task<ProgressTablePage<AnnotatorProgress>> AnnotatorsPageAsync(Project project, ProjectRole role, ProgressSort sort, string? cursor, int limit)
     {
         if (limit is < 1 or > DocumentList.MaxLimit) throw ProblemException.BadRequest($"\"limit\" is 1 to {DocumentList.MaxLimit}; leave it out for 100.");
-        var people = Sorted(await AnnotatorsAsync(project), sort);
+        var people = Sorted(await AnnotatorsAsync(project, role), sort);
         var rest = people;
         if (cursor is not null)
         {
@@ -124,8 +124,20 @@ public class Progress(AppDbContext db, ProgressOrder order)
             GROUP BY owner_id, day ORDER BY day, owner_id
             """).ToListAsync();
 
-    /// <summary>Annotators, and anyone else given documents to annotate or with work of their own.</summary>
-    public async Task<IReadOnlyList<AnnotatorProgress>> AnnotatorsAsync(Project project)
+    /// <summary>
+    /// Annotators, and anyone else given documents to annotate or with work of their own, as <paramref name="role"/>
+    /// reads them: with the project's anonymous curation on, a reviewer reads "Annotator n" (the review page's
+    /// numbers) and no email, so the progress table cannot undo what the review page hides.
+    /// </summary>
+    public async Task<IReadOnlyList<AnnotatorProgress>> AnnotatorsAsync(Project project, ProjectRole role)
+    {
+        var people = await NamedAnnotatorsAsync(project);
+        if (!Names.Anonymous(project, role)) return people;
+        var names = await Names.ForAsync(db, project, role);
+        return people.Select(p => names.Rename(p.UserId, p.Name) is var shown && shown != p.Name ? p with { Name = shown, Email = "" } : p).ToList();
+    }
+
+    private async Task<IReadOnlyList<AnnotatorProgress>> NamedAnnotatorsAsync(Project project)
     {
         var projectId = project.Id;
         var annotate = db.Assignments.AsNoTracking().Where(a => a.ProjectId == projectId && a.Kind == AssignmentKind.Annotate);

@@ -72,8 +72,8 @@ public class WorkflowApiController(ProjectAccess access, Assignments assignments
     [HttpGet("projects/{projectId:long}/progress")]
     public async Task<ProgressReport> Progress(long projectId, string? sort, string? dir, string? annotatorSort, string? annotatorDir)
     {
-        var (project, _) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
-        return await progress.ReportAsync(project, ProgressSort.Documents(sort, dir), ProgressSort.Annotators(annotatorSort, annotatorDir, "annotatorSort", "annotatorDir"));
+        var (project, role) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
+        return await progress.ReportAsync(project, role, ProgressSort.Documents(sort, dir), ProgressSort.Annotators(annotatorSort, annotatorDir, "annotatorSort", "annotatorDir"));
     }
 
     /// <summary>
@@ -98,8 +98,8 @@ public class WorkflowApiController(ProjectAccess access, Assignments assignments
     [HttpGet("projects/{projectId:long}/progress/annotators")]
     public async Task<ProgressTablePage<AnnotatorProgress>> ProgressAnnotators(long projectId, string? cursor, string? sort, string? dir, int limit = 100)
     {
-        var (project, _) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
-        return await progress.AnnotatorsPageAsync(project, ProgressSort.Annotators(sort, dir), cursor, limit);
+        var (project, role) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
+        return await progress.AnnotatorsPageAsync(project, role, ProgressSort.Annotators(sort, dir), cursor, limit);
     }
 
     /// <summary>One of the progress tables as CSV: <c>table=annotators</c> (the default) or <c>table=documents</c>, in <c>sort</c>/<c>dir</c> order.</summary>
@@ -107,13 +107,13 @@ public class WorkflowApiController(ProjectAccess access, Assignments assignments
     [Produces("text/csv")]
     public async Task<IActionResult> ProgressCsv(long projectId, string? table, string? sort, string? dir)
     {
-        var (project, _) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
+        var (project, role) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
         if (table is not (null or "annotators" or "documents"))
             throw ProblemException.BadRequest("table is \"annotators\" or \"documents\".");
         var documents = table == "documents";
         var report = documents
-            ? await progress.ReportAsync(project, ProgressSort.Documents(sort, dir), ProgressSort.Annotators(null, null))
-            : await progress.ReportAsync(project, ProgressSort.Documents(null, null), ProgressSort.Annotators(sort, dir));
+            ? await progress.ReportAsync(project, role, ProgressSort.Documents(sort, dir), ProgressSort.Annotators(null, null))
+            : await progress.ReportAsync(project, role, ProgressSort.Documents(null, null), ProgressSort.Annotators(sort, dir));
         var csv = documents ? Workflow.Progress.DocumentsCsv(report) : Workflow.Progress.AnnotatorsCsv(report);
         return File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"progress-{projectId}-{(documents ? "documents" : "annotators")}.csv");
     }

@@ -117,7 +117,7 @@ public class WorkflowController(AppDbContext db, ProjectAccess access, Assignmen
         var userId = ProjectAccess.UserId(User);
         var documentSort = ProgressSort.Documents(sort, dir);
         var peopleOrder = ProgressSort.Annotators(peopleSort, peopleDir, "peopleSort", "peopleDir");
-        var annotators = await progress.AnnotatorsAsync(project);
+        var annotators = await progress.AnnotatorsAsync(project, role);
         var query = new DocumentListQuery(q, Assignee: DocumentList.ParseAssignee(assignee, userId), After: after, Before: before);
         var documents = await progress.DocumentsPageAsync(project, query, documentSort);
         var members = annotators.Select(a => new MatrixPerson(a.UserId, a.Name, a.Email, ProjectRole.Annotator)).ToList();
