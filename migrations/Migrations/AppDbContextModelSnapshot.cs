@@ -1109,6 +1109,9 @@ namespace Annotate.Migrations.Migrations
                     b.HasIndex("ProjectId", "UserId")
                         .HasDatabaseName("ix_assignments_project_id_user_id");
 
+                    b.HasIndex("ProjectId", "Kind", "DocumentId")
+                        .HasDatabaseName("ix_assignments_project_id_kind_document_id");
+
                     b.ToTable("assignments", t =>
                         {
                             t.HasCheckConstraint("ck_assignments_kind", "kind IN ('annotate', 'curate')");

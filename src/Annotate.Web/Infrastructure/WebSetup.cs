@@ -95,6 +95,7 @@ public static class WebSetup
         services.AddScoped<Features.Workflow.Assignments>();
         services.AddScoped<Features.Workflow.FinishedLock>();
         services.AddScoped<Features.Workflow.Progress>();
+        services.AddScoped<Features.Workflow.ProgressOrder>();
     }
 
     public static void MapHealth(this WebApplication app)

@@ -49,5 +49,17 @@ public class MatrixPagingTests(BrowserFixture browser) : IClassFixture<BrowserFi
         await page.GetByRole(AriaRole.Link, new() { Name = "Next 50" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("progress-documents").Locator("tbody tr")).ToHaveCountAsync(5);
         await Assertions.Expect(page.GetByTestId("progress-documents").Locator("tbody tr").Last).ToContainTextAsync("1 / ");
+
+        // On a phone both pages fit the width: rows become cards naming each figure, nothing scrolls sideways.
+        await page.SetViewportSizeAsync(390, 844);
+        foreach (var path in new[] { $"/projects/{projectId}/progress", $"/projects/{projectId}/assignments" })
+        {
+            await page.GotoAsync(path);
+            Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), $"{path} scrolls sideways at 390 px");
+        }
+        await page.GotoAsync($"/projects/{projectId}/progress");
+        var card = page.GetByTestId("progress-documents").Locator("tbody tr").First;
+        Assert.Equal("grid", await card.EvaluateAsync<string>("row => getComputedStyle(row).display"));
+        Assert.Equal("Finished / required", await card.Locator("td").Nth(2).EvaluateAsync<string>("cell => getComputedStyle(cell, '::before').content.replaceAll('\"', '')"));
     }
 }

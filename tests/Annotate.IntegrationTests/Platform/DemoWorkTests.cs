@@ -65,6 +65,16 @@ public class DemoWorkTests(AnnotateFactory factory) : IClassFixture<AnnotateFact
             foreach (var who in new[] { "Ana Annotator", "Ben Annotator" })
                 Assert.Contains((doc, who), pairs);
 
+        // The demo reviewer is to curate the two finished articles: her My work lists them, and their review pages have units.
+        var rita = factory.CreateClient();
+        await AnnotateFactory.AuthorizeAsync(rita, "rita@demo.test", DemoSeeder.Password);
+        var toCurate = (await rita.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/my-work")).GetProperty("toCurate").EnumerateArray()
+            .Select(c => c.GetProperty("documentId").GetInt64()).ToList();
+        Assert.Equal(new[] { docs["gazette"], docs["times"] }.Order(), toCurate.Order());
+        foreach (var doc in toCurate)
+            Assert.NotEmpty((await rita.GetFromJsonAsync<JsonElement>($"/api/documents/{doc}/review")).GetProperty("units").EnumerateArray());
+        Assert.Contains($"/documents/{docs["gazette"]}/review", await rita.GetStringAsync($"/projects/{projectId}/my-work"));
+
         var gazette = await SpansAsync(lead, docs["gazette"]);
         var times = await SpansAsync(lead, docs["times"]);
         // A label conflict: the same span, two labels.
@@ -155,6 +165,13 @@ public class DemoWorkTests(AnnotateFactory factory) : IClassFixture<AnnotateFact
             .Single(r => By(r) == "Ben Annotator" && r.GetProperty("toText").GetString()!.Contains("under control within the hour"));
         (await ben.DeleteAsync($"/api/relations/{duration.GetProperty("id")}?version={duration.GetProperty("version")}")).EnsureSuccessStatusCode();
         (await ben.PutAsJsonAsync($"/api/documents/{docs["times"]}/status", new { status = "in_progress" })).EnsureSuccessStatusCode();
+        // The lead takes one article to curate away from the demo reviewer: it stays away.
+        var lead = factory.CreateClient();
+        await AnnotateFactory.AuthorizeAsync(lead, DemoSeeder.Accounts[0].Email, DemoSeeder.Password);
+        var ritaId = ItemsOf(await lead.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/assignments"))
+            .First(a => a.GetProperty("kind").GetString() == "curate").GetProperty("userId").GetString();
+        (await lead.PutAsJsonAsync($"/api/projects/{projectId}/assignments",
+            new { documents = new[] { docs["times"] }, users = new[] { ritaId }, kind = "curate", assigned = false })).EnsureSuccessStatusCode();
 
         async Task<(int Annotations, int Relations, long Events, int Reports)> CountAsync()
         {
@@ -182,6 +199,11 @@ public class DemoWorkTests(AnnotateFactory factory) : IClassFixture<AnnotateFact
         Assert.Equal(("LOCATION", 2), (Label(edited), edited.GetProperty("version").GetInt32()));
         Assert.DoesNotContain((await ben.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/relations")).EnumerateArray(),
             r => r.GetProperty("id").GetGuid() == duration.GetProperty("id").GetGuid());
+        Assert.Equal([docs["gazette"]], ItemsOf(await lead.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/assignments"))
+            .Where(a => a.GetProperty("kind").GetString() == "curate").Select(a => a.GetProperty("documentId").GetInt64()));
+        // Given back by hand, as the other test of this shared demo expects to find it.
+        (await lead.PutAsJsonAsync($"/api/projects/{projectId}/assignments",
+            new { documents = new[] { docs["times"] }, users = new[] { ritaId }, kind = "curate", assigned = true })).EnsureSuccessStatusCode();
         var states = (await ben.GetFromJsonAsync<JsonElement>($"/api/documents/{docs["times"]}/states")).EnumerateArray();
         Assert.Equal("in_progress", states.Single(s => s.GetProperty("userName").GetString() == "Ben Annotator").GetProperty("status").GetString());
     }

@@ -66,9 +66,9 @@ public class ProgressTests(LiveFactory factory) : IClassFixture<LiveFactory>
         Assert.Equal(3, lines.Length);
         Assert.Contains(lines, l => l.StartsWith($"{anaId},") && l.Contains($",{ana.Email},2,0,1,1,2,"));
         var documentsCsv = (await lead.Http.GetStringAsync($"/api/projects/{projectId}/progress.csv?table=documents")).TrimEnd('\n').Split('\n');
-        Assert.Equal("document_id,title,assigned,started,finished,required,reviewers,curated_spans,curation_state", documentsCsv[0]);
-        Assert.Contains(documentsCsv, l => l.StartsWith($"{d[1]},") && l.EndsWith(",2,2,2,2,1,0,in_progress"));
-        Assert.Contains(documentsCsv, l => l.StartsWith($"{d[0]},") && l.EndsWith(",not_started"));
+        Assert.Equal("document_id,title,assigned,started,finished,required,reviewers,curated_spans,curation_state,spans,last_active", documentsCsv[0]);
+        Assert.Contains(documentsCsv, l => l.StartsWith($"{d[1]},") && l.Contains(",2,2,2,2,1,0,in_progress,0,"));
+        Assert.Contains(documentsCsv, l => l.StartsWith($"{d[0]},") && l.Contains(",not_started,"));
         Assert.Equal(HttpStatusCode.BadRequest, (await lead.Http.GetAsync($"/api/projects/{projectId}/progress.csv?table=secrets")).StatusCode);
 
         // Annotators do not see others' progress; outsiders learn nothing.
@@ -76,7 +76,7 @@ public class ProgressTests(LiveFactory factory) : IClassFixture<LiveFactory>
         Assert.Equal(HttpStatusCode.Forbidden, (await ana.Http.GetAsync($"/api/projects/{projectId}/progress.csv")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.Http.GetAsync($"/api/projects/{projectId}/progress")).StatusCode);
         // The page shows both tables, sorted as asked.
-        var page = await lead.Http.GetStringAsync($"/projects/{projectId}/progress?sort=spans&desc=true");
+        var page = await lead.Http.GetStringAsync($"/projects/{projectId}/progress?peopleSort=spans&peopleDir=desc");
         Assert.Contains("data-testid=\"progress-annotators\"", page);
         Assert.Contains("aria-sort=\"descending\"", page);
         Assert.Contains(">in progress</span>", page);

@@ -30,7 +30,11 @@ public record DemoWorkFile(string Format, Dictionary<string, string> Articles, D
 }
 
 /// <summary>How the demo's articles are handed out (applied once the project has assignment modes).</summary>
-public record DemoAssignments(string Mode, int AnnotatorsPerDocument);
+/// <param name="Curate">reviewers and the articles each is to curate</param>
+public record DemoAssignments(string Mode, int AnnotatorsPerDocument, List<DemoCurate>? Curate = null);
+
+/// <param name="Articles">article names, as in the file's <c>articles</c></param>
+public record DemoCurate(string Email, List<string> Articles);
 
 public record DemoAnnotator(string Email, List<string>? Finished, List<DemoSpan> Spans, List<DemoLink>? Links);
 
@@ -75,6 +79,30 @@ public class DemoWork(AppDbContext db, UserManager<AppUser> users, IUserClaimsPr
         await db.SaveChangesAsync(cancel);
     }
 
+    /// <summary>
+    /// Gives each reviewer of the file the articles to curate, once per reviewer: only while the log never had an
+    /// assignment of theirs in the project (reviewers are assigned only to curate), so a lead who took them away or
+    /// changed them keeps that. Through the workflow's own write, so each is logged and My work's To curate shows it.
+    /// </summary>
+    private async Task CurateOnceAsync(long projectId, DemoAssignments? plan, IReadOnlyDictionary<string, (long Id, string Text)> articles,
+        string leadEmail, List<string> skipped, CancellationToken cancel)
+    {
+        if (plan?.Curate is not { Count: > 0 } curate || await users.FindByEmailAsync(leadEmail) is not { } lead) return;
+        var project = await db.Projects.FirstAsync(p => p.Id == projectId, cancel);
+        foreach (var reviewer in curate)
+        {
+            if (await users.FindByEmailAsync(reviewer.Email) is not { } user) { skipped.Add($"{reviewer.Email}: no such account"); continue; }
+            if (await db.ChangeEvents.AnyAsync(e => e.ProjectId == projectId && e.Kind == ChangeKind.AssignmentAdded && e.OwnerId == user.Id, cancel)) continue;
+            var documents = new List<long>();
+            foreach (var name in reviewer.Articles)
+                if (articles.TryGetValue(name, out var article)) documents.Add(article.Id);
+                else skipped.Add($"{reviewer.Email}: no article {name} to curate");
+            if (documents.Count > 0)
+                await TryAsync(skipped, $"{reviewer.Email}'s articles to curate",
+                    () => assignments.SetAsync(project, lead.Id, new Workflow.AssignmentChange(documents, [user.Id], "curate", true)));
+        }
+    }
+
     public async Task<Outcome> ApplyAsync(long projectId, string path, string leadEmail, CancellationToken cancel)
     {
         var work = DemoWorkFile.Read(path);
@@ -101,6 +129,7 @@ public class DemoWork(AppDbContext db, UserManager<AppUser> users, IUserClaimsPr
 
         // The assignments go first: in assigned mode the writer refuses spans on a document not assigned to the annotator.
         await AssignOnceAsync(projectId, work.Assignments, leadEmail, cancel);
+        await CurateOnceAsync(projectId, work.Assignments, articles, leadEmail, skipped, cancel);
         int spans = 0, links = 0, finished = 0;
         foreach (var annotator in work.Annotators)
         {

@@ -40,6 +40,8 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
 
     /// <summary>Managers and reviewers hear every assignment and state change of the project (the matrix, Progress).</summary>
     public static string WorkGroup(long projectId) => $"project:{projectId}:work";
+    /// <summary>Reviewers of a project with anonymous curation on hear the same, with annotators renamed "Annotator n".</summary>
+    public static string AnonymousWorkGroup(long projectId) => $"project:{projectId}:work:anonymous";
     /// <summary>One person hears the changes of their own assignments and states (My work).</summary>
     public static string OwnWorkGroup(long projectId, string userId) => $"project:{projectId}:work:{userId}";
 
@@ -49,12 +51,15 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
     /// </summary>
     public async Task WatchWork(long projectId)
     {
-        var (_, role) = await Guard(() => access.RequireAsync(Context.User!, projectId));
+        var (project, role) = await Guard(() => access.RequireAsync(Context.User!, projectId));
         var userId = ProjectAccess.UserId(Context.User!);
         presence.WatchJobs(Context.ConnectionId, userId, projectId); // recorded, so a change of access takes it away (LiveAccess)
         await Groups.AddToGroupAsync(Context.ConnectionId, OwnWorkGroup(projectId, userId));
-        if (role != ProjectRole.Annotator) await Groups.AddToGroupAsync(Context.ConnectionId, WorkGroup(projectId));
-        else await Groups.RemoveFromGroupAsync(Context.ConnectionId, WorkGroup(projectId));
+        // Named, anonymous or neither: a rewatch after a change of role or setting drops the other.
+        var group = role == ProjectRole.Annotator ? null : Curation.Names.Anonymous(project, role) ? AnonymousWorkGroup(projectId) : WorkGroup(projectId);
+        foreach (var each in new[] { WorkGroup(projectId), AnonymousWorkGroup(projectId) })
+            if (each == group) await Groups.AddToGroupAsync(Context.ConnectionId, each);
+            else await Groups.RemoveFromGroupAsync(Context.ConnectionId, each);
     }
 
     /// <summary>Subscribes a manager to the progress of the project's jobs.</summary>

@@ -142,9 +142,12 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
             {
                 var view = ChangeEventView.Of(change);
                 await hub.Clients.Groups(Recipients(change, settings.Visibility, settings.Assignment)).SendAsync("Changed", view, stop);
-                if (anonymous is not null && change.DocumentId is not null)
-                    await hub.Clients.Groups(new[] { change.DocumentId, change.OtherDocumentId }.OfType<long>().Select(AnnotationHub.AnonymousGroup).ToList())
-                        .SendAsync("Changed", anonymous.Rename(view), stop);
+                if (anonymous is not null && (change.DocumentId is not null || IsWork(change)))
+                {
+                    var groups = new[] { change.DocumentId, change.OtherDocumentId }.OfType<long>().Select(AnnotationHub.AnonymousGroup).ToList();
+                    if (IsWork(change)) groups.Add(AnnotationHub.AnonymousWorkGroup(project));
+                    await hub.Clients.Groups(groups).SendAsync("Changed", anonymous.Rename(view), stop);
+                }
                 after = change.Sequence;
             }
             lastSent[project] = after;
@@ -152,12 +155,15 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
         }
     }
 
+    private static bool IsWork(ChangeEvent change) =>
+        change.Kind is ChangeKind.AssignmentAdded or ChangeKind.AssignmentRemoved or ChangeKind.DocumentStateChanged;
+
     /// <summary>Open projects: everyone on the document. Blind: the owner and those who see everyone's work.</summary>
     private static List<string> Recipients(ChangeEvent change, Visibility visibility, AssignmentMode assignment)
     {
         var groups = new List<string>(6);
         // Assignments and states also reach the work pages: managers' and reviewers' of the project, and the person's own.
-        if (change.Kind is ChangeKind.AssignmentAdded or ChangeKind.AssignmentRemoved or ChangeKind.DocumentStateChanged)
+        if (IsWork(change))
         {
             groups.Add(AnnotationHub.WorkGroup(change.ProjectId));
             groups.Add(AnnotationHub.OwnWorkGroup(change.ProjectId, change.OwnerId));

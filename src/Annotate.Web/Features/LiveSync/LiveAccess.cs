@@ -48,6 +48,7 @@ public class LiveAccess(IHubContext<AnnotationHub> hub, Presence presence, ILogg
                 touched = true;
                 await hub.Groups.RemoveFromGroupAsync(connectionId, AnnotationHub.JobsGroup(projectId));
                 await hub.Groups.RemoveFromGroupAsync(connectionId, AnnotationHub.WorkGroup(projectId));
+                await hub.Groups.RemoveFromGroupAsync(connectionId, AnnotationHub.AnonymousWorkGroup(projectId));
                 await hub.Groups.RemoveFromGroupAsync(connectionId, AnnotationHub.OwnWorkGroup(projectId, subscriptions.UserId));
             }
             if (touched) await hub.Clients.Client(connectionId).SendAsync("AccessChanged", projectId);

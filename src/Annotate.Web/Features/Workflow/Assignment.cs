@@ -33,6 +33,9 @@ public class AssignmentConfiguration : IEntityTypeConfiguration<Assignment>
         assignment.HasKey(a => new { a.DocumentId, a.UserId, a.Kind });
         assignment.Property(a => a.Kind).HasConversion(new SnakeCaseEnumConverter<AssignmentKind>()).HasMaxLength(16);
         assignment.HasIndex(a => new { a.ProjectId, a.UserId });
+        // The progress table sorted by assigned or reviewers counts every document's assignments of one kind: read
+        // from this index alone, in document order, instead of every assignment row of the project.
+        assignment.HasIndex(a => new { a.ProjectId, a.Kind, a.DocumentId });
         assignment.HasIndex(a => a.UserId);
         assignment.HasIndex(a => a.AssignedById);
         assignment.HasOne<Project>().WithMany().HasForeignKey(a => a.ProjectId).OnDelete(DeleteBehavior.Cascade);

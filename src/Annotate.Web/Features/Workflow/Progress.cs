@@ -12,9 +12,11 @@ public record AnnotatorProgress(string UserId, string Name, string Email, int As
 
 /// <param name="Required">the project's annotators per document</param>
 /// <param name="Reviewers">reviewers assigned to curate it</param>
+/// <param name="Spans">the annotators' spans on it (the curated layer apart)</param>
 /// <param name="Curation">its curation state (the review's document state; not started when nobody has reviewed it)</param>
+/// <param name="LastActive">its newest span change or state change by an annotator</param>
 public record DocumentProgress(long DocumentId, string Title, int Assigned, int Started, int Finished, int Required, int Reviewers, int CuratedSpans,
-    CurationState Curation);
+    CurationState Curation, int Spans, DateTimeOffset? LastActive);
 
 public record ProgressReport(long ProjectId, AssignmentMode Assignment, int AnnotatorsPerDocument, IReadOnlyList<AnnotatorProgress> Annotators, IReadOnlyList<DocumentProgress> Documents);
 
@@ -26,8 +28,8 @@ public class FinishedDay
     public int Count { get; set; }
 }
 
-/// <summary>One page of the per-document table: the API answers it as <c>{items, next, total}</c>, like the documents list.</summary>
-public record DocumentProgressPage(IReadOnlyList<DocumentProgress> Items, string? Next, int Total)
+/// <summary>One page of a progress table: the API answers it as <c>{items, next, total}</c>, like the documents list.</summary>
+public record ProgressTablePage<T>(IReadOnlyList<T> Items, string? Next, int Total)
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public string? Previous { get; init; }
@@ -36,34 +38,79 @@ public record DocumentProgressPage(IReadOnlyList<DocumentProgress> Items, string
 /// <summary>
 /// The Progress tab's figures: per annotator and per document, from assignments, states and spans. Every figure is
 /// counted in the database (grouped), so a project of 100,000 articles costs a few grouped scans, not rows in memory;
-/// the per-document table comes a page at a time (the documents list's paging and search).
+/// the per-document table comes a page at a time, in any column's order (ProgressOrder's keyset).
 /// </summary>
-public class Progress(AppDbContext db, DocumentList list)
+public class Progress(AppDbContext db, ProgressOrder order)
 {
-    /// <summary>Both tables whole: the API's report and the CSV downloads.</summary>
-    public async Task<ProgressReport> ReportAsync(Project project)
+    /// <summary>Both tables whole, each in its order: the API's report and the CSV downloads.</summary>
+    public async Task<ProgressReport> ReportAsync(Project project, ProjectRole role, ProgressSort documentSort, ProgressSort annotatorSort)
     {
-        var documents = await db.Documents.AsNoTracking().Where(d => d.ProjectId == project.Id).OrderBy(d => d.Id)
-            .Select(d => new DocumentRow(d.Id, d.Title)).ToListAsync();
-        return new ProgressReport(project.Id, project.Assignment, project.AnnotatorsPerDocument, await AnnotatorsAsync(project),
-            await FiguresAsync(project, documents, db.Documents.Where(d => d.ProjectId == project.Id).Select(d => d.Id)));
+        var (ids, _, _, _) = await order.PageAsync(project.Id, new DocumentListQuery(), documentSort, null);
+        var figures = await FiguresAsync(project, db.Documents.Where(d => d.ProjectId == project.Id).Select(d => d.Id));
+        return new ProgressReport(project.Id, project.Assignment, project.AnnotatorsPerDocument,
+            Sorted(await AnnotatorsAsync(project, role), annotatorSort), ids.Select(id => figures[id]).ToList());
     }
 
-    /// <summary>One page of the per-document table: the documents of <paramref name="query"/> (search, assignee, cursor) with their figures.</summary>
-    public async Task<DocumentProgressPage> DocumentsPageAsync(Project project, string viewerId, DocumentListQuery query)
+    /// <summary>One page of the per-document table: the documents of <paramref name="query"/> (search, assignee, cursor) in <paramref name="sort"/>'s order, with their figures.</summary>
+    public async Task<ProgressTablePage<DocumentProgress>> DocumentsPageAsync(Project project, DocumentListQuery query, ProgressSort sort)
     {
-        var page = await list.PageAsync(project.Id, viewerId, query);
-        var ids = page.Items.Select(d => d.Id).ToList();
-        var rows = page.Items.Select(d => new DocumentRow(d.Id, d.Title)).ToList();
-        return new DocumentProgressPage(await FiguresAsync(project, rows, db.Documents.Where(d => ids.Contains(d.Id)).Select(d => d.Id)), page.Next, page.Total)
-        {
-            Previous = page.Previous,
-        };
+        if (query.Limit is < 1 or > DocumentList.MaxLimit) throw ProblemException.BadRequest($"\"limit\" is 1 to {DocumentList.MaxLimit}; leave it out for {DocumentList.DefaultLimit}.");
+        var (ids, next, previous, total) = await order.PageAsync(project.Id, query, sort, query.Limit);
+        var figures = await FiguresAsync(project, db.Documents.Where(d => ids.Contains(d.Id)).Select(d => d.Id));
+        return new ProgressTablePage<DocumentProgress>(ids.Select(id => figures[id]).ToList(), next, total) { Previous = previous };
     }
-
-    private record DocumentRow(long Id, string Title);
 
     /// <summary>
+    /// One page of the per-annotator table in <paramref name="sort"/>'s order. A project's people are few, so they are
+    /// counted and ordered in memory, but the cursor is a keyset all the same: (key, user id) of the last row.
+    /// </summary>
+    public async Task<ProgressTablePage<AnnotatorProgress>> AnnotatorsPageAsync(Project project, ProjectRole role, ProgressSort sort, string? cursor, int limit)
+    {
+        if (limit is < 1 or > DocumentList.MaxLimit) throw ProblemException.BadRequest($"\"limit\" is 1 to {DocumentList.MaxLimit}; leave it out for 100.");
+        var people = Sorted(await AnnotatorsAsync(project, role), sort);
+        var rest = people;
+        if (cursor is not null)
+        {
+            var (id, key) = sort.Read(cursor);
+            rest = people.Where(p => Compare(sort, (Key(sort.Key, p), p.UserId), (key, id)) > 0).ToList();
+        }
+        var items = rest.Take(limit).ToList();
+        var next = rest.Count > limit ? sort.Cursor(items[^1].UserId, Key(sort.Key, items[^1])) : null;
+        return new ProgressTablePage<AnnotatorProgress>(items, next, people.Count);
+    }
+
+    /// <summary>The annotators in <paramref name="sort"/>'s order, ties by user id.</summary>
+    public static List<AnnotatorProgress> Sorted(IEnumerable<AnnotatorProgress> people, ProgressSort sort)
+    {
+        var list = people.ToList();
+        list.Sort((a, b) => Compare(sort, (Key(sort.Key, a), a.UserId), (Key(sort.Key, b), b.UserId)));
+        return list;
+    }
+
+    // A column's key as text: names and emails as they are (compared ignoring case), figures and times as fixed-width
+    // numbers, so one comparison serves every column and a cursor carries the key as it was.
+    private static string Key(string key, AnnotatorProgress a) => key switch
+    {
+        "name" => a.Name,
+        "email" => a.Email,
+        "assigned" => Number(a.Assigned),
+        "notStarted" => Number(a.NotStarted),
+        "inProgress" => Number(a.InProgress),
+        "finished" => Number(a.Finished),
+        "spans" => Number(a.Spans),
+        _ => Number(a.LastActive?.UtcTicks ?? -1),
+    };
+
+    private static string Number(long value) => (value + 1).ToString("D20", CultureInfo.InvariantCulture);
+
+    private static int Compare(ProgressSort sort, (string Key, string Id) a, (string Key, string Id) b)
+    {
+        var byKey = sort.Key is "name" or "email" ? StringComparer.OrdinalIgnoreCase.Compare(a.Key, b.Key) : string.CompareOrdinal(a.Key, b.Key);
+        var result = byKey != 0 ? byKey : string.CompareOrdinal(a.Id, b.Id);
+        return sort.Desc ? -result : result;
+    }
+
+/// <summary>
     /// Finished documents over time, per annotator: the day each (document, annotator) was first marked finished in
     /// the change log, counted per day. A reopened and refinished document counts once, on its first day.
     /// </summary>
@@ -77,8 +124,20 @@ public class Progress(AppDbContext db, DocumentList list)
             GROUP BY owner_id, day ORDER BY day, owner_id
             """).ToListAsync();
 
-    /// <summary>Annotators, and anyone else given documents to annotate or with work of their own.</summary>
-    public async Task<IReadOnlyList<AnnotatorProgress>> AnnotatorsAsync(Project project)
+    /// <summary>
+    /// Annotators, and anyone else given documents to annotate or with work of their own, as <paramref name="role"/>
+    /// reads them: with the project's anonymous curation on, a reviewer reads "Annotator n" (the review page's
+    /// numbers) and no email, so the progress table cannot undo what the review page hides.
+    /// </summary>
+    public async Task<IReadOnlyList<AnnotatorProgress>> AnnotatorsAsync(Project project, ProjectRole role)
+    {
+        var people = await NamedAnnotatorsAsync(project);
+        if (!Names.Anonymous(project, role)) return people;
+        var names = await Names.ForAsync(db, project, role);
+        return people.Select(p => names.Rename(p.UserId, p.Name) is var shown && shown != p.Name ? p with { Name = shown, Email = "" } : p).ToList();
+    }
+
+    private async Task<IReadOnlyList<AnnotatorProgress>> NamedAnnotatorsAsync(Project project)
     {
         var projectId = project.Id;
         var annotate = db.Assignments.AsNoTracking().Where(a => a.ProjectId == projectId && a.Kind == AssignmentKind.Annotate);
@@ -106,35 +165,41 @@ public class Progress(AppDbContext db, DocumentList list)
             }).ToList();
     }
 
-    /// <summary>The per-document figures of <paramref name="rows"/>, counted in the database over <paramref name="ids"/> (the same documents).</summary>
-    private async Task<IReadOnlyList<DocumentProgress>> FiguresAsync(Project project, IReadOnlyList<DocumentRow> rows, IQueryable<long> ids)
+    /// <summary>The per-document figures of the documents <paramref name="ids"/>, counted in the database, by document id.</summary>
+    private async Task<Dictionary<long, DocumentProgress>> FiguresAsync(Project project, IQueryable<long> ids)
     {
+        var titles = await db.Documents.AsNoTracking().Where(d => ids.Contains(d.Id)).Select(d => new { d.Id, d.Title }).ToListAsync();
         var assignments = await db.Assignments.AsNoTracking().Where(a => ids.Contains(a.DocumentId)).GroupBy(a => new { a.DocumentId, a.Kind })
             .Select(g => new { g.Key.DocumentId, g.Key.Kind, Count = g.Count() }).ToListAsync();
-        var states = await db.DocumentStates.AsNoTracking().Where(s => ids.Contains(s.DocumentId) && s.Status != DocumentStatus.New)
-            .GroupBy(s => new { s.DocumentId, s.Status }).Select(g => new { g.Key.DocumentId, g.Key.Status, Count = g.Count() }).ToListAsync();
-        var curated = await db.Annotations.AsNoTracking().Where(a => ids.Contains(a.DocumentId) && a.Origin == Annotations.AnnotationOrigin.Curated)
-            .GroupBy(a => a.DocumentId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count);
+        var states = await db.DocumentStates.AsNoTracking().Where(s => ids.Contains(s.DocumentId))
+            .GroupBy(s => new { s.DocumentId, s.Status }).Select(g => new { g.Key.DocumentId, g.Key.Status, Count = g.Count(), Last = g.Max(s => s.UpdatedAt) }).ToListAsync();
+        var spans = await db.Annotations.AsNoTracking().Where(a => ids.Contains(a.DocumentId))
+            .GroupBy(a => new { a.DocumentId, Curated = a.Origin == Annotations.AnnotationOrigin.Curated })
+            .Select(g => new { g.Key.DocumentId, g.Key.Curated, Count = g.Count(), Last = g.Max(a => a.UpdatedAt) }).ToListAsync();
         var curation = await db.DocumentCurations.AsNoTracking().Where(c => ids.Contains(c.DocumentId))
             .Select(c => new { c.DocumentId, c.State }).ToDictionaryAsync(c => c.DocumentId, c => c.State);
         var annotate = assignments.Where(a => a.Kind == AssignmentKind.Annotate).ToDictionary(a => a.DocumentId, a => a.Count);
         var curate = assignments.Where(a => a.Kind == AssignmentKind.Curate).ToDictionary(a => a.DocumentId, a => a.Count);
-        var started = states.GroupBy(s => s.DocumentId).ToDictionary(g => g.Key, g => g.Sum(s => s.Count));
+        var started = states.Where(s => s.Status != DocumentStatus.New).GroupBy(s => s.DocumentId).ToDictionary(g => g.Key, g => g.Sum(s => s.Count));
         var finished = states.Where(s => s.Status == DocumentStatus.Finished).ToDictionary(s => s.DocumentId, s => s.Count);
-        return rows.Select(d => new DocumentProgress(d.Id, d.Title, annotate.GetValueOrDefault(d.Id), started.GetValueOrDefault(d.Id),
+        var curated = spans.Where(s => s.Curated).ToDictionary(s => s.DocumentId, s => s.Count);
+        var manual = spans.Where(s => !s.Curated).ToDictionary(s => s.DocumentId, s => s.Count);
+        // Last active as ProgressOrder sorts it: the newest state change or annotator's span change.
+        var last = states.Select(s => (s.DocumentId, s.Last)).Concat(spans.Where(s => !s.Curated).Select(s => (s.DocumentId, s.Last)))
+            .GroupBy(x => x.DocumentId).ToDictionary(g => g.Key, g => g.Max(x => x.Last));
+        return titles.ToDictionary(d => d.Id, d => new DocumentProgress(d.Id, d.Title, annotate.GetValueOrDefault(d.Id), started.GetValueOrDefault(d.Id),
             finished.GetValueOrDefault(d.Id), project.AnnotatorsPerDocument, curate.GetValueOrDefault(d.Id), curated.GetValueOrDefault(d.Id),
-            curation.GetValueOrDefault(d.Id, CurationState.NotStarted))).ToList();
+            curation.GetValueOrDefault(d.Id, CurationState.NotStarted), manual.GetValueOrDefault(d.Id), last.TryGetValue(d.Id, out var at) ? at : null));
     }
 
     public const string AnnotatorsCsvHeader = "user_id,name,email,assigned,not_started,in_progress,finished,spans,last_active";
-    public const string DocumentsCsvHeader = "document_id,title,assigned,started,finished,required,reviewers,curated_spans,curation_state";
+    public const string DocumentsCsvHeader = "document_id,title,assigned,started,finished,required,reviewers,curated_spans,curation_state,spans,last_active";
 
     public static string AnnotatorsCsv(ProgressReport report)
     {
         var csv = new StringBuilder(AnnotatorsCsvHeader).Append('\n');
         foreach (var a in report.Annotators)
-            csv.AppendJoin(',', Field(a.UserId), Field(a.Name), Field(a.Email), a.Assigned, a.NotStarted, a.InProgress, a.Finished, a.Spans,
-                a.LastActive?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "").Append('\n');
+            csv.AppendJoin(',', Field(a.UserId), Field(a.Name), Field(a.Email), a.Assigned, a.NotStarted, a.InProgress, a.Finished, a.Spans, Time(a.LastActive)).Append('\n');
         return csv.ToString();
     }
 
@@ -142,7 +207,8 @@ public class Progress(AppDbContext db, DocumentList list)
     {
         var csv = new StringBuilder(DocumentsCsvHeader).Append('\n');
         foreach (var d in report.Documents)
-            csv.AppendJoin(',', d.DocumentId, Field(d.Title), d.Assigned, d.Started, d.Finished, d.Required, d.Reviewers, d.CuratedSpans, CurationWord(d.Curation)).Append('\n');
+            csv.AppendJoin(',', d.DocumentId, Field(d.Title), d.Assigned, d.Started, d.Finished, d.Required, d.Reviewers, d.CuratedSpans, CurationWord(d.Curation),
+                d.Spans, Time(d.LastActive)).Append('\n');
         return csv.ToString();
     }
 
@@ -154,6 +220,8 @@ public class Progress(AppDbContext db, DocumentList list)
         CurationState.Reopened => "reopened",
         _ => "not_started",
     };
+
+    private static string Time(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "";
 
     private static string Field(string value) => Agreement.AgreementReportsApiController.Field(value);
 }

@@ -65,45 +65,55 @@ public class WorkflowApiController(ProjectAccess access, Assignments assignments
     [HttpPost("documents/{documentId:long}/reopen")]
     public Task<DocumentStateView> Reopen(long documentId, ReopenRequest request) => writer.ReopenForAsync(User, documentId, request.UserId);
 
-    /// <summary>Per annotator and per document: who is behind, what is ready for review (managers and reviewers).</summary>
+    /// <summary>
+    /// Per annotator and per document: who is behind, what is ready for review (managers and reviewers). The documents in
+    /// <c>sort</c>/<c>dir</c> order, the annotators in <c>annotatorSort</c>/<c>annotatorDir</c> order.
+    /// </summary>
     [HttpGet("projects/{projectId:long}/progress")]
-    public async Task<ProgressReport> Progress(long projectId)
+    public async Task<ProgressReport> Progress(long projectId, string? sort, string? dir, string? annotatorSort, string? annotatorDir)
     {
-        var (project, _) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
-        return await progress.ReportAsync(project);
+        var (project, role) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
+        return await progress.ReportAsync(project, role, ProgressSort.Documents(sort, dir), ProgressSort.Annotators(annotatorSort, annotatorDir, "annotatorSort", "annotatorDir"));
     }
 
     /// <summary>
-    /// The per-document table a page at a time, oldest first: <c>{items, next, total}</c> like the documents list.
-    /// <c>q</c> searches title and source, <c>assignee</c> (<c>me</c>, a user id, <c>none</c>) keeps that person's documents.
+    /// The per-document table a page at a time: <c>{items, next, total}</c> like the documents list, in the order of
+    /// <c>sort</c> (a column: id, the default, title, assigned, started, finished, reviewers, spans, curatedSpans,
+    /// curation, lastActive) and <c>dir</c> (asc, desc); the cursor carries the sort. <c>q</c> searches title and source,
+    /// <c>assignee</c> (<c>me</c>, a user id, <c>none</c>) keeps that person's documents.
     /// </summary>
     [HttpGet("projects/{projectId:long}/progress/documents")]
-    public async Task<DocumentProgressPage> ProgressDocuments(long projectId, string? q, string? assignee, string? cursor, int limit = 100)
+    public async Task<ProgressTablePage<DocumentProgress>> ProgressDocuments(long projectId, string? q, string? assignee, string? cursor, string? sort, string? dir, int limit = 100)
     {
         var (project, _) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
         var userId = ProjectAccess.UserId(User);
-        return await progress.DocumentsPageAsync(project, userId, new DocumentListQuery(q, Assignee: DocumentList.ParseAssignee(assignee, userId), After: cursor, Limit: limit));
+        return await progress.DocumentsPageAsync(project, new DocumentListQuery(q, Assignee: DocumentList.ParseAssignee(assignee, userId), After: cursor, Limit: limit),
+            ProgressSort.Documents(sort, dir));
     }
 
-    /// <summary>The per-annotator table alone, as <c>{items, next, total}</c> (one page: a project's people fit on it).</summary>
+    /// <summary>
+    /// The per-annotator table as <c>{items, next, total}</c>, in the order of <c>sort</c> (name, the default, email,
+    /// assigned, notStarted, inProgress, finished, spans, lastActive) and <c>dir</c>.
+    /// </summary>
     [HttpGet("projects/{projectId:long}/progress/annotators")]
-    public async Task<object> ProgressAnnotators(long projectId)
+    public async Task<ProgressTablePage<AnnotatorProgress>> ProgressAnnotators(long projectId, string? cursor, string? sort, string? dir, int limit = 100)
     {
-        var (project, _) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
-        var people = await progress.AnnotatorsAsync(project);
-        return new { items = people, next = (string?)null, total = people.Count };
+        var (project, role) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
+        return await progress.AnnotatorsPageAsync(project, role, ProgressSort.Annotators(sort, dir), cursor, limit);
     }
 
-    /// <summary>One of the progress tables as CSV: <c>table=annotators</c> (the default) or <c>table=documents</c>.</summary>
+    /// <summary>One of the progress tables as CSV: <c>table=annotators</c> (the default) or <c>table=documents</c>, in <c>sort</c>/<c>dir</c> order.</summary>
     [HttpGet("projects/{projectId:long}/progress.csv")]
     [Produces("text/csv")]
-    public async Task<IActionResult> ProgressCsv(long projectId, string? table)
+    public async Task<IActionResult> ProgressCsv(long projectId, string? table, string? sort, string? dir)
     {
-        var (project, _) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
+        var (project, role) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
         if (table is not (null or "annotators" or "documents"))
             throw ProblemException.BadRequest("table is \"annotators\" or \"documents\".");
-        var report = await progress.ReportAsync(project);
         var documents = table == "documents";
+        var report = documents
+            ? await progress.ReportAsync(project, role, ProgressSort.Documents(sort, dir), ProgressSort.Annotators(null, null))
+            : await progress.ReportAsync(project, role, ProgressSort.Documents(null, null), ProgressSort.Annotators(sort, dir));
         var csv = documents ? Workflow.Progress.DocumentsCsv(report) : Workflow.Progress.AnnotatorsCsv(report);
         return File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"progress-{projectId}-{(documents ? "documents" : "annotators")}.csv");
     }

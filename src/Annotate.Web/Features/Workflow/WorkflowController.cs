@@ -19,8 +19,8 @@ public record MatrixPage(Project Project, AssignmentKind Kind, IReadOnlyList<Mat
 }
 
 /// <param name="Documents">one page of the per-document table, searched by <paramref name="Query"/></param>
-public record ProgressPage(Project Project, ProjectRole Role, IReadOnlyList<AnnotatorProgress> Annotators, DocumentProgressPage Documents,
-    DocumentListQuery Query, IReadOnlyList<MatrixPerson> People, string Sort, bool Desc, IReadOnlyList<FinishedDay> FinishedOverTime);
+public record ProgressPage(Project Project, ProjectRole Role, IReadOnlyList<AnnotatorProgress> Annotators, ProgressTablePage<DocumentProgress> Documents,
+    DocumentListQuery Query, IReadOnlyList<MatrixPerson> People, ProgressSort DocumentSort, ProgressSort PeopleSort, IReadOnlyList<FinishedDay> FinishedOverTime);
 
 public record MyWorkPage(Project Project, ProjectRole Role, IReadOnlyList<QueueItem> Items, QueueCounts Counts, IReadOnlyList<CurateItem> ToCurate);
 
@@ -105,31 +105,25 @@ public class WorkflowController(AppDbContext db, ProjectAccess access, Assignmen
     }
 
     /// <summary>
-    /// The Progress tab: the annotators sortable by any column (<c>sort</c>/<c>desc</c>), the chart, and the documents
-    /// 50 at a time, searched on the server (<c>q</c> title or source, <c>assignee</c> me, an id or none; <c>after</c>/<c>before</c> cursors).
+    /// The Progress tab: the annotators sorted by any column (<c>peopleSort</c>/<c>peopleDir</c>), the chart, and the
+    /// documents 50 at a time sorted by any column (<c>sort</c>/<c>dir</c>), searched on the server (<c>q</c> title or
+    /// source, <c>assignee</c> me, an id or none; <c>after</c>/<c>before</c> cursors).
     /// </summary>
     [HttpGet("/projects/{projectId:long}/progress")]
-    public async Task<IActionResult> ProgressPage(long projectId, string? sort, bool desc, string? q, string? assignee, string? after, string? before)
+    public async Task<IActionResult> ProgressPage(long projectId, string? sort, string? dir, string? peopleSort, string? peopleDir, string? q, string? assignee,
+        string? after, string? before)
     {
         var (project, role) = await access.RequireAsync(User, projectId, ProjectRole.Manager, ProjectRole.Reviewer);
         var userId = ProjectAccess.UserId(User);
-        var annotators = await progress.AnnotatorsAsync(project);
-        IEnumerable<AnnotatorProgress> people = (sort ?? "name") switch
-        {
-            "assigned" => annotators.OrderBy(a => a.Assigned),
-            "notStarted" => annotators.OrderBy(a => a.NotStarted),
-            "inProgress" => annotators.OrderBy(a => a.InProgress),
-            "finished" => annotators.OrderBy(a => a.Finished),
-            "spans" => annotators.OrderBy(a => a.Spans),
-            "lastActive" => annotators.OrderBy(a => a.LastActive),
-            _ => annotators.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase),
-        };
-        if (desc) people = people.Reverse();
+        var documentSort = ProgressSort.Documents(sort, dir);
+        var peopleOrder = ProgressSort.Annotators(peopleSort, peopleDir, "peopleSort", "peopleDir");
+        var annotators = await progress.AnnotatorsAsync(project, role);
         var query = new DocumentListQuery(q, Assignee: DocumentList.ParseAssignee(assignee, userId), After: after, Before: before);
-        var documents = await progress.DocumentsPageAsync(project, userId, query);
+        var documents = await progress.DocumentsPageAsync(project, query, documentSort);
         var members = annotators.Select(a => new MatrixPerson(a.UserId, a.Name, a.Email, ProjectRole.Annotator)).ToList();
         var finished = await progress.FinishedOverTimeAsync(projectId);
-        return View("Progress", new ProgressPage(project, role, people.ToList(), documents, query, members, sort ?? "name", desc, finished));
+        return View("Progress", new ProgressPage(project, role, Workflow.Progress.Sorted(annotators, peopleOrder), documents, query, members,
+            documentSort, peopleOrder, finished));
     }
 
     /// <summary>The matrix's Reset: confirmed by a ticked box in the same form (no script needed).</summary>
