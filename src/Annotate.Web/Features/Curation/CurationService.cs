@@ -18,7 +18,7 @@ namespace Annotate.Web.Features.Curation;
 /// an annotator reads or that measures annotators (agreement, the "all" scope, the editor) leaves those rows out.
 /// </para>
 /// </summary>
-public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog log)
+public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog log, AnnotatorWorkCache kept)
 {
     public static readonly string[] Reasons = ["guideline_gap", "annotator_slip", "ambiguous_text", "other"];
     public static readonly string[] Actions = ["accept", "edit", "add", "reject", "accept-agreed"];
@@ -229,8 +229,8 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
         var view = snapshot.ViewOf(decision);
         var entry = entries.Append(ChangeKind.CurationDecided, decision.DocumentId, OtherDocument(decision), null, userId, userId, view);
         await db.SaveChangesAsync();
-        var after = await SnapshotAsync(snapshot.Document, snapshot.Names);
-        return new DecisionOutcome(view, entry.Sequence, plan.Units.Count, after.CuratedView(), after.OpenCount, null);
+        var (curated, open) = snapshot.After(plan);
+        return new DecisionOutcome(view, entry.Sequence, plan.Units.Count, curated, open, null);
     }
 
     private static UnitSpan Version(ReviewUnit unit, DecisionRequest request)
@@ -325,18 +325,33 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
     {
         var documentId = document.Id;
         var full = document.Text.Length > 0 ? document : await db.Documents.AsNoTracking().FirstAsync(d => d.Id == documentId);
-        var rows = await db.Annotations.AsNoTracking().Where(a => a.DocumentId == documentId).OrderBy(a => a.Start).ThenBy(a => a.End).ToListAsync();
-        var spans = rows.Where(a => a.Origin != AnnotationOrigin.Curated).ToList();
-        var curated = rows.Where(a => a.Origin == AnnotationOrigin.Curated).ToList();
+        var curation = await db.DocumentCurations.AsNoTracking().Where(c => c.DocumentId == documentId).Select(c => new { c.State, c.UpdatedAt }).FirstOrDefaultAsync();
+        var state = curation?.State ?? CurationState.NotStarted;
+        // While curation locks the annotators' work it stays as it was read: this node's copy is used (see AnnotatorWorkCache).
+        AnnotatorWorkCache.Token? token = null;
+        if (curation is not null && DocumentCuration.Locks(curation.State))
+            token = new(curation.State, curation.UpdatedAt,
+                await db.Annotations.CountAsync(a => a.DocumentId == documentId && a.Origin != AnnotationOrigin.Curated));
+        var work = token is null ? null : kept.Get(documentId, token);
+        List<Annotation> curated;
+        if (work is null)
+        {
+            var rows = await db.Annotations.AsNoTracking().Where(a => a.DocumentId == documentId).OrderBy(a => a.Start).ThenBy(a => a.End).ToListAsync();
+            work = new AnnotatorWork(rows.Where(a => a.Origin != AnnotationOrigin.Curated).ToList());
+            curated = rows.Where(a => a.Origin == AnnotationOrigin.Curated).ToList();
+            if (token is not null && token.Spans == work.Spans.Count) kept.Keep(documentId, token, work);
+        }
+        else
+            curated = await db.Annotations.AsNoTracking().Where(a => a.DocumentId == documentId && a.Origin == AnnotationOrigin.Curated)
+                .OrderBy(a => a.Start).ThenBy(a => a.End).ToListAsync();
+        var spans = work.Spans;
         var states = await db.DocumentStates.AsNoTracking().Where(s => s.DocumentId == documentId).ToDictionaryAsync(s => s.UserId, s => s.Status);
         var links = await db.Relations.AsNoTracking().Include(r => r.From).Include(r => r.To)
             .Where(r => r.From!.DocumentId == documentId || r.To!.DocumentId == documentId).ToListAsync();
         var decisions = await db.CurationDecisions.AsNoTracking().Where(d => d.Documents.Contains(documentId)).OrderBy(d => d.Id).ToListAsync();
-        var state = await db.DocumentCurations.AsNoTracking().Where(c => c.DocumentId == documentId).Select(c => (CurationState?)c.State).FirstOrDefaultAsync()
-            ?? CurationState.NotStarted;
         var labels = await db.LabelDefinitions.AsNoTracking().Where(l => l.ProjectId == document.ProjectId).ToListAsync();
         var people = spans.Select(s => s.AnnotatorId).Concat(states.Keys).Concat(decisions.Select(d => d.ReviewerId)).Distinct().ToList();
         var userNames = await db.Users.AsNoTracking().Where(u => people.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName);
-        return new Snapshot(full, spans, curated, states, links, decisions, state, labels, names.With(userNames, spans.Select(s => s.AnnotatorId)));
+        return new Snapshot(full, work, curated, states, links, decisions, state, labels, names.With(userNames, spans.Select(s => s.AnnotatorId)));
     }
 }
