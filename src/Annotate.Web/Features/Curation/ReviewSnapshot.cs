@@ -106,8 +106,8 @@ public sealed class Snapshot
     public List<Relation> CuratedLinks { get; }
     public List<CurationDecision> Decisions { get; }
 
-    private readonly List<Annotation> annotatorSpans;
     private readonly Dictionary<string, ReviewUnit> unitsById;
+    private readonly List<string> annotatorIds;
     private readonly Dictionary<string, DocumentStatus> states;
     private readonly Dictionary<string, CurationDecision> active = [];
     private readonly Dictionary<string, int> versions = [];
@@ -115,12 +115,13 @@ public sealed class Snapshot
     public Snapshot(Document document, AnnotatorWork work, List<Annotation> curated, Dictionary<string, DocumentStatus> states, List<Relation> links,
         List<CurationDecision> decisions, CurationState state, List<LabelDefinition> labels, Names names)
     {
-        (Document, annotatorSpans, Curated, this.states, Decisions, State, Labels, Names) = (document, work.Spans, curated, states, decisions, state, labels, names);
+        (Document, Curated, this.states, Decisions, State, Labels, Names) = (document, curated, states, decisions, state, labels, names);
         Spans = new Dictionary<Guid, Annotation>(work.ById);
+        annotatorIds = work.Annotators;
         var annotatorLinks = links.Where(l => l.From!.Origin != AnnotationOrigin.Curated && l.To!.Origin != AnnotationOrigin.Curated).ToList();
         foreach (var link in annotatorLinks) { Spans.TryAdd(link.FromId, link.From!); Spans.TryAdd(link.ToId, link.To!); }
         CuratedLinks = links.Where(l => l.From!.Origin == AnnotationOrigin.Curated && l.To!.Origin == AnnotationOrigin.Curated).ToList();
-        Counted = ReviewUnits.Counted(annotatorSpans.Select(s => s.AnnotatorId), states.Where(s => s.Value == DocumentStatus.Finished).Select(s => s.Key));
+        Counted = ReviewUnits.Counted(work.Annotators, states.Where(s => s.Value == DocumentStatus.Finished).Select(s => s.Key));
         (Units, unitsById) = work.Units(Counted);
         LinkUnits = ReviewUnits.Links(annotatorLinks.Select(l => new UnitLink(l.AnnotatorId, l.Id, l.Type, l.FromId, l.ToId,
             new LinkEnd(l.From!.DocumentId, l.From.Start, l.From.End), new LinkEnd(l.To!.DocumentId, l.To.Start, l.To.End))), Counted);
@@ -143,6 +144,9 @@ public sealed class Snapshot
 
     public int OpenCount => Units.Count(u => DecisionOf(u.Id) is null) + LinkUnits.Count(u => DecisionOf(u.Id) is null);
 
+    /// <summary>Whether a decision on <paramref name="unit"/> based on <paramref name="version"/> is refused as stale.</summary>
+    public bool Refuses(string unit, int version) => DecisionOf(unit) is not null || VersionOf(unit) != version;
+
     /// <summary>Refuses a decision on a unit that is not there, was decided, or changed since the caller read it.</summary>
     public void RequireOpen(string unit, int version)
     {
@@ -157,7 +161,7 @@ public sealed class Snapshot
 
     public ReviewView View()
     {
-        var people = annotatorSpans.Select(s => s.AnnotatorId).Concat(states.Keys).Distinct();
+        var people = annotatorIds.Concat(states.Keys).Distinct();
         var annotators = people.Select(id => new ReviewAnnotator(id, Names.Of(id), states.GetValueOrDefault(id, DocumentStatus.InProgress), Counted.Contains(id)))
             .OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
         var units = Units.Select(u => UnitView(u)!).ToList();
