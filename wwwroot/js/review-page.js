@@ -166,11 +166,16 @@ function drawText(list) {
   }
   textView.setAnnotations(list.filter(u => !u.isLink).map(u => ({ id: u.id, start: u.start, end: u.end, label: u.kind, annotatorName: '' })));
   const unit = list[current];
-  if (unit && !unit.isLink) {
+  if (unit && !unit.isLink && unit.id !== shown.text) {
+    shown.text = unit.id;
     textView.drawNow(offsets.toUtf16(unit.start));
     $('review-text').querySelector('.unit-mark.current')?.scrollIntoView?.({ block: 'nearest' });
   }
 }
+
+// The unit last brought into view in the text and in the lanes: a redraw for another reason (a reload heard live, a
+// second reviewer's decision) leaves where the reviewer has scrolled to alone.
+const shown = { text: null, lanes: null };
 
 // Titles of the other articles that links reach, read once each (the side-by-side view of a cross-article link names them).
 const titles = new Map();
@@ -245,7 +250,10 @@ function drawLanes(list) {
     columns: () => review.annotators.length + 2,
   });
   lanes.update(list.length, annotators.map(a => `${a.id}:${a.name}:${a.counted}`).join(' '), current);
-  lanes.rowAt(current)?.scrollIntoView?.({ block: 'nearest' });
+  if (list[current] && list[current].id !== shown.lanes) {
+    shown.lanes = list[current].id;
+    lanes.rowAt(current)?.scrollIntoView?.({ block: 'nearest' });
+  }
 }
 
 function drawCurrent(unit) {
