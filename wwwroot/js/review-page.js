@@ -150,7 +150,8 @@ function drawText(list) {
   if (!textView) {
     textView = new TextView($('review-text'), review.document.text, {
       colourOf: () => '', snapToWords: false, onSelect: () => {},
-      onSpanClick: ids => { if (!selection && unitIndex.has(ids[0])) { current = unitIndex.get(ids[0]); render(); } },
+      // The innermost unit of a piece is the one it is drawn as.
+      onSpanClick: ids => { const id = ids[ids.length - 1]; if (!selection && unitIndex.has(id)) { current = unitIndex.get(id); render(); } },
       // What a piece shows besides its place: its unit's kind, decided or not, current or not.
       keyOf: id => { const u = unitOf(id); return `${u.kind}/${u.decision ? 'd' : 'o'}/${unitIndex.get(id) === current ? 'c' : ''}`; },
       decorate: (piece, ids) => {
