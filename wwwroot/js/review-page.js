@@ -8,6 +8,8 @@ import { showLiveStatus } from './live-status.js';
 import { OffsetIndex } from './offsets.js';
 import { Refusals } from './refusal.js';
 import { reviewCommand, nextOpen, firstOpen, undoTarget, redoTarget, kindWords, versionInLane } from './review/review-model.js';
+import { LaneRows } from './review/lane-rows.js';
+import { TextView } from './textview.js';
 
 const $ = id => document.getElementById(id);
 const page = JSON.parse($('page-data').textContent);
@@ -16,12 +18,16 @@ const announce = text => { $('announcer').textContent = text; };
 
 let review = null;
 let offsets = null;
+let list = [];         // items() of the review on screen, made once per load
+let textView = null;   // the article, drawn in blocks as the editor draws it
+let lanes = null;      // the lanes table, drawn in chunks near the screen
 let current = 0;       // index into items()
 let selection = null;  // {start, end, text} in code points, while text is selected
 let busy = false;      // a decision or undo is under way: keys wait for its answer instead of acting on what it will change
 
 /** Span units in text order, then link units. */
-const items = () => review ? [...review.units.map(u => ({ ...u, isLink: false })), ...review.links.map(l => ({ ...l, isLink: true }))] : [];
+const items = () => list;
+const itemsOf = r => [...r.units.map(u => ({ ...u, isLink: false })), ...r.links.map(l => ({ ...l, isLink: true }))];
 
 async function call(method, path, body) {
   const response = await fetch(path, {
@@ -41,9 +47,13 @@ async function load({ keep = true } = {}) {
   const fresh = await call('GET', `/api/documents/${page.documentId}/review`);
   // Where the reviewer is now (they may have moved on while this load was under way), not where they were.
   const before = items()[current]?.id;
+  const sameText = review?.document.text === fresh.document.text;
   review = fresh;
-  offsets = new OffsetIndex(review.document.text);
-  const list = items();
+  list = itemsOf(review);
+  if (!sameText) {
+    offsets = new OffsetIndex(review.document.text);
+    textView = null;
+  }
   const again = keep && before ? list.findIndex(u => u.id === before) : -1;
   current = again >= 0 ? again : firstOpen(list);
   render();
@@ -129,27 +139,44 @@ function render() {
   drawCurrent(list[current]);
 }
 
+// The units are the text's spans: the editor's text view draws them (near blocks at once, far ones when near or
+// idle), each piece marked with its unit's kind and whether it is decided or the one being decided.
+const unitIndex = new Map(); // unit id -> its index in items()
+
 function drawText(list) {
-  const text = review.document.text;
-  const spans = list.filter(u => !u.isLink);
-  const cuts = new Set([0, review.document.length]);
-  for (const u of spans) { cuts.add(u.start); cuts.add(u.end); }
-  const points = [...cuts].sort((a, b) => a - b);
-  const pieces = [];
-  for (let i = 0; i + 1 < points.length; i++) {
-    const [from, to] = [points[i], points[i + 1]];
-    const piece = text.slice(offsets.toUtf16(from), offsets.toUtf16(to));
-    const covering = spans.filter(u => u.start <= from && u.end >= to);
-    if (covering.length === 0) { pieces.push(document.createTextNode(piece)); continue; }
-    const unit = covering[0];
-    const index = list.indexOf(unit);
-    const classes = ['unit-mark', `kind-${unit.kind.split('+')[0]}`, unit.decision ? 'decided' : 'open', covering.some(u => list.indexOf(u) === current) ? 'current' : ''];
-    pieces.push(el('mark', { class: classes.join(' '), dataset: { unit: unit.id }, onclick: () => { if (!selection) { current = index; render(); } } }, piece));
+  unitIndex.clear();
+  list.forEach((u, i) => unitIndex.set(u.id, i));
+  const unitOf = id => list[unitIndex.get(id)];
+  if (!textView) {
+    textView = new TextView($('review-text'), review.document.text, {
+      colourOf: () => '', snapToWords: false, onSelect: () => {},
+      // The innermost unit of a piece is the one it is drawn as.
+      onSpanClick: ids => { const id = ids[ids.length - 1]; if (!selection && unitIndex.has(id)) { current = unitIndex.get(id); render(); } },
+      // What a piece shows besides its place: its unit's kind, decided or not, current or not.
+      keyOf: id => { const u = unitOf(id); return `${u.kind}/${u.decision ? 'd' : 'o'}/${unitIndex.get(id) === current ? 'c' : ''}`; },
+      decorate: (piece, ids) => {
+        const u = unitOf(ids[ids.length - 1]);
+        piece.removeAttribute('style');
+        piece.removeAttribute('title');
+        piece.classList.add('unit-mark', `kind-${u.kind.split('+')[0]}`, u.decision ? 'decided' : 'open');
+        if (ids.some(id => unitIndex.get(id) === current)) piece.classList.add('current');
+        piece.dataset.unit = u.id;
+        return null;
+      },
+    });
   }
-  fill($('review-text'), pieces);
-  const here = $('review-text').querySelector('.unit-mark.current');
-  here?.scrollIntoView?.({ block: 'nearest' });
+  textView.setAnnotations(list.filter(u => !u.isLink).map(u => ({ id: u.id, start: u.start, end: u.end, label: u.kind, annotatorName: '' })));
+  const unit = list[current];
+  if (unit && !unit.isLink && unit.id !== shown.text) {
+    shown.text = unit.id;
+    textView.drawNow(offsets.toUtf16(unit.start));
+    $('review-text').querySelector('.unit-mark.current')?.scrollIntoView?.({ block: 'nearest' });
+  }
 }
+
+// The unit last brought into view in the text and in the lanes: a redraw for another reason (a reload heard live, a
+// second reviewer's decision) leaves where the reviewer has scrolled to alone.
+const shown = { text: null, lanes: null };
 
 // Titles of the other articles that links reach, read once each (the side-by-side view of a cross-article link names them).
 const titles = new Map();
@@ -198,23 +225,36 @@ function decisionText(decision, unit) {
   return el('span', {}, made.length ? made.join(', ') : 'nothing here', el('span', { class: 'text-muted small' }, ` · ${decision.reviewerName}`));
 }
 
+function laneRow(unit, index) {
+  return el('tr', {
+    class: `${index === current ? 'table-active current-row' : ''} ${unit.decision ? 'decided' : ''}`, dataset: { unit: unit.id, kind: unit.kind },
+    onclick: () => { current = index; render(); },
+  },
+  el('td', {}, el('span', { class: `badge unit-kind kind-${unit.kind.split('+')[0]}` }, kindWords(unit.kind)), ' ', el('span', { class: 'unit-excerpt' }, excerpt(unit))),
+  review.annotators.map(a => {
+    const versions = unit.versions.filter(v => v.annotatorId === a.id);
+    return el('td', { class: 'lane' }, versions.length ? versions.map(v => el('span', { class: 'me-1' }, chip(v),
+      unit.isLink ? null : el('span', { class: 'small text-muted' }, ` ${v.start}–${v.end}`))) : el('span', { class: 'text-muted' }, '—'));
+  }),
+  el('td', { class: 'curated-lane' }, decisionText(unit.decision, unit)));
+}
+
 function drawLanes(list) {
   const annotators = review.annotators;
   fill($('lane-heads'), el('th', { scope: 'col' }, 'Unit'),
     annotators.map((a, i) => el('th', { scope: 'col', class: 'lane-head' }, el('kbd', {}, String(i + 1)), ' ', a.name, a.counted ? null : el('span', { class: 'text-muted small' }, ' (not finished)'))),
     el('th', { scope: 'col' }, 'Curated'));
-  fill($('units'), list.map((unit, index) => el('tr', {
-    class: `${index === current ? 'table-active current-row' : ''} ${unit.decision ? 'decided' : ''}`, dataset: { unit: unit.id, kind: unit.kind },
-    onclick: () => { current = index; render(); },
-  },
-  el('td', {}, el('span', { class: `badge unit-kind kind-${unit.kind.split('+')[0]}` }, kindWords(unit.kind)), ' ', el('span', { class: 'unit-excerpt' }, excerpt(unit))),
-  annotators.map(a => {
-    const versions = unit.versions.filter(v => v.annotatorId === a.id);
-    return el('td', { class: 'lane' }, versions.length ? versions.map(v => el('span', { class: 'me-1' }, chip(v),
-      unit.isLink ? null : el('span', { class: 'small text-muted' }, ` ${v.start}–${v.end}`))) : el('span', { class: 'text-muted' }, '—'));
-  }),
-  el('td', { class: 'curated-lane' }, decisionText(unit.decision, unit)))));
-  $('units').querySelector('.current-row')?.scrollIntoView?.({ block: 'nearest' });
+  lanes ??= new LaneRows($('units'), $('units').closest('.review-lanes'), {
+    row: i => laneRow(items()[i], i),
+    // A row changes with its unit's version, kind, decision and being the current one (the lanes are the table's shape).
+    keyOf: i => { const u = items()[i]; return `${u.id}/${u.kind}/${u.version}/${u.decision?.id ?? ''}/${u.decision?.undone ?? ''}/${i === current}`; },
+    columns: () => review.annotators.length + 2,
+  });
+  lanes.update(list.length, annotators.map(a => `${a.id}:${a.name}:${a.counted}`).join(' '), current);
+  if (list[current] && list[current].id !== shown.lanes) {
+    shown.lanes = list[current].id;
+    lanes.rowAt(current)?.scrollIntoView?.({ block: 'nearest' });
+  }
 }
 
 function drawCurrent(unit) {

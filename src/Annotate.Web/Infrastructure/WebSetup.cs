@@ -85,6 +85,7 @@ public static class WebSetup
         services.AddScoped<ProjectAccess>();
         services.AddScoped<ProjectAdmin>();
         services.AddScoped<Features.Curation.CurationService>();
+        services.AddSingleton<Features.Curation.AnnotatorWorkCache>();
         services.AddScoped<Features.Curation.CurationReports>();
         services.AddScoped<DocumentList>();
         services.AddScoped<DocumentAdmin>();

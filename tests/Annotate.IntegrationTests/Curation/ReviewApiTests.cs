@@ -155,6 +155,9 @@ public class ReviewApiTests(AnnotateFactory factory) : IClassFixture<AnnotateFac
         Assert.Equal(HttpStatusCode.BadRequest, (await rita.PutAsJsonAsync($"/api/documents/{doc}/curation", new { state = "done" })).StatusCode);
         (await setup.Lead.Http.PutAsJsonAsync($"/api/documents/{doc}/curation", new { state = "reopened" })).EnsureSuccessStatusCode();
         Assert.Equal(HttpStatusCode.Created, (await ana.Http.PostAsJsonAsync($"/api/documents/{doc}/annotations", new { layer = "entity", label = "EVENT", start = 10, end = 13 })).StatusCode);
+        // The review, read while the work was locked, reads it again once the annotators may edit: Ana's new span is in a unit.
+        Assert.Contains((await ReviewAsync(rita, doc)).GetProperty("units").EnumerateArray().SelectMany(u => u.GetProperty("versions").EnumerateArray()),
+            v => v.GetProperty("label").GetString() == "EVENT" && v.GetProperty("start").GetInt32() == 10);
     }
 
     [Fact]
@@ -192,6 +195,33 @@ public class ReviewApiTests(AnnotateFactory factory) : IClassFixture<AnnotateFac
         Assert.Equal(1, review.GetProperty("open").GetInt32());
         Assert.Equal(JsonValueKind.Null, UnitAt(review, 24).GetProperty("decision").ValueKind);
         Assert.Equal(HttpStatusCode.BadRequest, (await DecideAsync(rita, doc, new { action = "accept-agreed", threshold = new { annotators = 0, share = 2 } })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Each_unit_shows_only_its_own_part_of_a_decision_that_decided_many_and_the_history_holds_it_whole()
+    {
+        var setup = await ProjectAsync(SignUp, ["ana", "ben"], "open", "Ana met Ben in Rome and Oslo.");
+        var (ana, ben) = (setup.Annotators["ana"], setup.Annotators["ben"]);
+        var (rita, doc) = (setup.Reviewer.Http, setup.Docs[0]);
+        foreach (var who in new[] { ana, ben }) { await SpanAsync(who, doc, "PERSON", 0, 3); await SpanAsync(who, doc, "PERSON", 8, 11); await FinishAsync(who, doc); }
+        var merged = await DecidedAsync(rita, doc, new { action = "accept-agreed" });
+        Assert.Equal(2, merged.GetProperty("merged").GetInt32());
+
+        var review = await ReviewAsync(rita, doc);
+        var whole = Assert.Single(review.GetProperty("decisions").EnumerateArray());
+        Assert.Equal(2, whole.GetProperty("units").GetArrayLength());
+        Assert.Equal(2, whole.GetProperty("chosen").GetArrayLength());
+        foreach (var (start, end) in new[] { (0, 3), (8, 11) })
+        {
+            var unit = UnitAt(review, start);
+            var part = unit.GetProperty("decision");
+            Assert.Equal(whole.GetProperty("id").GetInt64(), part.GetProperty("id").GetInt64());
+            Assert.Equal([Id(unit)], part.GetProperty("units").EnumerateArray().Select(u => u.GetString()));
+            Assert.All(part.GetProperty("chosen").EnumerateArray().Concat(part.GetProperty("rejected").EnumerateArray()), v => Assert.Equal(Id(unit), v.GetProperty("unit").GetString()));
+            Assert.Single(part.GetProperty("chosen").EnumerateArray());
+            var made = Assert.Single(part.GetProperty("result").GetProperty("spans").EnumerateArray());
+            Assert.Equal((start, end), (made.GetProperty("start").GetInt32(), made.GetProperty("end").GetInt32()));
+        }
     }
 
     [Fact]

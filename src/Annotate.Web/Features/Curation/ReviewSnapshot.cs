@@ -98,28 +98,31 @@ public sealed class Snapshot
     public CurationState State { get; }
     public Names Names { get; }
     public IReadOnlySet<string> Counted { get; }
-    public List<ReviewUnit> Units { get; }
+    /// <summary>The span units in text order (shared with other snapshots of the same annotators' work: never changed).</summary>
+    public IReadOnlyList<ReviewUnit> Units { get; }
     public List<LinkUnit> LinkUnits { get; }
     /// <summary>The annotators' spans of the document and the far ends of their links, by id.</summary>
     public Dictionary<Guid, Annotation> Spans { get; }
     public List<Relation> CuratedLinks { get; }
     public List<CurationDecision> Decisions { get; }
 
-    private readonly List<Annotation> annotatorSpans;
+    private readonly Dictionary<string, ReviewUnit> unitsById;
+    private readonly List<string> annotatorIds;
     private readonly Dictionary<string, DocumentStatus> states;
     private readonly Dictionary<string, CurationDecision> active = [];
     private readonly Dictionary<string, int> versions = [];
 
-    public Snapshot(Document document, List<Annotation> spans, List<Annotation> curated, Dictionary<string, DocumentStatus> states, List<Relation> links,
+    public Snapshot(Document document, AnnotatorWork work, List<Annotation> curated, Dictionary<string, DocumentStatus> states, List<Relation> links,
         List<CurationDecision> decisions, CurationState state, List<LabelDefinition> labels, Names names)
     {
-        (Document, annotatorSpans, Curated, this.states, Decisions, State, Labels, Names) = (document, spans, curated, states, decisions, state, labels, names);
-        Spans = spans.ToDictionary(s => s.Id);
+        (Document, Curated, this.states, Decisions, State, Labels, Names) = (document, curated, states, decisions, state, labels, names);
+        Spans = new Dictionary<Guid, Annotation>(work.ById);
+        annotatorIds = work.Annotators;
         var annotatorLinks = links.Where(l => l.From!.Origin != AnnotationOrigin.Curated && l.To!.Origin != AnnotationOrigin.Curated).ToList();
         foreach (var link in annotatorLinks) { Spans.TryAdd(link.FromId, link.From!); Spans.TryAdd(link.ToId, link.To!); }
         CuratedLinks = links.Where(l => l.From!.Origin == AnnotationOrigin.Curated && l.To!.Origin == AnnotationOrigin.Curated).ToList();
-        Counted = ReviewUnits.Counted(spans.Select(s => s.AnnotatorId), states.Where(s => s.Value == DocumentStatus.Finished).Select(s => s.Key));
-        Units = ReviewUnits.Spans(spans.Select(s => new UnitSpan(s.AnnotatorId, s.Id, s.Layer, s.Label, s.Start, s.End)), Counted);
+        Counted = ReviewUnits.Counted(work.Annotators, states.Where(s => s.Value == DocumentStatus.Finished).Select(s => s.Key));
+        (Units, unitsById) = work.Units(Counted);
         LinkUnits = ReviewUnits.Links(annotatorLinks.Select(l => new UnitLink(l.AnnotatorId, l.Id, l.Type, l.FromId, l.ToId,
             new LinkEnd(l.From!.DocumentId, l.From.Start, l.From.End), new LinkEnd(l.To!.DocumentId, l.To.Start, l.To.End))), Counted);
         foreach (var decision in decisions)
@@ -135,11 +138,14 @@ public sealed class Snapshot
 
     public int VersionOf(string unit) => versions.GetValueOrDefault(unit);
 
-    public ReviewUnit? SpanUnit(string id) => Units.FirstOrDefault(u => u.Id == id);
+    public ReviewUnit? SpanUnit(string id) => unitsById.GetValueOrDefault(id);
 
     public LinkUnit? LinkUnit(string id) => LinkUnits.FirstOrDefault(u => u.Id == id);
 
     public int OpenCount => Units.Count(u => DecisionOf(u.Id) is null) + LinkUnits.Count(u => DecisionOf(u.Id) is null);
+
+    /// <summary>Whether a decision on <paramref name="unit"/> based on <paramref name="version"/> is refused as stale.</summary>
+    public bool Refuses(string unit, int version) => DecisionOf(unit) is not null || VersionOf(unit) != version;
 
     /// <summary>Refuses a decision on a unit that is not there, was decided, or changed since the caller read it.</summary>
     public void RequireOpen(string unit, int version)
@@ -155,7 +161,7 @@ public sealed class Snapshot
 
     public ReviewView View()
     {
-        var people = annotatorSpans.Select(s => s.AnnotatorId).Concat(states.Keys).Distinct();
+        var people = annotatorIds.Concat(states.Keys).Distinct();
         var annotators = people.Select(id => new ReviewAnnotator(id, Names.Of(id), states.GetValueOrDefault(id, DocumentStatus.InProgress), Counted.Contains(id)))
             .OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
         var units = Units.Select(u => UnitView(u)!).ToList();
@@ -167,12 +173,39 @@ public sealed class Snapshot
 
     private ReviewUnitView? UnitView(ReviewUnit? unit) => unit is null ? null : new(unit.Id, unit.Layer, unit.Kind, unit.Start, unit.End, VersionOf(unit.Id),
         unit.Versions.Select(v => new ReviewVersion(v.AnnotatorId, Names.Of(v.AnnotatorId), v.SpanId, v.Start, v.End, v.Label, v.Layer, Spans[v.SpanId].Text)).ToList(),
-        DecisionOf(unit.Id) is { } d ? ViewOf(d) : null);
+        DecisionOf(unit.Id) is { } d ? PartsOf(d).For(unit, Document.Id, ViewOf(d)) : null);
 
     private ReviewLinkUnitView? LinkView(LinkUnit? unit) => unit is null ? null : new(unit.Id, unit.Kind, VersionOf(unit.Id),
         unit.Versions.Select(v => new ReviewLinkVersion(v.AnnotatorId, Names.Of(v.AnnotatorId), v.LinkId, v.Type, v.FromSpanId, v.ToSpanId,
             v.From.DocumentId, v.To.DocumentId, Spans[v.FromSpanId].Text, Spans[v.ToSpanId].Text)).ToList(),
-        DecisionOf(unit.Id) is { } d ? ViewOf(d) : null);
+        DecisionOf(unit.Id) is { } d ? PartsOf(d).For(unit, ViewOf(d)) : null);
+
+    /// <summary>
+    /// A unit shows its decision as it concerns that unit (its own chosen and rejected versions and the curated result
+    /// there), never the whole decision: accept-all-agreed decides thousands of units at once, and the whole of it under
+    /// every one of them made the review of a long article gigabytes of JSON. The whole decision is in the history.
+    /// </summary>
+    private readonly Dictionary<CurationDecision, DecisionParts> decisionParts = new(ReferenceEqualityComparer.Instance);
+
+    private DecisionParts PartsOf(CurationDecision d)
+    {
+        if (!decisionParts.TryGetValue(d, out var parts)) decisionParts[d] = parts = new DecisionParts(d, Curated);
+        return parts;
+    }
+
+    /// <summary>
+    /// The curated layer once <paramref name="plan"/> is written, and how many units stay open: what a decision answers,
+    /// worked out from what was read for it instead of reading the whole review again.
+    /// </summary>
+    public (CuratedView Curated, int Open) After(Plan plan)
+    {
+        var spans = Curated.Concat(plan.NewSpans.Where(s => s.DocumentId == Document.Id)).OrderBy(s => s.Start).ThenBy(s => s.End).Select(Plan.ViewOf).ToList();
+        var made = plan.NewLinks.Select(l => l.Id).ToHashSet();
+        var links = CuratedView().Relations.Concat(plan.ResultLinks.Where(l => made.Contains(l.Id) && (l.FromDocumentId == Document.Id || l.ToDocumentId == Document.Id)).DistinctBy(l => l.Id)).ToList();
+        var decided = plan.Units.ToHashSet();
+        var open = Units.Count(u => DecisionOf(u.Id) is null && !decided.Contains(u.Id)) + LinkUnits.Count(u => DecisionOf(u.Id) is null && !decided.Contains(u.Id));
+        return (new CuratedView(spans, links), open);
+    }
 
     public CuratedView CuratedView() => new(
         Curated.Select(Plan.ViewOf).ToList(),
@@ -198,10 +231,91 @@ public sealed class Snapshot
     private static JsonElement Parse(string json) => AnnotationView.ParseObject(json);
 }
 
+/// <summary>One decision's records read once and indexed by unit, so each unit's share of it is found without a scan.</summary>
+public sealed class DecisionParts
+{
+    private readonly ILookup<string, RecordedVersion> chosen, rejected;
+    private readonly List<CuratedSpanView> spans; // by start
+    private readonly int longest;
+    private readonly List<CuratedLinkView> links;
+    private readonly Dictionary<Guid, (long DocumentId, int Start, int End)> ends;
+
+    public DecisionParts(CurationDecision decision, IEnumerable<Annotation> curated)
+    {
+        chosen = Records(decision.Chosen).ToLookup(r => r.Unit);
+        rejected = Records(decision.Rejected).ToLookup(r => r.Unit);
+        var result = JsonSerializer.Deserialize<CuratedView>(decision.Result, JsonOptions.Api) ?? new CuratedView([], []);
+        spans = (result.Spans ?? []).OrderBy(s => s.Start).ToList();
+        longest = spans.Count == 0 ? 0 : spans.Max(s => s.End - s.Start);
+        links = result.Relations ?? [];
+        ends = [];
+        if (links.Count == 0) return;
+        foreach (var c in curated) ends.TryAdd(c.Id, (c.DocumentId, c.Start, c.End));
+        foreach (var s in spans) ends.TryAdd(s.Id, (s.DocumentId, s.Start, s.End));
+    }
+
+    private static List<RecordedVersion> Records(string json) => JsonSerializer.Deserialize<List<RecordedVersion>>(json, JsonOptions.Api) ?? [];
+
+    /// <summary>The decision as it concerns a span unit: its versions, and the curated spans of its layer it made there.</summary>
+    public DecisionView For(ReviewUnit unit, long documentId, DecisionView whole)
+    {
+        var made = new List<CuratedSpanView>();
+        // Sorted by start: the spans overlapping [start, end) start before its end and no earlier than start - longest.
+        var i = First(unit.End);
+        while (--i >= 0 && spans[i].Start > unit.Start - longest)
+            if (spans[i].DocumentId == documentId && spans[i].Layer == unit.Layer && spans[i].End > unit.Start) made.Add(spans[i]);
+        made.Reverse();
+        var ids = made.Select(s => s.Id).ToHashSet();
+        return Slice(whole, unit.Id, new CuratedView(made, links.Where(l => ids.Contains(l.From) || ids.Contains(l.To)).ToList()));
+    }
+
+    /// <summary>The decision as it concerns a link unit: its versions, and the curated links it made between the unit's two places.</summary>
+    public DecisionView For(LinkUnit unit, DecisionView whole)
+    {
+        bool At(Guid span, LinkEnd end) => ends.TryGetValue(span, out var e) && e == (end.DocumentId, end.Start, end.End);
+        var made = links.Where(l => (At(l.From, unit.From) && At(l.To, unit.To)) || (At(l.From, unit.To) && At(l.To, unit.From))).ToList();
+        var madeEnds = made.SelectMany(l => new[] { l.From, l.To }).ToHashSet();
+        return Slice(whole, unit.Id, new CuratedView(spans.Where(s => madeEnds.Contains(s.Id)).ToList(), made));
+    }
+
+    private DecisionView Slice(DecisionView whole, string unit, CuratedView result) => whole with
+    {
+        Units = [unit],
+        Chosen = JsonSerializer.SerializeToElement(chosen[unit], JsonOptions.Api),
+        Rejected = JsonSerializer.SerializeToElement(rejected[unit], JsonOptions.Api),
+        Result = JsonSerializer.SerializeToElement(result, JsonOptions.Api),
+    };
+
+    /// <summary>The index of the first span starting at or after <paramref name="start"/>.</summary>
+    private int First(int start)
+    {
+        var (lo, hi) = (0, spans.Count);
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (spans[mid].Start < start) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+}
+
 /// <summary>What one decision will write, gathered before anything is: units decided, versions chosen and rejected, curated rows.</summary>
 public sealed class Plan(Snapshot snapshot, string reviewerId)
 {
     private readonly List<Snapshot> others = [];
+    /// <summary>
+    /// The curated spans (existing and planned) by place and label: accept-all-agreed looks one up per unit, and a scan
+    /// of them all each time made a merge of thousands of units quadratic.
+    /// </summary>
+    private readonly Dictionary<(long DocumentId, AnnotationLayer Layer, int Start, int End, string Label), Annotation> curatedAt = Places(snapshot.Curated);
+    private readonly HashSet<Guid> inResult = [];
+
+    private static Dictionary<(long, AnnotationLayer, int, int, string), Annotation> Places(IEnumerable<Annotation> spans)
+    {
+        var places = new Dictionary<(long, AnnotationLayer, int, int, string), Annotation>();
+        foreach (var c in spans) places.TryAdd((c.DocumentId, c.Layer, c.Start, c.End, c.Label), c);
+        return places;
+    }
 
     public Snapshot Snapshot { get; } = snapshot;
     public List<string> Units { get; } = [];
@@ -215,7 +329,12 @@ public sealed class Plan(Snapshot snapshot, string reviewerId)
 
     public Snapshot? Other(long documentId) => others.FirstOrDefault(o => o.Document.Id == documentId);
 
-    public Snapshot AddOther(Snapshot other) { others.Add(other); return other; }
+    public Snapshot AddOther(Snapshot other)
+    {
+        others.Add(other);
+        foreach (var c in other.Curated) curatedAt.TryAdd((c.DocumentId, c.Layer, c.Start, c.End, c.Label), c);
+        return other;
+    }
 
     public static CuratedSpanView ViewOf(Annotation a) => new(a.Id, a.DocumentId, a.Layer, a.Label, a.Start, a.End, a.Text);
 
@@ -264,7 +383,7 @@ public sealed class Plan(Snapshot snapshot, string reviewerId)
     {
         var owner = end.DocumentId == Snapshot.Document.Id ? Snapshot : Other(end.DocumentId);
         if (owner is null) return null;
-        return owner.Curated.Concat(NewSpans).FirstOrDefault(c => c.DocumentId == end.DocumentId && c.Layer == span.Layer && c.Start == end.Start && c.End == end.End && c.Label == span.Label);
+        return curatedAt.GetValueOrDefault((end.DocumentId, span.Layer, end.Start, end.End, span.Label));
     }
 
     public void Link(LinkUnit unit, UnitLink version, Annotation from, Annotation to)
@@ -290,9 +409,8 @@ public sealed class Plan(Snapshot snapshot, string reviewerId)
     private Annotation Curate(Snapshot owner, UnitSpan made, string attributes, string? text)
     {
         var document = owner.Document;
-        var existing = owner.Curated.Concat(NewSpans)
-            .FirstOrDefault(c => c.DocumentId == document.Id && c.Layer == made.Layer && c.Start == made.Start && c.End == made.End && c.Label == made.Label);
-        if (existing is null)
+        var place = (document.Id, made.Layer, made.Start, made.End, made.Label);
+        if (!curatedAt.TryGetValue(place, out var existing))
         {
             var now = Clock.Now;
             NewSpans.Add(existing = new Annotation
@@ -301,8 +419,9 @@ public sealed class Plan(Snapshot snapshot, string reviewerId)
                 Start = made.Start, End = made.End, Text = text ?? CodePoints.Slice(document.Text, made.Start, made.End), Attributes = attributes,
                 Version = 1, Origin = AnnotationOrigin.Curated, CreatedAt = now, UpdatedAt = now,
             });
+            curatedAt[place] = existing;
         }
-        if (ResultSpans.All(s => s.Id != existing.Id)) ResultSpans.Add(ViewOf(existing));
+        if (inResult.Add(existing.Id)) ResultSpans.Add(ViewOf(existing));
         return existing;
     }
 }

@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using Annotate.Web.Features.Annotations;
+
+namespace Annotate.Web.Features.Curation;
+
+/// <summary>
+/// The annotators' side of a document's review, and its units: the part of a snapshot that stops changing once curation
+/// starts. Reading a long, busy article's 25,000 spans and grouping them again for every decision was nearly all of a
+/// decision's time (and much of the review's), so it is kept per app node for as long as it stays as it was read.
+/// </summary>
+public sealed class AnnotatorWork(List<Annotation> spans)
+{
+    /// <summary>The annotators' spans in text order (no curated ones).</summary>
+    public List<Annotation> Spans { get; } = spans;
+    public Dictionary<Guid, Annotation> ById { get; } = spans.ToDictionary(s => s.Id);
+    /// <summary>Everyone with a span here, once each.</summary>
+    public List<string> Annotators { get; } = spans.Select(s => s.AnnotatorId).Distinct().ToList();
+
+    private readonly ConcurrentDictionary<string, (List<ReviewUnit> Units, Dictionary<string, ReviewUnit> ById)> units = new();
+
+    /// <summary>The span units as judged over <paramref name="counted"/> (who counts changes the kinds, not the groups).</summary>
+    public (List<ReviewUnit> Units, Dictionary<string, ReviewUnit> ById) Units(IReadOnlySet<string> counted) =>
+        units.GetOrAdd(string.Join(',', counted.Order(StringComparer.Ordinal)), _ =>
+        {
+            var list = ReviewUnits.Spans(Spans.Select(s => new UnitSpan(s.AnnotatorId, s.Id, s.Layer, s.Label, s.Start, s.End)), counted);
+            return (list, list.ToDictionary(u => u.Id));
+        });
+}
+
+/// <summary>
+/// Each node's kept <see cref="AnnotatorWork"/>, by document. An entry holds while its token is what the database says
+/// now: the document's curation state row, its number of annotator spans, and, while the annotators may still edit,
+/// the last change-log entry about the document (every span written goes through the log). Once curation locks their
+/// work (in progress, curated) decisions add entries but cannot change it, so the entry holds until the state changes
+/// (a manager's reopening, say); the count catches a write that passes neither the lock nor the log (an account's
+/// spans deleted with it).
+/// </summary>
+public sealed class AnnotatorWorkCache
+{
+    /// <summary>Documents kept at most: the long articles being curated on this node now.</summary>
+    private const int Capacity = 16;
+
+    private readonly ConcurrentDictionary<long, (Token Token, AnnotatorWork Work)> kept = new();
+
+    /// <param name="LastChange">the document's last change-log sequence while its annotators may edit, else 0</param>
+    public record Token(CurationState State, DateTimeOffset UpdatedAt, int Spans, long LastChange);
+
+    public AnnotatorWork? Get(long documentId, Token token) =>
+        kept.TryGetValue(documentId, out var entry) && entry.Token == token ? entry.Work : null;
+
+    public void Keep(long documentId, Token token, AnnotatorWork work)
+    {
+        if (kept.Count >= Capacity && !kept.ContainsKey(documentId))
+            foreach (var key in kept.Keys.Take(kept.Count - Capacity + 1)) kept.TryRemove(key, out _);
+        kept[documentId] = (token, work);
+    }
+}
