@@ -304,6 +304,9 @@ namespace Annotate.Migrations.Migrations
                     b.HasIndex("AnnotatorId")
                         .HasDatabaseName("ix_annotations_annotator_id");
 
+                    b.HasIndex("DocumentId", "Origin")
+                        .HasDatabaseName("ix_annotations_document_id_origin");
+
                     b.HasIndex("DocumentId", "Start")
                         .HasDatabaseName("ix_annotations_document_id_start");
 
