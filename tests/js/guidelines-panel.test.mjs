@@ -2,7 +2,7 @@
 // through matches.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { matchRanges, piecesOf, stepMatch, storageKey } from '../../wwwroot/js/editor/guidelines-panel.js';
+import { matchRanges, piecesOf, stepMatch, storageKey, startsOpen } from '../../wwwroot/js/editor/guidelines-panel.js';
 
 test('matches ignore case, take the query literally and let any white space match any', () => {
   const text = 'Mark a PERSON by name. A person (not a title) is marked; persons too.';
@@ -50,4 +50,12 @@ test('a match over several text nodes (across formatting) is cut into one part p
     { piece: 0, start: 2, end: 3, match: 0 }, { piece: 2, start: 0, end: 2, match: 0 },
   ], 'an empty node gets no part');
   assert.deepEqual(piecesOf([5], []), []);
+});
+
+test('the panel opens on a first visit of a project that has guidelines, and afterwards as it was left', () => {
+  assert.equal(startsOpen(null, true), true); // first visit, guidelines to read
+  assert.equal(startsOpen(null, false), false); // first visit, nothing to read yet
+  assert.equal(startsOpen('closed', true), false); // closed by the person: stays closed
+  assert.equal(startsOpen('open', true), true);
+  assert.equal(startsOpen('open', false), true);
 });

@@ -288,7 +288,7 @@ $('shortcuts-button').addEventListener('click', () => shortcuts.show());
 const guidelines = new GuidelinesPanel({
   panel: $('guidelines-panel'), toggle: $('guidelines-toggle'), close: $('guidelines-close'), body: $('guidelines-body'),
   search: $('guidelines-search'), count: $('guidelines-count'), previous: $('guidelines-previous'), next: $('guidelines-next'),
-}, { projectId, onClose: () => $('document-text').focus() });
+}, { projectId, hasGuidelines: $('guidelines-body').dataset.hasGuidelines === 'true', onClose: () => $('document-text').focus() });
 
 document.addEventListener('keydown', e => {
   if (e.target.closest?.('dialog')) return; // the open dialog's own keys (Escape closes it)

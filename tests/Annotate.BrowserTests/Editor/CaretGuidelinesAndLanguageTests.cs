@@ -171,11 +171,19 @@ public class CaretGuidelinesAndLanguageTests(BrowserFixture browser) : IClassFix
         await page.GetByRole(AriaRole.Button, new() { Name = "Save guidelines" }).ClickAsync();
         await Assertions.Expect(page.GetByText("Guidelines saved.")).ToBeVisibleAsync();
 
+        // A first visit of the project opens them beside the text, for a newcomer to read before annotating.
         await page.OpenLiveAsync($"/documents/{docs[0]}");
         var panel = page.GetByTestId("guidelines-panel");
-        await Assertions.Expect(panel).ToBeHiddenAsync();
         var toggle = page.GetByRole(AriaRole.Button, new() { Name = "Guidelines", Exact = true });
+        await Assertions.Expect(panel).ToBeVisibleAsync();
+        await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-expanded", "true");
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Hide the guidelines" }).ClickAsync();
+        await Assertions.Expect(panel).ToBeHiddenAsync();
         await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-expanded", "false");
+        // Closed, they stay closed for this project: a first visit happens once.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#live-status")).ToHaveAttributeAsync("data-state", "live");
+        await Assertions.Expect(panel).ToBeHiddenAsync();
 
         // "g" from the text opens it beside the text, focus in its search.
         await page.Locator("#document-text").FocusAsync();

@@ -44,6 +44,15 @@ export function stepMatch(current, count, direction) {
   return (current + direction + count) % count;
 }
 
+/**
+ * Whether the panel starts open: as the person left it in this project, or, on their first visit of the project in
+ * this browser (nothing remembered), open when the project has guidelines, so a newcomer reads them beside the text.
+ * @param {string | null} remembered  'open', 'closed', or null for nothing remembered
+ */
+export function startsOpen(remembered, hasGuidelines) {
+  return remembered === null ? Boolean(hasGuidelines) : remembered === 'open';
+}
+
 /** The key this browser keeps the panel's state under, per project. */
 export const storageKey = projectId => `annotate:guidelines-open:${projectId}`;
 
@@ -51,9 +60,9 @@ export class GuidelinesPanel {
   /**
    * @param {{panel: HTMLElement, toggle: HTMLButtonElement, close: HTMLButtonElement, body: HTMLElement,
    *          search: HTMLInputElement, count: HTMLElement, previous: HTMLButtonElement, next: HTMLButtonElement}} elements
-   * @param {{projectId: number, storage?: Storage, onClose?: () => void}} options
+   * @param {{projectId: number, hasGuidelines?: boolean, storage?: Storage, onClose?: () => void}} options
    */
-  constructor(elements, { projectId, storage = window.localStorage, onClose }) {
+  constructor(elements, { projectId, hasGuidelines = false, storage = window.localStorage, onClose }) {
     Object.assign(this, elements);
     this.key = storageKey(projectId);
     this.storage = storage;
@@ -74,8 +83,9 @@ export class GuidelinesPanel {
     this.previous.addEventListener('click', () => this.step(-1));
     this.next.addEventListener('click', () => this.step(1));
     let remembered = null;
-    try { remembered = this.storage?.getItem(this.key); } catch { /* storage refused (private mode): start closed */ }
-    this.setOpen(remembered === 'open', { remember: false });
+    try { remembered = this.storage?.getItem(this.key) ?? null; } catch { remembered = 'closed'; /* storage refused (private mode): start closed */ }
+    // Opened for a first visit, that is remembered, so the next article of the project shows it as it was left.
+    this.setOpen(startsOpen(remembered, hasGuidelines), { remember: remembered === null && hasGuidelines });
   }
 
   get isOpen() { return !this.panel.hidden; }
