@@ -15,11 +15,7 @@ public static class EditorSession
     public static async Task<(long ProjectId, long[] Documents)> ProjectAsync(SignedInClient lead, string visibility,
         IEnumerable<(SignedInClient Person, string Role)> members, params (string Name, string Text)[] files)
     {
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Editor " + Guid.NewGuid().ToString("N")[..6], visibility }))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
-        foreach (var (person, role) in members)
-            (await lead.Http.PostAsJsonAsync($"/api/projects/{projectId}/members", new { email = person.Email, role })).EnsureSuccessStatusCode();
+        var projectId = await lead.ProjectAsync("Editor " + Guid.NewGuid().ToString("N")[..6], visibility, [.. members]);
         var form = new MultipartFormDataContent();
         foreach (var (name, text) in files) form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(text)), "files", name);
         var created = await (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form))

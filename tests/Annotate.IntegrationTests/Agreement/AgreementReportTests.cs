@@ -18,8 +18,7 @@ public class AgreementReportTests(QuickDebounceFactory factory) : IClassFixture<
         var a = await factory.SignUpAsync("a");
         var b = await factory.SignUpAsync("b");
         var reviewer = await factory.SignUpAsync("reviewer");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Agreement " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Agreement " + Guid.NewGuid());
         foreach (var (who, role) in new[] { (a, "annotator"), (b, "annotator"), (reviewer, "reviewer") })
             (await lead.Http.PostAsJsonAsync($"/api/projects/{projectId}/members", new { email = who.Email, role })).EnsureSuccessStatusCode();
         var form = new MultipartFormDataContent
@@ -83,8 +82,7 @@ public class AgreementReportTests(QuickDebounceFactory factory) : IClassFixture<
         var lead = await factory.SignUpAsync("lead");
         var people = new Dictionary<string, SignedInClient>();
         foreach (var name in annotators) people[name] = await factory.SignUpAsync(name);
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Agreement " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Agreement " + Guid.NewGuid());
         foreach (var who in people.Values)
             (await lead.Http.PostAsJsonAsync($"/api/projects/{projectId}/members", new { email = who.Email, role = "annotator" })).EnsureSuccessStatusCode();
         var form = new MultipartFormDataContent();

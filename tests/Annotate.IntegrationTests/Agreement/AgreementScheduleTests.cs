@@ -40,8 +40,7 @@ public class AgreementScheduleTests(AgreementScheduleFactory factory) : IClassFi
         var lead = await factory.SignUpAsync("lead");
         var a = await factory.SignUpAsync("a");
         var b = await factory.SignUpAsync("b");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Schedule " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Schedule " + Guid.NewGuid());
         foreach (var who in new[] { a, b })
             (await lead.Http.PostAsJsonAsync($"/api/projects/{projectId}/members", new { email = who.Email, role = "annotator" })).EnsureSuccessStatusCode();
         var form = new MultipartFormDataContent();

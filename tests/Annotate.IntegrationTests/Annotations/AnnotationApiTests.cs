@@ -5,12 +5,8 @@ public class AnnotationApiTests(AnnotateFactory factory) : IClassFixture<Annotat
     private async Task<(SignedInClient Lead, long ProjectId, long[] Documents)> ProjectAsync(params string[] texts)
     {
         var lead = await factory.SignUpAsync("lead");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Spans " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
-        var form = new MultipartFormDataContent();
-        for (var i = 0; i < texts.Length; i++) form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(texts[i])), "files", $"d{i}.txt");
-        var created = await (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-        return (lead, projectId, created.GetProperty("created").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToArray());
+        var projectId = await lead.ProjectAsync("Spans " + Guid.NewGuid());
+        return (lead, projectId, await lead.DocumentsAsync(projectId, [.. texts.Select((text, i) => ($"d{i}.txt", text))]));
     }
 
     private static async Task<string> DetailAsync(HttpResponseMessage response)

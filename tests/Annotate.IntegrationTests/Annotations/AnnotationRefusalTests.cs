@@ -8,8 +8,7 @@ public class AnnotationRefusalTests(AnnotateFactory factory) : IClassFixture<Ann
     private async Task<(SignedInClient Lead, long ProjectId, long DocumentId)> ProjectAsync()
     {
         var lead = await factory.SignUpAsync("lead");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Refusals " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Refusals " + Guid.NewGuid());
         var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(Text)), "files", "a.txt" } };
         var created = await (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
         return (lead, projectId, created.GetProperty("created")[0].GetProperty("id").GetInt64());

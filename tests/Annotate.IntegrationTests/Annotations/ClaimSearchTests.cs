@@ -12,8 +12,7 @@ public class ClaimSearchTests(LiveFactory factory) : IClassFixture<LiveFactory>
     public async Task A_number_finds_claims_about_it_not_every_claim_of_an_article_titled_with_it()
     {
         var lead = await factory.PersonAsync("lead");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Search " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Search " + Guid.NewGuid());
         var form = new MultipartFormDataContent
         {
             { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(First)), "files", "report-50.txt" },

@@ -12,8 +12,7 @@ public static class CurationApi
         var reviewer = await signUp("rita");
         var people = new Dictionary<string, SignedInClient>();
         foreach (var name in annotators) people[name] = await signUp(name);
-        var projectId = (await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Review " + Guid.NewGuid(), visibility }))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Review " + Guid.NewGuid(), visibility);
         foreach (var (who, role) in people.Values.Select(p => (p, "annotator")).Append((reviewer, "reviewer")))
             (await lead.Http.PostAsJsonAsync($"/api/projects/{projectId}/members", new { email = who.Email, role })).EnsureSuccessStatusCode();
         var form = new MultipartFormDataContent();

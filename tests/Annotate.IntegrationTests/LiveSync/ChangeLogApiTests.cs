@@ -9,8 +9,7 @@ public class ChangeLogApiTests(AnnotateFactory factory) : IClassFixture<Annotate
     public async Task Entries_kept_past_their_write_cannot_append_and_the_write_logged_only_its_own()
     {
         var lead = await factory.SignUpAsync("lead");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Log " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Log " + Guid.NewGuid());
         using var scope = factory.Services.CreateScope();
         var log = scope.ServiceProvider.GetRequiredService<ChangeLog>();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();

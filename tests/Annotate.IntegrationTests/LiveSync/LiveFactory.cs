@@ -62,15 +62,7 @@ public sealed class LiveFactory : AnnotateFactory
     /// <summary>A project of <paramref name="manager"/> with the given members and one document per text.</summary>
     public static async Task<(long ProjectId, long[] Documents)> ProjectAsync(SignedInClient manager, string visibility, IEnumerable<(SignedInClient Person, string Role)> members, params string[] texts)
     {
-        var project = await (await manager.Http.PostAsJsonAsync("/api/projects", new { name = "Live " + Guid.NewGuid(), visibility }))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
-        foreach (var (person, role) in members)
-            (await manager.Http.PostAsJsonAsync($"/api/projects/{projectId}/members", new { email = person.Email, role })).EnsureSuccessStatusCode();
-        var form = new MultipartFormDataContent();
-        for (var i = 0; i < texts.Length; i++) form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(texts[i])), "files", $"doc{i}.txt");
-        var created = await (await manager.Http.PostAsync($"/api/projects/{projectId}/documents", form))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-        return (projectId, created.GetProperty("created").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToArray());
+        var projectId = await manager.ProjectAsync("Live " + Guid.NewGuid(), visibility, [.. members.Select(m => (m.Person, m.Role))]);
+        return (projectId, await manager.DocumentsAsync(projectId, [.. texts.Select((text, i) => ($"doc{i}.txt", text))]));
     }
 }

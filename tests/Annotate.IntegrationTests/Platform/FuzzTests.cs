@@ -27,9 +27,7 @@ public class FuzzTests(AnnotateFactory factory) : IClassFixture<AnnotateFactory>
     private async Task<(SignedInClient Lead, long ProjectId)> ProjectAsync(string name)
     {
         var lead = await factory.SignUpAsync("fuzz");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = name + " " + Guid.NewGuid() }))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-        return (lead, project.GetProperty("id").GetInt64());
+        return (lead, await lead.ProjectAsync(name + " " + Guid.NewGuid()));
     }
 
     // ---------------------------------------------------------------- generators

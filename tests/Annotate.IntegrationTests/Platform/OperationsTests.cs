@@ -82,8 +82,8 @@ public class OperationsTests(AnnotateFactory factory) : IClassFixture<AnnotateFa
         Assert.Equal(1, await db.Users.CountAsync(u => u.Email == DemoSeeder.Accounts[0].Email));
         // The demo lead's password is public: it must not open anyone else's project.
         var someone = await factory.SignUpAsync("private");
-        var mine = await (await someone.Http.PostAsJsonAsync("/api/projects", new { name = "Private " + Guid.NewGuid() })).Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(HttpStatusCode.NotFound, (await lead.GetAsync($"/api/projects/{mine.GetProperty("id").GetInt64()}")).StatusCode);
+        var mine = await someone.ProjectAsync("Private " + Guid.NewGuid());
+        Assert.Equal(HttpStatusCode.NotFound, (await lead.GetAsync($"/api/projects/{mine}")).StatusCode);
     }
 
     internal static string FindSamples()

@@ -17,9 +17,7 @@ public class BlindLinkSecurityTests(AnnotateFactory factory) : IClassFixture<Ann
         var lead = await factory.SignUpAsync("lead");
         var ana = await factory.SignUpAsync("ana");
         var ben = await factory.SignUpAsync("ben");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Blind links " + Guid.NewGuid(), visibility = "open" }))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Blind links " + Guid.NewGuid(), "open");
         foreach (var person in new[] { ana, ben })
             (await lead.Http.PostAsJsonAsync($"/api/projects/{projectId}/members", new { email = person.Email, role = "annotator" })).EnsureSuccessStatusCode();
         var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(Text)), "files", "a.txt" } };

@@ -29,8 +29,7 @@ public class DynamicAssignmentTests(ClockFactory factory) : IClassFixture<ClockF
     private async Task<(SignedInClient Manager, long ProjectId, long[] Documents, SignedInClient[] Annotators)> ProjectAsync(int documents, int annotators, object settings)
     {
         var manager = await factory.SignUpAsync("manager");
-        var projectId = (await (await manager.Http.PostAsJsonAsync("/api/projects", new { name = "Dynamic " + Guid.NewGuid() }))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var projectId = await manager.ProjectAsync("Dynamic " + Guid.NewGuid());
         var people = new List<SignedInClient>();
         for (var i = 0; i < annotators; i++)
         {
