@@ -33,11 +33,10 @@ public static class ImportBench
 
     private static async Task<double> ImportAsync(SignedInClient lead, string jsonl)
     {
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Bench import " + Guid.NewGuid().ToString("N")[..6] }))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        var projectId = await lead.ProjectAsync("Bench import " + Guid.NewGuid().ToString("N")[..6]);
         var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(jsonl)), "files", "articles.jsonl" } };
         var clock = Stopwatch.StartNew();
-        (await lead.Http.PostAsync($"/api/projects/{project.GetProperty("id").GetInt64()}/documents", form)).EnsureSuccessStatusCode();
+        (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form)).EnsureSuccessStatusCode();
         return clock.Elapsed.TotalSeconds;
     }
 

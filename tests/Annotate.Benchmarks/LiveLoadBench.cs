@@ -60,12 +60,11 @@ public static class LiveLoadBench
     /// <summary>A project of <paramref name="count"/> articles of about 66,000 characters each.</summary>
     private static async Task<long[]> ArticlesAsync(SignedInClient lead, int count)
     {
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Fan-out " + Guid.NewGuid().ToString("N")[..6] }))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        var projectId = await lead.ProjectAsync("Fan-out " + Guid.NewGuid().ToString("N")[..6]);
         var text = string.Concat(Enumerable.Repeat("The Coast Guard said all 212 passengers were rescued. ", 1200));
         var form = new MultipartFormDataContent();
         for (var i = 0; i < count; i++) form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(text)), "files", $"fanout-{i}.txt");
-        var created = await (await lead.Http.PostAsync($"/api/projects/{project.GetProperty("id").GetInt64()}/documents", form))
+        var created = await (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form))
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
         return created.GetProperty("created").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToArray();
     }

@@ -30,8 +30,7 @@ public static class LiveSyncBench
         var http = new HttpClient { BaseAddress = new Uri(browser.BaseUrl) };
         var writerPerson = await AnnotateFactory.SignUpAsync(http, "writer");
         var watcherPerson = await AnnotateFactory.SignUpAsync(new HttpClient { BaseAddress = new Uri(browser.BaseUrl) }, "watcher");
-        var project = await (await writerPerson.Http.PostAsJsonAsync("/api/projects", new { name = "Bench live" })).Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await writerPerson.ProjectAsync("Bench live");
         (await writerPerson.Http.PostAsJsonAsync($"/api/projects/{projectId}/members", new { email = watcherPerson.Email, role = "annotator" })).EnsureSuccessStatusCode();
         var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("The ferry was carrying 212 passengers. ", 200)))), "files", "live.txt" } };
         var documentId = (await (await writerPerson.Http.PostAsync($"/api/projects/{projectId}/documents", form)).Content.ReadFromJsonAsync<JsonElement>())

@@ -113,10 +113,9 @@ public static class WriteBench
 
     private static async Task<long> DocumentAsync(SignedInClient lead, string text)
     {
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Write bench " + Guid.NewGuid().ToString("N")[..6] }))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        var projectId = await lead.ProjectAsync("Write bench " + Guid.NewGuid().ToString("N")[..6]);
         var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(text)), "files", "bench.txt" } };
-        var created = await (await lead.Http.PostAsync($"/api/projects/{project.GetProperty("id").GetInt64()}/documents", form))
+        var created = await (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form))
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
         return created.GetProperty("created")[0].GetProperty("id").GetInt64();
     }

@@ -10,9 +10,7 @@ public class ImportedLabelSecurityTests(AnnotateFactory factory) : IClassFixture
     public async Task An_import_that_would_create_a_label_the_page_refuses_names_each_line_and_writes_nothing()
     {
         var lead = await factory.SignUpAsync("lead");
-        var project = await (await lead.Http.PostAsJsonAsync("/api/projects", new { name = "Labels " + Guid.NewGuid() }))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-        var projectId = project.GetProperty("id").GetInt64();
+        var projectId = await lead.ProjectAsync("Labels " + Guid.NewGuid());
         var before = await LabelsAsync(projectId);
         var file = Encoding.UTF8.GetBytes(
             "{\"text\": \"The T-72 tank rolled in.\", \"label\": [[4, 8, \"FINE_ONE\"]]}\n" +
