@@ -62,11 +62,7 @@ public static class LiveLoadBench
     {
         var projectId = await lead.ProjectAsync("Fan-out " + Guid.NewGuid().ToString("N")[..6]);
         var text = string.Concat(Enumerable.Repeat("The Coast Guard said all 212 passengers were rescued. ", 1200));
-        var form = new MultipartFormDataContent();
-        for (var i = 0; i < count; i++) form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(text)), "files", $"fanout-{i}.txt");
-        var created = await (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-        return created.GetProperty("created").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToArray();
+        return await lead.DocumentsAsync(projectId, [.. Enumerable.Range(0, count).Select(i => ($"fanout-{i}.txt", text))]);
     }
 
     /// <summary>The baseline: SignalR alone in this process, a hub that sends what it is given to a document's group.</summary>

@@ -9,13 +9,8 @@ public class DocumentListTests(AnnotateFactory factory) : IClassFixture<Annotate
         return (projectId, await ImportAsync(lead, projectId, names));
     }
 
-    private static async Task<long[]> ImportAsync(SignedInClient lead, long projectId, params string[] names)
-    {
-        var form = new MultipartFormDataContent();
-        foreach (var name in names) form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes($"The article called {name} says something.")), "files", name + ".txt");
-        var created = await (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-        return created.GetProperty("created").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToArray();
-    }
+    private static Task<long[]> ImportAsync(SignedInClient lead, long projectId, params string[] names) =>
+        lead.DocumentsAsync(projectId, [.. names.Select(name => (name + ".txt", $"The article called {name} says something."))]);
 
     private static List<long> Ids(JsonElement page) => page.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetInt64()).ToList();
 

@@ -175,10 +175,7 @@ public class HubTests(LiveFactory factory) : IClassFixture<LiveFactory>
     [Fact]
     public async Task In_a_blind_project_an_annotator_never_receives_anothers_work_but_a_reviewer_does()
     {
-        var lead = await factory.PersonAsync("lead");
-        var ana = await factory.PersonAsync("ana");
-        var ben = await factory.PersonAsync("ben");
-        var rita = await factory.PersonAsync("rita");
+        var (lead, ana, ben, rita) = await factory.TeamAsync();
         var (projectId, docs) = await LiveFactory.ProjectAsync(lead, "blind", [(ana, "annotator"), (ben, "annotator"), (rita, "reviewer")], Text + " 6");
         await using var anaLive = await factory.LiveAsync(ana);
         await using var benLive = await factory.LiveAsync(ben);

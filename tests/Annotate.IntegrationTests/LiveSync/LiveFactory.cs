@@ -57,6 +57,10 @@ public sealed class LiveFactory : AnnotateFactory
     public Task<SignedInClient> PersonAsync(string who) =>
         SignUpAsync(new HttpClient { BaseAddress = new Uri(BaseUrl) }, who);
 
+    /// <summary>The four people of the live scenarios: a lead, two annotators and a reviewer (members of nothing yet).</summary>
+    public async Task<(SignedInClient Lead, SignedInClient Ana, SignedInClient Ben, SignedInClient Rita)> TeamAsync() =>
+        (await PersonAsync("lead"), await PersonAsync("ana"), await PersonAsync("ben"), await PersonAsync("rita"));
+
     public Task<LiveClient> LiveAsync(SignedInClient person) => LiveClient.ConnectAsync(BaseUrl, person.Token);
 
     /// <summary>A project of <paramref name="manager"/> with the given members and one document per text.</summary>

@@ -15,10 +15,7 @@ public class AnonymousProgressTests(LiveFactory factory) : IClassFixture<LiveFac
     [Fact]
     public async Task A_reviewer_reads_annotator_numbers_on_progress_and_work_pushes_and_a_manager_reads_names()
     {
-        var lead = await factory.PersonAsync("lead");
-        var ana = await factory.PersonAsync("ana");
-        var ben = await factory.PersonAsync("ben");
-        var rita = await factory.PersonAsync("rita");
+        var (lead, ana, ben, rita) = await factory.TeamAsync();
         var (projectId, d) = await LiveFactory.ProjectAsync(lead, "open", [(ana, "annotator"), (ben, "annotator"), (rita, "reviewer")], Text, Text + " B.");
         var (anaId, benId) = (await Work.UserIdAsync(lead, projectId, ana.Email), await Work.UserIdAsync(lead, projectId, ben.Email));
         await Work.AssignAsync(lead, projectId, [d[0]], [anaId, benId]);
