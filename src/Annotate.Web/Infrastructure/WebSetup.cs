@@ -77,7 +77,8 @@ public static class WebSetup
         services.AddHostedService<PresenceHeartbeat>();
         services.AddSingleton<LiveAccess>();
         services.AddScoped<JobProgressFeed>();
-        services.AddHostedService<ChangeBroadcaster>();
+        services.AddSingleton<ChangeBroadcaster>();
+        services.AddHostedService(services => services.GetRequiredService<ChangeBroadcaster>());
         services.AddScoped<ChangeLog>();
         services.AddScoped<AnnotationWriter>();
         services.AddSingleton<GroupCommit>();

@@ -86,7 +86,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
             new(projectId, Span(first, 0), "Lead"),          // a retry of the first: told what the first stored
             new(projectId, Span(Guid.NewGuid(), 9), "Lead"), // the second's span again under a new uuid: refused
         ];
-        var outcomes = await scope.ServiceProvider.GetRequiredService<ChangeLog>().WriteAsync(projectId, entries => GroupCommit.ApplyAsync(db, entries, batch));
+        var outcomes = await GroupCommit.WriteAsync(scope.ServiceProvider.GetRequiredService<ChangeLog>(), projectId, batch);
 
         Assert.Equal(new[] { true, false, true, false, false }, outcomes.Select(o => o.Result.Created));
         Assert.Equal(new[] { false, true, false, false, true }, outcomes.Select(o => o.Refusal is not null));

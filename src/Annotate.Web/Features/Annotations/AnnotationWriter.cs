@@ -47,7 +47,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         }, known.Name ?? "");
         // Inside a transaction the caller holds, the create joins it; otherwise it shares a commit with the project's other writers.
         if (db.Database.CurrentTransaction is null) return await groupCommit.CreateAsync(create);
-        var outcome = (await log.WriteAsync(known.ProjectId, entries => GroupCommit.ApplyAsync(db, entries, [create])))[0];
+        var outcome = (await GroupCommit.WriteAsync(log, known.ProjectId, [create]))[0];
         return outcome.Refusal is { } refusal ? throw refusal : outcome.Result;
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Annotate.Web.Features.Documents;
 using Annotate.Web.Features.LiveSync;
+using Npgsql;
 
 namespace Annotate.Web.Features.Annotations;
 
@@ -76,9 +77,7 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var log = scope.ServiceProvider.GetRequiredService<ChangeLog>();
-            var outcomes = await log.WriteAsync(projectId, entries => ApplyAsync(db, entries, batch));
+            var outcomes = await WriteAsync(scope.ServiceProvider.GetRequiredService<ChangeLog>(), projectId, batch);
             // Told only after the commit: nobody hears of a span that could still be rolled back.
             for (var i = 0; i < batch.Length; i++)
                 if (outcomes[i].Refusal is { } refusal) batch[i].Done.TrySetException(refusal);
@@ -104,22 +103,48 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
     public readonly record struct Outcome((AnnotationView View, bool Created) Result, ProblemException? Refusal);
 
     /// <summary>
-    /// Writes the creates inside a ChangeLog write (the counter lock held): two queries read every clash and every
-    /// document state the batch touches, then each create is decided in order, seeing the ones before it.
+    /// Writes the creates in one change-log write of two round trips (<see cref="ChangeLog.WriteBatchAsync{T}"/>):
+    /// under the counter lock two reads fetch every clash and every document state the batch touches, each create is
+    /// decided in order, seeing the ones before it, and what was decided is inserted in two statements.
     /// </summary>
-    public static async Task<Outcome[]> ApplyAsync(AppDbContext db, ChangeEntries entries, IReadOnlyList<PendingCreate> batch)
+    public static Task<Outcome[]> WriteAsync(ChangeLog log, long projectId, IReadOnlyList<PendingCreate> batch)
     {
-        var ids = batch.Select(c => c.Annotation.Id).Distinct().ToList();
-        var documents = batch.Select(c => c.Annotation.DocumentId).Distinct().ToList();
-        var users = batch.Select(c => c.Annotation.AnnotatorId).Distinct().ToList();
-        var starts = batch.Select(c => c.Annotation.Start).Distinct().ToList();
-        // A superset of the clashes (same uuid, or possibly the same span), narrowed below.
-        var present = await db.Annotations.AsNoTracking()
-            .Where(a => ids.Contains(a.Id) || documents.Contains(a.DocumentId) && users.Contains(a.AnnotatorId) && starts.Contains(a.Start))
-            .ToListAsync();
-        var states = await db.DocumentStates.Where(s => documents.Contains(s.DocumentId) && users.Contains(s.UserId)).ToListAsync();
+        var ids = batch.Select(c => c.Annotation.Id).Distinct().ToArray();
+        var documents = batch.Select(c => c.Annotation.DocumentId).Distinct().ToArray();
+        var users = batch.Select(c => c.Annotation.AnnotatorId).Distinct().ToArray();
+        var starts = batch.Select(c => c.Annotation.Start).Distinct().ToArray();
+        NpgsqlBatchCommand[] reads =
+        [
+            // A superset of the clashes (same uuid, or possibly the same span), narrowed while deciding.
+            new($"""
+                SELECT {AnnotationColumns} FROM annotations
+                WHERE id = ANY($1) OR document_id = ANY($2) AND annotator_id = ANY($3) AND start = ANY($4)
+                """) { Parameters = { new() { Value = ids }, new() { Value = documents }, new() { Value = users }, new() { Value = starts } } },
+            new("SELECT document_id, user_id, status FROM document_states WHERE document_id = ANY($1) AND user_id = ANY($2)")
+                { Parameters = { new() { Value = documents }, new() { Value = users } } },
+        ];
+        return log.WriteBatchAsync(projectId, reads, async (reader, entries) =>
+        {
+            var present = new List<Annotation>();
+            while (await reader.ReadAsync()) present.Add(ReadAnnotation(reader));
+            await reader.NextResultAsync();
+            var states = new Dictionary<(long, string), DocumentStatus>();
+            while (await reader.ReadAsync()) states[(reader.GetInt64(0), reader.GetString(1))] = Parse<DocumentStatus>(reader.GetString(2));
+            var (outcomes, inserted, started) = Decide(entries, batch, present, states);
+            var writes = new List<NpgsqlBatchCommand>(2);
+            if (inserted.Count > 0) writes.Add(InsertAnnotations(inserted));
+            if (started.Count > 0) writes.Add(UpsertStates(started));
+            return (outcomes, writes);
+        });
+    }
 
+    /// <summary>Each create in order, against what is stored and the creates before it in the batch.</summary>
+    private static (Outcome[] Outcomes, List<Annotation> Inserted, List<DocumentState> Started) Decide(ChangeEntries entries,
+        IReadOnlyList<PendingCreate> batch, List<Annotation> present, Dictionary<(long, string), DocumentStatus> states)
+    {
         var outcomes = new Outcome[batch.Count];
+        var inserted = new List<Annotation>(batch.Count);
+        var started = new List<DocumentState>();
         for (var i = 0; i < batch.Count; i++)
         {
             var (wanted, name) = (batch[i].Annotation, batch[i].Name);
@@ -136,31 +161,85 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
                 outcomes[i] = new(default, ProblemException.Conflict($"You already marked \"{wanted.Text}\" ({wanted.Start}..{wanted.End}) as {wanted.Label}."));
                 continue;
             }
-            db.Annotations.Add(wanted);
+            inserted.Add(wanted);
             present.Add(wanted);
-            MarkInProgress(db, entries, states, wanted.DocumentId, wanted.AnnotatorId, name);
+            // The first span someone makes on a new document moves it to in progress (within the same change).
+            var key = (wanted.DocumentId, wanted.AnnotatorId);
+            if (!states.TryGetValue(key, out var status) || status == DocumentStatus.New)
+            {
+                var state = new DocumentState { DocumentId = wanted.DocumentId, UserId = wanted.AnnotatorId, Status = DocumentStatus.InProgress, UpdatedAt = Clock.Now };
+                states[key] = state.Status;
+                started.Add(state);
+                entries.Append(ChangeKind.DocumentStateChanged, state.DocumentId, null, null, state.UserId, state.UserId,
+                    new DocumentStateView(state.DocumentId, state.UserId, name, state.Status, state.UpdatedAt));
+            }
             var view = AnnotationView.Of(wanted, name);
             entries.Append(ChangeKind.AnnotationCreated, wanted.DocumentId, null, wanted.Id, wanted.AnnotatorId, wanted.AnnotatorId, view);
             outcomes[i] = new((view, true), null);
         }
-        return outcomes;
+        return (outcomes, inserted, started);
     }
 
     private static bool SameSpan(Annotation a, Annotation b) =>
         a.AnnotatorId == b.AnnotatorId && a.DocumentId == b.DocumentId && a.Start == b.Start && a.End == b.End && a.Label == b.Label;
 
-    /// <summary>The first span someone makes on a new document moves it to in progress (within the same change).</summary>
-    private static void MarkInProgress(AppDbContext db, ChangeEntries entries, List<DocumentState> states, long documentId, string userId, string name)
+    // The annotations table as EF maps it (Annotation, AnnotationConfiguration): enums as their snake_case words.
+    private const string AnnotationColumns =
+        "id, project_id, document_id, annotator_id, layer, label, start, \"end\", text, attributes::text, note, version, origin, created_at, updated_at";
+
+    private static Annotation ReadAnnotation(NpgsqlDataReader reader) => new()
     {
-        var state = states.FirstOrDefault(s => s.DocumentId == documentId && s.UserId == userId);
-        if (state is not null && state.Status != DocumentStatus.New) return;
-        if (state is null)
+        Id = reader.GetGuid(0), ProjectId = reader.GetInt64(1), DocumentId = reader.GetInt64(2), AnnotatorId = reader.GetString(3),
+        Layer = Parse<AnnotationLayer>(reader.GetString(4)), Label = reader.GetString(5), Start = reader.GetInt32(6), End = reader.GetInt32(7),
+        Text = reader.GetString(8), Attributes = reader.GetString(9), Note = reader.IsDBNull(10) ? null : reader.GetString(10),
+        Version = reader.GetInt32(11), Origin = Parse<AnnotationOrigin>(reader.GetString(12)),
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(13), UpdatedAt = reader.GetFieldValue<DateTimeOffset>(14),
+    };
+
+    private static NpgsqlBatchCommand InsertAnnotations(List<Annotation> spans) => new($"""
+        INSERT INTO annotations ({AnnotationColumns.Replace("::text", "")})
+        SELECT a.id, a.project_id, a.document_id, a.annotator_id, a.layer, a.label, a.start, a."end", a.text, a.attributes::jsonb,
+               a.note, a.version, a.origin, a.created_at, a.updated_at
+        FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::text[], $10::text[],
+                    $11::text[], $12::int[], $13::text[], $14::timestamptz[], $15::timestamptz[])
+            AS a(id, project_id, document_id, annotator_id, layer, label, start, "end", text, attributes, note, version, origin, created_at, updated_at)
+        """)
+    {
+        Parameters =
         {
-            db.DocumentStates.Add(state = new DocumentState { DocumentId = documentId, UserId = userId });
-            states.Add(state);
-        }
-        state.Status = DocumentStatus.InProgress;
-        state.UpdatedAt = Clock.Now;
-        entries.Append(ChangeKind.DocumentStateChanged, documentId, null, null, userId, userId, new DocumentStateView(documentId, userId, name, state.Status, state.UpdatedAt));
-    }
+            new() { Value = spans.Select(a => a.Id).ToArray() },
+            new() { Value = spans.Select(a => a.ProjectId).ToArray() },
+            new() { Value = spans.Select(a => a.DocumentId).ToArray() },
+            new() { Value = spans.Select(a => a.AnnotatorId).ToArray() },
+            new() { Value = spans.Select(a => Word(a.Layer)).ToArray() },
+            new() { Value = spans.Select(a => a.Label).ToArray() },
+            new() { Value = spans.Select(a => a.Start).ToArray() },
+            new() { Value = spans.Select(a => a.End).ToArray() },
+            new() { Value = spans.Select(a => a.Text).ToArray() },
+            new() { Value = spans.Select(a => a.Attributes).ToArray() },
+            new() { Value = spans.Select(a => a.Note).ToArray() },
+            new() { Value = spans.Select(a => a.Version).ToArray() },
+            new() { Value = spans.Select(a => Word(a.Origin)).ToArray() },
+            new() { Value = spans.Select(a => a.CreatedAt).ToArray() },
+            new() { Value = spans.Select(a => a.UpdatedAt).ToArray() },
+        },
+    };
+
+    private static NpgsqlBatchCommand UpsertStates(List<DocumentState> states) => new("""
+        INSERT INTO document_states (document_id, user_id, status, updated_at)
+        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[])
+        ON CONFLICT (document_id, user_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at
+        """)
+    {
+        Parameters =
+        {
+            new() { Value = states.Select(s => s.DocumentId).ToArray() },
+            new() { Value = states.Select(s => s.UserId).ToArray() },
+            new() { Value = states.Select(s => Word(s.Status)).ToArray() },
+            new() { Value = states.Select(s => s.UpdatedAt).ToArray() },
+        },
+    };
+
+    private static string Word<TEnum>(TEnum value) where TEnum : struct, Enum => SnakeCaseEnumConverter<TEnum>.Word(value);
+    private static TEnum Parse<TEnum>(string word) where TEnum : struct, Enum => SnakeCaseEnumConverter<TEnum>.Parse(word);
 }

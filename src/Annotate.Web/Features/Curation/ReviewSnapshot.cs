@@ -54,6 +54,9 @@ public sealed class Names
 
     public bool IsAnonymous => anonymous;
 
+    /// <summary>Whether this person has a number (someone's first work in the project gives them one).</summary>
+    public bool Knows(string userId) => !anonymous || numbers.ContainsKey(userId);
+
     public string Of(string userId) => Rename(userId, real.GetValueOrDefault(userId, ""));
 
     /// <summary>The name to show for <paramref name="userId"/>, whose real name is <paramref name="name"/>.</summary>

@@ -10,6 +10,10 @@ namespace Annotate.Web.Features.LiveSync;
 /// a writer's transaction sends on commit, then reads the log after the last sequence it sent for that
 /// project: the log, not the notification, is the truth, so a missed or late notification only delays.
 /// A catch-up every few seconds closes any gap (a dropped LISTEN connection, say).
+/// A change written on this node is also handed over here by its writer right after its commit
+/// (<see cref="Committed"/>): when it follows the last one sent it goes out at once, without waiting for the
+/// notification and reading the log back (two round trips and a wake-up on the critical path of every push); the
+/// notification of it then finds nothing new. Anything out of order falls back to reading the log.
 /// A send here only puts the event in each recipient connection's own queue (QueuedHubLifetimeManager), so a
 /// connection that reads slowly delays no other connection and no other document.
 /// </summary>
@@ -17,9 +21,29 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
 {
     private static readonly TimeSpan CatchUpEvery = TimeSpan.FromSeconds(3);
 
-    /// <summary>(project, sequence) from notifications; (0, 0) asks for a catch-up of every known project.</summary>
-    private readonly Channel<(long Project, long Sequence)> notified = Channel.CreateUnbounded<(long, long)>(new() { SingleReader = true });
+    /// <summary>What the send loop is told: a notification, a change committed here, a project whose access changed, or a catch-up.</summary>
+    private readonly record struct Due(long Project, long Sequence, IReadOnlyList<ChangeEvent>? Events = null, bool AccessChanged = false)
+    {
+        public static readonly Due CatchUp = new(0, 0);
+    }
+
+    private readonly Channel<Due> notified = Channel.CreateUnbounded<Due>(new() { SingleReader = true });
+    // Both only touched by the send loop.
     private readonly Dictionary<long, long> lastSent = [];
+    private readonly Dictionary<long, Audience> audiences = [];
+
+    /// <summary>
+    /// Who hears a project's changes: its visibility and assignment mode, and anonymous reviewers' naming. Kept
+    /// between pushes (read once, not twice per push) and forgotten when the project's access changes (the same
+    /// notification that takes away live subscriptions, see LiveAccess) or someone not yet numbered appears.
+    /// </summary>
+    private sealed record Audience(Visibility Visibility, AssignmentMode Assignment, Curation.Names? Anonymous);
+
+    /// <summary>Called by the change log after a write of its own transaction committed: the entries, in sequence order.</summary>
+    public void Committed(long project, IReadOnlyList<ChangeEvent> events)
+    {
+        if (events.Count > 0) notified.Writer.TryWrite(new(project, events[0].Sequence, events));
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
@@ -44,18 +68,25 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
         await connection.OpenAsync(stop);
         connection.Notification += (_, e) =>
         {
-            if (e.Channel == LiveAccess.Channel) { _ = liveAccess.RevokeAsync(e.Payload); return; }
+            if (e.Channel == LiveAccess.Channel)
+            {
+                if (long.TryParse(e.Payload.Split(':')[0], out var changed)) notified.Writer.TryWrite(new(changed, 0, AccessChanged: true));
+                _ = liveAccess.RevokeAsync(e.Payload);
+                return;
+            }
             if (e.Channel == JobProgressFeed.Channel) { _ = ForwardJobProgressAsync(e.Payload); return; }
             if (e.Channel == Presence.Channel) { _ = SendPresenceAsync(e.Payload); return; }
             var parts = e.Payload.Split(':');
             if (parts.Length == 2 && long.TryParse(parts[0], out var project) && long.TryParse(parts[1], out var sequence))
-                notified.Writer.TryWrite((project, sequence));
+                notified.Writer.TryWrite(new(project, sequence));
         };
         await using (var listen = new NpgsqlCommand($"LISTEN {ChangeLog.Channel}; LISTEN {LiveAccess.Channel}; LISTEN {JobProgressFeed.Channel}; LISTEN {Presence.Channel}", connection)) await listen.ExecuteNonQueryAsync(stop);
-        notified.Writer.TryWrite((0, 0)); // anything committed while we were not listening
+        // Anything committed, and any access changed, while we were not listening.
+        notified.Writer.TryWrite(new(0, 0, AccessChanged: true));
+        notified.Writer.TryWrite(Due.CatchUp);
         while (!stop.IsCancellationRequested)
         {
-            if (!await connection.WaitAsync(CatchUpEvery, stop)) notified.Writer.TryWrite((0, 0));
+            if (!await connection.WaitAsync(CatchUpEvery, stop)) notified.Writer.TryWrite(Due.CatchUp);
         }
     }
 
@@ -93,18 +124,27 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
             while (await notified.Reader.WaitToReadAsync(stop))
             {
                 var due = new Dictionary<long, long>();
+                var committed = new List<Due>();
                 var catchUp = false;
                 while (notified.Reader.TryRead(out var item))
                 {
-                    if (item.Project == 0) catchUp = true;
+                    if (item.AccessChanged && item.Project == 0) audiences.Clear();
+                    else if (item.AccessChanged) audiences.Remove(item.Project);
+                    else if (item.Project == 0) catchUp = true;
+                    else if (item.Events is not null) committed.Add(item);
                     else if (!due.TryGetValue(item.Project, out var seen) || item.Sequence < seen) due[item.Project] = item.Sequence;
                 }
                 try
                 {
                     using var scope = services.CreateScope();
                     var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+                    foreach (var change in committed)
+                        if (!await SendCommittedAsync(db, change, stop) && (!due.TryGetValue(change.Project, out var seen) || change.Sequence < seen))
+                            due[change.Project] = change.Sequence;
                     if (catchUp) await AddLaggingProjectsAsync(db, due, stop);
-                    foreach (var (project, firstNotified) in due) await SendAfterAsync(db, project, firstNotified, stop);
+                    foreach (var (project, firstNotified) in due)
+                        // A notification of what was sent already (handed over by its writer here) needs no read.
+                        if (!lastSent.TryGetValue(project, out var sent) || firstNotified > sent) await SendAfterAsync(db, project, firstNotified, stop);
                 }
                 catch (Exception error) when (!stop.IsCancellationRequested)
                 {
@@ -113,6 +153,40 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+    }
+
+    /// <summary>
+    /// Sends a change committed on this node from memory when it is next in its project's order (or the project's
+    /// first heard of); says false when changes before it are still unsent, which the log then supplies in order.
+    /// </summary>
+    private async Task<bool> SendCommittedAsync(AppDbContext db, Due change, CancellationToken stop)
+    {
+        var events = change.Events!;
+        if (lastSent.TryGetValue(change.Project, out var sent))
+        {
+            if (events[^1].Sequence <= sent) return true; // the log had it already
+            if (events[0].Sequence != sent + 1) return false;
+        }
+        if (await AudienceAsync(db, change.Project, events, stop) is not { } audience) return true; // the project is gone
+        await SendAsync(change.Project, events, audience, stop);
+        return true;
+    }
+
+    private async Task<Audience?> AudienceAsync(AppDbContext db, long project, IReadOnlyList<ChangeEvent> events, CancellationToken stop)
+    {
+        // Someone's first work in the project gives them a number: the reviewers' naming is read again.
+        if (audiences.TryGetValue(project, out var known) && (known.Anonymous is null || events.All(e => known.Anonymous.Knows(e.OwnerId))))
+            return known;
+        var settings = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == project, stop);
+        if (settings is null)
+        {
+            audiences.Remove(project);
+            lastSent.Remove(project);
+            return null;
+        }
+        // Anonymous reviewers (AnnotationHub.AnonymousGroup) see everyone's work, renamed "Annotator n": one more send per document.
+        var anonymous = settings.AnonymousCuration ? await Curation.Names.ForAsync(db, settings, ProjectRole.Reviewer) : null;
+        return audiences[project] = new Audience(settings.Visibility, settings.Assignment, anonymous);
     }
 
     private async Task AddLaggingProjectsAsync(AppDbContext db, Dictionary<long, long> due, CancellationToken stop)
@@ -129,29 +203,33 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
         // A project first heard of now: what came before this notification was committed before we listened,
         // and clients fetch that themselves when they join.
         var after = lastSent.TryGetValue(project, out var sent) ? sent : firstNotified - 1;
-        var settings = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == project, stop);
-        if (settings is null) { lastSent.Remove(project); return; }
-        // Anonymous reviewers (AnnotationHub.AnonymousGroup) see everyone's work, renamed "Annotator n": one more send per document.
-        var anonymous = settings.AnonymousCuration ? await Curation.Names.ForAsync(db, settings, ProjectRole.Reviewer) : null;
         while (true)
         {
             var batch = await db.ChangeEvents.AsNoTracking()
                 .Where(e => e.ProjectId == project && e.Sequence > after)
                 .OrderBy(e => e.Sequence).Take(500).ToListAsync(stop);
-            foreach (var change in batch)
-            {
-                var view = ChangeEventView.Of(change);
-                await hub.Clients.Groups(Recipients(change, settings.Visibility, settings.Assignment)).SendAsync("Changed", view, stop);
-                if (anonymous is not null && (change.DocumentId is not null || IsWork(change)))
-                {
-                    var groups = new[] { change.DocumentId, change.OtherDocumentId }.OfType<long>().Select(AnnotationHub.AnonymousGroup).ToList();
-                    if (IsWork(change)) groups.Add(AnnotationHub.AnonymousWorkGroup(project));
-                    await hub.Clients.Groups(groups).SendAsync("Changed", anonymous.Rename(view), stop);
-                }
-                after = change.Sequence;
-            }
-            lastSent[project] = after;
+            if (batch.Count == 0) return;
+            if (await AudienceAsync(db, project, batch, stop) is not { } audience) return;
+            await SendAsync(project, batch, audience, stop);
+            after = batch[^1].Sequence;
             if (batch.Count < 500) return;
+        }
+    }
+
+    /// <summary>Puts each change in its recipients' send queues, in order, and remembers the last one sent.</summary>
+    private async Task SendAsync(long project, IReadOnlyList<ChangeEvent> events, Audience audience, CancellationToken stop)
+    {
+        foreach (var change in events)
+        {
+            var view = ChangeEventView.Of(change);
+            await hub.Clients.Groups(Recipients(change, audience.Visibility, audience.Assignment)).SendAsync("Changed", view, stop);
+            if (audience.Anonymous is { } anonymous && (change.DocumentId is not null || IsWork(change)))
+            {
+                var groups = new[] { change.DocumentId, change.OtherDocumentId }.OfType<long>().Select(AnnotationHub.AnonymousGroup).ToList();
+                if (IsWork(change)) groups.Add(AnnotationHub.AnonymousWorkGroup(project));
+                await hub.Clients.Groups(groups).SendAsync("Changed", anonymous.Rename(view), stop);
+            }
+            lastSent[project] = change.Sequence;
         }
     }
 
