@@ -82,6 +82,7 @@ public static class WebSetup
         services.AddScoped<ChangeLog>();
         services.AddScoped<AnnotationWriter>();
         services.AddSingleton<GroupCommit>();
+        services.AddSingleton<DocumentTexts>();
         services.AddScoped<AnnotationReader>();
         services.AddScoped<ProjectAccess>();
         services.AddScoped<ProjectAdmin>();

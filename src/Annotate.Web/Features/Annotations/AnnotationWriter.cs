@@ -12,7 +12,8 @@ namespace Annotate.Web.Features.Annotations;
 /// check the caller's role, validate, write the change and its log entry in one transaction (ChangeLog), and
 /// return the new state. Broadcasting follows from the log after commit.
 /// </summary>
-public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog log, Agreement.AgreementScheduler agreement, Workflow.FinishedLock finishedLock, GroupCommit groupCommit)
+public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog log, Agreement.AgreementScheduler agreement, Workflow.FinishedLock finishedLock, GroupCommit groupCommit,
+    DocumentTexts texts)
 {
     public async Task<(AnnotationView View, bool Created)> CreateAnnotationAsync(ClaimsPrincipal user, long documentId, NewAnnotation request)
     {
@@ -27,7 +28,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         if (id == Guid.Empty) throw ProblemException.BadRequest("An annotation id cannot be the empty uuid.");
 
         // One round trip for what the create needs to know (it used to take four, and the article's whole text).
-        var known = await CreateContextAsync(userId, documentId, layer, label, unit == OffsetUnit.Codepoint ? (from, to) : null);
+        var known = await CreateContextAsync(userId, documentId, layer, label);
         if (known is null) throw ProjectAccess.DocumentNotFound(documentId);
         // The same rule as every other door (ProjectAccess), over the facts this query fetched; new spans need the assignment itself.
         ProjectAccess.RequireOpenable(user, documentId, known.Role is null ? null : Enum.Parse<ProjectRole>(known.Role, ignoreCase: true),
@@ -35,9 +36,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         if (known.CurationLocked) throw CurationLocked(documentId);
         if (known.FinishedLocks && known.Status == "finished") throw FinishedLock.Refusal(documentId);
         if (!known.LabelKnown) await RequireLabelAsync(known.ProjectId, layer, label); // throws, listing the labels there are
-        var (start, end, text) = unit == OffsetUnit.Codepoint
-            ? SpanRules.Checked(known.Length, from, to, known.Slice ?? "", request.Text)
-            : await ResolveAsync(documentId, from, to, unit, request.Text);
+        var (start, end, text) = await ResolveAsync(documentId, from, to, unit, request.Text);
         var now = Clock.Now;
         var create = new PendingCreate(known.ProjectId, new Annotation
         {
@@ -51,20 +50,17 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         return outcome.Refusal is { } refusal ? throw refusal : outcome.Result;
     }
 
-    /// <param name="Slice">the text the span covers (code-point offsets), cut by PostgreSQL, whose substring counts code points</param>
     /// <param name="Role">the caller's role in the document's project, null for a non-member</param>
     /// <param name="Assignment">the project's assignment mode; <paramref name="Assigned"/>: whether the document is assigned to the caller</param>
     /// <param name="Status">the caller's state of the document (null: none yet); with <paramref name="FinishedLocks"/>, finished is read-only</param>
-    private sealed record CreateContext(long ProjectId, int Length, string? Slice, string? Role, string? Name, bool LabelKnown, bool CurationLocked,
+    private sealed record CreateContext(long ProjectId, string? Role, string? Name, bool LabelKnown, bool CurationLocked,
         string Assignment, bool Assigned, bool FinishedLocks, string? Status);
 
-    private Task<CreateContext?> CreateContextAsync(string userId, long documentId, AnnotationLayer layer, string label, (int From, int To)? range)
+    private Task<CreateContext?> CreateContextAsync(string userId, long documentId, AnnotationLayer layer, string label)
     {
         var kind = layer == AnnotationLayer.Claim ? "claim" : "entity";
-        int from = (range?.From ?? 0) + 1, count = range is { } r ? r.To - r.From : 0;
         return db.Database.SqlQuery<CreateContext>($"""
-            SELECT d.project_id AS "ProjectId", d.length AS "Length",
-                   CASE WHEN {count} > 0 THEN substring(d.text FROM {from} FOR {count}) END AS "Slice",
+            SELECT d.project_id AS "ProjectId",
                    m.role AS "Role", u.display_name AS "Name",
                    EXISTS (SELECT 1 FROM label_definitions l WHERE l.project_id = d.project_id AND l.kind = {kind} AND l.name = {label}) AS "LabelKnown",
                    EXISTS (SELECT 1 FROM document_curations c WHERE c.document_id = d.id AND c.state IN ('in_progress', 'curated')) AS "CurationLocked",
@@ -337,8 +333,6 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         return annotation;
     }
 
-    private sealed record DocumentSlice(int Length, string Slice);
-
     /// <summary>
     /// New offsets of a span, checked against the document: with code points PostgreSQL cuts only the slice the span
     /// covers (its substring counts code points), so an edit never loads the article's whole text; UTF-16 offsets
@@ -346,15 +340,11 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
     /// </summary>
     private async Task<(int Start, int End, string Text)> ResolveAsync(long documentId, int start, int end, OffsetUnit unit, string? expectedText)
     {
-        if (unit == OffsetUnit.Utf16)
-        {
-            var document = await db.Documents.AsNoTracking().Where(d => d.Id == documentId).Select(d => new { d.Text, d.Length }).FirstAsync();
-            return SpanRules.Resolve(document.Text, document.Length, start, end, unit, expectedText);
-        }
+        // The text from this node's memory (DocumentTexts), not a slice cut by PostgreSQL on every create.
+        var document = await texts.GetAsync(documentId) ?? throw ProjectAccess.DocumentNotFound(documentId);
+        if (unit == OffsetUnit.Utf16) return SpanRules.Resolve(document.Whole, document.Length, start, end, unit, expectedText);
         var (from, to) = SpanRules.Ordered(start, end, expectedText);
-        var known = await db.Database.SqlQuery<DocumentSlice>(
-            $"SELECT length AS \"Length\", substring(text FROM {from + 1} FOR {to - from}) AS \"Slice\" FROM documents WHERE id = {documentId}").FirstAsync();
-        return SpanRules.Checked(known.Length, from, to, known.Slice, expectedText);
+        return SpanRules.Checked(document.Length, from, to, to <= document.Length ? document.Slice(from, to) : "", expectedText);
     }
 
     private static string LabelName(string? label)

@@ -44,7 +44,7 @@ public static class SpanRules
 
     /// <summary>
     /// The offsets of a span in code points, checked for what needs no text (present, not negative, start before end):
-    /// the first half of <see cref="Resolve"/>, so a writer can ask the database for only the slice it covers.
+    /// the first half of <see cref="Resolve"/>, so a writer refuses what needs no text before it looks at the text.
     /// </summary>
     public static (int Start, int End) Ordered(int? start, int? end, string? expectedText)
     {
