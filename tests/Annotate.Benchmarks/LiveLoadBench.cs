@@ -62,7 +62,8 @@ public static class LiveLoadBench
     {
         var projectId = await lead.ProjectAsync("Fan-out " + Guid.NewGuid().ToString("N")[..6]);
         var text = string.Concat(Enumerable.Repeat("The Coast Guard said all 212 passengers were rescued. ", 1200));
-        return await lead.DocumentsAsync(projectId, [.. Enumerable.Range(0, count).Select(i => ($"fanout-{i}.txt", text))]);
+        // Each its own text: an import keeps one copy of identical articles (the second is reported as a duplicate).
+        return await lead.DocumentsAsync(projectId, [.. Enumerable.Range(0, count).Select(i => ($"fanout-{i}.txt", $"{text}Article {i}."))]);
     }
 
     /// <summary>The baseline: SignalR alone in this process, a hub that sends what it is given to a document's group.</summary>

@@ -112,3 +112,28 @@ test('a kept create stands on the page as the span the server will store, marked
   assert.deepEqual(provisionalSpan(create('s1').slice(1), { userId: 'u1', name: 'Ana' }),
     { id: 's1', layer: 'entity', label: 'ORG', start: 0, end: 5, documentId: 'd1', version: 1, annotatorId: 'u1', annotatorName: 'Ana', unsaved: true });
 });
+
+test('a change goes out only once the one before it has its answer, so a delete never overtakes its create', async () => {
+  let answerCreate;
+  const t = setUp([() => new Promise(resolve => { answerCreate = resolve; }), { ok: true, status: 200, value: { id: 's1' } }]);
+  const created = t.pending.call(...create('s1'));
+  const deleted = t.pending.call('DeleteAnnotation', 's1', 1);
+  await settled();
+  assert.deepEqual(t.calls.map(c => c[0]), ['CreateAnnotation'], 'the delete waits while the create is unanswered');
+  answerCreate({ ok: true, status: 200, value: { id: 's1', version: 1 } });
+  assert.equal((await created).ok, true);
+  assert.equal((await deleted).ok, true);
+  assert.deepEqual(t.calls.map(c => c[0]), ['CreateAnnotation', 'DeleteAnnotation']);
+});
+
+test('a change made while an earlier one is kept for a retry waits behind it in the queue', async () => {
+  const t = setUp([offline, { ok: true, status: 200, value: { id: 's1' } }, { ok: true, status: 200, value: { id: 's2' } }]);
+  const first = t.pending.call(...create('s1'));
+  const second = t.pending.call(...create('s2'));
+  await settled();
+  assert.equal(t.pending.count, 2, 'both kept, in the order made');
+  await t.tick();
+  assert.equal((await first).value.id, 's1');
+  assert.equal((await second).value.id, 's2');
+  assert.deepEqual(t.calls.map(c => c[2].id), ['s1', 's1', 's2']);
+});

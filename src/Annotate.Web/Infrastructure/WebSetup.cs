@@ -15,6 +15,9 @@ namespace Annotate.Web.Infrastructure;
 
 public static class WebSetup
 {
+    /// <summary>How many of one connection's hub calls may run at once; more wait their turn (SignalR queues them).</summary>
+    public const int ParallelCallsPerConnection = 16;
+
     public static void AddAnnotateWeb(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -65,6 +68,10 @@ public static class WebSetup
             {
                 // The same budget as the REST write routes; SignalR's default of 32 KB closed connections over changes REST stored.
                 hub.MaximumReceiveMessageSize = ChangeBudget.MaxBytes;
+                // A connection's calls run side by side, as concurrent requests do: one connection (a script, a busy page)
+                // is not capped at one call per write round trip, and its creates share a commit (GroupCommit). Order is
+                // the client's to keep: the editor sends a change once the one before it is answered (PendingEdits).
+                hub.MaximumParallelInvocationsPerClient = ParallelCallsPerConnection;
                 hub.AddFilter<DatabaseOutageHubFilter>(); // first: outermost, around the filters that read the database
                 hub.AddFilter<StorableTextHubFilter>();
                 hub.AddFilter<Features.Accounts.DisabledAccountHubFilter>();

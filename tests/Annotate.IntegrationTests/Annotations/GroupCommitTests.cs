@@ -120,6 +120,33 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task One_hub_connections_calls_run_side_by_side_and_share_commits_each_told_its_own_span()
+    {
+        var lead = await nodeA.PersonAsync("lead");
+        var (projectId, documents) = await LiveFactory.ProjectAsync(lead, "open", [], Text);
+        await using var live = await nodeA.LiveAsync(lead);
+        const int creates = 64;
+        var ids = Enumerable.Range(0, creates).Select(_ => Guid.NewGuid()).ToArray();
+        // Sent at once on one connection, as a script pre-annotating through the hub would: none waits for another's answer.
+        var answers = await Task.WhenAll(ids.Select((id, i) => live.CallAsync("CreateAnnotation", documents[0],
+            new { id, layer = "entity", label = "QUANTITY", start = i, end = i + 1 })));
+        Assert.All(answers.Zip(ids), pair =>
+        {
+            Assert.True(pair.First.GetProperty("ok").GetBoolean());
+            Assert.Equal(pair.Second, pair.First.GetProperty("value").GetProperty("id").GetGuid());
+        });
+        var (sequences, created) = await LogAsync(projectId);
+        AssertGapless(sequences);
+        Assert.Equal(ids.Order(), created.Order());
+        // Entries of one commit carry one time: had the hub run the connection's calls one after another, each create
+        // would have been a commit of its own.
+        await using var scope = nodeA.Services.CreateAsyncScope();
+        var commits = await scope.ServiceProvider.GetRequiredService<AppDbContext>().ChangeEvents
+            .Where(e => e.ProjectId == projectId && e.Kind == ChangeKind.AnnotationCreated).Select(e => e.CreatedAt).Distinct().CountAsync();
+        Assert.InRange(commits, 1, creates - 1);
+    }
+
+    [Fact]
     public async Task Two_nodes_writing_one_project_keep_its_log_gapless()
     {
         var lead = await nodeA.PersonAsync("lead");

@@ -49,7 +49,7 @@ public sealed record LoadResult(long Sent, long Stored, long Refused, long Serve
 /// <summary>
 /// The live load driver, shared by the load tests and the benchmark: real SignalR .NET clients, each on its own
 /// WebSocket, <see cref="LoadPlan.ReadersPerDocument"/> on every document, one writer connection per document
-/// (a hub runs one connection's calls in turn, so one writer would cap the rate at one round trip), every delivery
+/// (as an editor has; the hub runs a connection's calls side by side, so a writer is not capped at one call per round trip), every delivery
 /// counted by the create it carries and checked for loss, repeats and order (<see cref="LoadReader"/>).
 /// </summary>
 public static class LiveLoad

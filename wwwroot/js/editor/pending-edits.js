@@ -36,6 +36,7 @@ export class PendingEdits {
     this.refused = [];   // {method, subject, detail}: kept edits the server refused, newest last
     this.timer = null;
     this.sending = false;
+    this.inFlight = null; // settles when the last change sent has its first answer
   }
 
   get count() { return this.queue.length; }
@@ -43,14 +44,25 @@ export class PendingEdits {
   /** Ids of spans and links with an edit not saved yet. */
   subjects() { return new Set(this.queue.map(e => e.subject).filter(Boolean)); }
 
-  /** Sends a change; while older ones wait, it waits behind them. Answers the server's final answer. */
+  /**
+   * Sends a change once the one before it has had its answer; while older ones wait, it waits behind them. Answers
+   * the server's final answer. The hub runs a connection's calls side by side (as it does concurrent requests), so
+   * the order of a person's edits is kept here: a delete never reaches the server before the create of its span.
+   */
   call(method, ...args) {
-    if (this.queue.length === 0) return this.first(method, args);
-    return new Promise(resolve => this.hold({ method, args, subject: subjectOf(method, args), tries: 0, resolve }));
+    let answered;
+    const previous = this.inFlight ?? Promise.resolve();
+    this.inFlight = new Promise(resolve => { answered = resolve; });
+    return previous.then(() => {
+      if (this.queue.length === 0) return this.first(method, args, answered);
+      answered();
+      return new Promise(resolve => this.hold({ method, args, subject: subjectOf(method, args), tries: 0, resolve }));
+    });
   }
 
-  async first(method, args) {
-    const result = await this.live.call(method, ...args);
+  async first(method, args, answered) {
+    let result;
+    try { result = await this.live.call(method, ...args); } finally { answered(); }
     if (!RETRYABLE.has(result.status) || result.ok) return result;
     return new Promise(resolve => this.hold({ method, args, subject: subjectOf(method, args), tries: 1, resolve }));
   }
