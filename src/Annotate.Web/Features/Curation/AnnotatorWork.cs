@@ -68,6 +68,9 @@ public sealed class AnnotatorWorkCache
     public AnnotatorWork? Peek(long documentId, Token token) =>
         kept.TryGetValue(documentId, out var entry) && entry.Token with { Spans = 0 } == token with { Spans = 0 } ? entry.Work : null;
 
+    /// <summary>The work kept for the document, whatever its token: to know where a unit lies before the token is read.</summary>
+    public AnnotatorWork? Kept(long documentId) => kept.TryGetValue(documentId, out var entry) ? entry.Work : null;
+
     public void Keep(long documentId, Token token, AnnotatorWork work)
     {
         if (kept.Count >= Capacity && !kept.ContainsKey(documentId))

@@ -387,19 +387,29 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
     {
         var documentId = document.Id;
         var full = document.Text.Length > 0 ? document : await db.Documents.AsNoTracking().FirstAsync(d => d.Id == documentId);
-        var curation = await db.DocumentCurations.AsNoTracking().Where(c => c.DocumentId == documentId).Select(c => new { c.State, c.UpdatedAt }).FirstOrDefaultAsync();
-        var state = curation?.State ?? CurationState.NotStarted;
         // The annotators' spans and units are this node's copy while they are as they were read (see AnnotatorWorkCache).
-        var locked = curation is not null && DocumentCuration.Locks(curation.State);
-        var lastChange = locked ? 0 : await db.ChangeEvents.Where(e => e.DocumentId == documentId).MaxAsync(e => (long?)e.Sequence) ?? 0;
-        var token = new AnnotatorWorkCache.Token(state, curation?.UpdatedAt ?? default, 0, lastChange);
         // A decision on one span unit checks the kept work where that unit lies (its versions all start there): a count
-        // of the document's 25,000 spans was a quarter of such a decision's time. Anything else counts them all.
-        var work = deciding?.Request.Unit is { } unitId && kept.Peek(documentId, token) is { } candidate && candidate.Extent(unitId) is { } extent
-            && await AnnotatorSpansAsync(documentId, extent) == candidate.StartingIn(extent.Start, extent.End) ? candidate : null;
-        if (work is null)
+        // of the document's 25,000 spans was a quarter of such a decision's time. Anything else counts them all. The
+        // state, the last change and the count come in one query: each round trip is a millisecond or more on a busy machine.
+        var unitId = deciding?.Request.Unit;
+        var candidate = unitId is null ? null : kept.Kept(documentId);
+        var extent = unitId is null ? null : candidate?.Extent(unitId);
+        var (from, to) = extent ?? (int.MinValue, int.MaxValue);
+        var head = await db.Documents.AsNoTracking().Where(d => d.Id == documentId).Select(d => new
         {
-            token = token with { Spans = await AnnotatorSpansAsync(documentId, null) };
+            Curation = db.DocumentCurations.Where(c => c.DocumentId == d.Id).Select(c => new { c.State, c.UpdatedAt }).FirstOrDefault(),
+            LastChange = db.ChangeEvents.Where(e => e.DocumentId == d.Id).Max(e => (long?)e.Sequence),
+            Spans = db.Annotations.Count(a => a.DocumentId == d.Id && a.Origin != AnnotationOrigin.Curated && a.Start >= from && a.Start < to),
+        }).FirstAsync();
+        var state = head.Curation?.State ?? CurationState.NotStarted;
+        var locked = head.Curation is not null && DocumentCuration.Locks(head.Curation.State);
+        var token = new AnnotatorWorkCache.Token(state, head.Curation?.UpdatedAt ?? default, extent is null ? head.Spans : 0, locked ? 0 : head.LastChange ?? 0);
+        AnnotatorWork? work;
+        if (extent is { } e && kept.Peek(documentId, token) == candidate && candidate!.StartingIn(e.Start, e.End) == head.Spans)
+            work = candidate;
+        else
+        {
+            if (extent is not null) token = token with { Spans = await AnnotatorSpansAsync(documentId) };
             work = kept.Get(documentId, token);
         }
         List<Annotation>? curated = null;
@@ -426,19 +436,15 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
             Id = d.Id, ProjectId = d.ProjectId, DocumentId = d.DocumentId, Documents = d.Documents, ReviewerId = d.ReviewerId, DecidedAt = d.DecidedAt,
             Action = d.Action, Units = d.Units, Reason = d.Reason, Note = d.Note, UndoneAt = d.UndoneAt, UndoneById = d.UndoneById, RedoOf = d.RedoOf,
         }).ToListAsync();
-        var labels = await db.LabelDefinitions.AsNoTracking().Where(l => l.ProjectId == document.ProjectId).ToListAsync();
+        // Only a decision that names a label (an edit, a span of one's own) looks at the project's labels.
+        var labels = deciding is { Action: not ("edit" or "add") } ? []
+            : await db.LabelDefinitions.AsNoTracking().Where(l => l.ProjectId == document.ProjectId).ToListAsync();
         var people = work.Annotators.Concat(states.Keys).Concat(decisions.Select(d => d.ReviewerId)).Distinct().ToList();
         var userNames = await db.Users.AsNoTracking().Where(u => people.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName);
         return new Snapshot(full, work, curated, states, links, decisions, state, labels, names.With(userNames, work.Annotators));
     }
 
-    /// <summary>How many annotator spans the document has (starting in <paramref name="extent"/>, when given).</summary>
-    private Task<int> AnnotatorSpansAsync(long documentId, (int Start, int End)? extent)
-    {
-        var spans = db.Annotations.Where(a => a.DocumentId == documentId && a.Origin != AnnotationOrigin.Curated);
-        if (extent is { } e) spans = spans.Where(a => a.Start >= e.Start && a.Start < e.End);
-        return spans.CountAsync();
-    }
+    private Task<int> AnnotatorSpansAsync(long documentId) => db.Annotations.CountAsync(a => a.DocumentId == documentId && a.Origin != AnnotationOrigin.Curated);
 
     /// <summary>
     /// Where the curated spans a decision on one span unit can meet start: the unit's extent, widened to the span sent

@@ -95,6 +95,7 @@ public sealed class Snapshot
     public Document Document { get; }
     /// <summary>The document's curated spans; for a decision on one span unit only those starting where it can meet them (see <c>SnapshotAsync</c>).</summary>
     public List<Annotation> Curated { get; }
+    /// <summary>The project's labels (left unread, empty, for a decision that names none: an accept, a reject, a merge).</summary>
     public List<LabelDefinition> Labels { get; }
     public CurationState State { get; }
     public Names Names { get; }
