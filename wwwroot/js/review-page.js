@@ -1,6 +1,7 @@
 // The review page: the text once, a lane per annotator and the curated lane, one row per unit. Every decision goes
-// to the review API; the page then reads the review again, so what it shows is always the server's (and a second
-// reviewer's decisions, heard live, arrive the same way). Data is only ever written as text nodes.
+// to the review API, which answers what it changed; the page applies that in place, as it applies a second reviewer's
+// decisions heard live (review/review-delta.js). It reads the whole review again only when the annotators' work
+// changed or a refusal does not say how the unit now is. Data is only ever written as text nodes.
 
 import { el, fill, requestToken } from './annotations.js';
 import { LiveSync } from './live.js';
@@ -8,6 +9,7 @@ import { showLiveStatus } from './live-status.js';
 import { OffsetIndex } from './offsets.js';
 import { Refusals } from './refusal.js';
 import { reviewCommand, nextOpen, firstOpen, undoTarget, redoTarget, kindWords, versionInLane } from './review/review-model.js';
+import { applyCurrent, applyEvent, applyOutcome, indexOf, madeFor } from './review/review-delta.js';
 import { LaneRows } from './review/lane-rows.js';
 import { TextView } from './textview.js';
 
@@ -18,7 +20,8 @@ const announce = text => { $('announcer').textContent = text; };
 
 let review = null;
 let offsets = null;
-let list = [];         // items() of the review on screen, made once per load
+let list = [];         // items() of the review on screen, made once per load, changed in place by decisions
+let positions = new Map(); // unit id -> its index in list
 let textView = null;   // the article, drawn in blocks as the editor draws it
 let lanes = null;      // the lanes table, drawn in chunks near the screen
 let current = 0;       // index into items()
@@ -38,18 +41,32 @@ async function call(method, path, body) {
   if (!response.ok) {
     const error = new Error(answer?.detail ?? `The server answered ${response.status}.`);
     error.status = response.status;
+    error.current = answer?.current ?? null;
     throw error;
   }
   return answer;
 }
 
+let heardWhileLoading = null; // entries heard while a load is under way: the review it reads may be from before them
+
 async function load({ keep = true } = {}) {
-  const fresh = await call('GET', `/api/documents/${page.documentId}/review`);
+  heardWhileLoading = [];
+  let fresh;
+  try {
+    fresh = await call('GET', `/api/documents/${page.documentId}/review`);
+  } catch (error) {
+    heardWhileLoading = null;
+    throw error;
+  }
   // Where the reviewer is now (they may have moved on while this load was under way), not where they were.
   const before = items()[current]?.id;
   const sameText = review?.document.text === fresh.document.text;
   review = fresh;
   list = itemsOf(review);
+  positions = indexOf(list);
+  // Applied again to what was read: what it already holds is not applied twice.
+  for (const e of heardWhileLoading) applyEvent(review, list, positions, e, page.documentId);
+  heardWhileLoading = null;
   if (!sameText) {
     offsets = new OffsetIndex(review.document.text);
     textView = null;
@@ -65,19 +82,28 @@ function reloadSoon() {
   reloading = setTimeout(() => load().catch(error => refusals.show(error.message)), 150);
 }
 
-/** Runs a decision; a refusal (a unit decided meanwhile, a stale version) is shown, and the review read again. */
+/**
+ * A refused decision: the unit as it now is (`current`, a unit decided meanwhile or at another version) takes its
+ * place; a refusal without it (the document marked curated, say) reads the review again.
+ */
+async function refused(error) {
+  refusals.show(error.message);
+  if (applyCurrent(review, list, positions, error.current)) render();
+  else await load();
+}
+
+/** Runs a decision and applies its answer; a refusal (a unit decided meanwhile, a stale version) is shown. */
 async function decide(body, what) {
   if (busy) return;
   busy = true;
   try {
     const outcome = await call('POST', `/api/documents/${page.documentId}/review/decisions`, body);
+    applyOutcome(review, list, positions, outcome);
     announce(outcome.message ?? `${what}. ${outcome.open} open.`);
     if (outcome.message) refusals.show(outcome.message);
-    await load();
-    if (!outcome.message) move(1, { fromDecision: true });
+    if (outcome.message) render(); else move(1, { fromDecision: true });
   } catch (error) {
-    refusals.show(error.message);
-    await load();
+    await refused(error);
   } finally {
     busy = false;
   }
@@ -106,14 +132,14 @@ async function history(which) {
   if (busy) return;
   busy = true;
   try {
-    await call('POST', `/api/review/decisions/${target.id}/${which}`);
+    applyOutcome(review, list, positions, await call('POST', `/api/review/decisions/${target.id}/${which}`));
     announce(which === 'undo' ? 'Undone' : 'Redone');
+    render();
   } catch (error) {
-    refusals.show(error.message);
+    await refused(error);
   } finally {
     busy = false;
   }
-  await load();
 }
 
 function move(direction, { fromDecision = false } = {}) {
@@ -218,10 +244,7 @@ function excerpt(unit) {
 /** What a decision made for this unit (one decision can decide several: accept-agreed, a link with its ends). */
 function decisionText(decision, unit) {
   if (!decision) return el('span', { class: 'text-muted' }, 'open');
-  const result = decision.result;
-  const made = unit.isLink
-    ? (result.relations ?? []).map(r => r.type)
-    : (result.spans ?? []).filter(s => s.documentId === page.documentId && s.layer === unit.layer && s.start < unit.end && unit.start < s.end).map(s => s.label);
+  const made = madeFor(decision, unit, page.documentId);
   return el('span', {}, made.length ? made.join(', ') : 'nothing here', el('span', { class: 'text-muted small' }, ` · ${decision.reviewerName}`));
 }
 
@@ -393,12 +416,24 @@ async function nextDocument() {
   } catch { /* the queue is a convenience: the page works without it */ }
 }
 
+// Another reviewer's decision (or this page's own, heard back) is applied in place; a burst of them is drawn once.
+let drawing = null;
+function renderSoon() {
+  drawing ??= requestAnimationFrame(() => { drawing = null; render(); });
+}
+
 const live = new LiveSync({
-  onEvent: e => { if (e.kind.startsWith('curation_') || e.kind.startsWith('annotation_') || e.kind.startsWith('relation_')) reloadSoon(); },
+  onEvent: e => {
+    heardWhileLoading?.push(e);
+    if (!review) return;
+    const done = applyEvent(review, list, positions, e, page.documentId);
+    if (done === 'applied') renderSoon();
+    else if (done === 'reload') reloadSoon();
+  },
   onStatus: (state, text) => showLiveStatus($('live-status'), state, text),
 });
 
 await load({ keep: false });
-live.documents.set(page.documentId, 0);
+live.documents.set(page.documentId, page.lastSequence ?? 0);
 await live.start();
 nextDocument();

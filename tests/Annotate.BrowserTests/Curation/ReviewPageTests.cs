@@ -253,6 +253,58 @@ public class ReviewPageTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await Assertions.Expect(page.GetByTestId("curate-next")).ToHaveAttributeAsync("href", $"/documents/{second}/review");
     }
 
+    [Fact]
+    public async Task A_second_reviewers_decisions_and_undo_appear_in_place_and_neither_page_reads_the_review_again()
+    {
+        var (lead, ana, ben, rita, _, docs) = await TeamAsync(("Meeting.txt", "Ana Smith met Ben Jones in Paris on Monday."));
+        var doc = docs[0];
+        foreach (var (who, label) in new[] { (ana, "PERSON"), (ben, "ORGANIZATION") })
+        {
+            (await who.Http.PostAsJsonAsync($"/api/documents/{doc}/annotations", new { layer = "entity", label, start = 0, end = 9 })).EnsureSuccessStatusCode();
+            (await who.Http.PostAsJsonAsync($"/api/documents/{doc}/annotations", new { layer = "entity", label = "LOCATION", start = 27, end = 32 })).EnsureSuccessStatusCode();
+            (await who.Http.PutAsJsonAsync($"/api/documents/{doc}/status", new { status = "finished" })).EnsureSuccessStatusCode();
+        }
+        // Each page reads the review once, on opening: its own decisions' answers and the other's decisions heard live are applied in place.
+        var reads = new Dictionary<string, int> { ["rita"] = 0, ["lead"] = 0 };
+        async Task<IPage> OpenAsync(SignedInClient who, string name)
+        {
+            var page = await browser.SignedInPageAsync(who);
+            page.Request += (_, request) => { if (request.Url.EndsWith($"/api/documents/{doc}/review", StringComparison.Ordinal)) reads[name]++; };
+            await page.OpenLiveAsync($"/documents/{doc}/review");
+            await Assertions.Expect(page.GetByTestId("kind-counts")).ToContainTextAsync("2 open");
+            return page;
+        }
+        var ritas = await OpenAsync(rita, "rita");
+        var leads = await OpenAsync(lead, "lead");
+        var (ritasCounts, leadsCounts) = (ritas.GetByTestId("kind-counts"), leads.GetByTestId("kind-counts"));
+        var ritasFirstRow = ritas.Locator("#units tr").First;
+
+        // The lead merges the agreed Paris, then takes ben's ORGANIZATION (lane 2) for the label conflict.
+        await leads.Locator("#review-text").FocusAsync();
+        await leads.Keyboard.PressAsync("Shift+A");
+        await Assertions.Expect(leadsCounts).ToContainTextAsync("1 open");
+        await Assertions.Expect(ritasCounts).ToContainTextAsync("1 open");
+        await Assertions.Expect(ritas.GetByTestId("curation-state")).ToHaveTextAsync("In progress");
+        await leads.Keyboard.PressAsync("2");
+        await Assertions.Expect(leadsCounts).ToContainTextAsync("0 open");
+        await Assertions.Expect(ritasCounts).ToContainTextAsync("0 open");
+        await Assertions.Expect(ritasFirstRow.Locator(".curated-lane")).ToContainTextAsync("ORGANIZATION");
+        await Assertions.Expect(ritas.Locator("#mark-curated")).ToBeEnabledAsync();
+
+        // His undo opens the unit again on both pages; rita then decides it herself, from the version her page now holds.
+        await leads.Keyboard.PressAsync("Control+z");
+        await Assertions.Expect(leadsCounts).ToContainTextAsync("1 open");
+        await Assertions.Expect(ritasCounts).ToContainTextAsync("1 open");
+        await Assertions.Expect(ritasFirstRow.Locator(".curated-lane")).ToContainTextAsync("open");
+        await ritasFirstRow.ClickAsync();
+        await ritas.Locator("#review-text").FocusAsync();
+        await ritas.Keyboard.PressAsync("1");
+        await Assertions.Expect(ritasCounts).ToContainTextAsync("0 open");
+        await Assertions.Expect(leadsCounts).ToContainTextAsync("0 open");
+        await Assertions.Expect(leads.Locator("#units tr").First.Locator(".curated-lane")).ToContainTextAsync("PERSON");
+        Assert.Equal(new Dictionary<string, int> { ["rita"] = 1, ["lead"] = 1 }, reads);
+    }
+
     /// <summary>Lead's open project with ana and ben annotating and rita reviewing, holding <paramref name="files"/>.</summary>
     private async Task<(SignedInClient Lead, SignedInClient Ana, SignedInClient Ben, SignedInClient Rita, long ProjectId, long[] Docs)> TeamAsync(
         params (string Name, string Text)[] files)

@@ -65,6 +65,49 @@ public class ReviewApiTests(AnnotateFactory factory) : IClassFixture<AnnotateFac
     }
 
     [Fact]
+    public async Task A_decision_and_an_undo_answer_only_what_they_changed_and_an_edit_onto_a_curated_place_reuses_its_span()
+    {
+        var setup = await FourKindsAsync();
+        var (rita, doc) = (setup.Reviewer.Http, setup.Docs[0]);
+        var review = await ReviewAsync(rita, doc);
+        static List<(string, int, long?)> Units(JsonElement outcome) => outcome.GetProperty("units").EnumerateArray()
+            .Select(u => (u.GetProperty("id").GetString()!, u.GetProperty("version").GetInt32(), u.GetProperty("decision").ValueKind == JsonValueKind.Null ? (long?)null : u.GetProperty("decision").GetInt64())).ToList();
+        static List<string> Added(JsonElement outcome) => outcome.GetProperty("curated").GetProperty("added").GetProperty("spans").EnumerateArray().Select(s => s.GetProperty("label").GetString()!).ToList();
+        static long DecisionId(JsonElement outcome) => outcome.GetProperty("decision").GetProperty("id").GetInt64();
+
+        // A span of the reviewer's own decides no unit; the document's curation starts with it.
+        var own = await DecidedAsync(rita, doc, new { action = "add", span = new { start = 10, end = 13, label = "EVENT", layer = "entity" } });
+        Assert.Empty(Units(own));
+        Assert.Equal(["EVENT"], Added(own));
+        Assert.Equal((4, "in_progress"), (own.GetProperty("open").GetInt32(), own.GetProperty("state").GetString()));
+
+        // The merge answers its unit and its span, not the curated layer as a whole (the EVENT is not in it).
+        var merged = await DecidedAsync(rita, doc, new { action = "accept-agreed" });
+        Assert.Equal([(Id(UnitAt(review, 0)), 1, DecisionId(merged))], Units(merged));
+        Assert.Equal(["PERSON"], Added(merged));
+        Assert.Equal(3, merged.GetProperty("open").GetInt32());
+
+        // An edit of the missing DATE onto the place of the reviewer's EVENT, outside the unit: it takes that span, adds none.
+        var missing = UnitAt(review, 36);
+        var edited = await DecidedAsync(rita, doc, new { action = "edit", unit = Id(missing), annotatorId = UserIdOf(review, "ana"), span = new { start = 10, end = 13, label = "EVENT" }, version = Version(missing) });
+        Assert.Equal([(Id(missing), 1, DecisionId(edited))], Units(edited));
+        Assert.Empty(Added(edited));
+        Assert.Equal("EVENT", Assert.Single(edited.GetProperty("decision").GetProperty("result").GetProperty("spans").EnumerateArray()).GetProperty("label").GetString());
+        Assert.Equal([("PERSON", 0, 9), ("EVENT", 10, 13)], CuratedSpans(await ReviewAsync(rita, doc)));
+
+        // Undone, the edit removes nothing (it made nothing); the merge removes its PERSON and opens its unit at version 2.
+        var unEdited = await (await rita.PostAsync($"/api/review/decisions/{DecisionId(edited)}/undo", null)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal([(Id(missing), 2, null)], Units(unEdited));
+        Assert.Empty(unEdited.GetProperty("curated").GetProperty("removed").GetProperty("spans").EnumerateArray());
+        var unMerged = await (await rita.PostAsync($"/api/review/decisions/{DecisionId(merged)}/undo", null)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal([(Id(UnitAt(review, 0)), 2, null)], Units(unMerged));
+        Assert.Equal(merged.GetProperty("curated").GetProperty("added").GetProperty("spans")[0].GetProperty("id").GetGuid(),
+            Assert.Single(unMerged.GetProperty("curated").GetProperty("removed").GetProperty("spans").EnumerateArray()).GetGuid());
+        Assert.Equal(4, unMerged.GetProperty("open").GetInt32());
+        Assert.Equal([("EVENT", 10, 13)], CuratedSpans(await ReviewAsync(rita, doc)));
+    }
+
+    [Fact]
     public async Task A_decision_on_a_unit_decided_meanwhile_or_on_a_stale_version_is_refused_with_the_current_state()
     {
         var setup = await FourKindsAsync();
@@ -392,7 +435,7 @@ public class ReviewApiTests(AnnotateFactory factory) : IClassFixture<AnnotateFac
         Assert.Equal("agreed", Assert.Single(review.GetProperty("links").EnumerateArray()).GetProperty("kind").GetString()); // drawn both ways, one contradiction
         var merged = await DecidedAsync(rita, doc, new { action = "accept-agreed" });
         Assert.Equal(3, merged.GetProperty("merged").GetInt32());
-        Assert.Single(merged.GetProperty("curated").GetProperty("relations").EnumerateArray());
+        Assert.Single(merged.GetProperty("curated").GetProperty("added").GetProperty("relations").EnumerateArray());
         (await rita.PutAsJsonAsync($"/api/documents/{doc}/curation", new { state = "curated" })).EnsureSuccessStatusCode();
 
         var lines = await ExportLinesAsync(setup.Lead.Http, setup.ProjectId, new { format = "annotate-jsonl", scope = "curated" });

@@ -99,4 +99,22 @@ public class ReviewUnitsTests
         var reversed = ReviewUnits.Links([Link("ana", "SUPPORTS", a, b), Link("ben", "SUPPORTS", b, a)], AnaBen).Single();
         Assert.Equal("type", reversed.Kind);
     }
+
+    [Fact]
+    public void The_kept_work_counts_the_spans_starting_where_a_unit_lies_and_finds_a_grouped_units_extent()
+    {
+        var now = DateTimeOffset.UnixEpoch;
+        Annotation Row(string who, int start, int end) => new()
+        {
+            Id = Guid.NewGuid(), AnnotatorId = who, Layer = AnnotationLayer.Entity, Label = "PERSON", Start = start, End = end, Text = "", Attributes = "{}",
+            CreatedAt = now, UpdatedAt = now,
+        };
+        var work = new AnnotatorWork([Row("ana", 0, 9), Row("ben", 0, 9), Row("ana", 14, 23), Row("ben", 14, 24), Row("ana", 27, 32)]);
+        Assert.Equal((2, 2, 1, 0, 5), (work.StartingIn(0, 9), work.StartingIn(10, 27), work.StartingIn(27, 28), work.StartingIn(33, 99), work.StartingIn(0, 99)));
+        Assert.Equal([0, 0, 2, 4, 5], new[] { -1, 0, 5, 27, 40 }.Select(start => ReviewUnits.FirstStartingAt(work.Spans, start, s => s.Start)));
+        var unit = work.Units(AnaBen).Units[1];
+        Assert.Null(new AnnotatorWork(work.Spans).Extent(unit.Id)); // not grouped yet on this copy
+        Assert.Equal((14, 24), work.Extent(unit.Id));
+        Assert.Null(work.Extent("e-0000000000000000"));
+    }
 }

@@ -18,6 +18,18 @@ public sealed class AnnotatorWork(List<Annotation> spans)
 
     private readonly ConcurrentDictionary<string, (List<ReviewUnit> Units, Dictionary<string, ReviewUnit> ById)> units = new();
 
+    /// <summary>Where span unit <paramref name="unitId"/> lies, when its units were grouped already (by any count of who counts).</summary>
+    public (int Start, int End)? Extent(string unitId)
+    {
+        foreach (var (_, byId) in units.Values)
+            if (byId.TryGetValue(unitId, out var unit)) return (unit.Start, unit.End);
+        return null;
+    }
+
+    /// <summary>How many of the spans start in [<paramref name="start"/>, <paramref name="end"/>) (they are in text order).</summary>
+    public int StartingIn(int start, int end) =>
+        ReviewUnits.FirstStartingAt(Spans, end, s => s.Start) - ReviewUnits.FirstStartingAt(Spans, start, s => s.Start);
+
     /// <summary>The span units as judged over <paramref name="counted"/> (who counts changes the kinds, not the groups).</summary>
     public (List<ReviewUnit> Units, Dictionary<string, ReviewUnit> ById) Units(IReadOnlySet<string> counted) =>
         units.GetOrAdd(string.Join(',', counted.Order(StringComparer.Ordinal)), _ =>
@@ -33,7 +45,8 @@ public sealed class AnnotatorWork(List<Annotation> spans)
 /// the last change-log entry about the document (every span written goes through the log). Once curation locks their
 /// work (in progress, curated) decisions add entries but cannot change it, so the entry holds until the state changes
 /// (a manager's reopening, say); the count catches a write that passes neither the lock nor the log (an account's
-/// spans deleted with it).
+/// spans deleted with it). A decision on one span unit counts only the spans starting where the unit lies: a version
+/// of it gone that way sends it to the full count (and a fresh read), and the next review read counts them all.
 /// </summary>
 public sealed class AnnotatorWorkCache
 {
@@ -47,6 +60,16 @@ public sealed class AnnotatorWorkCache
 
     public AnnotatorWork? Get(long documentId, Token token) =>
         kept.TryGetValue(documentId, out var entry) && entry.Token == token ? entry.Work : null;
+
+    /// <summary>
+    /// The kept work if all of its token but the count holds (<paramref name="token"/>'s count is not looked at): for a
+    /// decision on one unit, which counts the spans where the unit lies instead (see <c>CurationService.SnapshotAsync</c>).
+    /// </summary>
+    public AnnotatorWork? Peek(long documentId, Token token) =>
+        kept.TryGetValue(documentId, out var entry) && entry.Token with { Spans = 0 } == token with { Spans = 0 } ? entry.Work : null;
+
+    /// <summary>The work kept for the document, whatever its token: to know where a unit lies before the token is read.</summary>
+    public AnnotatorWork? Kept(long documentId) => kept.TryGetValue(documentId, out var entry) ? entry.Work : null;
 
     public void Keep(long documentId, Token token, AnnotatorWork work)
     {

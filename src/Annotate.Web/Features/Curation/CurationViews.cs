@@ -39,8 +39,29 @@ public record ThresholdInput(int? Annotators, double? Share);
 public record DecisionRequest(string? Action, string? Unit, string? AnnotatorId, Guid? SpanId, SpanInput? Span, ThresholdInput? Threshold,
     string? Reason, string? Note, int? Version);
 
+/// <summary>
+/// What a decision or an undo changed, and only that: a long article's review holds thousands of units and curated
+/// spans, and answering with its whole curated layer (then reading the whole review again on the page) was most of a
+/// decision's round trip. The page applies it in place, as it applies another reviewer's decision heard live.
+/// </summary>
+/// <param name="Decision">the whole decision (also the data of its change-log entry)</param>
 /// <param name="Sequence">the change-log sequence of the decision's entry, for clients that wait for it live</param>
-public record DecisionOutcome(DecisionView? Decision, long? Sequence, int Merged, CuratedView Curated, int Open, string? Message);
+/// <param name="Units">the units of the document reviewed that it decided (or, undone, reopened), each with its new version</param>
+/// <param name="Curated">the curated spans and links of the document reviewed it added or removed</param>
+/// <param name="Open">the document's open units after it</param>
+public record DecisionOutcome(DecisionView? Decision, long? Sequence, int Merged, List<ChangedUnit> Units, CuratedChange Curated, int Open,
+    CurationState State, string? Message);
+
+/// <param name="Decision">the id of the decision now in force on the unit; null once it is open again</param>
+public record ChangedUnit(string Id, int Version, long? Decision);
+
+/// <summary>Curated rows a decision added (whole) or an undo removed (their ids).</summary>
+public record CuratedChange(CuratedView Added, RemovedCurated Removed)
+{
+    public static readonly CuratedChange None = new(new CuratedView([], []), new RemovedCurated([], []));
+}
+
+public record RemovedCurated(List<Guid> Spans, List<Guid> Relations);
 
 public record CurationStateRequest(string? State);
 

@@ -17,8 +17,8 @@ public class ReviewApiController(CurationService curation, CurationReports repor
 
     /// <summary>
     /// A decision: <c>{action: accept | edit | add | reject | accept-agreed, unit?, annotatorId?, spanId?, span?: {start, end, label, layer},
-    /// threshold?: {annotators, share}, reason?, note?, version?}</c>. A stale <c>version</c> or a unit decided meanwhile answers 409 with
-    /// <c>current</c>.
+    /// threshold?: {annotators, share}, reason?, note?, version?}</c>, answered with what it changed (see <see cref="DecisionOutcome"/>).
+    /// A stale <c>version</c> or a unit decided meanwhile answers 409 with <c>current</c>.
     /// </summary>
     [HttpPost("documents/{documentId:long}/review/decisions")]
     public Task<DecisionOutcome> Decide(long documentId, DecisionRequest request) => curation.DecideAsync(User, documentId, request);

@@ -96,7 +96,9 @@ public sealed class Names
 public sealed class Snapshot
 {
     public Document Document { get; }
+    /// <summary>The document's curated spans; for a decision on one span unit only those starting where it can meet them (see <c>SnapshotAsync</c>).</summary>
     public List<Annotation> Curated { get; }
+    /// <summary>The project's labels (left unread, empty, for a decision that names none: an accept, a reject, a merge).</summary>
     public List<LabelDefinition> Labels { get; }
     public CurationState State { get; }
     public Names Names { get; }
@@ -104,11 +106,13 @@ public sealed class Snapshot
     /// <summary>The span units in text order (shared with other snapshots of the same annotators' work: never changed).</summary>
     public IReadOnlyList<ReviewUnit> Units { get; }
     public List<LinkUnit> LinkUnits { get; }
-    /// <summary>The annotators' spans of the document and the far ends of their links, by id.</summary>
-    public Dictionary<Guid, Annotation> Spans { get; }
+    /// <summary>An annotator's span of the document, or the far end of one of their links, by id.</summary>
+    public Annotation Span(Guid id) => farEnds.TryGetValue(id, out var end) ? end : work.ById[id];
     public List<Relation> CuratedLinks { get; }
     public List<CurationDecision> Decisions { get; }
 
+    private readonly AnnotatorWork work;
+    private readonly Dictionary<Guid, Annotation> farEnds = [];
     private readonly Dictionary<string, ReviewUnit> unitsById;
     private readonly List<string> annotatorIds;
     private readonly Dictionary<string, DocumentStatus> states;
@@ -119,10 +123,13 @@ public sealed class Snapshot
         List<CurationDecision> decisions, CurationState state, List<LabelDefinition> labels, Names names)
     {
         (Document, Curated, this.states, Decisions, State, Labels, Names) = (document, curated, states, decisions, state, labels, names);
-        Spans = new Dictionary<Guid, Annotation>(work.ById);
+        this.work = work;
         annotatorIds = work.Annotators;
         var annotatorLinks = links.Where(l => l.From!.Origin != AnnotationOrigin.Curated && l.To!.Origin != AnnotationOrigin.Curated).ToList();
-        foreach (var link in annotatorLinks) { Spans.TryAdd(link.FromId, link.From!); Spans.TryAdd(link.ToId, link.To!); }
+        // The far ends only: a copy of the document's own (25,000 on a long, busy article) for every decision cost a millisecond.
+        foreach (var link in annotatorLinks)
+            foreach (var end in new[] { link.From!, link.To! })
+                if (!work.ById.ContainsKey(end.Id)) farEnds.TryAdd(end.Id, end);
         CuratedLinks = links.Where(l => l.From!.Origin == AnnotationOrigin.Curated && l.To!.Origin == AnnotationOrigin.Curated).ToList();
         Counted = ReviewUnits.Counted(work.Annotators, states.Where(s => s.Value == DocumentStatus.Finished).Select(s => s.Key));
         (Units, unitsById) = work.Units(Counted);
@@ -175,12 +182,12 @@ public sealed class Snapshot
     }
 
     private ReviewUnitView? UnitView(ReviewUnit? unit) => unit is null ? null : new(unit.Id, unit.Layer, unit.Kind, unit.Start, unit.End, VersionOf(unit.Id),
-        unit.Versions.Select(v => new ReviewVersion(v.AnnotatorId, Names.Of(v.AnnotatorId), v.SpanId, v.Start, v.End, v.Label, v.Layer, Spans[v.SpanId].Text)).ToList(),
+        unit.Versions.Select(v => new ReviewVersion(v.AnnotatorId, Names.Of(v.AnnotatorId), v.SpanId, v.Start, v.End, v.Label, v.Layer, Span(v.SpanId).Text)).ToList(),
         DecisionOf(unit.Id) is { } d ? PartsOf(d).For(unit, Document.Id, ViewOf(d)) : null);
 
     private ReviewLinkUnitView? LinkView(LinkUnit? unit) => unit is null ? null : new(unit.Id, unit.Kind, VersionOf(unit.Id),
         unit.Versions.Select(v => new ReviewLinkVersion(v.AnnotatorId, Names.Of(v.AnnotatorId), v.LinkId, v.Type, v.FromSpanId, v.ToSpanId,
-            v.From.DocumentId, v.To.DocumentId, Spans[v.FromSpanId].Text, Spans[v.ToSpanId].Text)).ToList(),
+            v.From.DocumentId, v.To.DocumentId, Span(v.FromSpanId).Text, Span(v.ToSpanId).Text)).ToList(),
         DecisionOf(unit.Id) is { } d ? PartsOf(d).For(unit, ViewOf(d)) : null);
 
     /// <summary>
@@ -197,17 +204,32 @@ public sealed class Snapshot
     }
 
     /// <summary>
-    /// The curated layer once <paramref name="plan"/> is written, and how many units stay open: what a decision answers,
-    /// worked out from what was read for it instead of reading the whole review again.
+    /// Takes a decision just written, or just undone, into this snapshot's units (their versions and decisions in force),
+    /// so what a decision answers is worked out from what was read for it instead of reading the review again.
     /// </summary>
-    public (CuratedView Curated, int Open) After(Plan plan)
+    public void Record(CurationDecision decision)
     {
-        var spans = Curated.Concat(plan.NewSpans.Where(s => s.DocumentId == Document.Id)).OrderBy(s => s.Start).ThenBy(s => s.End).Select(Plan.ViewOf).ToList();
+        foreach (var unit in decision.Units.Distinct())
+        {
+            versions[unit] = versions.GetValueOrDefault(unit) + 1;
+            if (decision.UndoneAt is null) active[unit] = decision;
+            else if (active.GetValueOrDefault(unit) is { } d && d.Id == decision.Id) active.Remove(unit);
+        }
+    }
+
+    /// <summary>This document's units among <paramref name="units"/> (a decision may decide another article's too), as they now are.</summary>
+    public List<ChangedUnit> Changed(IEnumerable<string> units) => units.Distinct()
+        .Where(u => unitsById.ContainsKey(u) || LinkUnit(u) is not null)
+        .Select(u => new ChangedUnit(u, VersionOf(u), DecisionOf(u)?.Id)).ToList();
+
+    /// <summary>The curated spans of this document and the curated links touching it that <paramref name="plan"/> wrote.</summary>
+    public CuratedChange Added(Plan plan)
+    {
         var made = plan.NewLinks.Select(l => l.Id).ToHashSet();
-        var links = CuratedView().Relations.Concat(plan.ResultLinks.Where(l => made.Contains(l.Id) && (l.FromDocumentId == Document.Id || l.ToDocumentId == Document.Id)).DistinctBy(l => l.Id)).ToList();
-        var decided = plan.Units.ToHashSet();
-        var open = Units.Count(u => DecisionOf(u.Id) is null && !decided.Contains(u.Id)) + LinkUnits.Count(u => DecisionOf(u.Id) is null && !decided.Contains(u.Id));
-        return (new CuratedView(spans, links), open);
+        return new CuratedChange(new CuratedView(
+            plan.NewSpans.Where(s => s.DocumentId == Document.Id).OrderBy(s => s.Start).ThenBy(s => s.End).Select(Plan.ViewOf).ToList(),
+            plan.ResultLinks.Where(l => made.Contains(l.Id) && (l.FromDocumentId == Document.Id || l.ToDocumentId == Document.Id)).DistinctBy(l => l.Id).ToList()),
+            CuratedChange.None.Removed);
     }
 
     public CuratedView CuratedView() => new(
@@ -290,16 +312,7 @@ public sealed class DecisionParts
     };
 
     /// <summary>The index of the first span starting at or after <paramref name="start"/>.</summary>
-    private int First(int start)
-    {
-        var (lo, hi) = (0, spans.Count);
-        while (lo < hi)
-        {
-            var mid = (lo + hi) / 2;
-            if (spans[mid].Start < start) lo = mid + 1; else hi = mid;
-        }
-        return lo;
-    }
+    private int First(int start) => ReviewUnits.FirstStartingAt(spans, start, s => s.Start);
 }
 
 /// <summary>What one decision will write, gathered before anything is: units decided, versions chosen and rejected, curated rows.</summary>
@@ -352,7 +365,7 @@ public sealed class Plan(Snapshot snapshot, string reviewerId)
         Chosen.Add(Recorded(unit.Id, version));
         Rejected.AddRange(unit.Versions.Where(v => v.SpanId != version.SpanId).Select(v => Recorded(unit.Id, v)));
         var made = edited ?? version;
-        var source = owner.Spans[version.SpanId];
+        var source = owner.Span(version.SpanId);
         return Curate(owner, made, edited is null ? source.Attributes : "{}", edited is null ? source.Text : null);
     }
 

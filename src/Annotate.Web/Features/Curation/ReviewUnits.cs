@@ -135,6 +135,18 @@ public static class ReviewUnits
     public static UnitSpan? AgreedVersion(ReviewUnit unit, IReadOnlySet<string> counted) =>
         unit.Kind == Agreed ? unit.Versions.First(v => counted.Contains(v.AnnotatorId)) : null;
 
+    /// <summary>In <paramref name="sorted"/> (by start), the index of the first item starting at or after <paramref name="start"/>.</summary>
+    public static int FirstStartingAt<T>(IReadOnlyList<T> sorted, int start, Func<T, int> startOf)
+    {
+        var (lo, hi) = (0, sorted.Count);
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (startOf(sorted[mid]) < start) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+
     private static string Id(string prefix, IEnumerable<Guid> members)
     {
         var joined = string.Join(',', members.Select(m => m.ToString("N")).Order(StringComparer.Ordinal));
