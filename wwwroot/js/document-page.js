@@ -29,6 +29,8 @@ import { ShortcutsDialog } from './editor/shortcuts.js';
 import { GuidelinesPanel } from './editor/guidelines-panel.js';
 import { documentEvent } from './document-events.js';
 
+// The first render's script time is counted from here (the page's data read, its spans planned and drawn: see the end).
+const scriptStarted = performance.now();
 const page = JSON.parse(document.getElementById('page-data').textContent);
 const me = page.me;
 const documentId = page.document.id;
@@ -59,9 +61,9 @@ const drawn = drawing.viewOptions();
 const view = new TextView($('document-text'), page.document.text, {
   ...drawn,
   keyOf: id => drawn.keyOf(id) + (unsaved.has(id) ? '~unsaved' : ''),
-  decorate: (piece, ids, starting) => {
-    if (ids.some(id => unsaved.has(id))) piece.classList.add('is-unsaved');
-    return drawn.decorate(piece, ids, starting);
+  decorate: (piece, ids, starting, into) => {
+    if (unsaved.size && ids.some(id => unsaved.has(id))) piece.classList.add('is-unsaved');
+    return drawn.decorate(piece, ids, starting, into);
   },
   snapToWords: page.project.snapToWords,
   onSelect: range => onTextSelect(range),
@@ -323,6 +325,7 @@ function stopEditing() {
 
 if (filter) for (const m of page.members) filter.append(el('option', { value: m.userId }, m.userId === me.userId ? `${m.name} (me)` : m.name));
 refresh.now(); // drawn before the code below looks for the span in the address
+$('document-text').dataset.firstDrawMs = (performance.now() - scriptStarted).toFixed(1);
 // Connected last, once everything the live handlers reach exists.
 live.start();
 const wanted = location.hash.match(/^#annotation-([0-9a-f-]{36})$/);

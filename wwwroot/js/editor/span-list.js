@@ -87,6 +87,11 @@ export class SpanList {
     // touched (with 5,000 spans, rebuilding every list item on every edit was most of an edit's cost).
     this.sections = new Map(); // group key -> { items, shown, selected, element }
     this.collapsed = new Set(); // keys of the groups the person folded: they stay folded across redraws
+    // One listener for every item (a page of 500 per group: a listener each was a good part of the first draw).
+    list.addEventListener('click', e => {
+      const item = e.target.closest?.('.annotation-item');
+      if (item && list.contains(item)) options.onOpen(item.dataset.annotation);
+    });
   }
 
   /** Whether the span's edit waits to be saved (options.unsaved, from the page's queue of edits; none when not given). */
@@ -131,7 +136,7 @@ export class SpanList {
    * item instead of rebuilding the page of 500 (which was most of a keyboard edit's time with 5,000 spans).
    */
   patch(drawn, { key, group: g, shown, rest }, selectedId) {
-    const { colourOf, seesEveryone, onOpen } = this.options;
+    const { colourOf, seesEveryone } = this.options;
     const { summary, ul, more } = drawn;
     summary.replaceChildren(labelChip(g.label, colourOf(g.label)), ` ${g.layer} · ${g.items.length}`);
     const lis = new Map();
@@ -140,8 +145,8 @@ export class SpanList {
       const old = drawn.lis.get(a);
       const item = old && old.bold === bold && old.waiting === waiting ? old : {
         bold, waiting, li: el('li', {},
-          el('button', { type: 'button', class: `btn btn-link btn-sm p-0 text-start annotation-item${bold ? ' fw-bold' : ''}`, dataset: { annotation: a.id },
-            onclick: () => onOpen(a.id) }, shorten(a.text, 80)),
+          el('button', { type: 'button', class: `btn btn-link btn-sm p-0 text-start annotation-item${bold ? ' fw-bold' : ''}`, dataset: { annotation: a.id } },
+            shorten(a.text, 80)),
           seesEveryone ? el('small', { class: 'text-muted ms-1' }, a.annotatorName) : null,
           waiting ? el('small', { class: 'badge text-bg-warning fw-normal ms-1 not-saved' }, 'not saved yet') : null),
       };
