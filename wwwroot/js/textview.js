@@ -3,6 +3,7 @@
 
 import { OffsetIndex, tidySelection } from './offsets.js';
 import { segment } from './spans.js';
+import { classFor } from './page-styles.js';
 import { BLOCK, paragraphRuns, lineStarts, spansByBlock, sameBlockSpans, cutPieces } from './blocks.js';
 
 // A long article is drawn near the screen first: a block far from it shows its text at once, as one text node (so
@@ -17,9 +18,6 @@ const FIRST_DRAWN = 8000;
 const IDLE_SLICE_MS = 8;
 
 export class TextView {
-  /** The pieces' colours: one stylesheet and one class per set of colours, shared by every view on the page. */
-  static sheet = null;
-  static pieceClasses = new Map();
 
   /**
    * @param {HTMLElement} container  the element that shows the text (focusable)
@@ -416,24 +414,15 @@ export class TextView {
 
   /**
    * The class that paints a piece covered by these spans: its innermost span's colour washed behind the text and one
-   * underline per covering span, innermost nearest the text (nesting stays visible). One rule per set of colours, in a
-   * stylesheet of the page's own made through the CSSOM (the colours are checked hex, nothing else is written).
+   * underline per covering span, innermost nearest the text (nesting stays visible). One rule per set of colours
+   * (page-styles.js; the colours are checked hex, nothing else is written).
    */
   pieceClass(ids) {
     const colours = ids.map(id => hexOr(this.options.colourOf(this.annotations.get(id).label)));
-    const key = colours.join(' ');
-    let name = TextView.pieceClasses.get(key);
-    if (!name) {
-      if (!TextView.sheet) {
-        TextView.sheet = new CSSStyleSheet();
-        document.adoptedStyleSheets = [...document.adoptedStyleSheets, TextView.sheet];
-      }
-      name = `piece-c${TextView.pieceClasses.size}`;
+    return classFor('piece-c', colours.join(' '), name => {
       const underlines = colours.slice().reverse().map((colour, depth) => `inset 0 -${2 + depth * 3}px 0 ${colour}`).join(', ');
-      TextView.sheet.insertRule(`.span-piece.${name} { background-color: ${tint(colours[colours.length - 1], 0.28)}; box-shadow: ${underlines}; }`, TextView.sheet.cssRules.length);
-      TextView.pieceClasses.set(key, name);
-    }
-    return name;
+      return `.span-piece.${name} { background-color: ${tint(colours[colours.length - 1], 0.28)}; box-shadow: ${underlines}; }`;
+    });
   }
 
   /** A piece's tooltip: each span covering it, its label and who marked it. */

@@ -8,6 +8,7 @@
 import { tagPlan, tagKey, TagPlanCache } from './tag-layout.js';
 import { linkMarks, arcLinks, arcLayout } from './link-arcs.js';
 import { labelPaint } from './contrast.js';
+import { classFor } from '../page-styles.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -15,10 +16,6 @@ const SVG = 'http://www.w3.org/2000/svg';
 const TITLE_MAX = 28;
 
 export class SpanDrawing {
-  /** The page's tag colours: one stylesheet and one class per colour, shared by every drawing on the page. */
-  static sheet = null;
-  static classes = new Map();
-
   /**
    * @param {{colourOf: (label: string) => string, documentId: *, projectId: *, titles?: Map<string, string>,
    *          arcs?: boolean}} options  colourOf: a label's colour as the manager chose it; titles: other articles'
@@ -105,18 +102,7 @@ export class SpanDrawing {
    */
   colourClass(label) {
     const paint = labelPaint(this.options.colourOf(label));
-    const key = `${paint.strong}${paint.text}`;
-    let name = SpanDrawing.classes.get(key);
-    if (!name) {
-      if (!SpanDrawing.sheet) {
-        SpanDrawing.sheet = new CSSStyleSheet();
-        document.adoptedStyleSheets = [...document.adoptedStyleSheets, SpanDrawing.sheet];
-      }
-      name = `tag-c${SpanDrawing.classes.size}`;
-      SpanDrawing.sheet.insertRule(`.span-tag.${name} { --tag-bg: ${paint.strong}; --tag-fg: ${paint.text}; }`, SpanDrawing.sheet.cssRules.length);
-      SpanDrawing.classes.set(key, name);
-    }
-    return name;
+    return classFor('tag-c', `${paint.strong}${paint.text}`, name => `.span-tag.${name} { --tag-bg: ${paint.strong}; --tag-fg: ${paint.text}; }`);
   }
 
   /** A link marker: the link's type and direction, or for a link to another article a badge naming it. */
