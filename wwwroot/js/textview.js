@@ -99,19 +99,27 @@ export class TextView {
       const extras = byBlock[i].map(span => extraOf(span.id));
       if (sameBlockSpans(this.blockSpans[i], byBlock[i], extras)) continue;
       this.blockSpans[i] = { spans: byBlock[i], extras };
+      const element = this.blockElements[i];
+      // A block far from the screen shows its text alone, and is planned when it is drawn (drawPending). A block of a
+      // long paragraph never is: it is cut where its lines start as drawn with its tags (which take room on the line),
+      // so drawn without them its lines would wrap elsewhere. Other blocks end at a line break.
+      if (!this.blocks[i].long && byBlock[i].length && !this.isNear(i)) {
+        this.blockPieces[i] = null;
+        this.blockKeys[i] = null;
+        if (!this.pending.has(element)) {
+          this.blockNodes[i] = this.drawPlain(element, this.blocks[i]);
+          this.pending.set(element, i);
+          changed = true;
+        }
+        continue;
+      }
       const pieces = segment(this.blocks[i].end, byBlock[i], this.blocks[i].start);
       this.blockPieces[i] = pieces;
       const key = this.keyOf(pieces);
       if (key === this.blockKeys[i]) continue;
       this.blockKeys[i] = key;
       changed = true;
-      const element = this.blockElements[i];
-      // A block of a long paragraph is always drawn whole: it is cut where its lines start as drawn with its tags (which
-      // take room on the line), so drawn without them its lines would wrap elsewhere. Other blocks end at a line break.
-      if (!this.blocks[i].long && pieces.some(p => p.ids.length) && !this.isNear(i)) {
-        this.blockNodes[i] = this.drawPlain(element, this.blocks[i]);
-        this.pending.set(element, i);
-      } else if (this.blocks[i].uncut) {
+      if (this.blocks[i].uncut) {
         // A long paragraph not cut yet (it is, just after the first paint) shows its spans near the text's start and the
         // rest as text: one block, so its lines wrap as one paragraph's. It is drawn whole just before it is measured.
         const limit = this.blocks[i].partial === false ? this.blocks[i].end : Math.min(this.blocks[i].end, Math.max(this.blocks[i].start, FIRST_DRAWN));
@@ -181,7 +189,9 @@ export class TextView {
       const i = this.pending.get(element);
       if (i === undefined) continue;
       this.pending.delete(element);
-      this.blockNodes[i] = this.drawBlock(element, this.blockPieces[i]);
+      const pieces = this.blockPieces[i] ??= segment(this.blocks[i].end, this.blockSpans[i].spans, this.blocks[i].start);
+      this.blockKeys[i] = this.keyOf(pieces);
+      this.blockNodes[i] = this.drawBlock(element, pieces);
     }
     if (!tell) return;
     this.nodes = this.blockNodes.flat();
