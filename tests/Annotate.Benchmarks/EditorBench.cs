@@ -53,7 +53,9 @@ public static class EditorBench
 
         await page.GotoAsync($"/documents/{documentId}");
         await Assertions.Expect(page.Locator("#live-status")).ToHaveAttributeAsync("data-state", "live");
-        var firstRender = double.Parse((await page.Locator("#document-text").GetAttributeAsync("data-first-render-ms"))!, System.Globalization.CultureInfo.InvariantCulture);
+        // The page's script of its first render: its data read, then its first draw (the spans' tags planned, the text,
+        // the legend, the side panel and the links drawn); the text view's own render is only part of it.
+        var firstRender = double.Parse((await page.Locator("#document-text").GetAttributeAsync("data-first-draw-ms"))!, System.Globalization.CultureInfo.InvariantCulture);
         // A paragraph longer than a block is measured and cut into blocks where its lines start, just after the first paint.
         await Assertions.Expect(page.Locator("#document-text")).ToHaveAttributeAsync("data-cut", "done");
         var cutMs = await page.Locator("#document-text").GetAttributeAsync("data-cut-ms") is { } cut
@@ -89,7 +91,7 @@ public static class EditorBench
         var plainEdit = await KeyboardEditsAsync(page, word);
         return
         [
-            new($"{prefix}editor first render, 5,000 spans with their label tags and 100 links (script time)", firstRender, "ms", "plain text, no spans", baseline, "<= 150 ms", firstRender <= 150),
+            new($"{prefix}editor first render, 5,000 spans with their label tags and 100 links (the page's script: its data read, text, tags, legend, side panel drawn)", firstRender, "ms", "plain text, no spans", baseline, "<= 150 ms", firstRender <= 150),
             new($"{prefix}editor: its long paragraphs measured and cut into blocks after the first paint (script time)", cutMs, "ms", "plain text, no spans", baseline, "< 250 ms", cutMs < 250),
             new($"{prefix}editor update per edit (one span added), 5,000 spans, with layout (median of 7)", render, "ms", "plain text, no spans", baseline, "< 250 ms", render < 250),
             new($"{prefix}editor: key pressed on a selected word until the new span and its tag are drawn everywhere, 5,000 spans and 100 links (median of 7)", edit, "ms", "the same edit on the text without spans", plainEdit, "<= 50 ms", edit <= 50),
@@ -132,8 +134,8 @@ public static class EditorBench
 
     /// <summary>
     /// Real edits, as a person makes them: a word selected with the keyboard, the label's key pressed, until the new
-    /// span is in the page's store and drawn (text, side panel, links: the whole redraw, after the server's answer),
-    /// measured in the page. Returns the median of seven.
+    /// span is in the page's store and drawn (text, side panel, links: the whole redraw, after the server's answer) and
+    /// the frame that shows it rendered (its layout and paint), measured in the page. Returns the median of seven.
     /// </summary>
     private static async Task<double> KeyboardEditsAsync(IPage page, string word)
     {
@@ -156,8 +158,14 @@ public static class EditorBench
                 () => {
                   const probe = window.benchEdit = { count: window.annotate.store.annotations.size, pressed: 0, draws: 0, done: 0 };
                   window.addEventListener('keydown', e => { if (e.key === 'p') { probe.pressed = performance.now(); probe.draws = window.annotate.draws; } }, { capture: true, once: true });
+                  // Drawn means on the screen: the frame that first holds the span is rendered after its animation-frame
+                  // callbacks, so a message posted from this one is handled once that frame's style, layout and paint are done.
                   const watch = () => {
-                    if (probe.pressed && window.annotate.store.annotations.size > probe.count && window.annotate.draws > probe.draws) probe.done = performance.now();
+                    if (probe.pressed && window.annotate.store.annotations.size > probe.count && window.annotate.draws > probe.draws) {
+                      const after = new MessageChannel();
+                      after.port1.onmessage = () => { probe.done = performance.now(); };
+                      after.port2.postMessage(0);
+                    }
                     else requestAnimationFrame(watch);
                   };
                   requestAnimationFrame(watch);

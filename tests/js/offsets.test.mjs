@@ -163,6 +163,19 @@ test('segments 5,000 spans over 100,000 characters', () => {
   for (let i = 1; i < pieces.length; i++) assert.equal(pieces[i].start, pieces[i - 1].end);
 });
 
+test('segments a part of the text as the whole text is segmented there (a span from before it covers its first pieces)', () => {
+  const spans = [{ id: 'long', start: 0, end: 12 }, { id: 'b', start: 3, end: 7 }, { id: 'c', start: 6, end: 20 }, { id: 'd', start: 14, end: 16 }];
+  for (const [from, to] of [[0, 20], [5, 10], [6, 14], [12, 20], [15, 16]]) {
+    // The whole text's pieces, cut at the part's ends too, inside the part.
+    const expected = segment(20, [...spans, { id: 'part', start: from, end: to }])
+      .filter(p => p.start >= from && p.end <= to)
+      .map(p => ({ ...p, ids: p.ids.filter(id => id !== 'part') }));
+    assert.deepEqual(segment(to, spans.filter(s => s.end > from && s.start < to), from), expected, `${from}-${to}`);
+  }
+  // Order by the whole spans: 'long' (12) stays outside 'c' (14) though less of it lies in [6, 10).
+  assert.deepEqual(segment(10, spans, 6)[0], { start: 6, end: 7, ids: ['c', 'long', 'b'] });
+});
+
 test('groups annotations by layer and label', () => {
   const groups = groupByLayerAndLabel([
     { layer: 'claim', label: 'CLAIM', start: 5, end: 9 },

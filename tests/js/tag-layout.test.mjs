@@ -2,7 +2,7 @@
 // how deep each span's underline sits, abbreviations, initials and disagreements between annotators.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { abbreviate, initialsOf, levels, disagreements, tagPlan, tagKey, TAG_MAX } from '../../wwwroot/js/editor/tag-layout.js';
+import { abbreviate, initialsOf, levels, disagreements, tagPlan, tagKey, TAG_MAX, TagPlanCache } from '../../wwwroot/js/editor/tag-layout.js';
 
 const span = (id, label, start, end, annotatorId = 'u1', layer = 'entity', annotatorName = annotatorId) =>
   ({ id, label, start, end, annotatorId, annotatorName, layer });
@@ -82,4 +82,39 @@ test('5,000 spans plan in well under a frame', () => {
   const plan = tagPlan(many, { everyone: true });
   assert.equal(plan.size, 5000);
   assert.ok([...plan.values()].every(e => e.order === 0)); // none start at the same place: one tag each, nothing stacked
+});
+
+test('a plan that takes what the last one made says exactly what a plan made afresh says, edit after edit', () => {
+  const span = (id, start, end, label = 'PERSON', who = 'u1') => ({ id, start, end, layer: 'entity', label, annotatorId: who, annotatorName: who === 'u1' ? 'ana lopez' : 'ben k' });
+  const said = plan => JSON.stringify([...plan].sort(([x], [y]) => (x < y ? -1 : 1)));
+  const steps = [
+    [span('a', 0, 5), span('b', 0, 9, 'ORG'), span('c', 12, 20), span('d', 14, 16), span('e', 30, 34)],
+    list => [...list, span('f', 40, 44)], // one span added away from the others
+    list => [...list, span('g', 10, 25, 'EVENT')], // one enclosing c and d: their levels change
+    list => list.map(a => (a.id === 'a' ? { ...a, label: 'DATE' } : a)), // one changed (a new object)
+    list => list.filter(a => a.id !== 'g'), // one gone: the levels are back
+    list => [...list, span('h', 30, 34, 'PERSON', 'u2'), span('i', 40, 44, 'DATE', 'u2')], // another annotator: agrees at e, disagrees at f
+    list => list.filter(a => a.id !== 'i'),
+  ];
+  const initials = initialsOf([{ userId: 'u1', name: 'ana lopez' }, { userId: 'u2', name: 'ben k' }]);
+  for (const everyone of [false, true]) {
+    const reuse = new TagPlanCache();
+    let list = [];
+    for (const step of steps) {
+      list = typeof step === 'function' ? step(list) : step;
+      const options = { everyone, initials };
+      const taken = tagPlan(list, options, reuse);
+      assert.equal(said(taken), said(tagPlan(list, options)), `${everyone ? 'everyone' : 'one annotator'}, ${list.length} spans`);
+    }
+    // An entry of a place nothing touched is the same object as before: its drawing need not be planned again.
+    const again = tagPlan(list, { everyone, initials }, reuse);
+    assert.equal(again.get('c'), tagPlan(list, { everyone, initials }, reuse).get('c'));
+  }
+  // A plan for another view takes nothing from one made for this view.
+  const reuse = new TagPlanCache();
+  const list = [span('a', 0, 5), span('b', 0, 5, 'PERSON', 'u2')];
+  const one = tagPlan(list, { everyone: false, initials }, reuse);
+  const all = tagPlan(list, { everyone: true, initials }, reuse);
+  assert.notEqual(all.get('a'), one.get('a'));
+  assert.equal(all.get('b').in, 'a');
 });

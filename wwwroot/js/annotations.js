@@ -44,8 +44,20 @@ export class AnnotationStore {
 function upsert(map, item) {
   const current = map.get(item.id);
   if (current && current.version > item.version) return false;
+  // The same version saying the same (one's own change, its answer applied and then its event): nothing changed, and the
+  // object the page drew from stays, so nothing is drawn again.
+  if (current && current.version === item.version && sameData(current, item)) return false;
   map.set(item.id, item);
   return true;
+}
+
+/** Whether two values of JSON say the same, whatever the order of their fields. */
+export function sameData(a, b) {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every(key => Object.hasOwn(b, key) && sameData(a[key], b[key]));
 }
 
 /** A uuid made in the browser, so a retried create is recognised by the server. */

@@ -65,3 +65,54 @@ function first(lo, hi, test) {
   }
   return lo;
 }
+
+/**
+ * The spans in each block (a span across a cut is in each block it reaches), in the order given: what a block shows
+ * is decided from its own spans, so an edit plans the pieces of the blocks it touches and not those of the article.
+ * @param {{start: number, end: number}[]} blocks  in order, each starting where the one before ends
+ * @param {{start: number, end: number}[]} spans  in the blocks' unit
+ * @returns {object[][]} per block, its spans
+ */
+export function spansByBlock(blocks, spans) {
+  const result = blocks.map(() => []);
+  if (!blocks.length) return result;
+  for (const s of spans) {
+    let lo = 0, hi = blocks.length - 1; // the last block starting at or before the span
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (blocks[mid].start <= s.start) lo = mid; else hi = mid - 1; }
+    for (let i = lo; i < blocks.length && blocks[i].start < s.end; i++) if (blocks[i].end > s.start) result[i].push(s);
+  }
+  return result;
+}
+
+/** Whether a block's spans (and what else its drawing depends on, one string per span) are those it was drawn from. */
+export function sameBlockSpans(drawn, spans, extras) {
+  if (!drawn || drawn.spans.length !== spans.length) return false;
+  for (let k = 0; k < spans.length; k++) if (drawn.spans[k] !== spans[k] || drawn.extras[k] !== extras[k]) return false;
+  return true;
+}
+
+/**
+ * A block's pieces cut at `cuts` (ascending, inside the block): the pieces of each part, a piece across a cut in two
+ * with the same spans. They are what the part's own planning would give (see segment's `from`), so a long paragraph
+ * drawn whole can be cut into blocks by moving what is drawn, without drawing it again.
+ * @param {{start: number, end: number, ids: string[]}[]} pieces  contiguous, in order
+ * @param {number[]} cuts
+ * @returns {{start: number, end: number, ids: string[]}[][]} one list per part (cuts.length + 1)
+ */
+export function cutPieces(pieces, cuts) {
+  const parts = [[]];
+  let c = 0;
+  for (let piece of pieces) {
+    while (c < cuts.length && cuts[c] < piece.end) {
+      const cut = cuts[c++];
+      if (cut > piece.start) {
+        parts.at(-1).push({ start: piece.start, end: cut, ids: piece.ids });
+        piece = { start: cut, end: piece.end, ids: piece.ids };
+      }
+      parts.push([]);
+    }
+    parts.at(-1).push(piece);
+  }
+  while (parts.length < cuts.length + 1) parts.push([]);
+  return parts;
+}

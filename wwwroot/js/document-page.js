@@ -29,6 +29,8 @@ import { ShortcutsDialog } from './editor/shortcuts.js';
 import { GuidelinesPanel } from './editor/guidelines-panel.js';
 import { documentEvent } from './document-events.js';
 
+// The first render's script time: the page's data read (here) and its first draw (see the end).
+const readStarted = performance.now();
 const page = JSON.parse(document.getElementById('page-data').textContent);
 const me = page.me;
 const documentId = page.document.id;
@@ -40,6 +42,7 @@ const colourOf = labelColours(labels);
 
 const store = new AnnotationStore();
 store.load(page);
+const readMs = performance.now() - readStarted;
 
 const $ = id => document.getElementById(id);
 const filter = $('annotator-filter');
@@ -59,9 +62,9 @@ const drawn = drawing.viewOptions();
 const view = new TextView($('document-text'), page.document.text, {
   ...drawn,
   keyOf: id => drawn.keyOf(id) + (unsaved.has(id) ? '~unsaved' : ''),
-  decorate: (piece, ids, starting) => {
-    if (ids.some(id => unsaved.has(id))) piece.classList.add('is-unsaved');
-    return drawn.decorate(piece, ids, starting);
+  decorate: (piece, ids, starting, into) => {
+    if (unsaved.size && ids.some(id => unsaved.has(id))) piece.classList.add('is-unsaved');
+    return drawn.decorate(piece, ids, starting, into);
   },
   snapToWords: page.project.snapToWords,
   onSelect: range => onTextSelect(range),
@@ -322,7 +325,9 @@ function stopEditing() {
 // ---------------------------------------------------------------- start
 
 if (filter) for (const m of page.members) filter.append(el('option', { value: m.userId }, m.userId === me.userId ? `${m.name} (me)` : m.name));
+const drawStarted = performance.now();
 refresh.now(); // drawn before the code below looks for the span in the address
+$('document-text').dataset.firstDrawMs = (readMs + performance.now() - drawStarted).toFixed(1);
 // Connected last, once everything the live handlers reach exists.
 live.start();
 const wanted = location.hash.match(/^#annotation-([0-9a-f-]{36})$/);

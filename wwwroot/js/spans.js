@@ -4,19 +4,22 @@
 /**
  * @param {number} length  text length (any unit, as long as spans use the same)
  * @param {{id: string, start: number, end: number}[]} spans
- * @returns {{start: number, end: number, ids: string[]}[]} pieces covering [0, length) in order
+ * @param {number} from  where the pieces start (0: the whole text); a span starting before it covers the first pieces
+ * @returns {{start: number, end: number, ids: string[]}[]} pieces covering [from, length) in order; the ids of a piece
+ *   are ordered by the whole spans (longest first), so a part of the text gets the pieces the whole text has there
  */
-export function segment(length, spans) {
-  const points = new Set([0, length]);
+export function segment(length, spans, from = 0) {
+  const points = new Set([from, length]);
   for (const s of spans) { points.add(s.start); points.add(s.end); }
-  const cuts = [...points].filter(p => p >= 0 && p <= length).sort((a, b) => a - b);
+  const cuts = [...points].filter(p => p >= from && p <= length).sort((a, b) => a - b);
   const starting = new Map();
+  const active = new Set();
   for (const s of spans) {
     if (!(s.start < s.end)) continue;
+    if (s.start < from) { if (s.end > from) active.add(s); continue; }
     if (!starting.has(s.start)) starting.set(s.start, []);
     starting.get(s.start).push(s);
   }
-  const active = new Set();
   const pieces = [];
   for (let i = 0; i < cuts.length - 1; i++) {
     const start = cuts[i], end = cuts[i + 1];

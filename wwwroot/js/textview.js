@@ -3,7 +3,8 @@
 
 import { OffsetIndex, tidySelection } from './offsets.js';
 import { segment } from './spans.js';
-import { BLOCK, paragraphRuns, lineStarts } from './blocks.js';
+import { classFor } from './page-styles.js';
+import { BLOCK, paragraphRuns, lineStarts, spansByBlock, sameBlockSpans, cutPieces } from './blocks.js';
 
 // A long article is drawn near the screen first: a block far from it shows its text at once, as one text node (so
 // offsets, selection, the caret and the browser's find all work), and gets its spans and tags when it comes near the
@@ -17,6 +18,7 @@ const FIRST_DRAWN = 8000;
 const IDLE_SLICE_MS = 8;
 
 export class TextView {
+
   /**
    * @param {HTMLElement} container  the element that shows the text (focusable)
    * @param {string} text
@@ -37,7 +39,12 @@ export class TextView {
     this.near = new Set(); // block elements near the screen (an IntersectionObserver keeps it)
     this.nearKnown = false; // whether that observer has reported yet
     this.pending = new Map(); // block element -> its index, for blocks drawn as plain text whose spans are still to draw
+    this.offsets = new WeakMap(); // annotation object -> {id, start, end} in UTF-16 units (a changed span is a new object)
     container.addEventListener('mouseup', () => setTimeout(() => this.reportSelection(), 0));
+    container.addEventListener('mouseover', e => {
+      const piece = e.target.closest?.('.span-piece');
+      if (piece && !piece.title) piece.title = this.pieceTitle(piece);
+    });
     // Keys that move the caret and select are the caret's (editor/caret-view.js on the document page).
     container.addEventListener('click', e => {
       const piece = e.target.closest?.('[data-ids]');
@@ -62,7 +69,9 @@ export class TextView {
   /**
    * Draws the text in blocks of about BLOCK units, each its own element, cut where a line starts anyway (see
    * blocks.js), and on later calls replaces only the blocks whose pieces changed: an edit costs the layout of one
-   * block, not of the whole article.
+   * block, not of the whole article. A block whose spans are the very objects it was drawn from (the store replaces a
+   * span's object when it changes), each with the same extra key (options.keyOf: its tag), is not even planned again:
+   * an edit plans the pieces of the blocks it touches, not those of the article's 5,000 spans.
    */
   render() {
     const started = performance.now();
@@ -70,42 +79,60 @@ export class TextView {
     const spans = [];
     this.starts = new Map(); // span id -> its start in UTF-16 units: the piece it starts in carries its tag (options.decorate)
     for (const a of this.annotations.values()) {
-      const start = this.index.toUtf16(a.start), end = this.index.toUtf16(a.end);
-      if (start != null && end != null && start < end) { spans.push({ id: a.id, start, end }); this.starts.set(a.id, start); }
-    }
-    const pieces = segment(this.text.length, [...spans, ...this.blocks.map((b, i) => ({ id: `\u0000${i}`, start: b.start, end: b.end }))]);
-    const byBlock = this.blocks.map(() => []);
-    let block = 0;
-    for (const piece of pieces) {
-      while (piece.start >= this.blocks[block].end) block++;
-      byBlock[block].push({ start: piece.start, end: piece.end, ids: piece.ids.filter(id => !id.startsWith('\u0000')) });
+      let at = this.offsets.get(a);
+      if (!at) this.offsets.set(a, at = { id: a.id, start: this.index.toUtf16(a.start), end: this.index.toUtf16(a.end) });
+      if (at.start != null && at.end != null && at.start < at.end) { spans.push(at); this.starts.set(a.id, at.start); }
     }
     if (!this.blockElements || this.container.firstChild?.classList?.contains('text-block') !== true) {
       this.blockElements = this.blocks.map(() => el('div', 'text-block'));
       this.blockKeys = this.blocks.map(() => null);
       this.blockNodes = this.blocks.map(() => []);
+      this.blockPieces = this.blocks.map(() => []);
+      this.blockSpans = this.blocks.map(() => null);
       this.container.replaceChildren(...this.blockElements);
       this.watchNearness();
     }
-    this.blockPieces = byBlock;
-    let drawn = 0;
+    const byBlock = spansByBlock(this.blocks, spans);
+    const extraOf = this.options.keyOf ?? (() => '');
+    let drawn = 0, changed = false;
     for (let i = 0; i < this.blocks.length; i++) {
-      const key = this.keyOf(byBlock[i]);
+      const extras = byBlock[i].map(span => extraOf(span.id));
+      if (sameBlockSpans(this.blockSpans[i], byBlock[i], extras)) continue;
+      this.blockSpans[i] = { spans: byBlock[i], extras };
+      const element = this.blockElements[i];
+      // A block far from the screen shows its text alone, and is planned when it is drawn (drawPending). A block of a
+      // long paragraph never is: it is cut where its lines start as drawn with its tags (which take room on the line),
+      // so drawn without them its lines would wrap elsewhere. Other blocks end at a line break.
+      if (!this.blocks[i].long && byBlock[i].length && !this.isNear(i)) {
+        this.blockPieces[i] = null;
+        this.blockKeys[i] = null;
+        if (!this.pending.has(element)) {
+          this.blockNodes[i] = this.drawPlain(element, this.blocks[i]);
+          this.pending.set(element, i);
+          changed = true;
+        }
+        continue;
+      }
+      const pieces = segment(this.blocks[i].end, byBlock[i], this.blocks[i].start);
+      this.blockPieces[i] = pieces;
+      const key = this.keyOf(pieces);
       if (key === this.blockKeys[i]) continue;
       this.blockKeys[i] = key;
-      const element = this.blockElements[i];
-      // A block of a long paragraph is always drawn whole: it is cut where its lines start as drawn with its tags (which
-      // take room on the line), so drawn without them its lines would wrap elsewhere. Other blocks end at a line break.
-      if (!this.blocks[i].long && byBlock[i].some(p => p.ids.length) && !this.isNear(i)) {
-        this.blockNodes[i] = this.drawPlain(element, this.blocks[i]);
-        this.pending.set(element, i);
+      changed = true;
+      if (this.blocks[i].uncut) {
+        // A long paragraph not cut yet (it is, just after the first paint) shows its spans near the text's start and the
+        // rest as text: one block, so its lines wrap as one paragraph's. It is drawn whole just before it is measured.
+        const limit = this.blocks[i].partial === false ? this.blocks[i].end : Math.min(this.blocks[i].end, Math.max(this.blocks[i].start, FIRST_DRAWN));
+        this.blockNodes[i] = this.drawBlock(element, pieces, limit);
+        this.blocks[i].partial = limit < this.blocks[i].end;
+        drawn++;
       } else {
-        this.blockNodes[i] = this.drawBlock(element, byBlock[i]);
+        this.blockNodes[i] = this.drawBlock(element, pieces);
         this.pending.delete(element);
         drawn++;
       }
     }
-    this.nodes = this.blockNodes.flat();
+    if (changed) this.nodes = this.blockNodes.flat();
     if (this.pending.size) this.drawFarLater();
     this.lastRenderMs = performance.now() - started;
     this.container.dataset.renderMs = this.lastRenderMs.toFixed(1);
@@ -162,7 +189,9 @@ export class TextView {
       const i = this.pending.get(element);
       if (i === undefined) continue;
       this.pending.delete(element);
-      this.blockNodes[i] = this.drawBlock(element, this.blockPieces[i]);
+      const pieces = this.blockPieces[i] ??= segment(this.blocks[i].end, this.blockSpans[i].spans, this.blocks[i].start);
+      this.blockKeys[i] = this.keyOf(pieces);
+      this.blockNodes[i] = this.drawBlock(element, pieces);
     }
     if (!tell) return;
     this.nodes = this.blockNodes.flat();
@@ -174,6 +203,12 @@ export class TextView {
   drawNow(at) {
     const i = this.blocks.findIndex(b => at >= b.start && at < b.end);
     if (i >= 0 && this.pending.has(this.blockElements[i])) this.drawPending([this.blockElements[i]]);
+    // A long paragraph not cut yet, shown with its spans near the text's start only: drawn whole (as its cut would).
+    if (i >= 0 && this.blocks[i].partial) {
+      this.blockNodes[i] = this.drawBlock(this.blockElements[i], this.blockPieces[i]);
+      this.blocks[i].partial = false;
+      this.nodes = this.blockNodes.flat();
+    }
   }
 
   /** A far block's text alone, as one text node. */
@@ -191,14 +226,41 @@ export class TextView {
    */
   cut() {
     const runs = paragraphRuns(this.text, BLOCK);
-    this.blocks = runs.length ? runs.map(r => ({ start: r.start, end: r.end, long: r.long })) : [{ start: 0, end: 0 }];
+    this.blocks = runs.length ? runs.map(r => ({ start: r.start, end: r.end, long: r.long, uncut: r.long })) : [{ start: 0, end: 0 }];
     this.blockElements = null; // drawn afresh
     this.wrapped = runs.some(r => r.long);
     this.cutWidth = this.container.getBoundingClientRect().width;
     this.container.dataset.cut = this.wrapped ? 'pending' : 'done';
     if (!this.wrapped) return;
     const token = this.cutToken = (this.cutToken ?? 0) + 1;
-    requestAnimationFrame(() => setTimeout(() => { if (token === this.cutToken) this.cutLongParagraphs(); }, 0));
+    this.cutScriptMs = 0;
+    this.afterNextPaint(token, () => this.drawLongParagraphs(token));
+  }
+
+  /** Runs `work` once the browser has laid out and painted what is drawn now, unless the text was cut anew meanwhile. */
+  afterNextPaint(token, work) {
+    requestAnimationFrame(() => setTimeout(() => { if (token === this.cutToken) work(); }, 0));
+  }
+
+  /**
+   * Draws whole the long paragraphs the first render drew with their spans near the text's start only, then, once the
+   * browser has laid them out as they are drawn with every tag (tags take room on the line), cuts them where their
+   * lines start. Measuring them then reads the layout the browser made anyway, as the first paint's.
+   */
+  drawLongParagraphs(token) {
+    if (!this.blockElements) return;
+    const started = performance.now();
+    let drew = false;
+    this.blocks.forEach((block, i) => {
+      if (!block.partial) return;
+      this.blockNodes[i] = this.drawBlock(this.blockElements[i], this.blockPieces[i]);
+      block.partial = false;
+      drew = true;
+    });
+    if (drew) this.nodes = this.blockNodes.flat();
+    this.cutScriptMs += performance.now() - started;
+    if (drew) this.afterNextPaint(token, () => this.cutLongParagraphs());
+    else this.cutLongParagraphs();
   }
 
   /**
@@ -212,9 +274,13 @@ export class TextView {
     const style = getComputedStyle(this.container);
     const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2;
     const range = document.createRange();
-    const blocks = [], elements = [], keys = [], nodes = [];
+    const blocks = [], elements = [], keys = [], nodes = [], planned = [], pieces = [];
     this.blocks.forEach((block, i) => {
+      // Drawn whole by now (drawLongParagraphs), unless a redraw drew it with its spans near the text's start again.
+      if (block.partial) this.blockNodes[i] = this.drawBlock(this.blockElements[i], this.blockPieces[i]);
+      block.partial = false;
       const drawn = this.blockNodes[i];
+      block.uncut = false;
       const cuts = block.end - block.start > BLOCK ? lineStarts(block.start, block.end, BLOCK, at => {
         if (isLowSurrogate(this.text.charCodeAt(at)) && at > block.start) at--; // a character is measured from its first half
         let lo = 0, hi = drawn.length - 1;
@@ -227,27 +293,86 @@ export class TextView {
       }, lineHeight) : [];
       if (cuts.length === 0) {
         blocks.push(block); elements.push(this.blockElements[i]); keys.push(this.blockKeys[i]); nodes.push(drawn);
+        planned.push(this.blockSpans[i]); pieces.push(this.blockPieces[i]);
         return;
       }
       const bounds = [block.start, ...cuts, block.end];
       const parts = bounds.slice(1).map((end, k) => ({ start: bounds[k], end, long: true }));
-      const replacing = parts.map(() => el('div', 'text-block'));
       const old = this.blockElements[i];
+      const split = this.splitDrawn(old, this.blockPieces[i], drawn, cuts);
+      const replacing = split.map(part => part.element);
       old.replaceWith(...replacing);
       // The parts are watched in the paragraph's place (being parts of a long paragraph, they are always drawn whole).
       this.nearness?.unobserve(old);
       this.near.delete(old);
       for (const part of replacing) this.nearness?.observe(part);
-      blocks.push(...parts); elements.push(...replacing); keys.push(...parts.map(() => null)); nodes.push(...parts.map(() => []));
+      // Each part is what its own planning would give (cutPieces): it is planned from the paragraph's spans, so the
+      // render below finds it drawn already. (No key: a later change of a part draws it, which a change needs anyway.)
+      const from = this.blockSpans[i];
+      const extraOf = new Map(from ? from.spans.map((span, k) => [span, from.extras[k]]) : []);
+      const spansOf = from ? spansByBlock(parts, from.spans) : parts.map(() => null);
+      blocks.push(...parts); elements.push(...replacing); keys.push(...parts.map(() => null)); nodes.push(...split.map(part => part.nodes));
+      planned.push(...spansOf.map(list => list && { spans: list, extras: list.map(span => extraOf.get(span)) })); pieces.push(...split.map(part => part.pieces));
     });
     this.blocks = blocks;
     this.blockElements = elements;
     this.blockKeys = keys;
     this.blockNodes = nodes;
-    this.render(); // draws the new blocks only: the others' keys are unchanged
+    this.blockSpans = planned;
+    this.blockPieces = pieces;
+    this.nodes = this.blockNodes.flat();
+    this.render(); // finds the parts planned and drawn: nothing is drawn again
     this.container.dataset.cut = 'done';
-    this.container.dataset.cutMs = (performance.now() - started).toFixed(1);
+    this.container.dataset.cutMs = (this.cutScriptMs + performance.now() - started).toFixed(1);
     if (kept) this.showSelection(kept.start, kept.end);
+  }
+
+  /**
+   * Moves what a block shows into one element per part, cut at `cuts` (line starts, ascending): a piece across a cut is
+   * split in two, its second half a copy of the piece element without tags (no span starts there), which is what
+   * drawing the part would make. Answers each part's element, pieces (cutPieces) and text nodes.
+   */
+  splitDrawn(element, pieces, drawnNodes, cuts) {
+    const partPieces = cutPieces(pieces, cuts);
+    const boundaries = []; // per cut, the first node of the part it starts
+    const partNodes = [[]];
+    let c = 0;
+    pieces.forEach((piece, k) => {
+      let { node } = drawnNodes[k];
+      let start = piece.start;
+      if (c < cuts.length && cuts[c] === piece.start) {
+        c++;
+        // The piece's tags and link marks stand just before it, and start the part with it.
+        let first = node.parentNode === element ? node : node.parentNode;
+        while (first.previousSibling?.nodeType === Node.ELEMENT_NODE && !first.previousSibling.classList.contains('span-piece')) first = first.previousSibling;
+        boundaries.push(first);
+        partNodes.push([]);
+      }
+      partNodes.at(-1).push({ node, start });
+      while (c < cuts.length && cuts[c] < piece.end) {
+        const cut = cuts[c++];
+        const rest = node.splitText(cut - start);
+        let first = rest;
+        if (node.parentNode !== element) {
+          const copy = node.parentNode.cloneNode(false);
+          node.parentNode.after(copy);
+          copy.appendChild(rest);
+          first = copy;
+        }
+        boundaries.push(first);
+        partNodes.push([{ node: rest, start: cut }]);
+        node = rest;
+        start = cut;
+      }
+    });
+    const elements = partPieces.map(() => el('div', 'text-block'));
+    const range = document.createRange();
+    for (let k = boundaries.length - 1; k >= -1; k--) {
+      if (k >= 0) range.setStartBefore(boundaries[k]); else range.setStart(element, 0);
+      range.setEnd(element, element.childNodes.length);
+      elements[k + 1].append(range.extractContents());
+    }
+    return elements.map((part, k) => ({ element: part, pieces: partPieces[k], nodes: partNodes[k] }));
   }
 
   /** What a block shows: its pieces and each span's label (selection is a class that select() toggles). Equal keys need no redraw. */
@@ -264,34 +389,56 @@ export class TextView {
     return key;
   }
 
-  drawBlock(element, pieces) {
+  /** Draws a block's pieces; from `plainFrom` on (a UTF-16 offset where a piece starts), its text alone as one text node. */
+  drawBlock(element, pieces, plainFrom = Infinity) {
     const fragment = document.createDocumentFragment();
     const nodes = [];
     for (const piece of pieces) {
+      if (piece.start >= plainFrom) {
+        const node = document.createTextNode(this.text.slice(piece.start, pieces[pieces.length - 1].end));
+        nodes.push({ node, start: piece.start });
+        fragment.appendChild(node);
+        break;
+      }
       const node = document.createTextNode(this.text.slice(piece.start, piece.end));
       nodes.push({ node, start: piece.start });
       if (piece.ids.length === 0) { fragment.appendChild(node); continue; }
       const span = document.createElement('span');
-      span.className = 'span-piece';
-      span.dataset.ids = piece.ids.join(' ');
-      const covering = piece.ids.map(id => this.annotations.get(id));
-      const inner = covering[covering.length - 1];
-      span.style.backgroundColor = tint(this.options.colourOf(inner.label), 0.28);
-      // One underline per covering span, innermost nearest the text: nesting stays visible.
-      span.style.boxShadow = covering.slice().reverse()
-        .map((a, depth) => `inset 0 -${2 + depth * 3}px 0 ${this.options.colourOf(a.label)}`).join(', ');
-      span.title = covering.map(a => `${a.label}${a.annotatorName ? ' · ' + a.annotatorName : ''}`).join('\n');
+      span.setAttribute('data-ids', piece.ids.join(' '));
+      // Its colours by a class per set of covering labels (a rule each, made once), not a style parsed for each piece;
+      // its tooltip (the labels and who marked them) is written when the pointer first reaches it (see the constructor).
+      span.className = `span-piece ${this.pieceClass(piece.ids)}`;
       if (piece.ids.some(id => this.selectedIds.has(id))) span.classList.add('is-selected');
       span.appendChild(node);
       // What else the page draws with a piece (label tags, link markers: editor/tags.js), given the spans starting
       // here: it may mark the piece, and what it answers stands just before it (outside it, so clicking the text of a
       // piece always reaches the piece, and a tag its own span).
-      const before = this.options.decorate?.(span, piece.ids, piece.ids.filter(id => this.starts.get(id) === piece.start));
+      // (It may append it to `fragment` itself, which saves a fragment per piece when thousands of tags are drawn.)
+      const before = this.options.decorate?.(span, piece.ids, piece.ids.filter(id => this.starts.get(id) === piece.start), fragment);
       if (before) fragment.appendChild(before);
       fragment.appendChild(span);
     }
     element.replaceChildren(fragment);
     return nodes;
+  }
+
+  /**
+   * The class that paints a piece covered by these spans: its innermost span's colour washed behind the text and one
+   * underline per covering span, innermost nearest the text (nesting stays visible). One rule per set of colours
+   * (page-styles.js; the colours are checked hex, nothing else is written).
+   */
+  pieceClass(ids) {
+    const colours = ids.map(id => hexOr(this.options.colourOf(this.annotations.get(id).label)));
+    return classFor('piece-c', colours.join(' '), name => {
+      const underlines = colours.slice().reverse().map((colour, depth) => `inset 0 -${2 + depth * 3}px 0 ${colour}`).join(', ');
+      return `.span-piece.${name} { background-color: ${tint(colours[colours.length - 1], 0.28)}; box-shadow: ${underlines}; }`;
+    });
+  }
+
+  /** A piece's tooltip: each span covering it, its label and who marked it. */
+  pieceTitle(piece) {
+    return piece.dataset.ids.split(' ').map(id => this.annotations.get(id)).filter(Boolean)
+      .map(a => `${a.label}${a.annotatorName ? ' · ' + a.annotatorName : ''}`).join('\n');
   }
 
   select(ids) {
@@ -400,6 +547,13 @@ function el(tag, className) {
   const element = document.createElement(tag);
   element.className = className;
   return element;
+}
+
+/** A colour as #rgb or #rrggbb, or mid grey for anything else (it is written into a stylesheet). */
+function hexOr(colour) {
+  const hex = String(colour);
+  if (/^#[0-9a-f]{6}$/i.test(hex)) return hex;
+  return /^#[0-9a-f]{3}$/i.test(hex) ? '#' + [...hex.slice(1)].map(c => c + c).join('') : '#888888';
 }
 
 /** #rrggbb at the given opacity. */

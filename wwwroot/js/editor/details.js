@@ -49,10 +49,14 @@ export class DetailsPanel {
   }
 
   close(message) {
+    const open = this.selectedId !== null;
     this.selectedId = null;
     this.editing = null;
-    this.c.view.select([]);
-    this.c.refresh();
+    // With no span open (Escape after labelling, say), the text and the list show none already: nothing to redraw.
+    if (open) {
+      this.c.view.select([]);
+      this.c.refresh();
+    }
     this.box.hidden = true;
     if (message) this.c.announce(message);
   }

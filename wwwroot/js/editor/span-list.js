@@ -69,6 +69,28 @@ export function moreLabel(rest, page = LIST_PAGE) {
   return `Show ${Math.min(rest, page).toLocaleString('en')} more (${rest.toLocaleString('en')} not listed)`;
 }
 
+/** A span's item: its text (a button that opens it), who marked it, and whether its edit waits to be saved. */
+function itemOf(a, bold, waiting, seesEveryone) {
+  // A page of 500 items per group is drawn at once: plain DOM calls, no attribute objects to walk per element.
+  const li = document.createElement('li');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = `btn btn-link btn-sm p-0 text-start annotation-item${bold ? ' fw-bold' : ''}`;
+  button.setAttribute('data-annotation', a.id);
+  button.textContent = shorten(a.text, 80);
+  li.appendChild(button);
+  if (seesEveryone) li.appendChild(small('text-muted ms-1', a.annotatorName ?? ''));
+  if (waiting) li.appendChild(small('badge text-bg-warning fw-normal ms-1 not-saved', 'not saved yet'));
+  return li;
+}
+
+function small(className, text) {
+  const element = document.createElement('small');
+  element.className = className;
+  element.textContent = text;
+  return element;
+}
+
 export class SpanList {
   /**
    * @param {HTMLElement} list  the element the groups' sections go in
@@ -87,6 +109,11 @@ export class SpanList {
     // touched (with 5,000 spans, rebuilding every list item on every edit was most of an edit's cost).
     this.sections = new Map(); // group key -> { items, shown, selected, element }
     this.collapsed = new Set(); // keys of the groups the person folded: they stay folded across redraws
+    // One listener for every item (a page of 500 per group: a listener each was a good part of the first draw).
+    list.addEventListener('click', e => {
+      const item = e.target.closest?.('.annotation-item');
+      if (item && list.contains(item)) options.onOpen(item.dataset.annotation);
+    });
   }
 
   /** Whether the span's edit waits to be saved (options.unsaved, from the page's queue of edits; none when not given). */
@@ -131,20 +158,14 @@ export class SpanList {
    * item instead of rebuilding the page of 500 (which was most of a keyboard edit's time with 5,000 spans).
    */
   patch(drawn, { key, group: g, shown, rest }, selectedId) {
-    const { colourOf, seesEveryone, onOpen } = this.options;
+    const { colourOf, seesEveryone } = this.options;
     const { summary, ul, more } = drawn;
     summary.replaceChildren(labelChip(g.label, colourOf(g.label)), ` ${g.layer} · ${g.items.length}`);
     const lis = new Map();
     const wanted = g.items.slice(0, shown).map(a => {
       const bold = a.id === selectedId, waiting = this.waits(a.id);
       const old = drawn.lis.get(a);
-      const item = old && old.bold === bold && old.waiting === waiting ? old : {
-        bold, waiting, li: el('li', {},
-          el('button', { type: 'button', class: `btn btn-link btn-sm p-0 text-start annotation-item${bold ? ' fw-bold' : ''}`, dataset: { annotation: a.id },
-            onclick: () => onOpen(a.id) }, shorten(a.text, 80)),
-          seesEveryone ? el('small', { class: 'text-muted ms-1' }, a.annotatorName) : null,
-          waiting ? el('small', { class: 'badge text-bg-warning fw-normal ms-1 not-saved' }, 'not saved yet') : null),
-      };
+      const item = old && old.bold === bold && old.waiting === waiting ? old : { bold, waiting, li: itemOf(a, bold, waiting, seesEveryone) };
       lis.set(a, item);
       return item.li;
     });

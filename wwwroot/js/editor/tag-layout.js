@@ -130,8 +130,11 @@ function add(result, span, other) {
  *   who: string | null, disagree: object[] | null} | {label: string, in: string, level: number, disagree: object[] | null}>}
  *   per span id; `order` sorts the tags that stand at one place; `ids` are the spans one tag names (several
  *   annotators' identical spans); the entry of a span named by another's tag says whose (`in`)
+ * @param {TagPlanCache | null} reuse  what the last plan made: the tags of a place whose spans are the very objects they
+ *   were (the store replaces a changed span's object), at the same levels and with no disagreement, are taken from it,
+ *   so an edit makes the entries of the places it touched and not 5,000 of them
  */
-export function tagPlan(annotations, { everyone = false, initials = new Map() } = {}) {
+export function tagPlan(annotations, { everyone = false, initials = NO_INITIALS } = {}, reuse = null) {
   // A dozen labels and a few people name thousands of spans: each is abbreviated once.
   const short = new Map(), whose = new Map(initials);
   const shortOf = label => { let s = short.get(label); if (s === undefined) short.set(label, s = abbreviate(label)); return s; };
@@ -144,7 +147,16 @@ export function tagPlan(annotations, { everyone = false, initials = new Map() } 
     if (!atStart.has(a.start)) atStart.set(a.start, []);
     atStart.get(a.start).push(a);
   }
-  for (const group of atStart.values()) {
+  const made = reuse?.fits(everyone, initials) ? reuse.groups : new Map();
+  const kept = new Map(); // start -> {spans, levels, entries}, for the next plan
+  for (const [start, group] of atStart) {
+    const before = made.get(start);
+    if (before && reusable(before, group, depth, conflicts)) {
+      for (const [id, entry] of before.entries) plan.set(id, entry);
+      kept.set(start, before);
+      continue;
+    }
+    const spans = group.slice();
     group.sort(outerFirst);
     // Several annotators' identical spans (same bounds, layer and label) agree: one tag names them all (PERSON · AL
     // BK), the others' entries point to it (`in`), so agreement reads as one mark and not as a pile of tags.
@@ -160,20 +172,54 @@ export function tagPlan(annotations, { everyone = false, initials = new Map() } 
         if (!entry.who.split(' ').includes(who)) entry.who += ` ${who}`;
         entry.text = `${shortOf(a.label)} · ${entry.who}`;
         entry.names.push(a.annotatorName ?? 'someone');
-        entry.title = titleOf(entry);
         if (!entry.disagree && conflicts.get(a.id)) entry.disagree = conflicts.get(a.id);
         plan.set(a.id, { label: a.label, in: leader, level: depth.get(a.id) ?? 0, disagree: conflicts.get(a.id) ?? null });
         continue;
       }
       leaders.set(same, a.id);
       const who = everyone ? whoOf(a) : null;
+      // The tooltip is written when a tag is first hovered (or drawn, for a disagreement): made then, not for 5,000 tags.
       const entry = { label: a.label, ids: [a.id], text: shortOf(a.label) + (who ? ` · ${who}` : ''), level: depth.get(a.id) ?? 0,
-        order: order++, who, names: everyone ? [a.annotatorName ?? 'someone'] : [], disagree: conflicts.get(a.id) ?? null, start: a.start, end: a.end };
-      entry.title = titleOf(entry);
+        order: order++, who, names: everyone ? [a.annotatorName ?? 'someone'] : [], disagree: conflicts.get(a.id) ?? null, start: a.start, end: a.end,
+        get title() { return titleOf(this); } };
       plan.set(a.id, entry);
     }
+    if (reuse && !group.some(a => conflicts.has(a.id))) {
+      kept.set(start, { spans, levels: spans.map(a => depth.get(a.id)), entries: group.map(a => [a.id, plan.get(a.id)]) });
+    }
   }
+  reuse?.keep(kept, everyone, initials);
   return plan;
+}
+
+const NO_INITIALS = new Map();
+
+/** Whether a place's tags made for the last plan still stand: the same span objects, in the same order and levels, none in disagreement. */
+function reusable(before, group, depth, conflicts) {
+  if (before.spans.length !== group.length) return false;
+  for (let k = 0; k < group.length; k++) {
+    const a = group[k];
+    if (before.spans[k] !== a || before.levels[k] !== depth.get(a.id) || conflicts.has(a.id)) return false;
+  }
+  return true;
+}
+
+/** What one plan leaves for the next one to take (see tagPlan's `reuse`): one per drawing. */
+export class TagPlanCache {
+  constructor() {
+    this.groups = new Map();
+    this.everyone = null;
+    this.initials = null;
+  }
+
+  /** Tags made for another view (everyone's, other initials) say other things: none of them is taken. */
+  fits(everyone, initials) { return this.everyone === everyone && this.initials === initials; }
+
+  keep(groups, everyone, initials) {
+    this.groups = groups;
+    this.everyone = everyone;
+    this.initials = initials;
+  }
 }
 
 /** A tag's tooltip: the label, who marked it, and where annotators disagree what the others marked. */

@@ -5,9 +5,10 @@
 // call `update` with what is drawn before the view renders. Tags and markers are elements without text nodes (their
 // words are CSS generated content from data-tag), so the text's offsets and its selection never include them.
 
-import { tagPlan, tagKey } from './tag-layout.js';
+import { tagPlan, tagKey, TagPlanCache } from './tag-layout.js';
 import { linkMarks, arcLinks, arcLayout } from './link-arcs.js';
 import { labelPaint } from './contrast.js';
+import { classFor } from '../page-styles.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -15,10 +16,6 @@ const SVG = 'http://www.w3.org/2000/svg';
 const TITLE_MAX = 28;
 
 export class SpanDrawing {
-  /** The page's tag colours: one stylesheet and one class per colour, shared by every drawing on the page. */
-  static sheet = null;
-  static classes = new Map();
-
   /**
    * @param {{colourOf: (label: string) => string, documentId: *, projectId: *, titles?: Map<string, string>,
    *          arcs?: boolean}} options  colourOf: a label's colour as the manager chose it; titles: other articles'
@@ -27,6 +24,8 @@ export class SpanDrawing {
   constructor(options) {
     this.options = { arcs: true, ...options };
     this.plan = new Map();
+    this.planned = new TagPlanCache(); // what an edit's plan takes from the last one
+    this.keys = new WeakMap(); // plan entry -> its tagKey (an entry taken from the last plan keeps its key)
     this.marks = new Map();
     this.arcs = [];
     this.tagElements = new Map(); // span id -> its tag element, for measuring the arcs' ends
@@ -37,8 +36,8 @@ export class SpanDrawing {
   viewOptions() {
     return {
       colourOf: label => labelPaint(this.options.colourOf(label)).strong,
-      decorate: (piece, ids, starting) => this.decorate(piece, ids, starting),
-      keyOf: id => tagKey(this.plan.get(id)) + (this.marks.get(id)?.map(m => `${m.id}${m.type}${m.outgoing}`).join('+') ?? ''),
+      decorate: (piece, ids, starting, into) => this.decorate(piece, ids, starting, into),
+      keyOf: id => this.tagKeyOf(id) + (this.marks.get(id)?.map(m => `${m.id}${m.type}${m.outgoing}`).join('+') ?? ''),
       afterRender: (container, isNear) => this.scheduleArcs(container, isNear),
     };
   }
@@ -53,20 +52,32 @@ export class SpanDrawing {
   update(annotations, relations, who = {}) {
     // Initials only where they tell people apart: one person's spans alone need none.
     const everyone = Boolean(who.everyone) && new Set(annotations.map(a => a.annotatorId)).size > 1;
-    this.plan = tagPlan(annotations, { ...who, everyone });
+    this.plan = tagPlan(annotations, { ...who, everyone }, this.planned);
     const shown = new Set(annotations.map(a => a.id));
     this.marks = linkMarks(relations, shown, this.options.documentId, this.options.titles);
     this.arcs = this.options.arcs ? arcLinks(relations, shown, this.options.documentId) : [];
   }
 
-  /** Flags a disagreement on `piece`; answers the tags of the spans starting at it, to stand just before it. */
-  decorate(piece, ids, starting) {
+  /** What span `id`'s tag shows, as one string (tagKey), made once per plan entry. */
+  tagKeyOf(id) {
+    const entry = this.plan.get(id);
+    if (!entry) return '';
+    let key = this.keys.get(entry);
+    if (key === undefined) this.keys.set(entry, key = tagKey(entry));
+    return key;
+  }
+
+  /**
+   * Flags a disagreement on `piece`; answers the tags of the spans starting at it, to stand just before it (or appends
+   * them to `into`, where the piece goes next, and answers null).
+   */
+  decorate(piece, ids, starting, into = null) {
     if (ids.some(id => this.plan.get(id)?.disagree)) piece.classList.add('is-disagreement');
     if (!starting.length) return null;
     // A span another one's tag names (annotators who agree) has no tag of its own.
     const entries = starting.map(id => this.plan.get(id)).filter(e => e && !e.in).sort((x, y) => x.order - y.order);
     if (!entries.length) return null;
-    const fragment = document.createDocumentFragment();
+    const fragment = into ?? document.createDocumentFragment();
     for (const entry of entries) {
       // Thousands of tags: plain attributes, a class per colour (no inline style to parse), and the tooltip only
       // where it matters at once (a disagreement); the others get theirs when hovered (see scheduleArcs).
@@ -82,7 +93,7 @@ export class SpanDrawing {
         for (const mark of this.marks.get(id) ?? []) fragment.append(this.marker(mark));
       }
     }
-    return fragment;
+    return into ? null : fragment;
   }
 
   /**
@@ -91,18 +102,7 @@ export class SpanDrawing {
    */
   colourClass(label) {
     const paint = labelPaint(this.options.colourOf(label));
-    const key = `${paint.strong}${paint.text}`;
-    let name = SpanDrawing.classes.get(key);
-    if (!name) {
-      if (!SpanDrawing.sheet) {
-        SpanDrawing.sheet = new CSSStyleSheet();
-        document.adoptedStyleSheets = [...document.adoptedStyleSheets, SpanDrawing.sheet];
-      }
-      name = `tag-c${SpanDrawing.classes.size}`;
-      SpanDrawing.sheet.insertRule(`.span-tag.${name} { --tag-bg: ${paint.strong}; --tag-fg: ${paint.text}; }`, SpanDrawing.sheet.cssRules.length);
-      SpanDrawing.classes.set(key, name);
-    }
-    return name;
+    return classFor('tag-c', `${paint.strong}${paint.text}`, name => `.span-tag.${name} { --tag-bg: ${paint.strong}; --tag-fg: ${paint.text}; }`);
   }
 
   /** A link marker: the link's type and direction, or for a link to another article a badge naming it. */
@@ -176,8 +176,14 @@ export class SpanDrawing {
       svg.setAttribute('aria-hidden', 'true');
     }
     if (svg.parentNode !== container || svg !== container.lastChild) container.append(svg);
-    svg.setAttribute('width', String(container.scrollWidth));
-    svg.setAttribute('height', String(container.scrollHeight));
+    const width = String(container.scrollWidth), height = String(container.scrollHeight);
+    // Most redraws (an edit away from the links, a live event) leave every arc where it was: then the drawing is not
+    // touched, so the frame lays out and paints the text's change alone and not the arcs laid over the whole text.
+    const drawnKey = `${width}x${height}:${arcs.map(arc => `${arc.id}/${arc.type}/${arc.level}/${arc.path}`).join('|')}`;
+    if (this.drawnArcs?.svg === svg && this.drawnArcs.key === drawnKey) return;
+    this.drawnArcs = { svg, key: drawnKey };
+    svg.setAttribute('width', width);
+    svg.setAttribute('height', height);
     svg.replaceChildren(...arcs.map(arc => {
       const group = document.createElementNS(SVG, 'g');
       group.setAttribute('class', `link-arc link-${arc.type.toLowerCase()}`);
