@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace Annotate.Web.Features.Imports;
@@ -33,7 +32,7 @@ public static class JsonLinesReader
         {
             var (lineStart, length) = lines[index];
             var line = content.AsMemory(lineStart, length);
-            if (IsBlank(line.Span)) { read[index] = (null, null, true); return; }
+            if (CodePoints.IsBlank(line.Span)) { read[index] = (null, null, true); return; }
             var lineArticles = new List<ParsedArticle>(1);
             var lineErrors = new List<ImportError>(0);
             JsonDocument json;
@@ -44,7 +43,8 @@ public static class JsonLinesReader
                 read[index] = (null, lineErrors, false);
                 return;
             }
-            using (json) ArticleFields.ReadArticle(fileName, index + 1, "", json.RootElement, lineArticles, lineErrors);
+            // The article's text stays a slice of content (no copy): the document reads the line in place.
+            using (json) ArticleFields.ReadArticle(fileName, index + 1, "", json.RootElement, lineArticles, lineErrors, line);
             read[index] = (lineArticles.FirstOrDefault(), lineErrors, false);
         });
         foreach (var (article, lineErrors, _) in read)
@@ -53,12 +53,5 @@ public static class JsonLinesReader
             if (article is not null) articles.Add(article);
         }
         if (read.All(r => r.Blank)) errors.Add(new(fileName, null, "has no articles: every line is empty"));
-    }
-
-    /// <summary>Whether a line holds only white space (as <see cref="string.IsNullOrWhiteSpace"/> reads it, Unicode spaces too).</summary>
-    private static bool IsBlank(ReadOnlySpan<byte> line)
-    {
-        var trimmed = line.Trim(" \t\r\v\f"u8);
-        return trimmed.IsEmpty || trimmed[0] >= 0x80 && string.IsNullOrWhiteSpace(Encoding.UTF8.GetString(trimmed));
     }
 }
