@@ -45,11 +45,10 @@ public class DocumentImporter(AppDbContext db, ChangeLog log, ImportOptions opti
                 errors.Add(new(name, null, $"is {file.Length / 1048576.0:0.#} MB; the limit is {options.MaxFileMegabytes:0.#} MB (setting Import__MaxFileMegabytes)"));
                 continue;
             }
-            var content = new byte[file.Length];
-            await using (var stream = file.Open()) await stream.ReadExactlyAsync(content, cancel);
+            var content = file.Content ?? await ReadAsync(file, cancel);
             if (annotations is not null && ImportFormats.IsJsonLines(name))
             {
-                if (!ImportFormats.TryDecode(name, content, errors, out var text)) continue;
+                if (!ImportFormats.TryDecode(name, content.Span, errors, out var text)) continue;
                 var parsed = new List<ParsedAnnotatedArticle>();
                 AnnotatedJsonlReader.Parse(name, text, parsed, errors);
                 foreach (var article in parsed)
@@ -163,6 +162,13 @@ public class DocumentImporter(AppDbContext db, ChangeLog log, ImportOptions opti
 
     private static string Count(int n, string noun) => n == 0 ? "" : n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
+
+    private static async Task<ReadOnlyMemory<byte>> ReadAsync(UploadedFile file, CancellationToken cancel)
+    {
+        var content = new byte[file.Length];
+        await using (var stream = file.Open()) await stream.ReadExactlyAsync(content, cancel);
+        return content;
+    }
 
     /// <summary><paramref name="count"/> new document ids from the table's identity, ascending.</summary>
     private async Task<long[]> NextIdsAsync(int count, CancellationToken cancel)

@@ -56,7 +56,11 @@ public record ImportError(string File, int? Line, string Message)
 }
 
 /// <summary>A file as it arrives from a form or the API.</summary>
-public record UploadedFile(string Name, long Length, Func<Stream> Open);
+public record UploadedFile(string Name, long Length, Func<Stream> Open)
+{
+    /// <summary>The file's bytes when they were read into memory as they arrived (<see cref="ImportUploadReader"/>), else null: read them through <see cref="Open"/>.</summary>
+    public ReadOnlyMemory<byte>? Content { get; init; }
+}
 
 public record ImportedDocument(long Id, string Title, string File, int? Line);
 

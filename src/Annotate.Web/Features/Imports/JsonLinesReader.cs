@@ -11,18 +11,18 @@ public static class JsonLinesReader
     /// errors then taken in line order, so the outcome is the one a line-by-line read gives. The file is checked as
     /// strict UTF-8 first, with the same message as every other format.
     /// </summary>
-    public static void Parse(string fileName, byte[] content, List<ParsedArticle> articles, List<ImportError> errors)
+    public static void Parse(string fileName, ReadOnlyMemory<byte> content, List<ParsedArticle> articles, List<ImportError> errors)
     {
-        var start = content.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
-        if (!System.Text.Unicode.Utf8.IsValid(content.AsSpan(start)))
+        var start = content.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        if (!System.Text.Unicode.Utf8.IsValid(content.Span[start..]))
         {
-            ImportFormats.TryDecode(fileName, content, errors, out _); // says where the first bad byte is
+            ImportFormats.TryDecode(fileName, content.Span, errors, out _); // says where the first bad byte is
             return;
         }
         var lines = new List<(int Start, int Length)>();
         for (var position = start; ;)
         {
-            var newline = content.AsSpan(position).IndexOf((byte)'\n');
+            var newline = content.Span[position..].IndexOf((byte)'\n');
             lines.Add((position, newline < 0 ? content.Length - position : newline));
             if (newline < 0) break;
             position += newline + 1;
@@ -31,7 +31,7 @@ public static class JsonLinesReader
         Parallel.For(0, lines.Count, index =>
         {
             var (lineStart, length) = lines[index];
-            var line = content.AsMemory(lineStart, length);
+            var line = content.Slice(lineStart, length);
             if (CodePoints.IsBlank(line.Span)) { read[index] = (null, null, true); return; }
             var lineArticles = new List<ParsedArticle>(1);
             var lineErrors = new List<ImportError>(0);
