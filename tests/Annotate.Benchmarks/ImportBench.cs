@@ -11,11 +11,11 @@ namespace Annotate.Benchmarks;
 /// <summary>
 /// An import through the API: 10,000 articles of about 4.7 KB each in one JSONL file (about 47 MB, under the 50 MB
 /// limit of one file), every article validated, hashed and stored in one all-or-nothing transaction; beside a binary
-/// COPY of the same rows (read from the same JSONL, hashed) into a scratch table in the same run.
+/// COPY of the same rows (read from the same JSONL, hashed) into a scratch table in the same run; the median of three rounds.
 /// </summary>
 public static class ImportBench
 {
-    private const int Articles = 10_000;
+    private const int Articles = 10_000, Rounds = 3;
 
     public static async Task<List<Figure>> RunAsync(BrowserFixture browser)
     {
@@ -23,13 +23,21 @@ public static class ImportBench
         var lead = await AnnotateFactory.SignUpAsync(new HttpClient { BaseAddress = new Uri(browser.BaseUrl), Timeout = TimeSpan.FromMinutes(5) }, "import-bench");
         await ImportAsync(lead, Jsonl(200, "warm-up")); // the first import pays for JIT and cold caches
         var jsonl = Jsonl(Articles, "bench");
-        var seconds = await ImportAsync(lead, jsonl);
-        var copySeconds = await RawCopyAsync(jsonl);
+        // Three rounds, each import into a project of its own beside a COPY, and the median of each: one round on a
+        // shared machine says more about the neighbours than about the import.
+        var imports = new List<double>();
+        var copies = new List<double>();
+        for (var round = 0; round < Rounds; round++)
+        {
+            imports.Add(await ImportAsync(lead, jsonl));
+            copies.Add(await RawCopyAsync(jsonl));
+        }
+        var (seconds, copySeconds) = (Figure.Median(imports), Figure.Median(copies));
         var rate = Articles / seconds;
         var copyRate = Articles / copySeconds;
-        Console.WriteLine($"  {jsonl.Length / 1048576.0:0.#} MB in {seconds:0.00} s (COPY {copySeconds:0.00} s)");
-        return [new($"import {Articles:N0} articles (~4.7 KB each, one JSONL file) through the API", rate, "articles/s",
-            "binary COPY of the same rows into a scratch table", copyRate, ">= 5,000/s", rate >= 5000)];
+        Console.WriteLine($"  {jsonl.Length / 1048576.0:0.#} MB in {string.Join(", ", imports.Select(s => s.ToString("0.00")))} s (COPY {string.Join(", ", copies.Select(s => s.ToString("0.00")))} s)");
+        return [new($"import {Articles:N0} articles (~4.7 KB each, one JSONL file) through the API (median of {Rounds})", rate, "articles/s",
+            "binary COPY of the same rows into a scratch table (median)", copyRate, ">= 5,000/s", rate >= 5000)];
     }
 
     private static async Task<double> ImportAsync(SignedInClient lead, ReadOnlyMemory<byte> jsonl)

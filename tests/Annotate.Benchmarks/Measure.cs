@@ -47,6 +47,18 @@ public static class Measure
         catch (UnauthorizedAccessException) { }
     }
 
+    /// <summary>
+    /// Before a part: the garbage the parts before it left is collected and its memory given back (an aggressive, compacting
+    /// collection), then the high-water mark starts again. So a part's peak is what it needs on top of what is live, not
+    /// also what an earlier part left for a collection that had not come yet (otherwise the last parts carry the first ones').
+    /// </summary>
+    public static void StartPart()
+    {
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        ResetPeak();
+    }
+
     /// <summary>One part's memory: its peak resident set, and what the managed heap held at its peak and after it (GC.GetGCMemoryInfo).</summary>
     public static string PartMemory(string part, double peakMegabytes)
     {

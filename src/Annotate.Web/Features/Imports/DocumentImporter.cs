@@ -71,10 +71,13 @@ public class DocumentImporter(AppDbContext db, ChangeLog log, ImportOptions opti
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancel);
         var hashes = articles.Select(a => a.Sha256).Distinct().ToList();
-        var existing = await db.Documents
-            .Where(d => d.ProjectId == projectId && hashes.Contains(d.Sha256))
-            .Select(d => new { d.Id, d.Sha256 })
-            .ToDictionaryAsync(d => d.Sha256, d => d.Id, cancel);
+        // A project's first import has nothing to be a duplicate of: one index probe instead of one per article.
+        // (An import committed meanwhile by someone else still meets the unique index, below.)
+        var existing = !await db.Documents.AnyAsync(d => d.ProjectId == projectId, cancel) ? []
+            : await db.Documents
+                .Where(d => d.ProjectId == projectId && hashes.Contains(d.Sha256))
+                .Select(d => new { d.Id, d.Sha256 })
+                .ToDictionaryAsync(d => d.Sha256, d => d.Id, cancel);
 
         var fresh = new List<ParsedArticle>();
         var duplicates = new List<ParsedArticle>();
