@@ -52,11 +52,14 @@ public static class Measure
     /// collection), then the high-water mark starts again. So a part's peak is what it needs on top of what is live, not
     /// also what an earlier part left for a collection that had not come yet (otherwise the last parts carry the first ones').
     /// </summary>
-    public static void StartPart()
+    /// <returns>where the part starts: the resident set and the managed heap that is live</returns>
+    public static string StartPart(string part)
     {
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         ResetPeak();
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"memory: {part} starts at {ResidentMegabytes():0} MB resident, {GC.GetTotalMemory(false) / 1048576.0:0} MB of managed heap live");
     }
 
     /// <summary>One part's memory: its peak resident set, and what the managed heap held at its peak and after it (GC.GetGCMemoryInfo).</summary>

@@ -44,7 +44,7 @@ public static class BenchProgram
             foreach (var (name, run) in parts.Where(p => args.Length == 0 || args.Contains(p.Name)))
             {
                 // Each part's peak is measured on its own, so the run's peak can be traced to the part that drives it.
-                Measure.StartPart();
+                Console.WriteLine(Measure.StartPart(name));
                 // One part failing must not lose the figures of the others: it is named, and the run goes on.
                 try { figures.AddRange(await run()); }
                 catch (Exception error)
