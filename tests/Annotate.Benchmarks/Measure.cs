@@ -33,15 +33,52 @@ public static class Measure
 
     public static double ResidentMegabytes() => Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
 
+    /// <summary>The kernel's high-water mark of the process's resident set since it started or since <see cref="ResetPeak"/>.</summary>
+    public static double PeakMegabytes() => Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+
+    /// <summary>
+    /// Starts the high-water mark again from the current resident set (Linux: "5" to /proc/self/clear_refs), so that
+    /// each part's peak is its own; where that cannot be done the peaks stay cumulative, an upper bound still.
+    /// </summary>
+    public static void ResetPeak()
+    {
+        try { File.WriteAllText("/proc/self/clear_refs", "5"); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>
+    /// Before a part: the garbage the parts before it left is collected and its memory given back (an aggressive, compacting
+    /// collection), then the high-water mark starts again. So a part's peak is what it needs on top of what is live, not
+    /// also what an earlier part left for a collection that had not come yet (otherwise the last parts carry the first ones').
+    /// </summary>
+    /// <returns>where the part starts: the resident set and the managed heap that is live</returns>
+    public static string StartPart(string part)
+    {
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        ResetPeak();
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"memory: {part} starts at {ResidentMegabytes():0} MB resident, {GC.GetTotalMemory(false) / 1048576.0:0} MB of managed heap live");
+    }
+
+    /// <summary>One part's memory: its peak resident set, and what the managed heap held at its peak and after it (GC.GetGCMemoryInfo).</summary>
+    public static string PartMemory(string part, double peakMegabytes)
+    {
+        var info = GC.GetGCMemoryInfo(GCKind.Any);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"memory: {part}: peak resident {peakMegabytes:0} MB; managed heap after its last GC {info.HeapSizeBytes / 1048576.0:0} MB, committed {info.TotalCommittedBytes / 1048576.0:0} MB; {(GC.GetTotalPauseDuration().TotalSeconds):0.0} s of GC pauses so far");
+    }
+
     /// <summary>
     /// The app's peak memory over the whole run, honestly bounded: the app runs in this process beside the bench's own
     /// SignalR clients, bare hubs and echo servers (Chromium is a process of its own), so the process's peak resident set
     /// (the kernel's high-water mark, VmHWM, which .NET reports as PeakWorkingSet64 on Linux) is an upper bound of the
     /// app's. The baseline is the resident set once the app had started, before any part ran (context, no ratio).
     /// </summary>
-    public static Figure PeakOfRun(double startedMegabytes)
+    /// <param name="peak">the highest of the parts' peaks (each part's is measured from a reset mark)</param>
+    public static Figure PeakOfRun(double startedMegabytes, double peak)
     {
-        var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
         return new("process peak resident memory over the run (the app plus the bench's in-process clients: an upper bound of the app's)",
             peak, "MB", "resident memory once the app had started", startedMegabytes, "<= 500 MB", peak <= 500, Comparable: false);
     }

@@ -39,8 +39,12 @@ public static class BenchProgram
         };
         try
         {
+            var runPeak = Measure.PeakMegabytes();
+            var partMemory = new List<string>();
             foreach (var (name, run) in parts.Where(p => args.Length == 0 || args.Contains(p.Name)))
             {
+                // Each part's peak is measured on its own, so the run's peak can be traced to the part that drives it.
+                Console.WriteLine(Measure.StartPart(name));
                 // One part failing must not lose the figures of the others: it is named, and the run goes on.
                 try { figures.AddRange(await run()); }
                 catch (Exception error)
@@ -48,10 +52,15 @@ public static class BenchProgram
                     failed.Add(name);
                     Console.Error.WriteLine($"benchmark part '{name}' failed: {error}");
                 }
+                var partPeak = Measure.PeakMegabytes();
+                runPeak = Math.Max(runPeak, partPeak);
+                partMemory.Add(Measure.PartMemory(name, partPeak));
+                Console.WriteLine(partMemory[^1]);
                 // Written after every part, so a run that is stopped (or dies) still leaves what it measured.
                 if (!string.IsNullOrEmpty(output)) await File.WriteAllTextAsync(output, Figure.Table(figures));
             }
-            figures.Add(Measure.PeakOfRun(startedMegabytes));
+            figures.Add(Measure.PeakOfRun(startedMegabytes, runPeak));
+            partMemory.ForEach(Console.WriteLine);
         }
         finally
         {

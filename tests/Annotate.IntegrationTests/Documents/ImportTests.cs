@@ -180,6 +180,36 @@ public class ImportTests(AnnotateFactory factory) : IClassFixture<AnnotateFactor
         Assert.Equal(0, await DocumentCountAsync(http, projectId));
     }
 
+    /// <summary>A stream that cannot tell its length, so the client sends the upload in chunks, with no Content-Length.</summary>
+    private sealed class UnknownLength(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+
+    [Fact]
+    public async Task An_upload_sent_in_chunks_with_several_files_and_a_field_is_read_whole()
+    {
+        var (http, projectId) = await NewProjectAsync();
+        // Larger than the reader's first buffer when the request says no length, so it grows while reading.
+        var big = Utf8(string.Concat(Enumerable.Range(0, 3000).Select(i => $"{{\"title\": \"Line {i}\", \"text\": \"Article {i}: the river rose \\u00e9 again.\"}}\n")));
+        var small = Utf8("A short article.");
+        var form = new MultipartFormDataContent
+        {
+            { new StreamContent(new UnknownLength(big)), "files", "many.jsonl" },
+            { new StringContent("ignore"), "annotations" },
+            { new StreamContent(new UnknownLength(small)), "files", "short.txt" },
+        };
+        Assert.Null(form.Headers.ContentLength);
+        var response = await http.PostAsync($"/api/projects/{projectId}/documents", form);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("created").EnumerateArray().ToList();
+        Assert.Equal(3001, created.Count);
+        var last = await http.GetFromJsonAsync<JsonElement>($"/api/documents/{created[2999].GetProperty("id").GetInt64()}");
+        Assert.Equal("Article 2999: the river rose \u00e9 again.", last.GetProperty("text").GetString());
+        var shortOne = await http.GetFromJsonAsync<JsonElement>($"/api/documents/{created[3000].GetProperty("id").GetInt64()}");
+        Assert.Equal("A short article.", shortOne.GetProperty("text").GetString());
+    }
+
     [Fact]
     public async Task An_upload_without_files_is_refused_clearly()
     {

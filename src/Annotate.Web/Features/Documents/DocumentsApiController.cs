@@ -13,7 +13,7 @@ public record DocumentRename(string? Title);
 public record DocumentView(long Id, long ProjectId, string Title, string? Source, DateTimeOffset? PublishedAt, string Text, string Sha256, int Length, System.Text.Json.JsonElement Meta);
 
 [Route("api")]
-public class DocumentsApiController(ProjectAccess access, DocumentImporter importer, DocumentList list, DocumentAdmin admin) : ApiController
+public class DocumentsApiController(ProjectAccess access, DocumentImporter importer, ImportOptions importOptions, DocumentList list, DocumentAdmin admin) : ApiController
 {
     /// <summary>
     /// One page of the project's documents (without text), oldest first: <c>{items, next, total}</c>. Pass <c>next</c>
@@ -53,14 +53,16 @@ public class DocumentsApiController(ProjectAccess access, DocumentImporter impor
     [Consumes("multipart/form-data")]
     [ImportUpload]
     [ProducesResponseType(typeof(ImportResult), StatusCodes.Status201Created)]
-    public async Task<ActionResult<ImportResult>> Import(long projectId, CancellationToken cancel)
+    public async Task<ActionResult<ImportResult>> Import(long projectId)
     {
+        // The token is the request's own, not a bound parameter: binding any parameter would make MVC read the whole
+        // form first (into a temporary file), where ImportUploadReader reads the body once, as it arrives.
+        var cancel = HttpContext.RequestAborted;
         await access.RequireManagerAsync(User, projectId);
         if (!Request.HasFormContentType)
             throw ProblemException.BadRequest("Send the files as multipart/form-data in the field 'files'.");
-        var form = await Request.ReadFormAsync(cancel);
-        var files = form.Files.Select(f => new UploadedFile(f.FileName, f.Length, f.OpenReadStream)).ToList();
-        var annotations = await importer.AnnotationModeAsync(projectId, form["annotations"].ToString(), form["createLabels"].ToString());
+        var (files, fields) = await ImportUploadReader.ReadAsync(Request, importOptions, cancel);
+        var annotations = await importer.AnnotationModeAsync(projectId, fields.GetValueOrDefault("annotations"), fields.GetValueOrDefault("createLabels"));
         var result = await importer.ImportAsync(projectId, ProjectAccess.UserId(User), files, cancel, annotations);
         return StatusCode(result.Created.Count > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK, result);
     }

@@ -9,8 +9,12 @@ namespace Annotate.Web.Features.Imports;
 /// other field (with those of "meta") kept in the article's meta, except the ones the format reads itself (spans...).
 /// Each problem is reported through the reader's own <c>fail</c>, which says where.
 /// </summary>
-public sealed record ArticleFields(string Text, string? Title, string? Source, DateTimeOffset? Published, string Meta)
+/// <param name="Utf8Text">the text as UTF-8 (see <see cref="Utf8Value"/>); <see cref="Text"/> decodes it when asked</param>
+public sealed record ArticleFields(ReadOnlyMemory<byte> Utf8Text, string? Title, string? Source, DateTimeOffset? Published, string Meta)
 {
+    private string? text;
+    public string Text => text ??= System.Text.Encoding.UTF8.GetString(Utf8Text.Span);
+
     /// <summary>The fields read here; any other is kept in the article's meta unless the format reads it.</summary>
     private static readonly HashSet<string> OwnFields = ["text", "title", "headline", "source", "url", "published", "meta"];
 
@@ -22,7 +26,9 @@ public sealed record ArticleFields(string Text, string? Title, string? Source, D
     /// of the other fields are reported and the fields are still answered, so the caller can read on and report all.
     /// </summary>
     /// <param name="formatFields">fields the format reads itself, which are not the article's meta</param>
-    public static ArticleFields? Read(JsonElement item, Action<string> report, IReadOnlySet<string> formatFields)
+    /// <param name="document">the bytes <paramref name="item"/>'s document was parsed from, when they outlive it (a JSON
+    /// line of a file), so that the text can be a slice of them rather than a copy</param>
+    public static ArticleFields? Read(JsonElement item, Action<string> report, IReadOnlySet<string> formatFields, ReadOnlyMemory<byte> document = default)
     {
         var failed = false;
         void fail(string message)
@@ -40,15 +46,15 @@ public sealed record ArticleFields(string Text, string? Title, string? Source, D
             fail("has no \"text\" string");
             return null;
         }
-        string text;
-        try { text = textElement.GetString()!; }
+        ReadOnlyMemory<byte> text;
+        try { text = Utf8Value(textElement, document); }
         catch (InvalidOperationException)
         {
             fail("has a \"text\" with an unpaired surrogate escape");
             return null;
         }
-        if (CodePoints.FindInvalidCharacter(text) is { } invalid) { fail($"has a text that contains {invalid}"); return null; }
-        if (string.IsNullOrWhiteSpace(text)) { fail("has an empty text: there is nothing to annotate"); return null; }
+        if (CodePoints.FindInvalidCharacter(text.Span) is { } invalid) { fail($"has a text that contains {invalid}"); return null; }
+        if (CodePoints.IsBlank(text.Span)) { fail("has an empty text: there is nothing to annotate"); return null; }
 
         string? OptionalString(string name)
         {
@@ -99,18 +105,38 @@ public sealed record ArticleFields(string Text, string? Title, string? Source, D
             if (JsonProblem(name, value) is { } problem) { fail(problem + " (kept in the article's meta)"); break; }
         }
         // A meta with a problem is not written (it could not be); the article is refused for it anyway.
-        return new ArticleFields(text, title, source, published, failed ? "{}" : JsonSerializer.Serialize(meta));
+        return new ArticleFields(text, title, source, published, failed || meta.Count == 0 ? "{}" : JsonSerializer.Serialize(meta));
+    }
+
+    /// <summary>
+    /// A JSON string's value as UTF-8 without decoding it to UTF-16: a slice of <paramref name="document"/> itself when
+    /// the value has no escapes and lies in it (most texts), else unescaped into an array of its own. An escaped lone
+    /// surrogate throws <see cref="InvalidOperationException"/>, as <see cref="JsonElement.GetString"/> does.
+    /// </summary>
+    private static ReadOnlyMemory<byte> Utf8Value(JsonElement value, ReadOnlyMemory<byte> document)
+    {
+        var quoted = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value);
+        var raw = quoted[1..^1];
+        if (raw.IndexOf((byte)'\\') < 0)
+            return document.Span.Overlaps(raw, out var offset) && offset >= 0 && offset + raw.Length <= document.Length
+                ? document.Slice(offset, raw.Length) : raw.ToArray();
+        var reader = new Utf8JsonReader(quoted);
+        reader.Read();
+        var unescaped = new byte[raw.Length]; // an escape is never shorter than what it stands for
+        return unescaped.AsMemory(0, reader.CopyString(unescaped));
     }
 
     /// <summary>A plain article from a JSON object (a JSONL line, a Label Studio task's data), added when it has no problem.</summary>
     /// <param name="where">"" for a JSONL line (the line number says where), "task N " inside a Label Studio file.</param>
-    public static void ReadArticle(string fileName, int? line, string where, JsonElement item, List<ParsedArticle> articles, List<ImportError> errors)
+    /// <param name="document">see <see cref="Read"/></param>
+    public static void ReadArticle(string fileName, int? line, string where, JsonElement item, List<ParsedArticle> articles, List<ImportError> errors,
+        ReadOnlyMemory<byte> document = default)
     {
         var errorsBefore = errors.Count;
-        var fields = Read(item, message => errors.Add(new(fileName, line, where + message)), SpanFields);
+        var fields = Read(item, message => errors.Add(new(fileName, line, where + message)), SpanFields, document);
         if (fields is null || errors.Count > errorsBefore) return;
         if (TitleOrName(fileName, where, line, fields.Title, errors) is not { } title) return;
-        articles.Add(new(fileName, line, title, fields.Source, fields.Published, fields.Text, fields.Meta));
+        articles.Add(new(fileName, line, title, fields.Source, fields.Published, fields.Utf8Text, fields.Meta));
     }
 
     /// <summary>

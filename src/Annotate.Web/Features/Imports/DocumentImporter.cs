@@ -45,11 +45,10 @@ public class DocumentImporter(AppDbContext db, ChangeLog log, ImportOptions opti
                 errors.Add(new(name, null, $"is {file.Length / 1048576.0:0.#} MB; the limit is {options.MaxFileMegabytes:0.#} MB (setting Import__MaxFileMegabytes)"));
                 continue;
             }
-            var content = new byte[file.Length];
-            await using (var stream = file.Open()) await stream.ReadExactlyAsync(content, cancel);
+            var content = file.Content ?? await ReadAsync(file, cancel);
             if (annotations is not null && ImportFormats.IsJsonLines(name))
             {
-                if (!ImportFormats.TryDecode(name, content, errors, out var text)) continue;
+                if (!ImportFormats.TryDecode(name, content.Span, errors, out var text)) continue;
                 var parsed = new List<ParsedAnnotatedArticle>();
                 AnnotatedJsonlReader.Parse(name, text, parsed, errors);
                 foreach (var article in parsed)
@@ -72,10 +71,13 @@ public class DocumentImporter(AppDbContext db, ChangeLog log, ImportOptions opti
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancel);
         var hashes = articles.Select(a => a.Sha256).Distinct().ToList();
-        var existing = await db.Documents
-            .Where(d => d.ProjectId == projectId && hashes.Contains(d.Sha256))
-            .Select(d => new { d.Id, d.Sha256 })
-            .ToDictionaryAsync(d => d.Sha256, d => d.Id, cancel);
+        // A project's first import has nothing to be a duplicate of: one index probe instead of one per article.
+        // (An import committed meanwhile by someone else still meets the unique index, below.)
+        var existing = !await db.Documents.AnyAsync(d => d.ProjectId == projectId, cancel) ? []
+            : await db.Documents
+                .Where(d => d.ProjectId == projectId && hashes.Contains(d.Sha256))
+                .Select(d => new { d.Id, d.Sha256 })
+                .ToDictionaryAsync(d => d.Sha256, d => d.Id, cancel);
 
         var fresh = new List<ParsedArticle>();
         var duplicates = new List<ParsedArticle>();
@@ -86,18 +88,18 @@ public class DocumentImporter(AppDbContext db, ChangeLog log, ImportOptions opti
             else duplicates.Add(article);
         }
 
+        // The new articles' ids are drawn before the COPY (one round trip, in import order) rather than read back after it.
+        var ids = new Dictionary<string, long>(existing);
+        var freshIds = await NextIdsAsync(fresh.Count, cancel);
+        for (var i = 0; i < fresh.Count; i++) ids[fresh[i].Sha256] = freshIds[i];
         try
         {
-            await CopyAsync(projectId, userId, fresh, cancel);
+            await CopyAsync(projectId, userId, fresh, freshIds, cancel);
         }
         catch (PostgresException error) when (error.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             throw ProblemException.Conflict("Nothing was imported: another import stored one of these texts at the same moment. Import again; it will be reported as a duplicate.");
         }
-        var ids = await db.Documents
-            .Where(d => d.ProjectId == projectId && hashes.Contains(d.Sha256))
-            .Select(d => new { d.Id, d.Sha256 })
-            .ToDictionaryAsync(d => d.Sha256, d => d.Id, cancel);
         var (toWrite, leftOut, warnings) = LeaveOutAnnotationsOfDuplicates(fresh, duplicates, annotated, ids);
         var (spans, relations) = annotations is null ? (0, 0)
             : await AnnotatedImportWriter.WriteAsync(db, log, projectId, userId, annotations, toWrite, cancel);
@@ -164,22 +166,44 @@ public class DocumentImporter(AppDbContext db, ChangeLog log, ImportOptions opti
     private static string Count(int n, string noun) => n == 0 ? "" : n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
 
-    private async Task CopyAsync(long projectId, string userId, List<ParsedArticle> articles, CancellationToken cancel)
+    private static async Task<ReadOnlyMemory<byte>> ReadAsync(UploadedFile file, CancellationToken cancel)
+    {
+        var content = new byte[file.Length];
+        await using (var stream = file.Open()) await stream.ReadExactlyAsync(content, cancel);
+        return content;
+    }
+
+    /// <summary><paramref name="count"/> new document ids from the table's identity, ascending.</summary>
+    private async Task<long[]> NextIdsAsync(int count, CancellationToken cancel)
+    {
+        if (count == 0) return [];
+        var ids = new long[count];
+        await using var command = new NpgsqlCommand(
+            "SELECT nextval(pg_get_serial_sequence('documents', 'id')) AS id FROM generate_series(1, $1) ORDER BY id",
+            (NpgsqlConnection)db.Database.GetDbConnection()) { Parameters = { new() { Value = count } } };
+        await using var reader = await command.ExecuteReaderAsync(cancel);
+        for (var i = 0; await reader.ReadAsync(cancel); i++) ids[i] = reader.GetInt64(0);
+        return ids;
+    }
+
+    private async Task CopyAsync(long projectId, string userId, List<ParsedArticle> articles, long[] ids, CancellationToken cancel)
     {
         if (articles.Count == 0) return;
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var now = DateTimeOffset.UtcNow;
         await using var writer = await connection.BeginBinaryImportAsync(
-            "COPY documents (project_id, title, source, published_at, text, sha256, length, meta, imported_by_id, created_at) FROM STDIN (FORMAT BINARY)",
+            "COPY documents (id, project_id, title, source, published_at, text, sha256, length, meta, imported_by_id, created_at) FROM STDIN (FORMAT BINARY)",
             cancel);
-        foreach (var article in articles)
+        for (var i = 0; i < articles.Count; i++)
         {
+            var article = articles[i];
             await writer.StartRowAsync(cancel);
+            await writer.WriteAsync(ids[i], NpgsqlDbType.Bigint, cancel);
             await writer.WriteAsync(projectId, NpgsqlDbType.Bigint, cancel);
             await writer.WriteAsync(article.Title, NpgsqlDbType.Varchar, cancel);
             if (article.Source is null) await writer.WriteNullAsync(cancel); else await writer.WriteAsync(article.Source, NpgsqlDbType.Varchar, cancel);
             if (article.Published is null) await writer.WriteNullAsync(cancel); else await writer.WriteAsync(article.Published.Value.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancel);
-            await writer.WriteAsync(article.Text, NpgsqlDbType.Text, cancel);
+            await writer.WriteAsync(article.Utf8Text, NpgsqlDbType.Text, cancel); // UTF-8 as read: nothing to encode
             await writer.WriteAsync(article.Sha256, NpgsqlDbType.Varchar, cancel);
             await writer.WriteAsync(article.Length, NpgsqlDbType.Integer, cancel);
             await writer.WriteAsync(article.Meta, NpgsqlDbType.Jsonb, cancel);

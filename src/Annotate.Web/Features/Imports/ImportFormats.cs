@@ -17,7 +17,7 @@ public static class ImportFormats
 
     public static bool IsJsonLines(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() is ".jsonl" or ".ndjson";
 
-    public static void Parse(string fileName, byte[] content, List<ParsedArticle> articles, List<ImportError> errors)
+    public static void Parse(string fileName, ReadOnlyMemory<byte> content, List<ParsedArticle> articles, List<ImportError> errors)
     {
         var extension = Path.GetExtension(fileName).ToLowerInvariant();
         if (extension is not (".txt" or ".jsonl" or ".ndjson" or ".json"))
@@ -30,24 +30,24 @@ public static class ImportFormats
             JsonLinesReader.Parse(fileName, content, articles, errors);
             return;
         }
-        if (!TryDecode(fileName, content, errors, out var text)) return;
+        if (!TryDecode(fileName, content.Span, errors, out var text)) return;
         if (extension == ".txt") PlainTextReader.Parse(fileName, text, articles, errors);
         else LabelStudioReader.Parse(fileName, text, articles, errors);
     }
 
     /// <summary>Strict UTF-8; a leading byte-order mark is an encoding marker and is dropped, nothing else changes.</summary>
-    public static bool TryDecode(string fileName, byte[] content, List<ImportError> errors, out string text)
+    public static bool TryDecode(string fileName, ReadOnlySpan<byte> content, List<ImportError> errors, out string text)
     {
-        var start = content.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        var start = content.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
         try
         {
-            text = StrictUtf8.GetString(content, start, content.Length - start);
+            text = StrictUtf8.GetString(content[start..]);
             return true;
         }
         catch (DecoderFallbackException error)
         {
             var offset = start + Math.Max(0, error.Index);
-            var line = 1 + content.AsSpan(0, Math.Min(offset, content.Length)).Count((byte)'\n');
+            var line = 1 + content[..Math.Min(offset, content.Length)].Count((byte)'\n');
             errors.Add(new(fileName, line, $"is not valid UTF-8 (byte offset {offset}); save the file as UTF-8 and import it again"));
             text = "";
             return false;

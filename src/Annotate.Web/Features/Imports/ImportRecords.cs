@@ -14,10 +14,35 @@ public class ImportOptions
 }
 
 /// <summary>One article read from a file, not yet stored. <see cref="Line"/> is 1-based (null for a whole file).</summary>
-public record ParsedArticle(string File, int? Line, string Title, string? Source, DateTimeOffset? Published, string Text, string Meta)
+/// <remarks>
+/// The text is held as UTF-8, which is what a file brings, what is hashed and what the COPY sends: a JSON line's text
+/// is a slice of the file's own bytes (<see cref="ArticleFields"/>), so an import of 47 MB holds no second, UTF-16
+/// copy of every article (twice the size) for the garbage collector to carry. <see cref="Text"/> decodes it on demand.
+/// </remarks>
+public sealed record ParsedArticle
 {
-    public string Sha256 { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Text)));
-    public int Length { get; } = CodePoints.Count(Text);
+    public ParsedArticle(string file, int? line, string title, string? source, DateTimeOffset? published, ReadOnlyMemory<byte> utf8Text, string meta)
+    {
+        (File, Line, Title, Source, Published, Utf8Text, Meta) = (file, line, title, source, published, utf8Text, meta);
+        Sha256 = Convert.ToHexStringLower(SHA256.HashData(utf8Text.Span));
+        Length = CodePoints.Count(utf8Text.Span);
+    }
+
+    public ParsedArticle(string file, int? line, string title, string? source, DateTimeOffset? published, string text, string meta)
+        : this(file, line, title, source, published, Encoding.UTF8.GetBytes(text), meta) => this.text = text;
+
+    private string? text;
+
+    public string File { get; }
+    public int? Line { get; }
+    public string Title { get; }
+    public string? Source { get; }
+    public DateTimeOffset? Published { get; }
+    public ReadOnlyMemory<byte> Utf8Text { get; }
+    public string Text => text ??= Encoding.UTF8.GetString(Utf8Text.Span);
+    public string Meta { get; }
+    public string Sha256 { get; }
+    public int Length { get; }
 }
 
 /// <summary>What is wrong, where: the file and (when it has them) the line or task number.</summary>
@@ -31,7 +56,11 @@ public record ImportError(string File, int? Line, string Message)
 }
 
 /// <summary>A file as it arrives from a form or the API.</summary>
-public record UploadedFile(string Name, long Length, Func<Stream> Open);
+public record UploadedFile(string Name, long Length, Func<Stream> Open)
+{
+    /// <summary>The file's bytes when they were read into memory as they arrived (<see cref="ImportUploadReader"/>), else null: read them through <see cref="Open"/>.</summary>
+    public ReadOnlyMemory<byte>? Content { get; init; }
+}
 
 public record ImportedDocument(long Id, string Title, string File, int? Line);
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace Annotate.Web.Features.Imports;
@@ -12,18 +11,18 @@ public static class JsonLinesReader
     /// errors then taken in line order, so the outcome is the one a line-by-line read gives. The file is checked as
     /// strict UTF-8 first, with the same message as every other format.
     /// </summary>
-    public static void Parse(string fileName, byte[] content, List<ParsedArticle> articles, List<ImportError> errors)
+    public static void Parse(string fileName, ReadOnlyMemory<byte> content, List<ParsedArticle> articles, List<ImportError> errors)
     {
-        var start = content.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
-        if (!System.Text.Unicode.Utf8.IsValid(content.AsSpan(start)))
+        var start = content.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        if (!System.Text.Unicode.Utf8.IsValid(content.Span[start..]))
         {
-            ImportFormats.TryDecode(fileName, content, errors, out _); // says where the first bad byte is
+            ImportFormats.TryDecode(fileName, content.Span, errors, out _); // says where the first bad byte is
             return;
         }
         var lines = new List<(int Start, int Length)>();
         for (var position = start; ;)
         {
-            var newline = content.AsSpan(position).IndexOf((byte)'\n');
+            var newline = content.Span[position..].IndexOf((byte)'\n');
             lines.Add((position, newline < 0 ? content.Length - position : newline));
             if (newline < 0) break;
             position += newline + 1;
@@ -32,8 +31,8 @@ public static class JsonLinesReader
         Parallel.For(0, lines.Count, index =>
         {
             var (lineStart, length) = lines[index];
-            var line = content.AsMemory(lineStart, length);
-            if (IsBlank(line.Span)) { read[index] = (null, null, true); return; }
+            var line = content.Slice(lineStart, length);
+            if (CodePoints.IsBlank(line.Span)) { read[index] = (null, null, true); return; }
             var lineArticles = new List<ParsedArticle>(1);
             var lineErrors = new List<ImportError>(0);
             JsonDocument json;
@@ -44,7 +43,8 @@ public static class JsonLinesReader
                 read[index] = (null, lineErrors, false);
                 return;
             }
-            using (json) ArticleFields.ReadArticle(fileName, index + 1, "", json.RootElement, lineArticles, lineErrors);
+            // The article's text stays a slice of content (no copy): the document reads the line in place.
+            using (json) ArticleFields.ReadArticle(fileName, index + 1, "", json.RootElement, lineArticles, lineErrors, line);
             read[index] = (lineArticles.FirstOrDefault(), lineErrors, false);
         });
         foreach (var (article, lineErrors, _) in read)
@@ -53,12 +53,5 @@ public static class JsonLinesReader
             if (article is not null) articles.Add(article);
         }
         if (read.All(r => r.Blank)) errors.Add(new(fileName, null, "has no articles: every line is empty"));
-    }
-
-    /// <summary>Whether a line holds only white space (as <see cref="string.IsNullOrWhiteSpace"/> reads it, Unicode spaces too).</summary>
-    private static bool IsBlank(ReadOnlySpan<byte> line)
-    {
-        var trimmed = line.Trim(" \t\r\v\f"u8);
-        return trimmed.IsEmpty || trimmed[0] >= 0x80 && string.IsNullOrWhiteSpace(Encoding.UTF8.GetString(trimmed));
     }
 }
