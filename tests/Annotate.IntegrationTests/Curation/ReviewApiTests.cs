@@ -29,6 +29,8 @@ public class ReviewApiTests(AnnotateFactory factory) : IClassFixture<AnnotateFac
         var merged = await DecidedAsync(rita, doc, new { action = "accept-agreed" });
         Assert.Equal(1, merged.GetProperty("merged").GetInt32());
         Assert.Equal(3, merged.GetProperty("open").GetInt32());
+        // Her first decision on the document names her (its answer and its log entry are built before she has any other).
+        Assert.StartsWith("rita-", merged.GetProperty("decision").GetProperty("reviewerName").GetString());
 
         // Accept ben's label, with a reason and a note; it records who, chosen and rejected.
         var label = UnitAt(review, 14);

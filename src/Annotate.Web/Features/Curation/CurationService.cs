@@ -51,7 +51,7 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
         var names = await Names.ForAsync(db, project, role);
         return await log.WriteAsync(project.Id, async entries =>
         {
-            var snapshot = await SnapshotAsync(document, names, deciding: (action, request));
+            var snapshot = await SnapshotAsync(document, names, deciding: (action, request), caller: userId);
             return await DecideInLockAsync(entries, snapshot, userId, action, request with { Reason = reason, Note = note }, redoOf: null);
         });
     }
@@ -63,7 +63,7 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
         return await log.WriteAsync(project.Id, async entries =>
         {
             var current = await db.CurationDecisions.FirstAsync(d => d.Id == decisionId);
-            var snapshot = await SnapshotAsync(document, names);
+            var snapshot = await SnapshotAsync(document, names, caller: userId);
             if (current.UndoneAt is not null)
                 throw ProblemException.Stale($"Decision {decisionId} was already undone; nothing was changed.", snapshot.ViewOf(current));
             RequireNotCurated(snapshot);
@@ -104,7 +104,7 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
         var names = await Names.ForAsync(db, project, role);
         return await log.WriteAsync(project.Id, async entries =>
         {
-            var snapshot = await SnapshotAsync(document, names, deciding: (decision.Action, request));
+            var snapshot = await SnapshotAsync(document, names, deciding: (decision.Action, request), caller: userId);
             if (await db.CurationDecisions.AnyAsync(d => d.RedoOf == decisionId && d.UndoneAt == null))
                 throw ProblemException.Conflict($"Decision {decisionId} was already redone.");
             // Based on the units as they are now: a redo is refused only when one of them has been decided since.
@@ -383,7 +383,8 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
     /// time. Every decision of the document is still read, so a unit decided meanwhile is refused.
     /// </para>
     /// </summary>
-    public async Task<Snapshot> SnapshotAsync(Document document, Names names, bool records = false, (string Action, DecisionRequest Request)? deciding = null)
+    public async Task<Snapshot> SnapshotAsync(Document document, Names names, bool records = false, (string Action, DecisionRequest Request)? deciding = null,
+        string? caller = null)
     {
         var documentId = document.Id;
         var full = document.Text.Length > 0 ? document : await db.Documents.AsNoTracking().FirstAsync(d => d.Id == documentId);
@@ -439,7 +440,8 @@ public class CurationService(AppDbContext db, ProjectAccess access, ChangeLog lo
         // Only a decision that names a label (an edit, a span of one's own) looks at the project's labels.
         var labels = deciding is { Action: not ("edit" or "add") } ? []
             : await db.LabelDefinitions.AsNoTracking().Where(l => l.ProjectId == document.ProjectId).ToListAsync();
-        var people = work.Annotators.Concat(states.Keys).Concat(decisions.Select(d => d.ReviewerId)).Distinct().ToList();
+        // The caller too: a reviewer's first decision on a document names them in its answer and its log entry.
+        var people = work.Annotators.Concat(states.Keys).Concat(decisions.Select(d => d.ReviewerId)).Append(caller).OfType<string>().Distinct().ToList();
         var userNames = await db.Users.AsNoTracking().Where(u => people.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName);
         return new Snapshot(full, work, curated, states, links, decisions, state, labels, names.With(userNames, work.Annotators));
     }
