@@ -13,7 +13,8 @@ namespace Annotate.Web.Features.LiveSync;
 /// A change written on this node is also handed over here by its writer right after its commit
 /// (<see cref="Committed"/>): when it follows the last one sent it goes out at once, without waiting for the
 /// notification and reading the log back (two round trips and a wake-up on the critical path of every push); the
-/// notification of it then finds nothing new. Anything out of order falls back to reading the log.
+/// notification of it then finds nothing new. Anything out of order, and a project's first change on this node,
+/// go by the notification and the log.
 /// A send here only puts the event in each recipient connection's own queue (QueuedHubLifetimeManager), so a
 /// connection that reads slowly delays no other connection and no other document.
 /// </summary>
@@ -156,17 +157,17 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
     }
 
     /// <summary>
-    /// Sends a change committed on this node from memory when it is next in its project's order (or the project's
-    /// first heard of); says false when changes before it are still unsent, which the log then supplies in order.
+    /// Sends a change committed on this node from memory when it is next in its project's order; says false when
+    /// changes before it are still unsent, which the log then supplies in order.
     /// </summary>
     private async Task<bool> SendCommittedAsync(AppDbContext db, Due change, CancellationToken stop)
     {
         var events = change.Events!;
-        if (lastSent.TryGetValue(change.Project, out var sent))
-        {
-            if (events[^1].Sequence <= sent) return true; // the log had it already
-            if (events[0].Sequence != sent + 1) return false;
-        }
+        // A project this node has not sent yet starts where its first notification says: notifications come in commit
+        // order, so another node's change committed just before this one is not skipped. This one comes with it.
+        if (!lastSent.TryGetValue(change.Project, out var sent)) return true;
+        if (events[^1].Sequence <= sent) return true; // the log had it already
+        if (events[0].Sequence != sent + 1) return false;
         if (await AudienceAsync(db, change.Project, events, stop) is not { } audience) return true; // the project is gone
         await SendAsync(change.Project, events, audience, stop);
         return true;
