@@ -37,7 +37,8 @@ public static class ImportUploadReader
             if (disposition.IsFileDisposition())
             {
                 var name = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "";
-                files.Add(await ReadFileAsync(name, section.Body, options.MaxFileBytes, request.ContentLength, cancel));
+                // Only the first file is sized by the request: many small files must not each get an array as large as the whole body.
+                files.Add(await ReadFileAsync(name, section.Body, options.MaxFileBytes, files.Count == 0 ? request.ContentLength : null, cancel));
             }
             else if (disposition.IsFormDisposition())
             {
@@ -56,8 +57,9 @@ public static class ImportUploadReader
             form.Keys.ToDictionary(k => k, k => form[k].ToString(), StringComparer.OrdinalIgnoreCase));
 
     /// <summary>
-    /// One file's bytes. The request's length bounds the file's, so the usual upload of one file lands in a single array
-    /// with no growing; a file that turns out much smaller than its array is copied into one of its own size.
+    /// One file's bytes. The request's length bounds the first file's, so the usual upload of one file lands in a single
+    /// array with no growing (later files start small and grow); a file that turns out much smaller than its array is
+    /// copied into one of its own size.
     /// </summary>
     private static async Task<UploadedFile> ReadFileAsync(string name, Stream body, long limit, long? requestLength, CancellationToken cancel)
     {
