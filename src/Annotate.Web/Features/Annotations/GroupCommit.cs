@@ -207,21 +207,21 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
     {
         Parameters =
         {
-            new() { Value = spans.Select(a => a.Id).ToArray() },
-            new() { Value = spans.Select(a => a.ProjectId).ToArray() },
-            new() { Value = spans.Select(a => a.DocumentId).ToArray() },
-            new() { Value = spans.Select(a => a.AnnotatorId).ToArray() },
-            new() { Value = spans.Select(a => Word(a.Layer)).ToArray() },
-            new() { Value = spans.Select(a => a.Label).ToArray() },
-            new() { Value = spans.Select(a => a.Start).ToArray() },
-            new() { Value = spans.Select(a => a.End).ToArray() },
-            new() { Value = spans.Select(a => a.Text).ToArray() },
-            new() { Value = spans.Select(a => a.Attributes).ToArray() },
-            new() { Value = spans.Select(a => a.Note).ToArray() },
-            new() { Value = spans.Select(a => a.Version).ToArray() },
-            new() { Value = spans.Select(a => Word(a.Origin)).ToArray() },
-            new() { Value = spans.Select(a => a.CreatedAt).ToArray() },
-            new() { Value = spans.Select(a => a.UpdatedAt).ToArray() },
+            SqlColumns.Of(spans, a => a.Id),
+            SqlColumns.Of(spans, a => a.ProjectId),
+            SqlColumns.Of(spans, a => a.DocumentId),
+            SqlColumns.Of(spans, a => a.AnnotatorId),
+            SqlColumns.Of(spans, a => Word(a.Layer)),
+            SqlColumns.Of(spans, a => a.Label),
+            SqlColumns.Of(spans, a => a.Start),
+            SqlColumns.Of(spans, a => a.End),
+            SqlColumns.Of(spans, a => a.Text),
+            SqlColumns.Of(spans, a => a.Attributes),
+            SqlColumns.Of(spans, a => a.Note),
+            SqlColumns.Of(spans, a => a.Version),
+            SqlColumns.Of(spans, a => Word(a.Origin)),
+            SqlColumns.Of(spans, a => a.CreatedAt),
+            SqlColumns.Of(spans, a => a.UpdatedAt),
         },
     };
 
@@ -233,10 +233,10 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
     {
         Parameters =
         {
-            new() { Value = states.Select(s => s.DocumentId).ToArray() },
-            new() { Value = states.Select(s => s.UserId).ToArray() },
-            new() { Value = states.Select(s => Word(s.Status)).ToArray() },
-            new() { Value = states.Select(s => s.UpdatedAt).ToArray() },
+            SqlColumns.Of(states, s => s.DocumentId),
+            SqlColumns.Of(states, s => s.UserId),
+            SqlColumns.Of(states, s => Word(s.Status)),
+            SqlColumns.Of(states, s => s.UpdatedAt),
         },
     };
 

@@ -132,14 +132,14 @@ public class ChangeLog(AppDbContext db, TimeProvider time, ChangeBroadcaster bro
             {
                 new() { Value = pending[0].ProjectId },
                 new() { Value = pending[0].CreatedAt },
-                new() { Value = pending.Select(e => e.Sequence).ToArray() },
-                new() { Value = pending.Select(e => SnakeCaseEnumConverter<ChangeKind>.Word(e.Kind)).ToArray() },
-                new() { Value = pending.Select(e => e.DocumentId).ToArray() },
-                new() { Value = pending.Select(e => e.OtherDocumentId).ToArray() },
-                new() { Value = pending.Select(e => e.SubjectId).ToArray() },
-                new() { Value = pending.Select(e => e.OwnerId).ToArray() },
-                new() { Value = pending.Select(e => e.ActorId).ToArray() },
-                new() { Value = pending.Select(e => e.Data).ToArray() },
+                SqlColumns.Of(pending, e => e.Sequence),
+                SqlColumns.Of(pending, e => SnakeCaseEnumConverter<ChangeKind>.Word(e.Kind)),
+                SqlColumns.Of(pending, e => e.DocumentId),
+                SqlColumns.Of(pending, e => e.OtherDocumentId),
+                SqlColumns.Of(pending, e => e.SubjectId),
+                SqlColumns.Of(pending, e => e.OwnerId),
+                SqlColumns.Of(pending, e => e.ActorId),
+                SqlColumns.Of(pending, e => e.Data),
             },
         };
     }
