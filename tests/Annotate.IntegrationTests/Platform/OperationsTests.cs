@@ -102,7 +102,7 @@ public class OperationsTests(AnnotateFactory factory) : IClassFixture<AnnotateFa
         {
             services.RemoveAll<DbContextOptions<AppDbContext>>();
             services.RemoveAll(typeof(IDbContextOptionsConfiguration<AppDbContext>));
-            services.AddDbContext<AppDbContext>(options => options.UseNpgsql("Host=127.0.0.1;Port=1;Username=nobody;Database=none;Timeout=3"));
+            services.AddDbContextPool<AppDbContext>(options => options.UseNpgsql("Host=127.0.0.1;Port=1;Username=nobody;Database=none;Timeout=3"));
         }));
         var response = await down.CreateClient().GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);

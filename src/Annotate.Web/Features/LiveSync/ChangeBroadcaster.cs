@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Annotate.Web.Features.Annotations;
 using Microsoft.AspNetCore.SignalR;
@@ -12,9 +13,9 @@ namespace Annotate.Web.Features.LiveSync;
 /// A catch-up every few seconds closes any gap (a dropped LISTEN connection, say).
 /// A change written on this node is also handed over here by its writer right after its commit
 /// (<see cref="Committed"/>): when it follows the last one sent it goes out at once, without waiting for the
-/// notification and reading the log back (two round trips and a wake-up on the critical path of every push); the
-/// notification of it then finds nothing new. Anything out of order, and a project's first change on this node,
-/// go by the notification and the log.
+/// notification and reading the log back (two round trips and a wake-up on the critical path of every push); its
+/// notification, which often arrives first, is let pass (see <see cref="Committing"/>). Anything out of order, and a
+/// project's first change on this node, go by the notification and the log.
 /// A send here only puts the event in each recipient connection's own queue (QueuedHubLifetimeManager), so a
 /// connection that reads slowly delays no other connection and no other document.
 /// </summary>
@@ -29,9 +30,14 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
     }
 
     private readonly Channel<Due> notified = Channel.CreateUnbounded<Due>(new() { SingleReader = true });
-    // Both only touched by the send loop.
-    private readonly Dictionary<long, long> lastSent = [];
+    // Written only by the send loop; the notification handler reads which projects it has sent.
+    private readonly ConcurrentDictionary<long, long> lastSent = [];
+    // Only touched by the send loop.
     private readonly Dictionary<long, Audience> audiences = [];
+    // Changes this node's writers are committing now (project, first sequence). PostgreSQL delivers a NOTIFY as it
+    // commits, often before the writer has its answer: such a notification needs no read of the log, since the
+    // writer hands the change over itself an instant later (Committed), or says it may have failed (Unsure).
+    private readonly ConcurrentDictionary<(long Project, long First), bool> committing = new();
 
     /// <summary>
     /// Who hears a project's changes: its visibility and assignment mode, and anonymous reviewers' naming. Kept
@@ -40,10 +46,29 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
     /// </summary>
     private sealed record Audience(Visibility Visibility, AssignmentMode Assignment, Curation.Names? Anonymous);
 
+    /// <summary>Called by the change log just before it commits entries of its own transaction.</summary>
+    public void Committing(long project, IReadOnlyList<ChangeEvent> events)
+    {
+        if (events.Count > 0) committing[(project, events[0].Sequence)] = true;
+    }
+
     /// <summary>Called by the change log after a write of its own transaction committed: the entries, in sequence order.</summary>
     public void Committed(long project, IReadOnlyList<ChangeEvent> events)
     {
-        if (events.Count > 0) notified.Writer.TryWrite(new(project, events[0].Sequence, events));
+        if (events.Count == 0) return;
+        notified.Writer.TryWrite(new(project, events[0].Sequence, events));
+        committing.TryRemove((project, events[0].Sequence), out _);
+    }
+
+    /// <summary>
+    /// Called by the change log when a commit it announced failed without saying whether it happened (the connection
+    /// broke, say): the log is read from there, as a notification would have it.
+    /// </summary>
+    public void Unsure(long project, IReadOnlyList<ChangeEvent> events)
+    {
+        if (events.Count == 0) return;
+        committing.TryRemove((project, events[0].Sequence), out _);
+        notified.Writer.TryWrite(new(project, events[0].Sequence));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stop)
@@ -78,7 +103,9 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
             if (e.Channel == JobProgressFeed.Channel) { _ = ForwardJobProgressAsync(e.Payload); return; }
             if (e.Channel == Presence.Channel) { _ = SendPresenceAsync(e.Payload); return; }
             var parts = e.Payload.Split(':');
-            if (parts.Length == 2 && long.TryParse(parts[0], out var project) && long.TryParse(parts[1], out var sequence))
+            if (parts.Length == 2 && long.TryParse(parts[0], out var project) && long.TryParse(parts[1], out var sequence)
+                // A project's first change here still goes by its notification (see SendCommittedAsync).
+                && !(committing.ContainsKey((project, sequence)) && lastSent.ContainsKey(project)))
                 notified.Writer.TryWrite(new(project, sequence));
         };
         await using (var listen = new NpgsqlCommand($"LISTEN {ChangeLog.Channel}; LISTEN {LiveAccess.Channel}; LISTEN {JobProgressFeed.Channel}; LISTEN {Presence.Channel}", connection)) await listen.ExecuteNonQueryAsync(stop);
@@ -182,7 +209,7 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
         if (settings is null)
         {
             audiences.Remove(project);
-            lastSent.Remove(project);
+            lastSent.TryRemove(project, out _);
             return null;
         }
         // Anonymous reviewers (AnnotationHub.AnonymousGroup) see everyone's work, renamed "Annotator n": one more send per document.

@@ -51,7 +51,13 @@ public class ChangeLog(AppDbContext db, TimeProvider time, ChangeBroadcaster bro
         await db.SaveChangesAsync();
         if (transaction is not null)
         {
-            await transaction.CommitAsync();
+            broadcaster.Committing(project, entries.Pending);
+            try { await transaction.CommitAsync(); }
+            catch
+            {
+                broadcaster.Unsure(project, entries.Pending);
+                throw;
+            }
             broadcaster.Committed(project, entries.Pending);
         }
         return result;
@@ -73,6 +79,8 @@ public class ChangeLog(AppDbContext db, TimeProvider time, ChangeBroadcaster bro
         var opened = connection.State != System.Data.ConnectionState.Open;
         if (opened) await connection.OpenAsync();
         var begun = false;
+        ChangeEntries? entries = null;
+        var announced = false; // the commit was sent: whether it happened is not known until its answer
         try
         {
             await using var first = new NpgsqlBatch(connection, joined);
@@ -80,7 +88,6 @@ public class ChangeLog(AppDbContext db, TimeProvider time, ChangeBroadcaster bro
             foreach (var command in LockCommands(project)) first.BatchCommands.Add(command);
             foreach (var command in reads) first.BatchCommands.Add(command);
             begun = joined is null;
-            ChangeEntries entries;
             (T Result, IReadOnlyList<NpgsqlBatchCommand> Writes) decided;
             await using (var reader = await first.ExecuteReaderAsync())
             {
@@ -98,7 +105,12 @@ public class ChangeLog(AppDbContext db, TimeProvider time, ChangeBroadcaster bro
                 second.BatchCommands.Add(InsertEntries(entries));
                 second.BatchCommands.Add(MoveCounter(project, entries));
             }
-            if (joined is null) second.BatchCommands.Add(new("COMMIT"));
+            if (joined is null)
+            {
+                second.BatchCommands.Add(new("COMMIT"));
+                broadcaster.Committing(project, entries.Pending);
+                announced = true;
+            }
             if (second.BatchCommands.Count > 0) await second.ExecuteNonQueryAsync();
             begun = false;
             if (joined is null) broadcaster.Committed(project, entries.Pending);
@@ -106,6 +118,7 @@ public class ChangeLog(AppDbContext db, TimeProvider time, ChangeBroadcaster bro
         }
         catch when (begun)
         {
+            if (announced) broadcaster.Unsure(project, entries!.Pending);
             // Nothing of a failed batch may stay behind on a pooled connection: end its transaction before it goes back.
             try { await using var rollback = new NpgsqlCommand("ROLLBACK", connection); await rollback.ExecuteNonQueryAsync(); }
             catch (Exception) when (connection.State != System.Data.ConnectionState.Open) { }
