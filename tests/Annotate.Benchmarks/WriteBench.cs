@@ -4,7 +4,11 @@ using System.Text;
 using System.Text.Json;
 using Annotate.Testing;
 using Annotate.Testing.Live;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Annotate.Benchmarks;
@@ -59,6 +63,18 @@ public static class WriteBench
         var hubP50 = Figure.Median(hubLatencies);
         var hubP99 = Figure.Percentile(hubLatencies, 0.99);
 
+        // What HTTP alone costs on this machine: the same client and body against an endpoint that only answers 201.
+        await using var bare = await BareEndpoint.StartAsync();
+        using var bareHttp = new HttpClient { BaseAddress = new Uri(bare.Url) };
+        var bareLatencies = new List<double>();
+        for (var i = 0; i < SingleWriterRounds; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await RestCreateAsync(bareHttp, 1, i);
+            bareLatencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        var bareMany = await WritersAsync((w, start) => RestCreateAsync(bareHttp, 1, start));
+
         var onOne = await WritersAsync((w, start) => RestCreateAsync(lead.Http, shared, start));
         var hubOnOne = await WritersAsync((w, start) => HubCreateAsync(hubs[w], shared, start));
         var onMany = await WritersAsync((w, start) => RestCreateAsync(lead.Http, own[w], start));
@@ -76,6 +92,10 @@ public static class WriteBench
                 ">= 2,000/s and >= 0.25x", hubOnOne >= 2000 && hubOnOne >= 0.25 * rawMany.PerSecond),
             new($"REST: {Writers} writers on {Writers} projects", onMany, "/s", $"single-row INSERT + commit, {Writers} connections", rawMany.PerSecond,
                 ">= 0.5x", onMany >= 0.5 * rawMany.PerSecond),
+            new("bare HTTP (context): the same POST, one writer, to an endpoint that only answers 201 (p50)", Figure.Median(bareLatencies), "ms",
+                "single-row INSERT + commit, 1 connection (p50)", rawOne.P50, "context", null),
+            new($"bare HTTP (context): {Writers} writers, the same POSTs to an endpoint that only answers 201", bareMany, "/s",
+                $"single-row INSERT + commit, {Writers} connections", rawMany.PerSecond, "context", null),
         ];
     }
 
@@ -118,6 +138,33 @@ public static class WriteBench
         var created = await (await lead.Http.PostAsync($"/api/projects/{projectId}/documents", form))
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
         return created.GetProperty("created")[0].GetProperty("id").GetInt64();
+    }
+
+    /// <summary>
+    /// Kestrel in this process with one route that reads the create's JSON and answers 201 with a small JSON body: no
+    /// authentication, no database. What the app's REST figures cannot go below with this client on this machine.
+    /// </summary>
+    private sealed class BareEndpoint(WebApplication app) : IAsyncDisposable
+    {
+        public string Url => app.Urls.First();
+
+        public static async Task<BareEndpoint> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            var app = builder.Build();
+            app.MapPost("/api/documents/{id:long}/annotations", (long id, JsonElement body) =>
+                Results.Json(new { id = Guid.NewGuid(), documentId = id, start = body.GetProperty("start").GetInt32() }, statusCode: 201));
+            await app.StartAsync();
+            return new BareEndpoint(app);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
     }
 
     /// <summary>PostgreSQL alone: single-row INSERTs, each its own commit, on <paramref name="connections"/> connections.</summary>

@@ -38,7 +38,7 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
         public bool Draining;
     }
 
-    public Task<(AnnotationView View, bool Created)> CreateAsync(PendingCreate create)
+    public async Task<(AnnotationView View, bool Created)> CreateAsync(PendingCreate create)
     {
         var queue = queues.GetOrAdd(create.ProjectId, _ => new ProjectQueue());
         bool lead;
@@ -48,14 +48,16 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
             lead = !queue.Draining;
             queue.Draining = true;
         }
-        // The first writer to find the queue idle starts its drain; the others only wait for their answer.
-        if (lead) _ = Task.Run(() => DrainAsync(create.ProjectId, queue));
-        return create.Done.Task;
+        // The first writer to find the queue idle commits the first batch itself (its own create is in it), so a lone
+        // writer's create is not handed to another thread and back; the others only wait for their answer.
+        if (lead) await DrainAsync(create.ProjectId, queue, handOffAfterFirst: true);
+        return await create.Done.Task;
     }
 
-    private async Task DrainAsync(long projectId, ProjectQueue queue)
+    /// <param name="handOffAfterFirst">after one batch, leave the rest to a pool thread (the leading writer answers at once)</param>
+    private async Task DrainAsync(long projectId, ProjectQueue queue, bool handOffAfterFirst)
     {
-        while (true)
+        for (var batches = 0; ; batches++)
         {
             PendingCreate[] batch;
             lock (queue)
@@ -63,6 +65,12 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
                 if (queue.Waiting.Count == 0)
                 {
                     queue.Draining = false;
+                    return;
+                }
+                if (handOffAfterFirst && batches == 1)
+                {
+                    // Still draining: whoever arrives now keeps waiting for the pool thread's batches.
+                    _ = Task.Run(() => DrainAsync(projectId, queue, handOffAfterFirst: false));
                     return;
                 }
                 batch = queue.Waiting.Take(MaxBatch).ToArray();

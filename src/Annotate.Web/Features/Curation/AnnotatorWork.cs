@@ -50,10 +50,14 @@ public sealed class AnnotatorWork(List<Annotation> spans)
 /// </summary>
 public sealed class AnnotatorWorkCache
 {
-    /// <summary>Documents kept at most: the long articles being curated on this node now.</summary>
-    private const int Capacity = 16;
+    /// <summary>
+    /// Annotator spans kept at most, over all documents: about 40 MB with their units, four long busy articles (5 annotators
+    /// × 5,000 spans each). Bounded by spans, not documents: sixteen such articles held 250 MB for as long as the node ran.
+    /// </summary>
+    public const int SpanCapacity = 100_000;
 
-    private readonly ConcurrentDictionary<long, (Token Token, AnnotatorWork Work)> kept = new();
+    private readonly ConcurrentDictionary<long, (Token Token, AnnotatorWork Work, long Kept)> kept = new();
+    private long keptCount;
 
     /// <param name="LastChange">the document's last change-log sequence while its annotators may edit, else 0</param>
     public record Token(CurationState State, DateTimeOffset UpdatedAt, int Spans, long LastChange);
@@ -71,10 +75,21 @@ public sealed class AnnotatorWorkCache
     /// <summary>The work kept for the document, whatever its token: to know where a unit lies before the token is read.</summary>
     public AnnotatorWork? Kept(long documentId) => kept.TryGetValue(documentId, out var entry) ? entry.Work : null;
 
+    /// <summary>Keeps the work, first forgetting the documents kept longest ago until it fits (one larger than the bound is not kept).</summary>
     public void Keep(long documentId, Token token, AnnotatorWork work)
     {
-        if (kept.Count >= Capacity && !kept.ContainsKey(documentId))
-            foreach (var key in kept.Keys.Take(kept.Count - Capacity + 1)) kept.TryRemove(key, out _);
-        kept[documentId] = (token, work);
+        if (work.Spans.Count > SpanCapacity) return;
+        lock (kept)
+        {
+            kept.TryRemove(documentId, out _);
+            var total = kept.Values.Sum(e => e.Work.Spans.Count);
+            foreach (var (oldest, entry) in kept.OrderBy(e => e.Value.Kept).ToList())
+            {
+                if (total + work.Spans.Count <= SpanCapacity) break;
+                kept.TryRemove(oldest, out _);
+                total -= entry.Work.Spans.Count;
+            }
+            kept[documentId] = (token, work, ++keptCount);
+        }
     }
 }
