@@ -80,11 +80,11 @@ public sealed class GroupCommitTests : IAsyncLifetime
         Guid first = Guid.NewGuid(), second = Guid.NewGuid();
         PendingCreate[] batch =
         [
-            new(projectId, Span(first, 0), "Lead"),
-            new(projectId, Span(first, 5), "Lead"),          // the first's uuid for another span: refused
-            new(projectId, Span(second, 9), "Lead"),
-            new(projectId, Span(first, 0), "Lead"),          // a retry of the first: told what the first stored
-            new(projectId, Span(Guid.NewGuid(), 9), "Lead"), // the second's span again under a new uuid: refused
+            new(projectId, Span(first, 0)),
+            new(projectId, Span(first, 5)),          // the first's uuid for another span: refused
+            new(projectId, Span(second, 9)),
+            new(projectId, Span(first, 0)),                // a retry of the first: told what the first stored
+            new(projectId, Span(Guid.NewGuid(), 9)), // the second's span again under a new uuid: refused
         ];
         var outcomes = await GroupCommit.WriteAsync(scope.ServiceProvider.GetRequiredService<ChangeLog>(), projectId, batch);
 

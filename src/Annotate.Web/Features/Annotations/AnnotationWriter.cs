@@ -29,77 +29,26 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         var id = request.Id ?? Guid.NewGuid();
         if (id == Guid.Empty) throw ProblemException.BadRequest("An annotation id cannot be the empty uuid.");
 
-        // One round trip for what the create needs to know (it used to take four, and the article's whole text).
-        var known = await CreateContextAsync(userId, documentId, layer, label);
-        if (known is null) throw ProjectAccess.DocumentNotFound(documentId);
-        // The same rule as every other door (ProjectAccess), over the facts this query fetched; new spans need the assignment itself.
-        ProjectAccess.RequireOpenable(user, documentId, known.Role is null ? null : Enum.Parse<ProjectRole>(known.Role, ignoreCase: true),
-            Enum.Parse<AssignmentMode>(known.Assignment, ignoreCase: true), known.Assigned);
-        if (known.CurationLocked) throw CurationLocked(documentId);
-        if (known.FinishedLocks && known.Status == "finished") throw FinishedLock.Refusal(documentId);
-        if (!known.LabelKnown) await RequireLabelAsync(known.ProjectId, layer, label); // throws, listing the labels there are
-        var (start, end, text) = await ResolveAsync(documentId, from, to, unit, request.Text);
+        // The article's text and project from this node's memory; who may write here is decided with the create's batch, under
+        // the project's lock (GroupCommit.WriteAsync), in the same round trip as its clash checks: a create makes two.
+        var document = await texts.GetAsync(documentId) ?? throw ProjectAccess.DocumentNotFound(documentId);
+        // Bad offsets are told only to someone who may write on the document, so they are kept until its batch knows.
+        (int Start, int End, string Text)? resolved = null;
+        ProblemException? offsetProblem = null;
+        try { resolved = Resolve(document, from, to, unit, request.Text); }
+        catch (ProblemException problem) { offsetProblem = problem; }
+        var (start, end, text) = resolved ?? (from, to, "");
         var now = Clock.Now;
-        var create = new PendingCreate(known.ProjectId, new Annotation
+        var create = new PendingCreate(document.ProjectId, new Annotation
         {
-            Id = id, ProjectId = known.ProjectId, DocumentId = documentId, AnnotatorId = userId, Layer = layer, Label = label,
+            Id = id, ProjectId = document.ProjectId, DocumentId = documentId, AnnotatorId = userId, Layer = layer, Label = label,
             Start = start, End = end, Text = text, Attributes = attributes, Note = note, Version = 1,
             Origin = AnnotationOrigin.Manual, CreatedAt = now, UpdatedAt = now,
-        }, known.Name ?? "");
+        }, ProjectAccess.IsAdmin(user), offsetProblem);
         // Inside a transaction the caller holds, the create joins it; otherwise it shares a commit with the project's other writers.
         if (db.Database.CurrentTransaction is null) return await groupCommit.CreateAsync(create);
-        var outcome = (await GroupCommit.WriteAsync(log, known.ProjectId, [create]))[0];
+        var outcome = (await GroupCommit.WriteAsync(log, document.ProjectId, [create]))[0];
         return outcome.Refusal is { } refusal ? throw refusal : outcome.Result;
-    }
-
-    /// <param name="Role">the caller's role in the document's project, null for a non-member</param>
-    /// <param name="Assignment">the project's assignment mode; <paramref name="Assigned"/>: whether the document is assigned to the caller</param>
-    /// <param name="Status">the caller's state of the document (null: none yet); with <paramref name="FinishedLocks"/>, finished is read-only</param>
-    private sealed record CreateContext(long ProjectId, string? Role, string? Name, bool LabelKnown, bool CurationLocked,
-        string Assignment, bool Assigned, bool FinishedLocks, string? Status);
-
-    /// <summary>
-    /// Read with Npgsql on the context's connection rather than through EF's raw-SQL query, whose per-call translation
-    /// and materialisation cost more of the app's CPU than the query costs PostgreSQL (every create pays it).
-    /// </summary>
-    private async Task<CreateContext?> CreateContextAsync(string userId, long documentId, AnnotationLayer layer, string label)
-    {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var opened = connection.State != System.Data.ConnectionState.Open;
-        if (opened) await connection.OpenAsync();
-        try
-        {
-            await using var query = new NpgsqlCommand("""
-                SELECT d.project_id, m.role, u.display_name,
-                       EXISTS (SELECT 1 FROM label_definitions l WHERE l.project_id = d.project_id AND l.kind = $3 AND l.name = $4),
-                       EXISTS (SELECT 1 FROM document_curations c WHERE c.document_id = d.id AND c.state IN ('in_progress', 'curated')),
-                       p.assignment,
-                       EXISTS (SELECT 1 FROM assignments a WHERE a.document_id = d.id AND a.user_id = $2 AND a.kind = 'annotate'),
-                       p.finished_locks,
-                       (SELECT s.status FROM document_states s WHERE s.document_id = d.id AND s.user_id = $2)
-                FROM documents d
-                JOIN projects p ON p.id = d.project_id
-                LEFT JOIN project_members m ON m.project_id = d.project_id AND m.user_id = $2
-                LEFT JOIN asp_net_users u ON u.id = $2
-                WHERE d.id = $1
-                """, connection, (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction())
-            {
-                Parameters =
-                {
-                    new() { Value = documentId }, new() { Value = userId },
-                    new() { Value = layer == AnnotationLayer.Claim ? "claim" : "entity" }, new() { Value = label },
-                },
-            };
-            await using var reader = await query.ExecuteReaderAsync();
-            if (!await reader.ReadAsync()) return null;
-            string? Text(int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
-            return new CreateContext(reader.GetInt64(0), Text(1), Text(2), reader.GetBoolean(3), reader.GetBoolean(4),
-                reader.GetString(5), reader.GetBoolean(6), reader.GetBoolean(7), Text(8));
-        }
-        finally
-        {
-            if (opened) await connection.CloseAsync();
-        }
     }
 
     public async Task<AnnotationView> UpdateAnnotationAsync(ClaimsPrincipal user, Guid id, AnnotationChange request)
@@ -339,7 +288,7 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
             throw CurationLocked(documentId);
     }
 
-    private static ProblemException CurationLocked(long documentId) => ProblemException.Conflict(
+    internal static ProblemException CurationLocked(long documentId) => ProblemException.Conflict(
         $"Document {documentId} is being curated: its annotations are read-only until a manager reopens it.");
 
     private async Task<Annotation> FindOwnAnnotationAsync(ClaimsPrincipal user, Guid id)
@@ -364,10 +313,12 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
     /// covers (its substring counts code points), so an edit never loads the article's whole text; UTF-16 offsets
     /// need the text to be converted.
     /// </summary>
-    private async Task<(int Start, int End, string Text)> ResolveAsync(long documentId, int start, int end, OffsetUnit unit, string? expectedText)
+    private async Task<(int Start, int End, string Text)> ResolveAsync(long documentId, int start, int end, OffsetUnit unit, string? expectedText) =>
+        Resolve(await texts.GetAsync(documentId) ?? throw ProjectAccess.DocumentNotFound(documentId), start, end, unit, expectedText);
+
+    /// <summary>The span's offsets in code points and its text, checked against the article's text (kept in this node's memory, DocumentTexts).</summary>
+    private static (int Start, int End, string Text) Resolve(DocumentText document, int start, int end, OffsetUnit unit, string? expectedText)
     {
-        // The text from this node's memory (DocumentTexts), not a slice cut by PostgreSQL on every create.
-        var document = await texts.GetAsync(documentId) ?? throw ProjectAccess.DocumentNotFound(documentId);
         if (unit == OffsetUnit.Utf16) return SpanRules.Resolve(document.Whole, document.Length, start, end, unit, expectedText);
         var (from, to) = SpanRules.Ordered(start, end, expectedText);
         return SpanRules.Checked(document.Length, from, to, to <= document.Length ? document.Slice(from, to) : "", expectedText);
@@ -385,8 +336,12 @@ public class AnnotationWriter(AppDbContext db, ProjectAccess access, ChangeLog l
         var kind = layer == AnnotationLayer.Claim ? LabelKind.Claim : LabelKind.Entity;
         if (await db.LabelDefinitions.AnyAsync(l => l.ProjectId == projectId && l.Kind == kind && l.Name == name)) return name;
         var known = await db.LabelDefinitions.Where(l => l.ProjectId == projectId && l.Kind == kind).OrderBy(l => l.SortOrder).Select(l => l.Name).ToListAsync();
-        throw ProblemException.BadRequest($"This project has no {layer.ToString().ToLowerInvariant()} label {name}; its {layer.ToString().ToLowerInvariant()} labels are: {string.Join(", ", known)}.");
+        throw UnknownLabel(layer, name, string.Join(", ", known));
     }
+
+    /// <param name="known">the project's labels of that layer, in their order, comma-separated</param>
+    internal static ProblemException UnknownLabel(AnnotationLayer layer, string name, string known) => ProblemException.BadRequest(
+        $"This project has no {layer.ToString().ToLowerInvariant()} label {name}; its {layer.ToString().ToLowerInvariant()} labels are: {known}.");
 
     private Task<List<string>> RelationTypesAsync(long projectId) =>
         db.LabelDefinitions.Where(l => l.ProjectId == projectId && l.Kind == LabelKind.Relation).OrderBy(l => l.SortOrder).Select(l => l.Name).ToListAsync();

@@ -6,10 +6,13 @@ using Npgsql;
 namespace Annotate.Web.Features.Annotations;
 
 /// <summary>
-/// A span create checked before the transaction (role, label, offsets, locks), waiting to be written.
-/// <see cref="Done"/> is told its own result or its own refusal once its batch has committed.
+/// A span create checked for all that needs no database (its fields; its offsets against the article's text), waiting to
+/// be written. Who may make it (membership, assignment, the curation and finished locks, the label) is decided in its
+/// batch, under the project's lock. <see cref="Done"/> is told its own result or its own refusal once its batch has committed.
 /// </summary>
-public sealed record PendingCreate(long ProjectId, Annotation Annotation, string Name)
+/// <param name="SiteAdmin">the caller is a site admin, who acts as manager in a project they are not a member of</param>
+/// <param name="OffsetProblem">what is wrong with its offsets: told only once the caller is known to write on the document</param>
+public sealed record PendingCreate(long ProjectId, Annotation Annotation, bool SiteAdmin = false, ProblemException? OffsetProblem = null)
 {
     public TaskCompletionSource<(AnnotationView View, bool Created)> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
@@ -20,7 +23,7 @@ public sealed record PendingCreate(long ProjectId, Annotation Annotation, string
 /// flush, the creates that arrive while a batch is in flight wait and go together in the next one: one transaction,
 /// one counter lock, one duplicate query, one insert round trip, one NOTIFY and one commit for all of them.
 /// Each create is validated against the database and the batch before anything is added, so a refused one
-/// (a reused uuid, a span marked twice) is refused alone; a retry of a create (same uuid, same span) gets
+/// (no right to write there, a lock, an unknown label, a reused uuid, a span marked twice) is refused alone; a retry of a create (same uuid, same span) gets
 /// what the first attempt stored, even inside the same batch. Several nodes stay correct because each batch
 /// still takes the project's counter lock: the log is gapless and in commit order.
 /// </summary>
@@ -93,7 +96,8 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
         }
         catch (ProblemException refusal)
         {
-            foreach (var create in batch) create.Done.TrySetException(refusal); // the project is archived: all of them are refused
+            // A refusal of the whole batch is told to each writer (an archived project is refused per create, after its access).
+            foreach (var create in batch) create.Done.TrySetException(refusal);
         }
         catch (Exception error) when (batch.Length > 1)
         {
@@ -111,9 +115,10 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
     public readonly record struct Outcome((AnnotationView View, bool Created) Result, ProblemException? Refusal);
 
     /// <summary>
-    /// Writes the creates in one change-log write of two round trips (<see cref="ChangeLog.WriteBatchAsync{T}"/>):
-    /// under the counter lock two reads fetch every clash and every document state the batch touches, each create is
-    /// decided in order, seeing the ones before it, and what was decided is inserted in two statements.
+    /// Writes the creates in one change-log write of two round trips (<see cref="ChangeLog.WriteBatchAsync{T}"/>): under the
+    /// counter lock two reads fetch what each create needs to know (its writer's role, name and document state, the label,
+    /// the locks) and every clash the batch could have; each create is decided in order, seeing the ones before it, and what
+    /// was decided is inserted in two statements.
     /// </summary>
     public static Task<Outcome[]> WriteAsync(ChangeLog log, long projectId, IReadOnlyList<PendingCreate> batch)
     {
@@ -123,39 +128,90 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
         var starts = batch.Select(c => c.Annotation.Start).Distinct().ToArray();
         NpgsqlBatchCommand[] reads =
         [
+            // One row per create, in batch order (the role is the member's; the labels are listed only when the label is unknown).
+            new("""
+                SELECT x.i, d.project_id, m.role, u.display_name, l.name IS NOT NULL,
+                       CASE WHEN l.name IS NULL THEN (SELECT string_agg(k.name, ', ' ORDER BY k.sort_order) FROM label_definitions k
+                                                      WHERE k.project_id = d.project_id AND k.kind = x.kind) END,
+                       EXISTS (SELECT 1 FROM document_curations c WHERE c.document_id = d.id AND c.state IN ('in_progress', 'curated')),
+                       p.assignment,
+                       EXISTS (SELECT 1 FROM assignments a WHERE a.document_id = d.id AND a.user_id = x.user_id AND a.kind = 'annotate'),
+                       p.finished_locks,
+                       (SELECT s.status FROM document_states s WHERE s.document_id = d.id AND s.user_id = x.user_id)
+                FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS x(document_id, user_id, kind, label, i)
+                JOIN documents d ON d.id = x.document_id
+                JOIN projects p ON p.id = d.project_id
+                LEFT JOIN label_definitions l ON l.project_id = d.project_id AND l.kind = x.kind AND l.name = x.label
+                LEFT JOIN project_members m ON m.project_id = d.project_id AND m.user_id = x.user_id
+                LEFT JOIN asp_net_users u ON u.id = x.user_id
+                """)
+            {
+                Parameters =
+                {
+                    SqlColumns.Of(batch, c => c.Annotation.DocumentId),
+                    SqlColumns.Of(batch, c => c.Annotation.AnnotatorId),
+                    SqlColumns.Of(batch, c => c.Annotation.Layer == AnnotationLayer.Claim ? "claim" : "entity"),
+                    SqlColumns.Of(batch, c => c.Annotation.Label),
+                },
+            },
             // A superset of the clashes (same uuid, or possibly the same span), narrowed while deciding.
             new($"""
                 SELECT {AnnotationColumns} FROM annotations
                 WHERE id = ANY($1) OR document_id = ANY($2) AND annotator_id = ANY($3) AND start = ANY($4)
                 """) { Parameters = { new() { Value = ids }, new() { Value = documents }, new() { Value = users }, new() { Value = starts } } },
-            new("SELECT document_id, user_id, status FROM document_states WHERE document_id = ANY($1) AND user_id = ANY($2)")
-                { Parameters = { new() { Value = documents }, new() { Value = users } } },
         ];
         return log.WriteBatchAsync(projectId, reads, async (reader, entries) =>
         {
+            var contexts = new CreateContext?[batch.Count];
+            while (await reader.ReadAsync()) contexts[reader.GetInt64(0) - 1] = ReadContext(reader);
+            await reader.NextResultAsync();
             var present = new List<Annotation>();
             while (await reader.ReadAsync()) present.Add(ReadAnnotation(reader));
-            await reader.NextResultAsync();
-            var states = new Dictionary<(long, string), DocumentStatus>();
-            while (await reader.ReadAsync()) states[(reader.GetInt64(0), reader.GetString(1))] = Parse<DocumentStatus>(reader.GetString(2));
-            var (outcomes, inserted, started) = Decide(entries, batch, present, states);
+            var (outcomes, inserted, started) = Decide(projectId, entries, batch, contexts, present);
             var writes = new List<NpgsqlBatchCommand>(2);
             if (inserted.Count > 0) writes.Add(InsertAnnotations(inserted));
             if (started.Count > 0) writes.Add(UpsertStates(started));
             return (outcomes, writes);
-        });
+        }, decidesArchived: true);
     }
 
-    /// <summary>Each create in order, against what is stored and the creates before it in the batch.</summary>
-    private static (Outcome[] Outcomes, List<Annotation> Inserted, List<DocumentState> Started) Decide(ChangeEntries entries,
-        IReadOnlyList<PendingCreate> batch, List<Annotation> present, Dictionary<(long, string), DocumentStatus> states)
+    /// <summary>What a create needs to know about its writer and document, read with it under the project's lock.</summary>
+    /// <param name="Role">the writer's role in the document's project, null for a non-member</param>
+    /// <param name="Labels">the project's labels of the span's layer, when its label is not one of them</param>
+    /// <param name="Assigned">the document is assigned to the writer; <paramref name="Status"/>: their state of it (null: none yet)</param>
+    private sealed record CreateContext(long ProjectId, ProjectRole? Role, string Name, bool LabelKnown, string? Labels, bool CurationLocked,
+        AssignmentMode Assignment, bool Assigned, bool FinishedLocks, DocumentStatus? Status);
+
+    private static CreateContext ReadContext(NpgsqlDataReader reader)
+    {
+        string? Text(int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+        return new(reader.GetInt64(1), Text(2) is { } role ? Enum.Parse<ProjectRole>(role, ignoreCase: true) : null, Text(3) ?? "",
+            reader.GetBoolean(4), Text(5), reader.GetBoolean(6), Enum.Parse<AssignmentMode>(reader.GetString(7), ignoreCase: true),
+            reader.GetBoolean(8), reader.GetBoolean(9), Text(10) is { } status ? Parse<DocumentStatus>(status) : null);
+    }
+
+    /// <summary>
+    /// Each create in order: may its writer make it (the same rule as every other door, ProjectAccess; new spans need the
+    /// assignment itself), then against what is stored and the creates before it in the batch.
+    /// </summary>
+    private static (Outcome[] Outcomes, List<Annotation> Inserted, List<DocumentState> Started) Decide(long projectId, ChangeEntries entries,
+        IReadOnlyList<PendingCreate> batch, CreateContext?[] contexts, List<Annotation> present)
     {
         var outcomes = new Outcome[batch.Count];
         var inserted = new List<Annotation>(batch.Count);
         var started = new List<DocumentState>();
+        var states = new Dictionary<(long, string), DocumentStatus>();
+        foreach (var (create, context) in batch.Zip(contexts))
+            if (context?.Status is { } status) states.TryAdd((create.Annotation.DocumentId, create.Annotation.AnnotatorId), status);
         for (var i = 0; i < batch.Count; i++)
         {
-            var (wanted, name) = (batch[i].Annotation, batch[i].Name);
+            var wanted = batch[i].Annotation;
+            if (Refusal(projectId, entries.Archived, batch[i], contexts[i], states) is { } refusal)
+            {
+                outcomes[i] = new(default, refusal);
+                continue;
+            }
+            var name = contexts[i]!.Name;
             if (present.FirstOrDefault(a => a.Id == wanted.Id) is { } existing)
             {
                 // A retried create (same uuid, same author, same span) returns what the first attempt stored.
@@ -186,6 +242,24 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
             outcomes[i] = new((view, true), null);
         }
         return (outcomes, inserted, started);
+    }
+
+    /// <summary>Why the writer may not make this create now, in the order the API answers: 404, archived, the locks, the label, the offsets.</summary>
+    private static ProblemException? Refusal(long projectId, bool archived, PendingCreate create, CreateContext? context,
+        Dictionary<(long, string), DocumentStatus> states)
+    {
+        var wanted = create.Annotation;
+        // Deleted since its text was read, or (never) in another project than the one whose lock is held.
+        if (context is null || context.ProjectId != projectId) return ProjectAccess.DocumentNotFound(wanted.DocumentId);
+        try { ProjectAccess.RequireOpenable(create.SiteAdmin, wanted.DocumentId, context.Role, context.Assignment, context.Assigned); }
+        catch (ProblemException notFound) { return notFound; }
+        if (archived) return ProjectAccess.Archived(projectId);
+        if (context.CurationLocked) return AnnotationWriter.CurationLocked(wanted.DocumentId);
+        // Finished earlier in this batch counts too (a state change is written only through the log, never here).
+        if (context.FinishedLocks && states.GetValueOrDefault((wanted.DocumentId, wanted.AnnotatorId)) == DocumentStatus.Finished)
+            return Workflow.FinishedLock.Refusal(wanted.DocumentId);
+        if (!context.LabelKnown) return AnnotationWriter.UnknownLabel(wanted.Layer, wanted.Label, context.Labels ?? "");
+        return create.OffsetProblem;
     }
 
     private static bool SameSpan(Annotation a, Annotation b) =>

@@ -71,8 +71,11 @@ public class ChangeLog(AppDbContext db, TimeProvider time, ChangeBroadcaster bro
     ///    and returns its writes; those are sent with the entries, the counter with its NOTIFY, and COMMIT.
     /// Inside a transaction the caller holds on this context, the write joins it (no BEGIN, no COMMIT).
     /// </summary>
+    /// <param name="decidesArchived">an archived project is refused by <paramref name="decide"/> itself (it sees
+    /// <see cref="ChangeEntries.Archived"/>, and can append nothing), after what it must refuse first: a caller who may
+    /// not know the project exists is told it does not, not that it is archived</param>
     public async Task<T> WriteBatchAsync<T>(long project, IReadOnlyList<NpgsqlBatchCommand> reads,
-        Func<NpgsqlDataReader, ChangeEntries, Task<(T Result, IReadOnlyList<NpgsqlBatchCommand> Writes)>> decide)
+        Func<NpgsqlDataReader, ChangeEntries, Task<(T Result, IReadOnlyList<NpgsqlBatchCommand> Writes)>> decide, bool decidesArchived = false)
     {
         var joined = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -92,8 +95,8 @@ public class ChangeLog(AppDbContext db, TimeProvider time, ChangeBroadcaster bro
             await using (var reader = await first.ExecuteReaderAsync())
             {
                 var (last, archived) = await ReadLockAsync(reader);
-                if (archived) throw Projects.ProjectAccess.Archived(project);
-                entries = new ChangeEntries(project, last, Clock.Truncate(time.GetUtcNow()));
+                if (archived && !decidesArchived) throw Projects.ProjectAccess.Archived(project);
+                entries = new ChangeEntries(project, last, Clock.Truncate(time.GetUtcNow())) { Archived = archived };
                 await reader.NextResultAsync();
                 decided = await decide(reader, entries);
                 entries.Close();
@@ -239,11 +242,15 @@ public sealed class ChangeEntries
     internal List<ChangeEvent> Pending { get; } = [];
     internal long LastSequence { get; private set; }
 
+    /// <summary>The project is archived (read-only): nothing can be appended. Only a batch that decides it sees this (see WriteBatchAsync).</summary>
+    public bool Archived { get; internal init; }
+
     internal void Close() => closed = true;
 
     public ChangeEvent Append(ChangeKind kind, long? documentId, long? otherDocumentId, Guid? subjectId, string ownerId, string actorId, object data)
     {
         if (closed) throw new InvalidOperationException("This change has been written: append entries inside the change that ChangeLog.WriteAsync runs.");
+        if (Archived) throw Projects.ProjectAccess.Archived(projectId);
         var change = new ChangeEvent
         {
             ProjectId = projectId,

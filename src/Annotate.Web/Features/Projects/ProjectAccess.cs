@@ -97,7 +97,7 @@ public class ProjectAccess(AppDbContext db)
             Assigned = db.Assignments.Any(a => a.DocumentId == d.Id && a.UserId == userId && a.Kind == AssignmentKind.Annotate),
             Annotated = db.Annotations.Any(a => a.DocumentId == d.Id && a.AnnotatorId == userId),
         }).FirstOrDefaultAsync() ?? throw DocumentNotFound(documentId);
-        var role = MemberOrNotFound(user, documentId, known.Role);
+        var role = known.Role ?? (IsAdmin(user) ? ProjectRole.Manager : throw DocumentNotFound(documentId));
         if (roles is not null && !roles.Contains(role))
             throw ProblemException.Forbidden(refusal?.Invoke(known.Project.Id, role) ?? NeedsRole(known.Project.Id, role, roles));
         // A document released from an annotator in a dynamic project stays open to them while they have spans on it (see MayOpenAsync).
@@ -124,15 +124,12 @@ public class ProjectAccess(AppDbContext db)
     /// The rule over facts already fetched, for the span write path, which gathers them in its one query: the member's
     /// role (a site admin who is not a member acts as manager), else 404; then 404 unless they may open the document.
     /// </summary>
-    public static ProjectRole RequireOpenable(ClaimsPrincipal user, long documentId, ProjectRole? memberRole, AssignmentMode mode, bool assigned)
+    public static ProjectRole RequireOpenable(bool siteAdmin, long documentId, ProjectRole? memberRole, AssignmentMode mode, bool assigned)
     {
-        var role = MemberOrNotFound(user, documentId, memberRole);
+        var role = memberRole ?? (siteAdmin ? ProjectRole.Manager : throw DocumentNotFound(documentId));
         RequireOpenable(documentId, mode, role, assigned);
         return role;
     }
-
-    private static ProjectRole MemberOrNotFound(ClaimsPrincipal user, long documentId, ProjectRole? memberRole) =>
-        memberRole ?? (IsAdmin(user) ? ProjectRole.Manager : throw DocumentNotFound(documentId));
 
     private static void RequireOpenable(long documentId, AssignmentMode mode, ProjectRole role, bool assigned)
     {
