@@ -87,7 +87,14 @@ public class ChangeLog(AppDbContext db, TimeProvider time, ChangeBroadcaster bro
         try
         {
             await using var first = new NpgsqlBatch(connection, joined);
-            if (joined is null) first.BatchCommands.Add(new("BEGIN"));
+            if (joined is null)
+            {
+                first.BatchCommands.Add(new("BEGIN"));
+                // The batch's statements are prepared (the app pool's Max Auto Prepare), but PostgreSQL still plans a
+                // statement afresh on every call while its plan for the values at hand looks cheaper than the generic one:
+                // a span create's context read took 0.8 ms of planning for 0.1 ms of work. Plan once per connection here.
+                first.BatchCommands.Add(new("SET LOCAL plan_cache_mode = force_generic_plan"));
+            }
             foreach (var command in LockCommands(project)) first.BatchCommands.Add(command);
             foreach (var command in reads) first.BatchCommands.Add(command);
             begun = joined is null;
