@@ -56,27 +56,3 @@ test('values of JSON are the same whatever the order of their fields, and only t
   assert.ok(!sameData({ a: null }, { a: {} }));
   assert.ok(!sameData({ a: '1' }, { a: 1 }));
 });
-
-test('a tracking store says which annotations each change touched, once, and an echo touches none', () => {
-  const store = new AnnotationStore();
-  store.load({ annotations: [span] });
-  store.track();
-  assert.deepEqual([...store.takeTouched()], ['a1'], 'everything, the first time');
-  assert.equal(store.takeTouched().size, 0);
-  store.apply({ kind: 'annotation_created', data: { ...span, id: 'a2' } });
-  store.apply({ kind: 'annotation_updated', data: { ...span, label: 'OTHER', version: 2 } });
-  store.apply({ kind: 'annotation_updated', data: { ...span, label: 'OTHER', version: 2 } }); // its echo
-  store.apply({ kind: 'relation_created', data: { id: 'r1', from: 'a1', to: 'a2', version: 1 } });
-  assert.deepEqual([...store.takeTouched()].sort(), ['a1', 'a2']);
-  store.apply({ kind: 'annotation_deleted', data: { id: 'a2' } });
-  store.apply({ kind: 'annotation_deleted', data: { id: 'gone' } });
-  assert.deepEqual([...store.takeTouched()], ['a2']);
-});
-
-test('a store nobody tracks notes nothing', () => {
-  const store = new AnnotationStore();
-  store.load({ annotations: [span] });
-  store.apply({ kind: 'annotation_created', data: { ...span, id: 'a2' } });
-  assert.equal(store.touched, null);
-  assert.deepEqual([...store.takeTouched()].sort(), ['a1', 'a2'], 'asked anyway: everything');
-});

@@ -2,7 +2,7 @@
 // how deep each span's underline sits, abbreviations, initials and disagreements between annotators.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { abbreviate, initialsOf, levels, disagreements, tagPlan, tagKey, TAG_MAX, TagPlanCache, TagPlanner } from '../../wwwroot/js/editor/tag-layout.js';
+import { abbreviate, initialsOf, levels, disagreements, tagPlan, tagKey, TAG_MAX, TagPlanCache } from '../../wwwroot/js/editor/tag-layout.js';
 
 const span = (id, label, start, end, annotatorId = 'u1', layer = 'entity', annotatorName = annotatorId) =>
   ({ id, label, start, end, annotatorId, annotatorName, layer });
@@ -117,46 +117,4 @@ test('a plan that takes what the last one made says exactly what a plan made afr
   const all = tagPlan(list, { everyone: true, initials }, reuse);
   assert.notEqual(all.get('a'), one.get('a'));
   assert.equal(all.get('b').in, 'a');
-});
-
-test('a plan kept edit by edit (TagPlanner) says what a plan made afresh says, and names the spans whose tags it changed', () => {
-  const span = (id, start, end, label = 'PERSON', who = 'u1') => ({ id, start, end, layer: 'entity', label, annotatorId: who, annotatorName: who === 'u1' ? 'ana lopez' : 'ben k' });
-  const said = plan => JSON.stringify([...plan].sort(([x], [y]) => (x < y ? -1 : 1)));
-  // A seeded pseudo-random walk of edits: spans added (some enclosing others, some at a place taken already), changed and deleted.
-  let seed = 7;
-  const random = n => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
-  const shown = new Map();
-  for (let i = 0; i < 60; i++) { const start = random(300); shown.set(`s${i}`, span(`s${i}`, start, start + 1 + random(i % 7 === 0 ? 80 : 12), ['PERSON', 'ORG', 'DATE'][random(3)])); }
-  const planner = new TagPlanner();
-  planner.reset(shown.values(), {});
-  for (let step = 0; step < 300; step++) {
-    const changes = [];
-    for (let n = 1 + random(2); n > 0; n--) {
-      const id = random(4) === 0 ? `n${step}-${n}` : `s${random(60)}`;
-      const before = shown.get(id);
-      const start = random(300);
-      const after = random(5) === 0 ? undefined : span(id, start, start + 1 + random(random(6) === 0 ? 100 : 10), ['PERSON', 'ORG'][random(2)]);
-      if (!before && !after) continue;
-      if (after) shown.set(id, after); else shown.delete(id);
-      changes.push({ id, before, after });
-    }
-    const previous = new Map([...planner.plan].map(([id, entry]) => [id, tagKey(entry)]));
-    const touched = planner.apply(changes, {});
-    assert.ok(touched, 'one annotator\'s edits are applied alone');
-    assert.equal(said(planner.plan), said(tagPlan([...shown.values()])), `step ${step}`);
-    for (const [id, entry] of planner.plan) if (previous.get(id) !== tagKey(entry)) assert.ok(touched.has(id), `step ${step}: ${id} changed unnamed`);
-    for (const id of previous.keys()) if (!planner.plan.has(id)) assert.ok(touched.has(id), `step ${step}: ${id} gone unnamed`);
-  }
-});
-
-test('a plan kept edit by edit plans afresh once several annotators are shown, and for another view', () => {
-  const span = (id, start, end, who) => ({ id, start, end, layer: 'entity', label: 'PERSON', annotatorId: who, annotatorName: who });
-  const planner = new TagPlanner();
-  const a = span('a', 0, 5, 'u1');
-  planner.reset([a], { everyone: true });
-  assert.equal(planner.apply([{ id: 'b', after: span('b', 7, 9, 'u1') }], { everyone: true }).has('b'), true, 'one person\'s work: applied');
-  assert.equal(planner.apply([{ id: 'c', after: span('c', 0, 5, 'u2') }], { everyone: true }), null, 'a second person: afresh');
-  const initials = new Map([['u1', 'AL']]);
-  planner.reset([a], {});
-  assert.equal(planner.apply([], { initials }), null, 'other initials: afresh');
 });

@@ -6,24 +6,10 @@ export class AnnotationStore {
     this.annotations = new Map();
     this.relations = new Map();
     this.states = new Map(); // `${documentId}:${userId}` -> state
-    this.touched = null; // ids of the annotations changed since the last takeTouched(), once a page asks (track)
-  }
-
-  /**
-   * From now on, notes which annotations each change touched (created, changed or deleted), for a page that redraws
-   * only what changed (takeTouched). Pages that redraw from the whole store never ask, and nothing is noted for them.
-   */
-  track() { this.touched ??= new Set(this.annotations.keys()); }
-
-  /** The ids of the annotations touched since the last call (every one, the first time), and starts noting afresh. */
-  takeTouched() {
-    const touched = this.touched ?? new Set(this.annotations.keys());
-    if (this.touched) this.touched = new Set();
-    return touched;
   }
 
   load({ annotations = [], relations = [], states = [] }) {
-    for (const a of annotations) { this.annotations.set(a.id, a); this.touched?.add(a.id); }
+    for (const a of annotations) this.annotations.set(a.id, a);
     for (const r of relations) this.relations.set(r.id, r);
     for (const s of states) this.states.set(`${s.documentId}:${s.userId}`, s);
   }
@@ -35,8 +21,8 @@ export class AnnotationStore {
     if (data?.redacted) return null;
     switch (event.kind) {
       case 'annotation_created':
-      case 'annotation_updated': return upsert(this.annotations, data) && this.touch(data.id);
-      case 'annotation_deleted': return this.annotations.delete(data.id) && this.touch(data.id);
+      case 'annotation_updated': return upsert(this.annotations, data) && 'annotation';
+      case 'annotation_deleted': return this.annotations.delete(data.id) && 'annotation';
       case 'relation_created':
       case 'relation_updated': return upsert(this.relations, data) && 'relation';
       case 'relation_deleted': return this.relations.delete(data.id) && 'relation';
@@ -46,11 +32,6 @@ export class AnnotationStore {
       case 'document_deleted': return 'document';
       default: return null;
     }
-  }
-
-  touch(id) {
-    this.touched?.add(id);
-    return 'annotation';
   }
 
   inDocument(documentId) { return [...this.annotations.values()].filter(a => a.documentId === documentId); }

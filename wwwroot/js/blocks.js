@@ -75,23 +75,13 @@ function first(lo, hi, test) {
  */
 export function spansByBlock(blocks, spans) {
   const result = blocks.map(() => []);
-  for (const s of spans) for (const i of blocksOf(blocks, s)) result[i].push(s);
+  if (!blocks.length) return result;
+  for (const s of spans) {
+    let lo = 0, hi = blocks.length - 1; // the last block starting at or before the span
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (blocks[mid].start <= s.start) lo = mid; else hi = mid - 1; }
+    for (let i = lo; i < blocks.length && blocks[i].start < s.end; i++) if (blocks[i].end > s.start) result[i].push(s);
+  }
   return result;
-}
-
-/**
- * The indices of the blocks span `s` reaches, in order (see spansByBlock): an edit moves a span out of the blocks it
- * was in and into those it is in now, and plans those blocks alone.
- * @param {{start: number, end: number}[]} blocks  in order, each starting where the one before ends
- * @returns {number[]}
- */
-export function blocksOf(blocks, s) {
-  const found = [];
-  if (!blocks.length) return found;
-  let lo = 0, hi = blocks.length - 1; // the last block starting at or before the span
-  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (blocks[mid].start <= s.start) lo = mid; else hi = mid - 1; }
-  for (let i = lo; i < blocks.length && blocks[i].start < s.end; i++) if (blocks[i].end > s.start) found.push(i);
-  return found;
 }
 
 /** Whether a block's spans (and what else its drawing depends on, one string per span) are those it was drawn from. */

@@ -23,8 +23,7 @@ import { placeOf, keyCommand } from './editor/keys.js';
 import { FinishedStatus } from './editor/finished.js';
 import { SpanDrawing } from './editor/tags.js';
 import { initialsOf } from './editor/tag-layout.js';
-import { Legend } from './editor/legend.js';
-import { ShownSpans } from './editor/shown.js';
+import { Legend, passes } from './editor/legend.js';
 import { CaretView } from './editor/caret-view.js';
 import { ShortcutsDialog } from './editor/shortcuts.js';
 import { GuidelinesPanel } from './editor/guidelines-panel.js';
@@ -43,7 +42,6 @@ const colourOf = labelColours(labels);
 
 const store = new AnnotationStore();
 store.load(page);
-store.track(); // each redraw asks which spans changed since the last one, and draws those (editor/shown.js)
 const readMs = performance.now() - readStarted;
 
 const $ = id => document.getElementById(id);
@@ -73,14 +71,16 @@ const view = new TextView($('document-text'), page.document.text, {
   onSpanClick: ids => details.choose(ids),
 });
 
-// The spans the filters let through, kept edit by edit: each redraw draws what changed since the last one.
-const shownSpans = new ShownSpans(store, documentId);
+/** The annotations of the annotator the filter shows (everyone's when it shows everyone): what the legend counts. */
+function annotatorsAnnotations() {
+  const who = filter?.value || '';
+  return store.inDocument(documentId).filter(a => !who || a.annotatorId === who);
+}
+
 /** What the text and the list show: the annotator filter's, then the legend's (one label, or all). */
-const visibleAnnotations = () => [...shownSpans.shown.values()];
-// The changes the side panel's list has not been given yet (null: it lists every span afresh), and which spans'
-// edits waited to be saved when the text was last drawn (they are drawn dotted).
-let unlisted = null;
-let drawnUnsaved = new Set();
+function visibleAnnotations() {
+  return annotatorsAnnotations().filter(a => passes(legend.only, a));
+}
 
 /** The document's links the annotator filter shows (each made by someone; the filter shows one person's). */
 function visibleRelations() {
@@ -91,34 +91,23 @@ function visibleRelations() {
 /** Redraws what depends on the store: the text's spans, the side panel, the links, the open span's details. */
 function draw() {
   draws++;
+  const counted = annotatorsAnnotations();
+  const annotations = counted.filter(a => passes(legend.only, a));
   const relations = visibleRelations();
-  drawText(relations);
-  legend.render(shownSpans.counted, shownSpans.counts);
+  drawText(annotations, relations);
+  legend.render(counted);
   if (details.selectedId) view.select([details.selectedId]);
-  spanList.render(shownSpans.shown, details.selectedId, unlisted);
-  unlisted = [];
+  spanList.render(annotations, details.selectedId);
   const links = linkListKey(relations, store);
   if (!sameLinkList(drawnLinks, links)) { fill($('link-list'), documentLinks(linkContext, relations)); drawnLinks = links; }
   finished.render();
   details.afterDraw();
 }
 
-/**
- * The text with its spans, their tags and the links between them: of the spans the store changed since the last
- * time, those the filters let through (or no longer do) are planned and drawn again, with those whose tag, link
- * markers or saved state changed because of them; the rest stays as drawn.
- */
-function drawText(relations = visibleRelations()) {
-  const changes = shownSpans.update(store.takeTouched(), filter?.value || '', legend.only);
-  if (unlisted) unlisted = changes ? unlisted.concat(changes) : null;
-  const touched = drawing.update(shownSpans.shown, relations, { everyone: Boolean(filter) && !filter.value, initials }, changes);
-  if (touched && changes) {
-    for (const c of changes) touched.add(c.id);
-    for (const id of unsaved) if (!drawnUnsaved.has(id)) touched.add(id);
-    for (const id of drawnUnsaved) if (!unsaved.has(id)) touched.add(id);
-  }
-  drawnUnsaved = unsaved;
-  view.update(shownSpans.shown, touched && changes ? touched : null);
+/** The text with its spans, their tags and the links between them. */
+function drawText(annotations = visibleAnnotations(), relations = visibleRelations()) {
+  drawing.update(annotations, relations, { everyone: Boolean(filter) && !filter.value, initials });
+  view.setAnnotations(annotations);
 }
 
 // What the link list was last drawn from (it is redrawn only when a link or one of its ends changed).
@@ -277,7 +266,7 @@ const details = new DetailsPanel($('details'), {
 });
 
 const spanList = new SpanList($('annotation-list'), $('annotation-count'), {
-  colourOf, seesEveryone: page.seesEveryone, onOpen: openSpan, unsaved: id => unsaved.has(id), someUnsaved: () => unsaved.size > 0,
+  colourOf, seesEveryone: page.seesEveryone, onOpen: openSpan, unsaved: id => unsaved.has(id),
   current: () => ({ annotations: visibleAnnotations(), selectedId: details.selectedId }),
 });
 

@@ -4,7 +4,7 @@
 import { OffsetIndex, tidySelection } from './offsets.js';
 import { segment } from './spans.js';
 import { classFor } from './page-styles.js';
-import { BLOCK, paragraphRuns, lineStarts, spansByBlock, blocksOf, sameBlockSpans, cutPieces } from './blocks.js';
+import { BLOCK, paragraphRuns, lineStarts, spansByBlock, sameBlockSpans, cutPieces } from './blocks.js';
 
 // A long article is drawn near the screen first: a block far from it shows its text at once, as one text node (so
 // offsets, selection, the caret and the browser's find all work), and gets its spans and tags when it comes near the
@@ -67,47 +67,6 @@ export class TextView {
   }
 
   /**
-   * Shows the annotations of `shown` (id -> annotation, already filtered; the view reads it, never changes it), of which
-   * only those of `touched` may differ from what was drawn: came, went, became another object, or look otherwise (their
-   * tag, link marks, options.keyOf). Only the blocks those spans were or are in are planned again, so an edit's work
-   * is that of the blocks it touched, not a pass over every span of the article. `touched` null: all may differ.
-   * @param {Map<string, object>} shown
-   * @param {Iterable<string> | null} touched
-   */
-  update(shown, touched) {
-    this.annotations = shown;
-    if (!touched || !this.byBlock || !this.drawnWhole()) { this.render(); return; }
-    const started = performance.now();
-    const dirty = new Set();
-    const move = (at, add) => {
-      for (const i of blocksOf(this.blocks, at)) {
-        this.byBlock[i] = add ? [...this.byBlock[i], at] : this.byBlock[i].filter(span => span !== at);
-        dirty.add(i);
-      }
-    };
-    for (const id of touched) {
-      const old = this.spanOf.get(id);
-      if (old) { this.spanOf.delete(id); this.starts.delete(id); move(old, false); }
-      const a = shown.get(id);
-      const at = a && this.offsetsOf(a);
-      if (at) { this.spanOf.set(id, at); this.starts.set(id, at.start); move(at, true); }
-    }
-    this.planBlocks([...dirty].sort((x, y) => x - y), started);
-  }
-
-  /** A span's offsets in UTF-16 units, made once per annotation object; null when it is empty or out of the text. */
-  offsetsOf(a) {
-    let at = this.offsets.get(a);
-    if (!at) this.offsets.set(a, at = { id: a.id, start: this.index.toUtf16(a.start), end: this.index.toUtf16(a.end) });
-    return at.start != null && at.end != null && at.start < at.end ? at : null;
-  }
-
-  /** Whether the container holds the blocks drawn last (nothing else replaced them). */
-  drawnWhole() {
-    return Boolean(this.blockElements) && this.container.firstChild?.classList?.contains('text-block') === true;
-  }
-
-  /**
    * Draws the text in blocks of about BLOCK units, each its own element, cut where a line starts anyway (see
    * blocks.js), and on later calls replaces only the blocks whose pieces changed: an edit costs the layout of one
    * block, not of the whole article. A block whose spans are the very objects it was drawn from (the store replaces a
@@ -119,12 +78,12 @@ export class TextView {
     if (!this.blocks) this.cut();
     const spans = [];
     this.starts = new Map(); // span id -> its start in UTF-16 units: the piece it starts in carries its tag (options.decorate)
-    this.spanOf = new Map(); // span id -> its offsets in UTF-16 units, as placed in the blocks (update moves them)
     for (const a of this.annotations.values()) {
-      const at = this.offsetsOf(a);
-      if (at) { spans.push(at); this.starts.set(a.id, at.start); this.spanOf.set(a.id, at); }
+      let at = this.offsets.get(a);
+      if (!at) this.offsets.set(a, at = { id: a.id, start: this.index.toUtf16(a.start), end: this.index.toUtf16(a.end) });
+      if (at.start != null && at.end != null && at.start < at.end) { spans.push(at); this.starts.set(a.id, at.start); }
     }
-    if (!this.drawnWhole()) {
+    if (!this.blockElements || this.container.firstChild?.classList?.contains('text-block') !== true) {
       this.blockElements = this.blocks.map(() => el('div', 'text-block'));
       this.blockKeys = this.blocks.map(() => null);
       this.blockNodes = this.blocks.map(() => []);
@@ -133,16 +92,10 @@ export class TextView {
       this.container.replaceChildren(...this.blockElements);
       this.watchNearness();
     }
-    this.byBlock = spansByBlock(this.blocks, spans);
-    this.planBlocks(this.blocks.keys(), started);
-  }
-
-  /** Plans the blocks of these indices from their spans (byBlock) and draws those whose pieces changed; then tells the page. */
-  planBlocks(indices, started) {
-    const byBlock = this.byBlock;
+    const byBlock = spansByBlock(this.blocks, spans);
     const extraOf = this.options.keyOf ?? (() => '');
     let drawn = 0, changed = false;
-    for (const i of indices) {
+    for (let i = 0; i < this.blocks.length; i++) {
       const extras = byBlock[i].map(span => extraOf(span.id));
       if (sameBlockSpans(this.blockSpans[i], byBlock[i], extras)) continue;
       this.blockSpans[i] = { spans: byBlock[i], extras };

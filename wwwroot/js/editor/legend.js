@@ -10,28 +10,17 @@ import { labelPaint } from './contrast.js';
  * longer has, each with its count among `annotations`.
  * @returns {{name: string, kind: string, colour: string, key: string | null, count: number, known: boolean}[]}
  */
-export function legendEntries(labels, annotations, colourOf, counts = labelCounts(annotations)) {
+export function legendEntries(labels, annotations, colourOf) {
+  const counts = new Map();
+  for (const a of annotations) counts.set(a.label, (counts.get(a.label) ?? 0) + 1);
   const entries = labels.filter(l => l.kind !== 'relation').map(l => ({
     name: l.name, kind: l.kind, colour: colourOf(l.name), key: l.key || null, count: counts.get(l.name) ?? 0, known: true,
   }));
   const known = new Set(entries.map(e => e.name));
   for (const [name, count] of counts) {
-    if (!known.has(name)) entries.push({ name, kind: layerOf(annotations, name), colour: colourOf(name), key: null, count, known: false });
+    if (!known.has(name)) entries.push({ name, kind: annotations.find(a => a.label === name)?.layer ?? 'entity', colour: colourOf(name), key: null, count, known: false });
   }
   return entries;
-}
-
-/** How many of `annotations` carry each label. */
-export function labelCounts(annotations) {
-  const counts = new Map();
-  for (const a of annotations) counts.set(a.label, (counts.get(a.label) ?? 0) + 1);
-  return counts;
-}
-
-/** The layer of the first of `annotations` (a list, or a Map of them) that carries `label` (entity when none does). */
-function layerOf(annotations, label) {
-  for (const a of annotations instanceof Map ? annotations.values() : annotations) if (a.label === label) return a.layer;
-  return 'entity';
 }
 
 /** Whether annotation `a` passes the legend's filter (`only`: the one label shown, or null for all). */
@@ -56,12 +45,9 @@ export class Legend {
     this.onChange();
   }
 
-  /**
-   * @param {object[] | Map<string, object>} annotations  what the other filters (the annotator's) let through: the counts
-   * @param {Map<string, number>} [counts]  how many of them carry each label, when the page keeps that already
-   */
-  render(annotations, counts) {
-    const entries = legendEntries(this.labels, annotations, this.colourOf, counts);
+  /** @param {object[]} annotations  what the other filters (the annotator's) let through: the counts */
+  render(annotations) {
+    const entries = legendEntries(this.labels, annotations, this.colourOf);
     const key = entries.map(e => `${e.name}:${e.count}`).join(',') + `|${this.only}`;
     if (key === this.drawnKey) return;
     this.drawnKey = key;

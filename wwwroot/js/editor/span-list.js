@@ -2,7 +2,7 @@
 // page at a time. The pure part (listPlan, reusable, shorten, moreLabel) decides what is drawn; SpanList draws it.
 
 import { el, fill } from '../annotations.js';
-import { groupByLayerAndLabel, SpanGroups } from '../spans.js';
+import { groupByLayerAndLabel } from '../spans.js';
 import { labelChip } from '../labels.js';
 
 // A label group lists its spans a page at a time: thousands of buttons would make every redraw slow, and a
@@ -17,16 +17,10 @@ export const groupKey = g => `${g.layer}:${g.label}`;
  * groups whose "Show more" was pressed) and the open span when it is in the group (its item is drawn bold).
  */
 export function listPlan(annotations, listed, selectedId, page = LIST_PAGE) {
-  return planOf(groupByLayerAndLabel(annotations), listed, [...annotations].find(a => a.id === selectedId), page);
-}
-
-/** listPlan of groups made already (groupByLayerAndLabel, SpanGroups), `selected` being the open span (or undefined). */
-export function planOf(groups, listed, selected, page = LIST_PAGE) {
-  return groups.map(g => {
+  return groupByLayerAndLabel(annotations).map(g => {
     const key = groupKey(g);
     const shown = listed.get(key) ?? page;
-    const mine = Boolean(selected) && selected.layer === g.layer && selected.label === g.label;
-    return { key, group: g, shown, rest: Math.max(0, g.items.length - shown), selected: mine ? selected.id : null };
+    return { key, group: g, shown, rest: Math.max(0, g.items.length - shown), selected: g.items.some(a => a.id === selectedId) ? selectedId : null };
   });
 }
 
@@ -36,8 +30,7 @@ export function planOf(groups, listed, selected, page = LIST_PAGE) {
  */
 export function reusable(cached, entry) {
   return Boolean(cached) && cached.shown === entry.shown && cached.selected === entry.selected
-    && (cached.items === entry.group.items // a group no edit touched keeps its very list (SpanGroups)
-      || (cached.items.length === entry.group.items.length && entry.group.items.every((a, i) => a === cached.items[i])));
+    && cached.items.length === entry.group.items.length && entry.group.items.every((a, i) => a === cached.items[i]);
 }
 
 /**
@@ -103,11 +96,9 @@ export class SpanList {
    * @param {HTMLElement} list  the element the groups' sections go in
    * @param {HTMLElement} count  shows how many spans are listed
    * @param {{colourOf: (label: string) => string, seesEveryone: boolean, onOpen: (id: string) => void,
-   *          current: () => {annotations: object[], selectedId: string | null}, unsaved?: (id: string) => boolean,
-   *          someUnsaved?: () => boolean}} options
+   *          current: () => {annotations: object[], selectedId: string | null}, unsaved?: (id: string) => boolean}} options
    *   onOpen: a span's item was chosen; current: what to draw when the list redraws itself ("Show more");
-   *   unsaved: whether a span's edit still waits to be saved (its item then says "not saved yet", as the text's dotted outline does);
-   *   someUnsaved: whether any does (when none does, no item is asked)
+   *   unsaved: whether a span's edit still waits to be saved (its item then says "not saved yet", as the text's dotted outline does)
    */
   constructor(list, count, options) {
     this.list = list;
@@ -118,7 +109,6 @@ export class SpanList {
     // touched (with 5,000 spans, rebuilding every list item on every edit was most of an edit's cost).
     this.sections = new Map(); // group key -> { items, shown, selected, element }
     this.collapsed = new Set(); // keys of the groups the person folded: they stay folded across redraws
-    this.groups = new SpanGroups(); // the spans listed, by group, kept edit by edit
     // One listener for every item (a page of 500 per group: a listener each was a good part of the first draw).
     list.addEventListener('click', e => {
       const item = e.target.closest?.('.annotation-item');
@@ -129,25 +119,14 @@ export class SpanList {
   /** Whether the span's edit waits to be saved (options.unsaved, from the page's queue of edits; none when not given). */
   waits(id) { return Boolean(this.options.unsaved?.(id)); }
 
-  /**
-   * @param {Iterable<object> | Map<string, object>} annotations  the spans listed (a Map: id -> span)
-   * @param {string | null} selectedId  the open span
-   * @param {{before?: object, after?: object}[] | null} changes  what changed among them since the last render, when
-   *   the caller knows (see ShownSpans): the groups are then brought up to date by those alone, not made afresh
-   */
-  render(annotations, selectedId, changes = null) {
-    const groups = changes ? this.groups.apply(changes) : this.groups.reset(annotations instanceof Map ? annotations.values() : annotations);
-    const selected = selectedId == null ? undefined
-      : annotations instanceof Map ? annotations.get(selectedId) : [...annotations].find(a => a.id === selectedId);
-    const plan = planOf(groups, this.listed, selected);
+  render(annotations, selectedId) {
+    const plan = listPlan(annotations, this.listed, selectedId);
     this.count.textContent = String(plan.reduce((n, entry) => n + entry.group.items.length, 0));
-    // With nothing waiting to be saved (nearly always), no group has an item to mark: no walk over every listed item.
-    const someWait = this.options.someUnsaved?.() ?? true;
     const keys = new Set(plan.map(entry => entry.key));
     const sections = plan.map(entry => {
       const cached = this.sections.get(entry.key);
       // Which items wait to be saved is the page's state, not the store's: a change of it alone redraws the group too.
-      const waiting = someWait ? entry.group.items.slice(0, entry.shown).map(a => this.waits(a.id) ? 1 : 0).join('') : '';
+      const waiting = entry.group.items.slice(0, entry.shown).map(a => this.waits(a.id) ? 1 : 0).join('');
       if (reusable(cached, entry) && cached.waiting === waiting) return cached.element;
       const drawn = cached ? this.patch(cached, entry, selectedId) : this.section(entry, selectedId);
       this.sections.set(entry.key, { ...drawn, items: entry.group.items, shown: entry.shown, selected: entry.selected, waiting });

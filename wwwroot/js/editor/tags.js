@@ -5,15 +5,12 @@
 // call `update` with what is drawn before the view renders. Tags and markers are elements without text nodes (their
 // words are CSS generated content from data-tag), so the text's offsets and its selection never include them.
 
-import { tagKey, TagPlanner } from './tag-layout.js';
+import { tagPlan, tagKey, TagPlanCache } from './tag-layout.js';
 import { linkMarks, arcLinks, arcLayout } from './link-arcs.js';
 import { labelPaint } from './contrast.js';
 import { classFor } from '../page-styles.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-
-/** What a span's link markers show, as one string (a span without links: ''). */
-const markKey = marks => marks?.map(m => `${m.id}${m.type}${m.outgoing}`).join('+') ?? '';
 
 /** A link badge names the other article in at most this many characters. */
 const TITLE_MAX = 28;
@@ -27,7 +24,7 @@ export class SpanDrawing {
   constructor(options) {
     this.options = { arcs: true, ...options };
     this.plan = new Map();
-    this.planner = new TagPlanner(); // the plan, kept edit by edit
+    this.planned = new TagPlanCache(); // what an edit's plan takes from the last one
     this.keys = new WeakMap(); // plan entry -> its tagKey (an entry taken from the last plan keeps its key)
     this.marks = new Map();
     this.arcs = [];
@@ -40,35 +37,25 @@ export class SpanDrawing {
     return {
       colourOf: label => labelPaint(this.options.colourOf(label)).strong,
       decorate: (piece, ids, starting, into) => this.decorate(piece, ids, starting, into),
-      keyOf: id => this.tagKeyOf(id) + markKey(this.marks.get(id)),
+      keyOf: id => this.tagKeyOf(id) + (this.marks.get(id)?.map(m => `${m.id}${m.type}${m.outgoing}`).join('+') ?? ''),
       afterRender: (container, isNear) => this.scheduleArcs(container, isNear),
     };
   }
 
   /**
    * What the next render draws.
-   * @param {object[] | Map<string, object>} annotations  the spans shown (a list, or id -> span)
+   * @param {object[]} annotations  the spans shown
    * @param {object[]} relations  the document's relations, already filtered as the page shows them
    * @param {{everyone?: boolean, initials?: Map<string, string>}} who  everyone: the view shows everyone's work (tags
    *   carry initials and disagreements are flagged once two people's spans are shown)
-   * @param {{before?: object, after?: object}[] | null} changes  what changed among the spans shown since the last
-   *   update (see ShownSpans), when the caller knows: the tags are then planned for what changed alone
-   * @returns {Set<string> | null} the ids of the spans whose drawing (tag, link marks) may have changed, beside those
-   *   of `changes`; null when everything may have (planned afresh)
    */
-  update(annotations, relations, who = {}, changes = null) {
-    const shown = annotations instanceof Map ? annotations : new Map(annotations.map(a => [a.id, a]));
-    // Initials only where they tell people apart: one person's spans alone need none (the planner counts the people).
-    const touched = changes ? this.planner.apply(changes, who) : null;
-    if (!touched) this.planner.reset(shown.values(), who);
-    this.plan = this.planner.plan;
-    const marks = linkMarks(relations, shown, this.options.documentId, this.options.titles);
-    if (touched) {
-      for (const id of new Set([...this.marks.keys(), ...marks.keys()])) if (markKey(this.marks.get(id)) !== markKey(marks.get(id))) touched.add(id);
-    }
-    this.marks = marks;
+  update(annotations, relations, who = {}) {
+    // Initials only where they tell people apart: one person's spans alone need none.
+    const everyone = Boolean(who.everyone) && new Set(annotations.map(a => a.annotatorId)).size > 1;
+    this.plan = tagPlan(annotations, { ...who, everyone }, this.planned);
+    const shown = new Set(annotations.map(a => a.id));
+    this.marks = linkMarks(relations, shown, this.options.documentId, this.options.titles);
     this.arcs = this.options.arcs ? arcLinks(relations, shown, this.options.documentId) : [];
-    return touched;
   }
 
   /** What span `id`'s tag shows, as one string (tagKey), made once per plan entry. */
