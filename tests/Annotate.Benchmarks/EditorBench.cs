@@ -161,6 +161,9 @@ public static class EditorBench
                 })
                 """, new object[] { i, word });
             await page.Keyboard.PressAsync("Control+Shift+ArrowRight");
+            // A person sees the word selected before pressing the label's key: whatever the selection brought into view is
+            // drawn by then (the page draws blocks near the screen when they come near it, or when it is idle).
+            await page.EvaluateAsync("() => new Promise(idle => requestIdleCallback(() => requestAnimationFrame(() => setTimeout(idle, 0)), { timeout: 1000 }))");
             // The page watches (every frame, from before the key) for the span to be in its store and drawn, and notes when.
             await page.EvaluateAsync("""
                 () => {
