@@ -67,6 +67,35 @@ public class AnnotationRefusalTests(AnnotateFactory factory) : IClassFixture<Ann
     }
 
     [Fact]
+    public async Task A_create_tells_an_outsider_only_that_the_document_is_not_theirs_and_a_member_what_is_wrong()
+    {
+        // A create's access is decided in its batch, after its offsets were checked against the text: the offsets,
+        // the label or the project being archived must still reveal nothing to someone who may not write there.
+        var (lead, projectId, documentId) = await ProjectAsync();
+        var outsider = await factory.SignUpAsync("outsider");
+        var before = await StateAsync(lead, projectId, documentId);
+        object[] bad =
+        [
+            new { layer = "claim", label = "CLAIM", start = 5, end = 500 },
+            new { layer = "entity", label = "QUANTITY", start = 2, end = 8, unit = "utf16" },
+            new { layer = "entity", label = "RUMOUR", start = 27, end = 30 },
+        ];
+        foreach (var create in bad)
+            await ProblemAsync(await outsider.Http.PostAsJsonAsync($"/api/documents/{documentId}/annotations", create), HttpStatusCode.NotFound, "not a member");
+        await ProblemAsync(await lead.Http.PostAsJsonAsync($"/api/documents/{documentId}/annotations", bad[0]), HttpStatusCode.BadRequest, "past the end");
+        await ProblemAsync(await lead.Http.PostAsJsonAsync($"/api/documents/{documentId}/annotations", bad[1]), HttpStatusCode.BadRequest, "inside a character");
+        await ProblemAsync(await lead.Http.PostAsJsonAsync($"/api/documents/{documentId}/annotations", bad[2]), HttpStatusCode.BadRequest, "RUMOUR");
+        Assert.Equal(before, await StateAsync(lead, projectId, documentId));
+
+        (await lead.Http.PostAsync($"/api/projects/{projectId}/archive", null)).EnsureSuccessStatusCode();
+        var good = new { layer = "entity", label = "QUANTITY", start = 27, end = 30 };
+        await ProblemAsync(await outsider.Http.PostAsJsonAsync($"/api/documents/{documentId}/annotations", good), HttpStatusCode.NotFound, "not a member");
+        await ProblemAsync(await lead.Http.PostAsJsonAsync($"/api/documents/{documentId}/annotations", good), HttpStatusCode.Conflict, "archived");
+        // An archived project's bad offsets still say archived first: nothing can be written there.
+        await ProblemAsync(await lead.Http.PostAsJsonAsync($"/api/documents/{documentId}/annotations", bad[0]), HttpStatusCode.Conflict, "archived");
+    }
+
+    [Fact]
     public async Task A_retried_create_answers_the_same_span_once_and_a_link_is_deleted_with_its_version()
     {
         var (lead, projectId, documentId) = await ProjectAsync();

@@ -1,7 +1,5 @@
 using System.Security.Claims;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
 using Annotate.Web.Features.Documents;
 using Annotate.Web.Features.LiveSync;
 using Annotate.Web.Features.Relations;
