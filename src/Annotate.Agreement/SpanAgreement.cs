@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Annotate.Agreement;
 
 /// <summary>A labelled span [Start, End): End is exclusive, so Start &lt; End.</summary>
@@ -68,20 +70,23 @@ public static class SpanAgreement
         Check(b, "b");
 
         // Spans of different labels never match when labels count, so matching with labels is the sum of the matchings
-        // of each label alone (the greedy order within a label is the same): count it once, per label.
-        var perLabel = new Dictionary<string, LabelScores>(StringComparer.Ordinal);
-        int exactWithLabel = 0, overlapWithLabel = 0;
-        foreach (var label in a.Select(s => s.Label).Concat(b.Select(s => s.Label)).Distinct().Order(StringComparer.Ordinal))
-        {
-            var inA = a.Where(s => s.Label == label).ToList();
-            var inB = b.Where(s => s.Label == label).ToList();
-            var (exactMatches, overlapMatches) = (Exact(inA, inB, true), Overlap(inA, inB, true));
-            exactWithLabel += exactMatches;
-            overlapWithLabel += overlapMatches;
-            perLabel[label] = new LabelScores(Scores(exactMatches, inA.Count, inB.Count), Scores(overlapMatches, inA.Count, inB.Count));
-        }
-        var exact = new MatchingScores(Scores(exactWithLabel, a.Count, b.Count), Scores(Exact(a, b, false), a.Count, b.Count));
-        var overlap = new MatchingScores(Scores(overlapWithLabel, a.Count, b.Count), Scores(Overlap(a, b, false), a.Count, b.Count));
+        // of each label alone (the greedy order within a label is the same). Both matchings are therefore counted in one
+        // pass each, over all labels at once: a report compares every pair of annotators of every document, so this runs
+        // millions of times on a large project.
+        // Arrays, not the interface, in the loops below: each access would be an interface call otherwise.
+        LabelledSpan[] x = a as LabelledSpan[] ?? [.. a], y = b as LabelledSpan[] ?? [.. b];
+        var labels = a.Select(s => s.Label).Concat(b.Select(s => s.Label)).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var labelIndex = new Dictionary<string, int>(labels.Length, StringComparer.Ordinal);
+        for (var l = 0; l < labels.Length; l++) labelIndex[labels[l]] = l;
+        var (labelA, countA) = LabelsOf(x, labelIndex, labels.Length);
+        var (labelB, countB) = LabelsOf(y, labelIndex, labels.Length);
+        var (exactIgnoring, exactPerLabel) = Exact(x, y, labelA, labelB, labels.Length);
+        var (overlapIgnoring, overlapPerLabel) = Overlap(x, y, labelA, labelB, labels.Length);
+        var perLabel = new Dictionary<string, LabelScores>(labels.Length, StringComparer.Ordinal);
+        for (var l = 0; l < labels.Length; l++)
+            perLabel[labels[l]] = new LabelScores(Scores(exactPerLabel[l], countA[l], countB[l]), Scores(overlapPerLabel[l], countA[l], countB[l]));
+        var exact = new MatchingScores(Scores(exactPerLabel.Sum(), a.Count, b.Count), Scores(exactIgnoring, a.Count, b.Count));
+        var overlap = new MatchingScores(Scores(overlapPerLabel.Sum(), a.Count, b.Count), Scores(overlapIgnoring, a.Count, b.Count));
 
         var note = (a.Count, b.Count) switch
         {
@@ -113,44 +118,79 @@ public static class SpanAgreement
         inA == 0 ? double.NaN : (double)matched / inA,
         inA + inB == 0 ? double.NaN : 2.0 * matched / (inA + inB));
 
-    private static int Exact(IReadOnlyList<LabelledSpan> a, IReadOnlyList<LabelledSpan> b, bool withLabel)
+    /// <summary>Each span's label as an index into the sorted labels, and how many spans each label has.</summary>
+    private static (int[] Labels, int[] Counts) LabelsOf(LabelledSpan[] spans, Dictionary<string, int> labelIndex, int labelCount)
     {
-        var available = new Dictionary<(long, long, string), int>();
-        foreach (var span in b)
-        {
-            var key = (span.Start, span.End, withLabel ? span.Label : "");
-            available[key] = available.GetValueOrDefault(key) + 1;
-        }
-        var matched = 0;
-        foreach (var span in a)
-        {
-            var key = (span.Start, span.End, withLabel ? span.Label : "");
-            if (available.GetValueOrDefault(key) > 0)
-            {
-                available[key]--;
-                matched++;
-            }
-        }
-        return matched;
+        var labels = new int[spans.Length];
+        var counts = new int[labelCount];
+        for (var i = 0; i < spans.Length; i++) counts[labels[i] = labelIndex[spans[i].Label]]++;
+        return (labels, counts);
     }
 
-    private static int Overlap(IReadOnlyList<LabelledSpan> a, IReadOnlyList<LabelledSpan> b, bool withLabel)
+    /// <summary>
+    /// Exact matches ignoring labels, and with labels per label. Both sides sorted by (start, end, label): spans with the
+    /// same boundaries then lie together, and within them those with the same label, so a merge counts min(|A|, |B|) of
+    /// each group (duplicates match as many times as both sides have them).
+    /// </summary>
+    private static (int Ignoring, int[] PerLabel) Exact(LabelledSpan[] a, LabelledSpan[] b, int[] labelA, int[] labelB, int labelCount)
+    {
+        var x = Keys(a, labelA);
+        var y = Keys(b, labelB);
+        var perLabel = new int[labelCount];
+        var ignoring = 0;
+        int i = 0, j = 0;
+        while (i < x.Length && j < y.Length)
+        {
+            if (x[i].Start != y[j].Start ? x[i].Start < y[j].Start : x[i].End < y[j].End) { i++; continue; }
+            if (x[i].Start != y[j].Start || x[i].End != y[j].End) { j++; continue; }
+            // One group of equal boundaries on each side: [i, iEnd) and [j, jEnd).
+            int iEnd = i, jEnd = j;
+            while (iEnd < x.Length && x[iEnd].Start == x[i].Start && x[iEnd].End == x[i].End) iEnd++;
+            while (jEnd < y.Length && y[jEnd].Start == y[j].Start && y[jEnd].End == y[j].End) jEnd++;
+            ignoring += Math.Min(iEnd - i, jEnd - j);
+            while (i < iEnd && j < jEnd)
+            {
+                if (x[i].Label < y[j].Label) i++;
+                else if (x[i].Label > y[j].Label) j++;
+                else { perLabel[x[i].Label]++; i++; j++; }
+            }
+            (i, j) = (iEnd, jEnd);
+        }
+        return (ignoring, perLabel);
+    }
+
+    private static (long Start, long End, int Label)[] Keys(LabelledSpan[] spans, int[] labels)
+    {
+        var keys = new (long Start, long End, int Label)[spans.Length];
+        for (var i = 0; i < keys.Length; i++) keys[i] = (spans[i].Start, spans[i].End, labels[i]);
+        Array.Sort(keys);
+        return keys;
+    }
+
+    /// <summary>Overlap matches ignoring labels, and with labels per label, from one sweep over the overlapping pairs.</summary>
+    private static (int Ignoring, int[] PerLabel) Overlap(LabelledSpan[] a, LabelledSpan[] b, int[] labelA, int[] labelB, int labelCount)
     {
         // Sweep over all starts: a span overlaps exactly the other side's spans that started no later and end after
         // its start. Each overlapping pair is found once, and the cost is the number of pairs plus a sort.
         // Ties on the start keep A's spans before B's, each in input order.
-        var events = new (long Start, int Side, int Index)[a.Count + b.Count];
-        for (var i = 0; i < a.Count; i++) events[i] = (a[i].Start, 0, i);
-        for (var j = 0; j < b.Count; j++) events[a.Count + j] = (b[j].Start, 1, j);
+        var events = new (long Start, int Side, int Index)[a.Length + b.Length];
+        for (var i = 0; i < a.Length; i++) events[i] = (a[i].Start, 0, i);
+        for (var j = 0; j < b.Length; j++) events[a.Length + j] = (b[j].Start, 1, j);
         Array.Sort(events);
         var active = new[] { new List<int>(), new List<int>() };
-        var candidates = new List<(long Shared, long Shift, int A, int B)>();
+        // Candidates sorted as they are, ascending, give the greedy order: the most shared offsets first (so it is kept
+        // negated), then the least shift of the boundaries, then A's and B's input order.
+        var candidates = new List<(long NegatedShared, long Shift, int A, int B)>(a.Length + b.Length);
         var overlapping = 0;
         foreach (var (start, side, index) in events)
         {
             var others = side == 0 ? b : a;
             var open = active[1 - side];
-            open.RemoveAll(k => others[k].End <= start);
+            // Drop the other side's spans that ended by this start, keeping the rest in order.
+            var kept = 0;
+            for (var k = 0; k < open.Count; k++)
+                if (others[open[k]].End > start) open[kept++] = open[k];
+            open.RemoveRange(kept, open.Count - kept);
             var span = side == 0 ? a[index] : b[index];
             foreach (var k in open)
             {
@@ -159,26 +199,33 @@ public static class SpanAgreement
                     throw new ArgumentException(
                         $"The spans overlap each other in more than {MaxOverlappingPairs} pairs; compare smaller parts (e.g. one document at a time).");
                 var (x, y, i, j) = side == 0 ? (span, b[k], index, k) : (a[k], span, k, index);
-                if (withLabel && x.Label != y.Label) continue;
                 var shared = Math.Min(x.End, y.End) - Math.Max(x.Start, y.Start);
-                candidates.Add((shared, Math.Abs(x.Start - y.Start) + Math.Abs(x.End - y.End), i, j));
+                candidates.Add((-shared, Math.Abs(x.Start - y.Start) + Math.Abs(x.End - y.End), i, j));
             }
             active[side].Add(index);
         }
-        candidates.Sort((p, q) =>
-            p.Shared != q.Shared ? q.Shared.CompareTo(p.Shared)
-            : p.Shift != q.Shift ? p.Shift.CompareTo(q.Shift)
-            : p.A != q.A ? p.A.CompareTo(q.A)
-            : p.B.CompareTo(q.B));
+        // A pair's place in the greedy order is the same whether labels count or not, and when they count, pairs of
+        // different labels are skipped and never take a span from a pair of one label.
+        CollectionsMarshal.AsSpan(candidates).Sort();
+        var perLabel = new int[labelCount];
+        var ignoring = Greedy(candidates, a.Length, b.Length, null, null, null);
+        Greedy(candidates, a.Length, b.Length, labelA, labelB, perLabel);
+        return (ignoring, perLabel);
+    }
 
-        var usedA = new bool[a.Count];
-        var usedB = new bool[b.Count];
+    /// <summary>Takes the candidates in order, each when neither span is matched yet (and, with labels, when the labels are equal).</summary>
+    private static int Greedy(List<(long NegatedShared, long Shift, int A, int B)> candidates, int countA, int countB, int[]? labelA, int[]? labelB, int[]? perLabel)
+    {
+        var usedA = new bool[countA];
+        var usedB = new bool[countB];
         var matched = 0;
         foreach (var (_, _, i, j) in candidates)
         {
             if (usedA[i] || usedB[j]) continue;
+            if (labelA is not null && labelA[i] != labelB![j]) continue;
             usedA[i] = usedB[j] = true;
             matched++;
+            if (perLabel is not null) perLabel[labelA![i]]++;
         }
         return matched;
     }

@@ -51,14 +51,25 @@ public static class UnitizingAlpha
     /// unknown rater, a unit length below 1, a unit without category, or overlapping units of one rater and category.</exception>
     public static UnitizingResult Compute(long begin, long length, int raters, IEnumerable<UnitizedSegment> units)
     {
+        var prepared = Prepare(begin, length, raters, units);
+        return prepared.Compute(Enumerable.Range(0, raters).ToArray());
+    }
+
+    /// <summary>
+    /// Checks the units and cuts each rater's continuum into sections once, so that α_U of all the raters and of each pair
+    /// of them (as an agreement report gives it) does not check and cut the same units again for every subset.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Compute(long, long, int, IEnumerable{UnitizedSegment})"/>.</exception>
+    public static PreparedUnits Prepare(long begin, long length, int raters, IEnumerable<UnitizedSegment> units)
+    {
         ArgumentNullException.ThrowIfNull(units);
         if (raters < 2) throw new ArgumentException($"Unitizing alpha needs at least two raters; got {raters}.");
         if (length < 1) throw new ArgumentException($"The continuum's length must be at least 1; got {length}.");
         if (begin > long.MaxValue - length) throw new ArgumentException("The continuum's end (begin + length) is too large.");
         var end = begin + length;
 
-        // category -> rater -> units; only raters that marked the category get an entry (see Observed and Expected).
-        var byCategory = new SortedDictionary<string, Dictionary<int, List<UnitizedSegment>>>(StringComparer.Ordinal);
+        // category -> rater -> units; a rater without units of the category has no list (see Observed and Expected).
+        var byCategory = new SortedDictionary<string, List<UnitizedSegment>?[]>(StringComparer.Ordinal);
         var index = 0;
         foreach (var unit in units)
         {
@@ -71,38 +82,70 @@ public static class UnitizingAlpha
                 throw new ArgumentException(
                     $"Unit {index} [{unit.Start}, {unit.Start + unit.Length}) lies outside the continuum [{begin}, {end}).");
             if (string.IsNullOrEmpty(unit.Category)) throw new ArgumentException($"Unit {index} has no category.");
-            if (!byCategory.TryGetValue(unit.Category, out var perRater)) byCategory[unit.Category] = perRater = [];
-            if (!perRater.TryGetValue(unit.Rater, out var own)) perRater[unit.Rater] = own = [];
-            own.Add(unit);
+            if (!byCategory.TryGetValue(unit.Category, out var perRater)) byCategory[unit.Category] = perRater = new List<UnitizedSegment>?[raters];
+            (perRater[unit.Rater] ??= []).Add(unit);
         }
-        if (byCategory.Count == 0)
-            return new UnitizingResult(double.NaN, double.NaN, double.NaN, new Dictionary<string, CategoryAlpha>(), raters,
-                "No rater marked any unit: there is nothing to agree on.");
-
-        var categories = new Dictionary<string, CategoryAlpha>(StringComparer.Ordinal);
-        string? note = null;
+        var categories = new List<(string Category, Section[]?[] Sections)>(byCategory.Count);
         foreach (var (category, perRater) in byCategory)
-        {
-            var sections = perRater.Select(r => Sections(r.Value, begin, end, r.Key, category)).ToList();
-            var observed = Observed(sections, raters, length);
-            var expected = Expected(sections, raters, length);
-            var (alpha, categoryNote) = ChanceCorrection.FromDisagreement(observed, expected);
-            note ??= categoryNote;
-            categories[category] = new CategoryAlpha(alpha, observed, expected);
-        }
-        var meanObserved = categories.Values.Average(c => c.Observed);
-        var meanExpected = categories.Values.Average(c => c.Expected);
-        var (overall, overallNote) = ChanceCorrection.FromDisagreement(meanObserved, meanExpected);
-        return new UnitizingResult(overall, meanObserved, meanExpected, categories, raters, overallNote ?? note);
+            categories.Add((category, perRater.Select((own, rater) => own is null ? null : Sections(own, begin, end, rater, category)).ToArray()));
+        return new PreparedUnits(length, raters, categories);
     }
 
-    private readonly record struct Section(long Begin, long End, bool IsUnit)
+    /// <summary>Units checked and cut into sections by <see cref="Prepare"/>: α_U of any two or more of their raters.</summary>
+    public sealed class PreparedUnits
+    {
+        private readonly long length;
+        private readonly int raters;
+        private readonly List<(string Category, Section[]?[] Sections)> categories;
+
+        internal PreparedUnits(long length, int raters, List<(string Category, Section[]?[] Sections)> categories) =>
+            (this.length, this.raters, this.categories) = (length, raters, categories);
+
+        /// <summary>
+        /// α_U of these raters alone (R is their number), as if the units of the others were never given. A category none
+        /// of them marked is left out, as it is when no rater marked it.
+        /// </summary>
+        /// <exception cref="ArgumentException">Fewer than two raters, one named twice, or one not among the prepared raters.</exception>
+        public UnitizingResult Compute(IReadOnlyList<int> subset)
+        {
+            ArgumentNullException.ThrowIfNull(subset);
+            if (subset.Count < 2) throw new ArgumentException($"Unitizing alpha needs at least two raters; got {subset.Count}.");
+            if (subset.Any(r => r < 0 || r >= raters)) throw new ArgumentException($"Raters are numbered 0 to {raters - 1}.");
+            if (subset.Distinct().Count() != subset.Count) throw new ArgumentException("A rater is named twice.");
+            // Raters in ascending order, the order the sums have always been taken in.
+            var ordered = subset.Order().ToArray();
+            var results = new Dictionary<string, CategoryAlpha>(StringComparer.Ordinal);
+            string? note = null;
+            var marking = new List<Section[]>(ordered.Length);
+            foreach (var (category, perRater) in categories)
+            {
+                marking.Clear();
+                foreach (var rater in ordered)
+                    if (perRater[rater] is { } own) marking.Add(own);
+                if (marking.Count == 0) continue;
+                var observed = Observed(marking, ordered.Length, length);
+                var expected = Expected(marking, ordered.Length, length);
+                var (alpha, categoryNote) = ChanceCorrection.FromDisagreement(observed, expected);
+                note ??= categoryNote;
+                results[category] = new CategoryAlpha(alpha, observed, expected);
+            }
+            if (results.Count == 0)
+                return new UnitizingResult(double.NaN, double.NaN, double.NaN, results, ordered.Length,
+                    "No rater marked any unit: there is nothing to agree on.");
+            var meanObserved = results.Values.Average(c => c.Observed);
+            var meanExpected = results.Values.Average(c => c.Expected);
+            var (overall, overallNote) = ChanceCorrection.FromDisagreement(meanObserved, meanExpected);
+            return new UnitizingResult(overall, meanObserved, meanExpected, results, ordered.Length, overallNote ?? note);
+        }
+    }
+
+    internal readonly record struct Section(long Begin, long End, bool IsUnit)
     {
         public long Length => End - Begin;
     }
 
     /// <summary>The rater's units of one category and the gaps around them, covering the continuum in order.</summary>
-    private static List<Section> Sections(List<UnitizedSegment> units, long begin, long end, int rater, string category)
+    private static Section[] Sections(List<UnitizedSegment> units, long begin, long end, int rater, string category)
     {
         units.Sort((a, b) => a.Start.CompareTo(b.Start));
         var sections = new List<Section>(2 * units.Count + 1);
@@ -120,24 +163,28 @@ public static class UnitizingAlpha
             previous = unit;
         }
         if (position < end) sections.Add(new Section(position, end, false));
-        return sections;
+        return sections.ToArray();
     }
 
     // sections: those of the raters that marked the category; every other rater's only section is one gap over the continuum.
-    private static double Observed(List<List<Section>> sections, int raters, long length)
+    private static double Observed(List<Section[]> sections, int raters, long length)
     {
         // A rater without units of the category differs from every unit u of another rater by l_u² (u lies inside
         // the rater's single gap), and from a rater like them by 0: no need to walk those pairs.
         var silent = raters - sections.Count;
-        double sum = silent * sections.SelectMany(s => s).Where(s => s.IsUnit).Sum(s => Square(s.Length));
+        var unitSquares = 0.0;
+        foreach (var own in sections)
+            foreach (var section in own)
+                if (section.IsUnit) unitSquares += Square(section.Length);
+        double sum = silent * unitSquares;
         // Two raters' lists tile the same continuum, so one merge pass visits every intersecting pair once.
         for (var i = 0; i < sections.Count; i++)
         {
             for (var j = i + 1; j < sections.Count; j++)
             {
-                List<Section> a = sections[i], b = sections[j];
+                Section[] a = sections[i], b = sections[j];
                 int x = 0, y = 0;
-                while (x < a.Count && y < b.Count)
+                while (x < a.Length && y < b.Length)
                 {
                     sum += Distance(a[x], b[y]);
                     if (a[x].End < b[y].End) x++;
@@ -158,24 +205,36 @@ public static class UnitizingAlpha
         return 0;
     }
 
-    private static double Expected(List<List<Section>> sections, int raters, long length)
+    private static double Expected(List<Section[]> sections, int raters, long length)
     {
         // Raters without units of the category each have one gap of length L, long enough for every unit.
         var silent = raters - sections.Count;
-        var units = sections.SelectMany(s => s).Where(s => s.IsUnit).Select(s => (double)s.Length).ToList();
-        var gaps = sections.SelectMany(s => s).Where(s => !s.IsUnit).Select(s => (double)s.Length).Order().ToArray();
+        var unitCount = 0;
+        var gapCount = 0;
+        foreach (var own in sections)
+            foreach (var section in own)
+                if (section.IsUnit) unitCount++; else gapCount++;
+        var gaps = new double[gapCount];
+        gapCount = 0;
+        foreach (var own in sections)
+            foreach (var section in own)
+                if (!section.IsUnit) gaps[gapCount++] = section.Length;
+        Array.Sort(gaps);
         // suffix[k] = Σ gaps[k..]: Σ_{l_g ≥ l} (l_g − l + 1) = suffix − (l − 1)·count for the gaps from the first with l_g ≥ l.
         var suffix = new double[gaps.Length + 1];
         for (var k = gaps.Length - 1; k >= 0; k--) suffix[k] = suffix[k + 1] + gaps[k];
 
-        double n = units.Count, numerator = 0, selfPairs = 0;
-        foreach (var l in units)
-        {
-            var first = LowerBound(gaps, l);
-            var gapPlacements = suffix[first] - (l - 1) * (gaps.Length - first) + silent * (length - l + 1);
-            numerator += (n - 1) * (2 * l * l * l - 3 * l * l + l) / 3 + l * l * gapPlacements;
-            selfPairs += l * (l - 1);
-        }
+        double n = unitCount, numerator = 0, selfPairs = 0;
+        foreach (var own in sections)
+            foreach (var section in own)
+            {
+                if (!section.IsUnit) continue;
+                double l = section.Length;
+                var first = LowerBound(gaps, l);
+                var gapPlacements = suffix[first] - (l - 1) * (gaps.Length - first) + silent * (length - l + 1);
+                numerator += (n - 1) * (2 * l * l * l - 3 * l * l + l) / 3 + l * l * gapPlacements;
+                selfPairs += l * (l - 1);
+            }
         double rl = (double)raters * length;
         return 2 / (double)length * numerator / (rl * (rl - 1) - selfPairs);
     }

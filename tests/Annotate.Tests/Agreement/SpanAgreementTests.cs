@@ -121,4 +121,78 @@ public class SpanAgreementTests
         Assert.Equal(0, result.Exact.IgnoringLabel.Matched);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
     }
+
+    [Fact]
+    public void One_pass_over_all_labels_gives_what_matching_each_label_alone_gives()
+    {
+        // The matcher counts exact and overlap matches with and without labels in one pass over all labels. A plain
+        // reference (a quadratic search, one label at a time, the greedy order of the class remarks) must agree with it on
+        // random data full of duplicates, nesting, shared boundaries and label clashes.
+        var random = new Random(20261203);
+        for (var round = 0; round < 300; round++)
+        {
+            var a = RandomSpans(random);
+            var b = RandomSpans(random);
+            var result = SpanAgreement.Compare(a, b);
+            Assert.Equal(NaiveExact(a, b, null), result.Exact.IgnoringLabel.Matched);
+            Assert.Equal(NaiveOverlap(a, b, null), result.Overlap.IgnoringLabel.Matched);
+            var labels = a.Concat(b).Select(s => s.Label).Distinct().ToList();
+            Assert.Equal(labels.Sum(l => NaiveExact(a, b, l)), result.Exact.WithLabel.Matched);
+            Assert.Equal(labels.Sum(l => NaiveOverlap(a, b, l)), result.Overlap.WithLabel.Matched);
+            Assert.Equal(labels.Order(StringComparer.Ordinal), result.PerLabel.Keys);
+            foreach (var label in labels)
+            {
+                Assert.Equal(NaiveExact(a, b, label), result.PerLabel[label].Exact.Matched);
+                Assert.Equal(NaiveOverlap(a, b, label), result.PerLabel[label].Overlap.Matched);
+                Assert.Equal(a.Count(s => s.Label == label), result.PerLabel[label].Exact.InA);
+            }
+        }
+    }
+
+    private static LabelledSpan[] RandomSpans(Random random)
+    {
+        var labels = new[] { "PER", "ORG", "LOC" };
+        return Enumerable.Range(0, random.Next(0, 25)).Select(_ =>
+        {
+            var start = random.Next(0, 40);
+            return S(start, start + random.Next(1, 8), labels[random.Next(labels.Length)]);
+        }).ToArray();
+    }
+
+    /// <summary>Exact matches of one label (or of all, ignoring labels when null), duplicates one to one.</summary>
+    private static int NaiveExact(LabelledSpan[] a, LabelledSpan[] b, string? label)
+    {
+        var used = new bool[b.Length];
+        var matched = 0;
+        foreach (var x in a.Where(s => label is null || s.Label == label))
+        {
+            int j;
+            for (j = 0; j < b.Length; j++)
+                if (!used[j] && (label is null || b[j].Label == label) && b[j].Start == x.Start && b[j].End == x.End) break;
+            if (j < b.Length) { used[j] = true; matched++; }
+        }
+        return matched;
+    }
+
+    /// <summary>Overlap matches by the greedy order, found by trying every pair.</summary>
+    private static int NaiveOverlap(LabelledSpan[] a, LabelledSpan[] b, string? label)
+    {
+        var x = a.Where(s => label is null || s.Label == label).ToArray();
+        var y = b.Where(s => label is null || s.Label == label).ToArray();
+        var pairs = new List<(long Shared, long Shift, int A, int B)>();
+        for (var i = 0; i < x.Length; i++)
+        for (var j = 0; j < y.Length; j++)
+        {
+            var shared = Math.Min(x[i].End, y[j].End) - Math.Max(x[i].Start, y[j].Start);
+            if (shared > 0) pairs.Add((shared, Math.Abs(x[i].Start - y[j].Start) + Math.Abs(x[i].End - y[j].End), i, j));
+        }
+        var (usedA, usedB, matched) = (new bool[x.Length], new bool[y.Length], 0);
+        foreach (var (_, _, i, j) in pairs.OrderByDescending(p => p.Shared).ThenBy(p => p.Shift).ThenBy(p => p.A).ThenBy(p => p.B))
+        {
+            if (usedA[i] || usedB[j]) continue;
+            usedA[i] = usedB[j] = true;
+            matched++;
+        }
+        return matched;
+    }
 }

@@ -172,4 +172,55 @@ public class UnitizingAlphaTests
             Assert.Throws<ArgumentException>(() => UnitizingAlpha.Compute(0, 10, 2, [U(2, 0, 5, "X")])).Message);
         Assert.Contains("no category", Assert.Throws<ArgumentException>(() => UnitizingAlpha.Compute(0, 10, 2, [U(0, 0, 5, "")])).Message);
     }
+
+    [Fact]
+    public void Prepared_units_give_each_subset_of_raters_what_its_own_units_give()
+    {
+        // An agreement report prepares a document's units once and asks for all coders and for every pair: each answer must
+        // be the one computed from that subset's units alone, raters renumbered, to the last bit.
+        var random = new Random(7);
+        for (var round = 0; round < 100; round++)
+        {
+            const int raters = 4, length = 60;
+            var units = new List<UnitizedSegment>();
+            for (var rater = 0; rater < raters; rater++)
+            foreach (var category in new[] { "A", "B" })
+            {
+                var position = random.Next(0, 6);
+                while (position < length - 1 && random.Next(4) > 0)
+                {
+                    var unitLength = random.Next(1, Math.Min(8, length - position) + 1);
+                    units.Add(new UnitizedSegment(rater, position, unitLength, category));
+                    position += unitLength + random.Next(0, 6);
+                }
+            }
+            var prepared = UnitizingAlpha.Prepare(0, length, raters, units);
+            Assert.Equal(UnitizingAlpha.Compute(0, length, raters, units), prepared.Compute([0, 1, 2, 3]), ResultComparer.Instance);
+            foreach (var subset in new[] { new[] { 0, 1 }, [2, 3], [3, 1], [0, 2, 3] })
+            {
+                var ordered = subset.Order().ToList();
+                var own = units.Where(u => subset.Contains(u.Rater)).Select(u => u with { Rater = ordered.IndexOf(u.Rater) }).ToList();
+                var expected = own.Count == 0 ? null : UnitizingAlpha.Compute(0, length, subset.Length, own);
+                var actual = prepared.Compute(subset);
+                if (expected is null) Assert.Empty(actual.Categories);
+                else Assert.Equal(expected, actual, ResultComparer.Instance);
+            }
+        }
+        Assert.Throws<ArgumentException>(() => UnitizingAlpha.Prepare(0, 10, 3, []).Compute([0]));
+        Assert.Throws<ArgumentException>(() => UnitizingAlpha.Prepare(0, 10, 3, []).Compute([0, 3]));
+        Assert.Throws<ArgumentException>(() => UnitizingAlpha.Prepare(0, 10, 3, []).Compute([1, 1]));
+    }
+
+    /// <summary>Equal when every figure is equal bit for bit (NaN equal to NaN) and the notes and categories match.</summary>
+    private sealed class ResultComparer : IEqualityComparer<UnitizingResult>
+    {
+        public static readonly ResultComparer Instance = new();
+
+        public bool Equals(UnitizingResult? x, UnitizingResult? y) =>
+            x is not null && y is not null && x.Alpha.Equals(y.Alpha) && x.ObservedDisagreement.Equals(y.ObservedDisagreement)
+            && x.ExpectedDisagreement.Equals(y.ExpectedDisagreement) && x.Raters == y.Raters && x.Note == y.Note
+            && x.Categories.Keys.SequenceEqual(y.Categories.Keys) && x.Categories.All(c => c.Value.Equals(y.Categories[c.Key]));
+
+        public int GetHashCode(UnitizingResult obj) => obj.Raters;
+    }
 }

@@ -86,9 +86,10 @@ public static class DocumentComputation
                 units.AddUnit(Enumerable.Repeat<string?>(In, count).Concat(Enumerable.Repeat<string?>(Out, docCoders.Count - count)), byCount[count]);
         }
 
-        // Each coder's spans per label, overlaps merged, for unitizing alpha.
-        var segments = docCoders.ToDictionary(c => c, c => byCoder[c].GroupBy(s => s.Label)
-            .Select(g => (Label: g.Key, Segments: Merge(g.Select(s => (s.Start, s.End))).ToList())).ToList());
+        // Each coder's spans per label, overlaps merged, checked and cut into sections once for unitizing alpha: of all
+        // coders together and of every pair.
+        var unitized = docCoders.Count >= 2 && length >= 1 ? PrepareUnitizing(length, docCoders, byCoder) : null;
+        var labelled = docCoders.Select(c => ToLabelled(byCoder[c])).ToList();
 
         // Span, token, unitizing and link agreement for every pair of this document's coders.
         var pairs = new List<PairResult>();
@@ -99,7 +100,7 @@ public static class DocumentComputation
         for (var j = i + 1; j < docCoders.Count; j++)
         {
             var (a, b) = (docCoders[i], docCoders[j]);
-            var scores = SpanAgreement.Compare(ToLabelled(byCoder[a]), ToLabelled(byCoder[b]));
+            var scores = SpanAgreement.Compare(labelled[i], labelled[j]);
             if (byCoder[a].Count + byCoder[b].Count > 0)
             {
                 pairF1Exact.Add(scores.Exact.WithLabel.F1);
@@ -109,13 +110,13 @@ public static class DocumentComputation
             pairKappas.Add(confusion.CohenKappa());
             var labelTables = marks.ToDictionary(m => m.Key, m => Table(m.Value[i], m.Value[j]));
             var links = LinkTypes.ToDictionary(type => type, type => MatchLinks(docLinks, a, b, type));
-            pairs.Add(new PairResult(a, b, scores, links, confusion, labelTables, Unitizing(length, [a, b], segments)));
+            pairs.Add(new PairResult(a, b, scores, links, confusion, labelTables, Unitizing(unitized, [i, j])));
         }
         double? documentAlpha = docCoders.Count >= 2 && tokens.Count > 0 ? Finite(tokenAgreement.KrippendorffAlpha()) : null;
         double? documentFleiss = docCoders.Count >= 2 && tokens.Count > 0 && tokenAgreement.FleissKappa() is { } fleiss ? Finite(fleiss) : null;
 
         // Unitizing alpha per label over the document's characters, all coders together.
-        var unitizing = docCoders.Count >= 2 ? Unitizing(length, docCoders, segments) : new Dictionary<string, CategoryAlpha>();
+        var unitizing = Unitizing(unitized, Enumerable.Range(0, docCoders.Count).ToArray());
         var summary = new DocumentAgreement(document.Id, document.Title, docCoders.Select(c => names.GetValueOrDefault(c, c)).ToList(),
             Mean(pairF1Exact), Mean(pairF1Overlap), documentAlpha, documentFleiss, Mean(pairKappas),
             unitizing.ToDictionary(u => u.Key, u => Finite(u.Value.Alpha)));
@@ -137,17 +138,19 @@ public static class DocumentComputation
         return tokens;
     }
 
-    /// <summary>Unitizing alpha per label of these raters over [0, length); labels nobody marked are absent.</summary>
-    private static IReadOnlyDictionary<string, CategoryAlpha> Unitizing(int length, IReadOnlyList<string> raters,
-        Dictionary<string, List<(string Label, List<(int Start, int End)> Segments)>> segments)
+    /// <summary>The coders' spans (coder i is rater i), overlaps of one coder and label merged, as unitizing alpha takes them.</summary>
+    private static UnitizingAlpha.PreparedUnits? PrepareUnitizing(int length, List<string> coders, Dictionary<string, List<CodedSpan>> byCoder)
     {
         var units = new List<UnitizedSegment>();
-        for (var r = 0; r < raters.Count; r++)
-            foreach (var (label, spans) in segments[raters[r]])
-                foreach (var (start, end) in spans) units.Add(new UnitizedSegment(r, start, end - start, label));
-        if (units.Count == 0 || length < 1) return new Dictionary<string, CategoryAlpha>();
-        return UnitizingAlpha.Compute(0, length, raters.Count, units).Categories;
+        for (var r = 0; r < coders.Count; r++)
+            foreach (var group in byCoder[coders[r]].GroupBy(s => s.Label))
+                foreach (var (start, end) in Merge(group.Select(s => (s.Start, s.End)))) units.Add(new UnitizedSegment(r, start, end - start, group.Key));
+        return units.Count == 0 ? null : UnitizingAlpha.Prepare(0, length, coders.Count, units);
     }
+
+    /// <summary>Unitizing alpha per label of these raters over the document's characters; labels none of them marked are absent.</summary>
+    private static IReadOnlyDictionary<string, CategoryAlpha> Unitizing(UnitizingAlpha.PreparedUnits? units, int[] raters) =>
+        units is null || raters.Length < 2 ? new Dictionary<string, CategoryAlpha>() : units.Compute(raters).Categories;
 
     /// <summary>Links of <paramref name="type"/> that A and B both made (each link matched once), and how many each made.</summary>
     private static MatchTally MatchLinks(List<CodedLink> links, string a, string b, string type)
@@ -173,7 +176,7 @@ public static class DocumentComputation
         return new BinaryTable(both, onlyA, onlyB, neither);
     }
 
-    private static List<LabelledSpan> ToLabelled(List<CodedSpan> spans) => spans.Select(s => new LabelledSpan(s.Start, s.End, s.Label)).ToList();
+    private static LabelledSpan[] ToLabelled(List<CodedSpan> spans) => spans.Select(s => new LabelledSpan(s.Start, s.End, s.Label)).ToArray();
 
     /// <summary>
     /// Each token's label: the outermost entity span covering its first character, or "O"; as its index in
@@ -196,10 +199,14 @@ public static class DocumentComputation
     /// order of its first token (as adding token by token does).</summary>
     private static ConfusionAccumulator Confusion(int[] a, int[] b, List<string> labels)
     {
-        var counts = new Dictionary<(int, int), long>();
-        for (var t = 0; t < a.Length; t++) counts[(a[t], b[t])] = counts.GetValueOrDefault((a[t], b[t])) + 1;
+        // Counted in a table of label codes (a document has few labels), each pair remembered at its first token.
+        var size = labels.Count;
+        var counts = new long[size * size];
+        var order = new List<int>();
+        for (var t = 0; t < a.Length; t++)
+            if (counts[a[t] * size + b[t]]++ == 0) order.Add(a[t] * size + b[t]);
         var confusion = new ConfusionAccumulator();
-        foreach (var ((x, y), count) in counts) confusion.Add(labels[x], labels[y], count);
+        foreach (var cell in order) confusion.Add(labels[cell / size], labels[cell % size], counts[cell]);
         return confusion;
     }
 
