@@ -1,6 +1,8 @@
 using Annotate.Web.Features.Accounts;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Annotate.Web.Infrastructure;
 
@@ -35,6 +37,8 @@ public static class AuthSetup
                 };
             })
             .AddIdentityCookies();
+        // After AddBearerToken, whose own post-configuration creates the protector this wraps.
+        services.AddSingleton<IPostConfigureOptions<BearerTokenOptions>, RememberedBearerTickets.Setup>();
 
         services.AddIdentityCore<AppUser>(options =>
             {

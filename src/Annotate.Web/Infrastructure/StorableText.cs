@@ -20,15 +20,19 @@ public static class StorableText
     private const int MaxDepth = 64;
 
     /// <summary>The first field of <paramref name="value"/> (named from <paramref name="name"/>) that cannot be stored, with why.</summary>
-    public static (string Field, string Problem)? Find(string name, object? value) => Find(name, value, 0);
+    public static (string Field, string Problem)? Find(string name, object? value) =>
+        // Every request of every door is walked: the first walk names nothing (no string is made for a field that is
+        // fine), and only a refusal walks again to name the field.
+        Find(null, value, 0) is null ? null : Find(name, value, 0);
 
-    private static (string Field, string Problem)? Find(string path, object? value, int depth)
+    /// <param name="path">The field's name as the caller wrote it, or null to walk without naming (see above).</param>
+    private static (string Field, string Problem)? Find(string? path, object? value, int depth)
     {
         if (value is null || depth > MaxDepth) return null;
         switch (value)
         {
             case string text:
-                return CodePoints.FindInvalidCharacter(text) is { } problem ? (path, problem) : null;
+                return CodePoints.FindInvalidCharacter(text) is { } problem ? (path ?? "", problem) : null;
             case JsonElement element:
                 return FindInJson(path, element, depth);
             case IFormFile or IFormFileCollection or Stream or CancellationToken:
@@ -37,15 +41,15 @@ public static class StorableText
                 foreach (DictionaryEntry entry in dictionary)
                 {
                     var key = Convert.ToString(entry.Key) ?? "";
-                    if (CodePoints.FindInvalidCharacter(key) is { } badKey) return (path, $"a key that contains {badKey}");
-                    if (Find($"{path}.{key}", entry.Value, depth + 1) is { } found) return found;
+                    if (CodePoints.FindInvalidCharacter(key) is { } badKey) return (path ?? "", $"a key that contains {badKey}");
+                    if (Find(path is null ? null : $"{path}.{key}", entry.Value, depth + 1) is { } found) return found;
                 }
                 return null;
             case IEnumerable items:
                 var index = 0;
                 foreach (var item in items)
                 {
-                    if (Find($"{path}[{index}]", item, depth + 1) is { } found) return found;
+                    if (Find(path is null ? null : $"{path}[{index}]", item, depth + 1) is { } found) return found;
                     index++;
                 }
                 return null;
@@ -54,36 +58,36 @@ public static class StorableText
         if (!IsOurs(type)) return null;
         foreach (var property in PropertiesOf(type))
         {
-            if (Find(path.Length == 0 ? CamelCase(property.Name) : $"{path}.{CamelCase(property.Name)}", property.GetValue(value), depth + 1) is { } found)
-                return found;
+            var field = path is null ? null : path.Length == 0 ? CamelCase(property.Name) : $"{path}.{CamelCase(property.Name)}";
+            if (Find(field, property.GetValue(value), depth + 1) is { } found) return found;
         }
         return null;
     }
 
-    private static (string Field, string Problem)? FindInJson(string path, JsonElement element, int depth)
+    private static (string Field, string Problem)? FindInJson(string? path, JsonElement element, int depth)
     {
         if (depth > MaxDepth) return null;
         switch (element.ValueKind)
         {
             case JsonValueKind.String:
                 // The reader refuses to unescape a lone surrogate ("\ud800"); PostgreSQL's jsonb refuses it and "\u0000" too.
-                try { return CodePoints.FindInvalidCharacter(element.GetString()!) is { } problem ? (path, problem) : null; }
-                catch (InvalidOperationException) { return (path, "an unpaired surrogate"); }
+                try { return CodePoints.FindInvalidCharacter(element.GetString()!) is { } problem ? (path ?? "", problem) : null; }
+                catch (InvalidOperationException) { return (path ?? "", "an unpaired surrogate"); }
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
                     string key;
                     try { key = property.Name; }
-                    catch (InvalidOperationException) { return (path, "a key that contains an unpaired surrogate"); }
-                    if (CodePoints.FindInvalidCharacter(key) is { } badKey) return (path, $"a key that contains {badKey}");
-                    if (FindInJson($"{path}.{key}", property.Value, depth + 1) is { } found) return found;
+                    catch (InvalidOperationException) { return (path ?? "", "a key that contains an unpaired surrogate"); }
+                    if (CodePoints.FindInvalidCharacter(key) is { } badKey) return (path ?? "", $"a key that contains {badKey}");
+                    if (FindInJson(path is null ? null : $"{path}.{key}", property.Value, depth + 1) is { } found) return found;
                 }
                 return null;
             case JsonValueKind.Array:
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    if (FindInJson($"{path}[{index}]", item, depth + 1) is { } found) return found;
+                    if (FindInJson(path is null ? null : $"{path}[{index}]", item, depth + 1) is { } found) return found;
                     index++;
                 }
                 return null;

@@ -1,6 +1,10 @@
 using System.Text.RegularExpressions;
 using Annotate.IntegrationTests.LiveSync;
+using Annotate.Web.Infrastructure;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace Annotate.IntegrationTests.Accounts;
 
@@ -88,6 +92,8 @@ public partial class AccountPagesTests(AccountsFactory factory) : IClassFixture<
         var (browser, email, id) = await factory.SignedInBrowserAsync("disabled");
         var api = factory.CreateClient();
         await AnnotateFactory.AuthorizeAsync(api, email, AnnotateFactory.Password);
+        // Used once before: the app keeps what the token said, and must still refuse it once the account is disabled.
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/projects")).StatusCode);
 
         var disabled = await admin.PostFormAsync("/admin/users", $"/admin/users/{id}/disable", new());
         Assert.Equal(HttpStatusCode.Redirect, disabled.StatusCode);
@@ -107,6 +113,26 @@ public partial class AccountPagesTests(AccountsFactory factory) : IClassFixture<
         await admin.PostFormAsync("/admin/users", $"/admin/users/{id}/enable", new());
         Assert.Equal(HttpStatusCode.OK, await ApiSignInAsync(email, AnnotateFactory.Password));
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/projects")).StatusCode); // the token works again
+    }
+
+    [Fact]
+    public async Task A_bearer_token_is_read_once_and_a_changed_one_is_refused()
+    {
+        var protector = factory.Services.GetRequiredService<IOptionsMonitor<BearerTokenOptions>>().Get(IdentityConstants.BearerScheme).BearerTokenProtector;
+        Assert.IsType<RememberedBearerTickets>(protector);
+        var (_, email, _) = await factory.SignedInBrowserAsync("token");
+        var api = factory.CreateClient();
+        var token = await AnnotateFactory.AuthorizeAsync(api, email, AnnotateFactory.Password);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/projects")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/projects")).StatusCode); // from what was kept
+
+        // One character changed in the middle or at the end: not a token this app issued.
+        foreach (var forged in new[] { token[..^2] + (token[^2] == 'A' ? "B" : "A") + token[^1], token[..20] + (token[20] == 'x' ? 'y' : 'x') + token[21..] })
+        {
+            var other = factory.CreateClient();
+            other.DefaultRequestHeaders.Authorization = new("Bearer", forged);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await other.GetAsync("/api/projects")).StatusCode);
+        }
     }
 
     [Fact]
