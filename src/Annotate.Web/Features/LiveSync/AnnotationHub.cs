@@ -14,8 +14,7 @@ public record JoinResult(long DocumentId, long ProjectId, long LastSequence, IRe
 /// Client methods: Changed(event), Presence(documentId, people), JobProgress(job), AccessChanged(projectId) (see LiveAccess).
 /// </summary>
 [Authorize]
-public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Presence presence, AppDbContext db, ProjectAccess access,
-    ChangeBroadcaster broadcaster) : Hub
+public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Presence presence, AppDbContext db, ProjectAccess access) : Hub
 {
     public const string Path = "/hubs/annotations";
 
@@ -61,7 +60,6 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
         foreach (var each in new[] { WorkGroup(projectId), AnonymousWorkGroup(projectId) })
             if (each == group) await Groups.AddToGroupAsync(Context.ConnectionId, each);
             else await Groups.RemoveFromGroupAsync(Context.ConnectionId, each);
-        broadcaster.Watching(projectId, await reader.LastSequenceAsync(projectId));
     }
 
     /// <summary>Subscribes a manager to the progress of the project's jobs.</summary>
@@ -100,7 +98,6 @@ public class AnnotationHub(AnnotationReader reader, AnnotationWriter writer, Pre
             await Groups.AddToGroupAsync(Context.ConnectionId, DocumentGroup(documentId));
         }
         var last = await reader.LastSequenceAsync(viewer.Project.Id);
-        broadcaster.Watching(viewer.Project.Id, last);
         var events = await reader.EventsAsync(viewer, Math.Max(0, afterSequence), documentId);
         return new JoinResult(documentId, viewer.Project.Id, last, events, names.Rename(present));
     }

@@ -30,7 +30,7 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
     }
 
     private readonly Channel<Due> notified = Channel.CreateUnbounded<Due>(new() { SingleReader = true });
-    // Written by the send loop (and first set by Watching); the notification handler reads which projects it has sent.
+    // Written only by the send loop; the notification handler reads which projects it has sent.
     private readonly ConcurrentDictionary<long, long> lastSent = [];
     // Only touched by the send loop.
     private readonly Dictionary<long, Audience> audiences = [];
@@ -45,14 +45,6 @@ public class ChangeBroadcaster(IServiceProvider services, IHubContext<Annotation
     /// notification that takes away live subscriptions, see LiveAccess) or someone not yet numbered appears.
     /// </summary>
     private sealed record Audience(Visibility Visibility, AssignmentMode Assignment, Curation.Names? Anonymous);
-
-    /// <summary>
-    /// Called when a connection of this node starts following a project's changes (it joined one of its documents, or its
-    /// work pages), with the last sequence it was given: pushes of a project this node has not sent yet start after it.
-    /// A project's first notification cannot say where: a batch of creates notifies just after its commit, so another
-    /// writer's later commit can be notified first (ChangeLog.WriteBatchAsync).
-    /// </summary>
-    public void Watching(long project, long lastSequence) => lastSent.TryAdd(project, lastSequence);
 
     /// <summary>Called by the change log just before it commits entries of its own transaction.</summary>
     public void Committing(long project, IReadOnlyList<ChangeEvent> events)

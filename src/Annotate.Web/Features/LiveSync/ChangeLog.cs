@@ -12,9 +12,8 @@ namespace Annotate.Web.Features.LiveSync;
 /// 2. run the change and append its events;
 /// 3. store the events, move the counter and queue a NOTIFY (PostgreSQL delivers it only on commit);
 /// 4. commit. Every app node LISTENs and broadcasts what the log says (see ChangeBroadcaster).
-/// A batch of span creates (WriteBatchAsync) notifies just after its commit instead (see Notify there).
 /// </summary>
-public class ChangeLog(AppDbContext db, TimeProvider time, ChangeBroadcaster broadcaster, ILogger<ChangeLog> logger)
+public class ChangeLog(AppDbContext db, TimeProvider time, ChangeBroadcaster broadcaster)
 {
     public const string Channel = "annotate_changes";
 
@@ -111,30 +110,18 @@ public class ChangeLog(AppDbContext db, TimeProvider time, ChangeBroadcaster bro
             }
             await using var second = new NpgsqlBatch(connection, joined);
             foreach (var command in decided.Writes) second.BatchCommands.Add(command);
-            // Its own transaction notifies just after its COMMIT, in the same round trip (see Notify); a write that joined
-            // the caller's transaction notifies inside it, at the caller's commit.
-            var notify = entries.Pending.Count > 0 && joined is null ? Notify(project, entries) : null;
             if (entries.Pending.Count > 0)
             {
                 second.BatchCommands.Add(InsertEntries(entries));
-                second.BatchCommands.Add(MoveCounter(project, entries, notifyInside: notify is null));
+                second.BatchCommands.Add(MoveCounter(project, entries));
             }
             if (joined is null)
             {
                 second.BatchCommands.Add(new("COMMIT"));
-                if (notify is not null) second.BatchCommands.Add(notify);
                 broadcaster.Committing(project, entries.Pending);
                 announced = true;
             }
-            try
-            {
-                if (second.BatchCommands.Count > 0) await second.ExecuteNonQueryAsync();
-            }
-            catch (PostgresException error) when (notify is not null && ReferenceEquals(error.BatchCommand, notify))
-            {
-                // Committed, only not announced: other nodes find the change by their catch-up within seconds.
-                logger.LogWarning(error, "A change of project {ProjectId} committed but its notification failed", project);
-            }
+            if (second.BatchCommands.Count > 0) await second.ExecuteNonQueryAsync();
             begun = false;
             if (joined is null) broadcaster.Committed(project, entries.Pending);
             return decided.Result;
@@ -181,34 +168,20 @@ public class ChangeLog(AppDbContext db, TimeProvider time, ChangeBroadcaster bro
     }
 
     /// <summary>
-    /// The counter moves, with the NOTIFY queued in the same statement when <paramref name="notifyInside"/>. The payload
-    /// is the first sequence of this change.
+    /// The counter moves and the NOTIFY is queued in one statement. The payload is the first sequence of this change:
+    /// a node that has not seen the project yet starts there.
     /// </summary>
-    private static NpgsqlBatchCommand MoveCounter(long project, ChangeEntries entries, bool notifyInside) => new(notifyInside
-        ? $"""
-          WITH moved AS (UPDATE project_sequences SET last_sequence = $1 WHERE project_id = $2 RETURNING project_id)
-          SELECT pg_notify('{Channel}', $3) FROM moved
-          """
-        : "UPDATE project_sequences SET last_sequence = $1 WHERE project_id = $2")
+    private static NpgsqlBatchCommand MoveCounter(long project, ChangeEntries entries) => new($"""
+        WITH moved AS (UPDATE project_sequences SET last_sequence = $1 WHERE project_id = $2 RETURNING project_id)
+        SELECT pg_notify('{Channel}', $3) FROM moved
+        """)
     {
         Parameters =
         {
             new() { Value = entries.LastSequence },
             new() { Value = project },
+            new() { Value = $"{project}:{entries.Pending[0].Sequence}" },
         },
-    };
-
-    /// <summary>
-    /// The NOTIFY of a write that was its own transaction, sent right after its COMMIT in the same round trip, so in a
-    /// transaction of its own that writes nothing. PostgreSQL holds one lock for the whole database while it commits a
-    /// transaction that queued a NOTIFY, through that commit's WAL flush: with the NOTIFY inside, the commits of
-    /// different projects waited for one another and never shared a flush (sampled: most active backends waiting on
-    /// that lock). A notification can therefore come after a later commit's; nodes start a project where their first
-    /// client joined it (ChangeBroadcaster.Watching), not where a notification points.
-    /// </summary>
-    private static NpgsqlBatchCommand Notify(long project, ChangeEntries entries) => new($"SELECT pg_notify('{Channel}', $1)")
-    {
-        Parameters = { new() { Value = $"{project}:{entries.Pending[0].Sequence}" } },
     };
 
     /// <summary>
