@@ -43,6 +43,8 @@ public class MatrixPagingTests(BrowserFixture browser) : IClassFixture<BrowserFi
         await page.GotoAsync($"/projects/{projectId}/progress");
         await Assertions.Expect(page.Locator("#progress-chart")).ToHaveAttributeAsync("data-drawn", "true");
         await Assertions.Expect(page.GetByTestId("over-time-empty")).ToBeVisibleAsync();
+        // Once the page hears the project's work live: a change made before its subscription is not pushed to it.
+        await Assertions.Expect(page.Locator("[data-work-live-state='live']")).ToHaveCountAsync(1);
         (await ana.Http.PutAsJsonAsync($"/api/documents/{docs[54]}/status", new { status = "finished" })).EnsureSuccessStatusCode();
         await Assertions.Expect(page.Locator("#finished-chart")).ToHaveAttributeAsync("data-drawn", "true");
         await Assertions.Expect(page.GetByTestId("progress-documents").Locator("tbody tr")).ToHaveCountAsync(50);
