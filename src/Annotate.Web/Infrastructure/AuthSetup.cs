@@ -37,7 +37,7 @@ public static class AuthSetup
                 };
             })
             .AddIdentityCookies();
-        // After AddBearerToken, whose own post-configuration creates the protector this wraps.
+        // Post-configuration runs after the bearer scheme's own set-up, which creates the protector this wraps.
         services.AddSingleton<IPostConfigureOptions<BearerTokenOptions>, RememberedBearerTickets.Setup>();
 
         services.AddIdentityCore<AppUser>(options =>
