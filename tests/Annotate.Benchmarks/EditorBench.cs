@@ -51,15 +51,28 @@ public static class EditorBench
             .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("created")[0].GetProperty("id").GetInt64();
         await SeedAsync(documentId, 5_000);
 
-        await page.GotoAsync($"/documents/{documentId}");
-        await Assertions.Expect(page.Locator("#live-status")).ToHaveAttributeAsync("data-state", "live");
         // The page's script of its first render: its data read, then its first draw (the spans' tags planned, the text,
-        // the legend, the side panel and the links drawn); the text view's own render is only part of it.
-        var firstRender = double.Parse((await page.Locator("#document-text").GetAttributeAsync("data-first-draw-ms"))!, System.Globalization.CultureInfo.InvariantCulture);
-        // A paragraph longer than a block is measured and cut into blocks where its lines start, just after the first paint.
-        await Assertions.Expect(page.Locator("#document-text")).ToHaveAttributeAsync("data-cut", "done");
-        var cutMs = await page.Locator("#document-text").GetAttributeAsync("data-cut-ms") is { } cut
-            ? double.Parse(cut, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        // the legend, the side panel and the links drawn); the text view's own render is only part of it. One load is
+        // one sample, and the same code's first render moves by two or three times from load to load on a shared
+        // machine, so the figure is the median of five loads. The first load of all, before the browser has cached and
+        // compiled the page's script, is printed beside them.
+        var firstRenders = new List<double>();
+        var cuts = new List<double>();
+        var breakdown = new List<string>();
+        for (var load = 0; load < 5; load++)
+        {
+            await page.GotoAsync($"/documents/{documentId}");
+            await Assertions.Expect(page.Locator("#live-status")).ToHaveAttributeAsync("data-state", "live");
+            var text = page.Locator("#document-text");
+            firstRenders.Add(Number(await text.GetAttributeAsync("data-first-draw-ms")));
+            breakdown.Add($"{firstRenders[^1]:0.#} ms (data read {await text.GetAttributeAsync("data-first-read-ms")}, text view {await text.GetAttributeAsync("data-first-render-ms")})");
+            // A paragraph longer than a block is measured and cut into blocks where its lines start, just after the first paint.
+            await Assertions.Expect(text).ToHaveAttributeAsync("data-cut", "done");
+            cuts.Add(await text.GetAttributeAsync("data-cut-ms") is { } cut ? Number(cut) : 0);
+        }
+        Console.WriteLine($"editor: {prefix}first render of each load: {string.Join("; ", breakdown)}; cut into blocks: {string.Join(", ", cuts.Select(c => $"{c:0.#} ms"))}");
+        var firstRender = Figure.Median(firstRenders);
+        var cutMs = Figure.Median(cuts);
 
         // Every edit re-renders the article with all its spans; measure that, with layout, several times.
         var withSpans = new List<double>();
@@ -91,10 +104,10 @@ public static class EditorBench
         var plainEdit = await KeyboardEditsAsync(page, word);
         return
         [
-            new($"{prefix}editor first render, 5,000 spans with their label tags and 100 links (the page's script: its data read, text, tags, legend, side panel drawn)", firstRender, "ms", "plain text, no spans", baseline, "<= 150 ms", firstRender <= 150),
-            new($"{prefix}editor: its long paragraphs measured and cut into blocks after the first paint (script time)", cutMs, "ms", "plain text, no spans", baseline, "< 250 ms", cutMs < 250),
+            new($"{prefix}editor first render, 5,000 spans with their label tags and 100 links (the page's script: its data read, text, tags, legend, side panel drawn; median of 5 loads)", firstRender, "ms", "plain text, no spans", baseline, "<= 150 ms", firstRender <= 150),
+            new($"{prefix}editor: its long paragraphs measured and cut into blocks after the first paint (script time, median of 5 loads)", cutMs, "ms", "plain text, no spans", baseline, "< 250 ms", cutMs < 250),
             new($"{prefix}editor update per edit (one span added), 5,000 spans, with layout (median of 7)", render, "ms", "plain text, no spans", baseline, "< 250 ms", render < 250),
-            new($"{prefix}editor: key pressed on a selected word until the new span and its tag are drawn everywhere, 5,000 spans and 100 links (median of 7)", edit, "ms", "the same edit on the text without spans", plainEdit, "<= 50 ms", edit <= 50),
+            new($"{prefix}editor: key pressed on a selected word until the new span and its tag are drawn everywhere, 5,000 spans and 100 links (median of 15)", edit, "ms", "the same edit on the text without spans", plainEdit, "<= 50 ms", edit <= 50),
         ];
     }
 
@@ -135,12 +148,13 @@ public static class EditorBench
     /// <summary>
     /// Real edits, as a person makes them: a word selected with the keyboard, the label's key pressed, until the new
     /// span is in the page's store and drawn (text, side panel, links: the whole redraw, after the server's answer) and
-    /// the frame that shows it rendered (its layout and paint), measured in the page. Returns the median of seven.
+    /// the frame that shows it rendered (its layout and paint), measured in the page. Returns the median of fifteen: an
+    /// edit's time moves by whole frames, as the server's answer comes just before or just after a frame starts.
     /// </summary>
     private static async Task<double> KeyboardEditsAsync(IPage page, string word)
     {
         var edits = new List<double>();
-        for (var i = 0; i < 7; i++)
+        for (var i = 0; i < 15; i++)
         {
             // The caret at the start of a word somewhere in the middle (another each time), as a click there puts it (the
             // page's caret takes the place on mouseup), then Ctrl+Shift+Right.
@@ -170,15 +184,22 @@ public static class EditorBench
                   const probe = window.benchEdit = { count: window.annotate.store.annotations.size, pressed: 0, draws: 0, done: 0 };
                   window.addEventListener('keydown', e => { if (e.key === 'p') { probe.pressed = performance.now(); probe.draws = window.annotate.draws; } }, { capture: true, once: true });
                   // Drawn means on the screen: the frame that first holds the span is rendered after its animation-frame
-                  // callbacks, so a message posted from this one is handled once that frame's style, layout and paint are done.
-                  const watch = () => {
-                    if (probe.pressed && window.annotate.store.annotations.size > probe.count && window.annotate.draws > probe.draws) {
-                      const after = new MessageChannel();
-                      after.port1.onmessage = () => { probe.done = performance.now(); };
-                      after.port2.postMessage(0);
-                    }
-                    else requestAnimationFrame(watch);
+                  // callbacks (the page draws in one), so a message posted just after the draw is handled once that frame's
+                  // style, layout and paint are done. A mutation observer hears the draw's changes to the text right after the
+                  // draw's callback, in the frame that holds them; a check at the next frame's start would time one frame more.
+                  const drawn = () => {
+                    if (probe.done || probe.posted || !probe.pressed) return false;
+                    if (window.annotate.store.annotations.size <= probe.count || window.annotate.draws <= probe.draws) return false;
+                    probe.posted = true;
+                    const after = new MessageChannel();
+                    after.port1.onmessage = () => { probe.done = performance.now(); observer.disconnect(); };
+                    after.port2.postMessage(0);
+                    return true;
                   };
+                  const observer = new MutationObserver(drawn);
+                  observer.observe(document.getElementById('document-text'), { childList: true, subtree: true, attributes: true, characterData: true });
+                  // A draw that changes nothing in the text (none does now) is still heard at the next frame's start.
+                  const watch = () => { if (!drawn() && !probe.done) requestAnimationFrame(watch); };
                   requestAnimationFrame(watch);
                 }
                 """);
@@ -199,6 +220,8 @@ public static class EditorBench
         }
         return Figure.Median(edits);
     }
+
+    private static double Number(string? text) => double.Parse(text!, System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task SeedAsync(long documentId, int count)
     {

@@ -328,6 +328,7 @@ if (filter) for (const m of page.members) filter.append(el('option', { value: m.
 const drawStarted = performance.now();
 refresh.now(); // drawn before the code below looks for the span in the address
 $('document-text').dataset.firstDrawMs = (readMs + performance.now() - drawStarted).toFixed(1);
+$('document-text').dataset.firstReadMs = readMs.toFixed(1);
 // Connected last, once everything the live handlers reach exists.
 live.start();
 const wanted = location.hash.match(/^#annotation-([0-9a-f-]{36})$/);
