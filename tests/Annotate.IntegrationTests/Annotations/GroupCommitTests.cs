@@ -165,6 +165,76 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Batches_of_several_projects_share_one_transaction_each_project_with_its_own_gapless_log()
+    {
+        var lead = await nodeA.PersonAsync("lead");
+        var (first, firstDocuments) = await LiveFactory.ProjectAsync(lead, "open", [], Text);
+        var (second, secondDocuments) = await LiveFactory.ProjectAsync(lead, "open", [], Text);
+        await using var scope = nodeA.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var userId = await db.Users.Where(u => u.Email == lead.Email).Select(u => u.Id).SingleAsync();
+        Annotation Span(long project, long document, int start, string label = "QUANTITY", int length = 1) => new()
+        {
+            Id = Guid.NewGuid(), ProjectId = project, DocumentId = document, AnnotatorId = userId, Layer = AnnotationLayer.Entity, Label = label,
+            Start = start, End = start + length, Text = Text[start..(start + length)], Version = 1, CreatedAt = Clock.Now, UpdatedAt = Clock.Now,
+        };
+        var groupCommit = nodeA.Services.GetRequiredService<GroupCommit>();
+        PendingCreate made = new(first, Span(first, firstDocuments[0], 0)), unknown = new(first, Span(first, firstDocuments[0], 3, "NO SUCH LABEL")),
+            other = new(second, Span(second, secondDocuments[0], 0));
+        await groupCommit.CommitTogetherAsync([(second, [other]), (first, [made, unknown])]);
+
+        Assert.True((await made.Done.Task).Created);
+        Assert.True((await other.Done.Task).Created);
+        var refusal = await Assert.ThrowsAsync<ProblemException>(() => unknown.Done.Task);
+        Assert.Contains("NO SUCH LABEL", refusal.Message);
+        foreach (var project in new[] { first, second })
+        {
+            var (sequences, created) = await LogAsync(project);
+            AssertGapless(sequences);
+            Assert.Equal(2, sequences.Count); // the document went in progress, then its one span
+        }
+        // One transaction wrote both projects' entries: rows a transaction inserted carry its id.
+        var transactions = await db.Database.SqlQuery<long>($"SELECT count(DISTINCT xmin::text)::bigint AS \"Value\" FROM change_events WHERE project_id IN ({first}, {second})").SingleAsync();
+        Assert.Equal(1, transactions);
+
+        // A failure the checks did not foresee (here a span the database refuses: it ends where it starts) fails the
+        // shared transaction; each project's batch is then written apart, so the other project's create still commits.
+        var broken = Span(first, firstDocuments[0], 6, length: 0);
+        PendingCreate failing = new(first, broken), sound = new(second, Span(second, secondDocuments[0], 9));
+        await groupCommit.CommitTogetherAsync([(first, [failing]), (second, [sound])]);
+        Assert.True((await sound.Done.Task).Created);
+        await Assert.ThrowsAnyAsync<Exception>(() => failing.Done.Task);
+        Assert.Equal(2, (await LogAsync(first)).Sequences.Count);
+        var (afterSequences, afterCreated) = await LogAsync(second);
+        AssertGapless(afterSequences);
+        Assert.Contains(sound.Annotation.Id, afterCreated);
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_on_many_projects_are_all_committed_each_log_gapless()
+    {
+        var lead = await nodeA.PersonAsync("lead");
+        var projects = new List<(long Project, long Document)>();
+        for (var p = 0; p < 8; p++)
+        {
+            var (project, documents) = await LiveFactory.ProjectAsync(lead, "open", [], Text);
+            projects.Add((project, documents[0]));
+        }
+        const int writersEach = 2, each = 10;
+        await Task.WhenAll(projects.SelectMany(p => Enumerable.Range(0, writersEach).Select(async w =>
+        {
+            for (var i = 0; i < each; i++)
+                Assert.Equal(HttpStatusCode.Created, (await CreateAsync(lead, p.Document, w + writersEach * i)).StatusCode);
+        })));
+        foreach (var (project, _) in projects)
+        {
+            var (sequences, created) = await LogAsync(project);
+            AssertGapless(sequences);
+            Assert.Equal(writersEach * each, created.Count);
+        }
+    }
+
+    [Fact]
     public async Task An_archived_project_refuses_every_create_of_a_batch()
     {
         var lead = await nodeA.PersonAsync("lead");

@@ -41,6 +41,18 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
         public bool Draining;
     }
 
+    /// <summary>Bounds how many projects' batches share one transaction.</summary>
+    private const int MaxProjects = 32;
+
+    // Batches of several projects, each ready to commit, waiting to share the next transaction (see CommitWithOthersAsync).
+    private readonly List<ReadyBatch> ready = [];
+    private bool combining;
+
+    private sealed record ReadyBatch(long ProjectId, PendingCreate[] Creates)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     public async Task<(AnnotationView View, bool Created)> CreateAsync(PendingCreate create)
     {
         var queue = queues.GetOrAdd(create.ProjectId, _ => new ProjectQueue());
@@ -79,8 +91,100 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
                 batch = queue.Waiting.Take(MaxBatch).ToArray();
                 queue.Waiting.RemoveRange(0, batch.Length);
             }
-            await CommitAsync(projectId, batch);
+            await CommitWithOthersAsync(projectId, batch);
         }
+    }
+
+    /// <summary>
+    /// Commits a project's batch together with the batches of other projects that are ready at the same time: the same
+    /// group commit again, across projects. A node serving many small teams has many projects of one writer each; each of
+    /// their creates would otherwise be a transaction, two round trips and a flush of its own. A project has at most one
+    /// batch here at a time (its queue waits for it), and one transaction of them is in flight on the node: the batches
+    /// that become ready meanwhile go together in the next one.
+    /// </summary>
+    private async Task CommitWithOthersAsync(long projectId, PendingCreate[] creates)
+    {
+        var mine = new ReadyBatch(projectId, creates);
+        bool lead;
+        lock (ready)
+        {
+            ready.Add(mine);
+            lead = !combining;
+            combining = true;
+        }
+        if (lead) await CombineAsync(handOffAfterFirst: true);
+        await mine.Done.Task;
+    }
+
+    /// <param name="handOffAfterFirst">after one transaction, leave the rest to a pool thread (the leading batch's writers are answered at once)</param>
+    private async Task CombineAsync(bool handOffAfterFirst)
+    {
+        for (var rounds = 0; ; rounds++)
+        {
+            ReadyBatch[] group;
+            lock (ready)
+            {
+                if (ready.Count == 0)
+                {
+                    combining = false;
+                    return;
+                }
+                if (handOffAfterFirst && rounds == 1)
+                {
+                    _ = Task.Run(() => CombineAsync(handOffAfterFirst: false));
+                    return;
+                }
+                group = ready.Take(MaxProjects).ToArray();
+                ready.RemoveRange(0, group.Length);
+            }
+            await CommitGroupAsync(group);
+        }
+    }
+
+    /// <summary>
+    /// Commits these projects' batches in one transaction (one batch per project), or each project's apart when that
+    /// transaction fails; every create is told its own result or refusal. What the node does with the batches of several
+    /// projects that are ready at once.
+    /// </summary>
+    public Task CommitTogetherAsync(IReadOnlyList<(long ProjectId, PendingCreate[] Creates)> batches) =>
+        CommitGroupAsync(batches.Select(b => new ReadyBatch(b.ProjectId, b.Creates)).ToArray());
+
+    private async Task CommitGroupAsync(ReadyBatch[] group)
+    {
+        if (group.Length > 1)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var log = scope.ServiceProvider.GetRequiredService<ChangeLog>();
+                var outcomes = await log.WriteBatchesAsync(group.Select(b => Part(b.ProjectId, b.Creates)).ToArray());
+                for (var k = 0; k < group.Length; k++)
+                {
+                    Tell(group[k].Creates, outcomes[k]);
+                    group[k].Done.TrySetResult();
+                }
+                return;
+            }
+            catch (Exception error)
+            {
+                // One project's batch failed them all (a document deleted meanwhile, say): each project's batch is written
+                // apart, as a lone project's is, so that failure stays its own.
+                logger.LogWarning(error, "A transaction of {Count} projects' creates failed; writing each project's apart", group.Length);
+            }
+        }
+        foreach (var batch in group)
+        {
+            await CommitAsync(batch.ProjectId, batch.Creates);
+            batch.Done.TrySetResult();
+        }
+    }
+
+    /// <summary>Tells each writer of a committed batch its own result or refusal (only after the commit: nobody hears of a span that could still be rolled back).</summary>
+    private static void Tell(PendingCreate[] batch, Outcome[] outcomes)
+    {
+        for (var i = 0; i < batch.Length; i++)
+            if (outcomes[i].Refusal is { } refusal) batch[i].Done.TrySetException(refusal);
+            else batch[i].Done.TrySetResult(outcomes[i].Result);
     }
 
     private async Task CommitAsync(long projectId, PendingCreate[] batch)
@@ -88,11 +192,7 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var outcomes = await WriteAsync(scope.ServiceProvider.GetRequiredService<ChangeLog>(), projectId, batch);
-            // Told only after the commit: nobody hears of a span that could still be rolled back.
-            for (var i = 0; i < batch.Length; i++)
-                if (outcomes[i].Refusal is { } refusal) batch[i].Done.TrySetException(refusal);
-                else batch[i].Done.TrySetResult(outcomes[i].Result);
+            Tell(batch, await WriteAsync(scope.ServiceProvider.GetRequiredService<ChangeLog>(), projectId, batch));
         }
         catch (ProblemException refusal)
         {
@@ -115,12 +215,16 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
     public readonly record struct Outcome((AnnotationView View, bool Created) Result, ProblemException? Refusal);
 
     /// <summary>
-    /// Writes the creates in one change-log write of two round trips (<see cref="ChangeLog.WriteBatchAsync{T}"/>): under the
+    /// Writes the creates in one change-log write of two round trips (<see cref="ChangeLog.WriteBatchesAsync{T}"/>): under the
     /// counter lock two reads fetch what each create needs to know (its writer's role, name and document state, the label,
     /// the locks) and every clash the batch could have; each create is decided in order, seeing the ones before it, and what
     /// was decided is inserted in two statements.
     /// </summary>
-    public static Task<Outcome[]> WriteAsync(ChangeLog log, long projectId, IReadOnlyList<PendingCreate> batch)
+    public static async Task<Outcome[]> WriteAsync(ChangeLog log, long projectId, IReadOnlyList<PendingCreate> batch) =>
+        (await log.WriteBatchesAsync([Part(projectId, batch)]))[0];
+
+    /// <summary>The reads and the decision of <see cref="WriteAsync"/>, as one project's part of a change-log batch write.</summary>
+    private static BatchWrite<Outcome[]> Part(long projectId, IReadOnlyList<PendingCreate> batch)
     {
         var ids = batch.Select(c => c.Annotation.Id).Distinct().ToArray();
         var documents = batch.Select(c => c.Annotation.DocumentId).Distinct().ToArray();
@@ -160,7 +264,7 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
                 WHERE id = ANY($1) OR document_id = ANY($2) AND annotator_id = ANY($3) AND start = ANY($4)
                 """) { Parameters = { new() { Value = ids }, new() { Value = documents }, new() { Value = users }, new() { Value = starts } } },
         ];
-        return log.WriteBatchAsync(projectId, reads, async (reader, entries) =>
+        return new(projectId, reads, async (reader, entries) =>
         {
             var contexts = new CreateContext?[batch.Count];
             while (await reader.ReadAsync()) contexts[reader.GetInt64(0) - 1] = ReadContext(reader);
@@ -171,8 +275,8 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
             var writes = new List<NpgsqlBatchCommand>(2);
             if (inserted.Count > 0) writes.Add(InsertAnnotations(inserted));
             if (started.Count > 0) writes.Add(UpsertStates(started));
-            return (outcomes, writes);
-        }, decidesArchived: true);
+            return (outcomes, (IReadOnlyList<NpgsqlBatchCommand>)writes);
+        }, DecidesArchived: true);
     }
 
     /// <summary>What a create needs to know about its writer and document, read with it under the project's lock.</summary>
