@@ -4,7 +4,7 @@ namespace Annotate.Web.Infrastructure;
 
 /// <summary>
 /// One column of many rows as one array parameter: <c>INSERT ... SELECT ... FROM unnest($1, $2, ...)</c> over such
-/// columns writes any number of rows in one statement (the write path's batches, see ChangeLog.WriteBatchesAsync).
+/// columns writes any number of rows in one statement (the write path's batches, see ChangeLog.WriteBatchAsync).
 /// </summary>
 public static class SqlColumns
 {

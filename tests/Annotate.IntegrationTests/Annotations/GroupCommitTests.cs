@@ -170,7 +170,9 @@ public sealed class GroupCommitTests : IAsyncLifetime
         var lead = await nodeA.PersonAsync("lead");
         var (first, firstDocuments) = await LiveFactory.ProjectAsync(lead, "open", [], Text);
         var (second, secondDocuments) = await LiveFactory.ProjectAsync(lead, "open", [], Text);
+        var (archived, archivedDocuments) = await LiveFactory.ProjectAsync(lead, "open", [], Text);
         await using var scope = nodeA.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ChangeLog>().SetArchivedAsync(archived, Clock.Now);
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var userId = await db.Users.Where(u => u.Email == lead.Email).Select(u => u.Id).SingleAsync();
         Annotation Span(long project, long document, int start, string label = "QUANTITY", int length = 1) => new()
@@ -180,13 +182,16 @@ public sealed class GroupCommitTests : IAsyncLifetime
         };
         var groupCommit = nodeA.Services.GetRequiredService<GroupCommit>();
         PendingCreate made = new(first, Span(first, firstDocuments[0], 0)), unknown = new(first, Span(first, firstDocuments[0], 3, "NO SUCH LABEL")),
-            other = new(second, Span(second, secondDocuments[0], 0));
-        await groupCommit.CommitTogetherAsync([(second, [other]), (first, [made, unknown])]);
+            other = new(second, Span(second, secondDocuments[0], 0)), readOnly = new(archived, Span(archived, archivedDocuments[0], 0));
+        await groupCommit.CommitTogetherAsync([(second, [other]), (archived, [readOnly]), (first, [made, unknown])]);
 
         Assert.True((await made.Done.Task).Created);
         Assert.True((await other.Done.Task).Created);
         var refusal = await Assert.ThrowsAsync<ProblemException>(() => unknown.Done.Task);
         Assert.Contains("NO SUCH LABEL", refusal.Message);
+        // The archived project's create alone is refused, as archived; the others' commit beside it.
+        Assert.Equal(409, (await Assert.ThrowsAsync<ProblemException>(() => readOnly.Done.Task)).Status);
+        Assert.Empty((await LogAsync(archived)).Sequences);
         foreach (var project in new[] { first, second })
         {
             var (sequences, created) = await LogAsync(project);

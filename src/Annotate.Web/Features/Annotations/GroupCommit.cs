@@ -157,7 +157,7 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var log = scope.ServiceProvider.GetRequiredService<ChangeLog>();
-                var outcomes = await log.WriteBatchesAsync(group.Select(b => Part(b.ProjectId, b.Creates)).ToArray());
+                var outcomes = await WriteAsync(log, group.Select(b => (b.ProjectId, (IReadOnlyList<PendingCreate>)b.Creates)).ToArray());
                 for (var k = 0; k < group.Length; k++)
                 {
                     Tell(group[k].Creates, outcomes[k]);
@@ -215,17 +215,23 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
     public readonly record struct Outcome((AnnotationView View, bool Created) Result, ProblemException? Refusal);
 
     /// <summary>
-    /// Writes the creates in one change-log write of two round trips (<see cref="ChangeLog.WriteBatchesAsync{T}"/>): under the
+    /// Writes the creates in one change-log write of two round trips (<see cref="ChangeLog.WriteBatchAsync{T}"/>): under the
     /// counter lock two reads fetch what each create needs to know (its writer's role, name and document state, the label,
     /// the locks) and every clash the batch could have; each create is decided in order, seeing the ones before it, and what
     /// was decided is inserted in two statements.
     /// </summary>
     public static async Task<Outcome[]> WriteAsync(ChangeLog log, long projectId, IReadOnlyList<PendingCreate> batch) =>
-        (await log.WriteBatchesAsync([Part(projectId, batch)]))[0];
+        (await WriteAsync(log, [(projectId, batch)]))[0];
 
-    /// <summary>The reads and the decision of <see cref="WriteAsync"/>, as one project's part of a change-log batch write.</summary>
-    private static BatchWrite<Outcome[]> Part(long projectId, IReadOnlyList<PendingCreate> batch)
+    /// <summary>
+    /// Several projects' batches in one change-log write (one batch per project): the same two reads for all of their
+    /// creates, each project's creates decided under its own lock and numbered in its own log, and the same inserts.
+    /// </summary>
+    public static Task<Outcome[][]> WriteAsync(ChangeLog log, IReadOnlyList<(long ProjectId, IReadOnlyList<PendingCreate> Creates)> batches)
     {
+        if (batches.Select(b => b.ProjectId).Distinct().Count() != batches.Count)
+            throw new ArgumentException("One batch per project: a project's creates are decided together.", nameof(batches));
+        var batch = batches.SelectMany(b => b.Creates).ToArray();
         var ids = batch.Select(c => c.Annotation.Id).Distinct().ToArray();
         var documents = batch.Select(c => c.Annotation.DocumentId).Distinct().ToArray();
         var users = batch.Select(c => c.Annotation.AnnotatorId).Distinct().ToArray();
@@ -264,19 +270,31 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
                 WHERE id = ANY($1) OR document_id = ANY($2) AND annotator_id = ANY($3) AND start = ANY($4)
                 """) { Parameters = { new() { Value = ids }, new() { Value = documents }, new() { Value = users }, new() { Value = starts } } },
         ];
-        return new(projectId, reads, async (reader, entries) =>
+        return log.WriteBatchAsync(batches.Select(b => b.ProjectId).ToArray(), reads, async (reader, entries) =>
         {
-            var contexts = new CreateContext?[batch.Count];
+            var contexts = new CreateContext?[batch.Length];
             while (await reader.ReadAsync()) contexts[reader.GetInt64(0) - 1] = ReadContext(reader);
             await reader.NextResultAsync();
             var present = new List<Annotation>();
             while (await reader.ReadAsync()) present.Add(ReadAnnotation(reader));
-            var (outcomes, inserted, started) = Decide(projectId, entries, batch, contexts, present);
+            var outcomes = new Outcome[batches.Count][];
+            var inserted = new List<Annotation>(batch.Length);
+            var started = new List<DocumentState>();
+            var offset = 0;
+            for (var k = 0; k < batches.Count; k++)
+            {
+                var (projectId, creates) = batches[k];
+                var decided = Decide(projectId, entries[projectId], creates, contexts[offset..(offset + creates.Count)], present);
+                offset += creates.Count;
+                outcomes[k] = decided.Outcomes;
+                inserted.AddRange(decided.Inserted);
+                started.AddRange(decided.Started);
+            }
             var writes = new List<NpgsqlBatchCommand>(2);
             if (inserted.Count > 0) writes.Add(InsertAnnotations(inserted));
             if (started.Count > 0) writes.Add(UpsertStates(started));
             return (outcomes, (IReadOnlyList<NpgsqlBatchCommand>)writes);
-        }, DecidesArchived: true);
+        }, decidesArchived: true);
     }
 
     /// <summary>What a create needs to know about its writer and document, read with it under the project's lock.</summary>
