@@ -319,17 +319,19 @@ public class EditorKeyboardAndAccessibilityTests(BrowserFixture browser) : IClas
         await page.Keyboard.PressAsync("q");
         await Assertions.Expect(page.Locator("#annotation-count")).ToHaveTextAsync("5001");
 
-        // Every span is reachable from the side panel by keyboard: "Show more" lists the next 500 and focuses the first of them.
+        // Every span is reachable from the side panel by keyboard: the first 100, then "Show more" lists the next 500 and
+        // focuses the first of them.
         var group = page.Locator("#annotation-list section[data-label='ORGANIZATION']");
         var items = group.Locator(".annotation-item");
         var more = group.Locator(".show-more");
-        await Assertions.Expect(items).ToHaveCountAsync(500);
-        for (var shown = 500; shown < 5_000; shown += 500)
+        await Assertions.Expect(items).ToHaveCountAsync(100);
+        for (var shown = 100; shown < 5_000; shown += 500)
         {
-            await Assertions.Expect(more).ToHaveTextAsync($"Show 500 more ({(5_000 - shown).ToString("N0", CultureInfo.InvariantCulture)} not listed)");
+            var rest = 5_000 - shown;
+            await Assertions.Expect(more).ToHaveTextAsync($"Show {Math.Min(rest, 500)} more ({rest.ToString("N0", CultureInfo.InvariantCulture)} not listed)");
             await more.FocusAsync();
             await page.Keyboard.PressAsync("Enter");
-            await Assertions.Expect(items).ToHaveCountAsync(shown + 500);
+            await Assertions.Expect(items).ToHaveCountAsync(Math.Min(shown + 500, 5_000));
             await Assertions.Expect(items.Nth(shown)).ToBeFocusedAsync();
         }
         await Assertions.Expect(more).ToHaveCountAsync(0);

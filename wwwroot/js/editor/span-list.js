@@ -6,8 +6,11 @@ import { groupByLayerAndLabel } from '../spans.js';
 import { labelChip } from '../labels.js';
 
 // A label group lists its spans a page at a time: thousands of buttons would make every redraw slow, and a
-// "Show more" button keeps the rest one key press away.
-export const LIST_PAGE = 500;
+// "Show more" button keeps the rest one key press away. The first page is short: the article's first render builds
+// every group's first page (with 5,000 spans, 500 a group was thousands of items nobody scrolls to before choosing
+// a span in the text); a person who asks for more gets larger pages.
+export const LIST_PAGE = 100;
+export const MORE_PAGE = 500;
 
 /** The key of a label group, in the list's caches and in what "Show more" remembers. */
 export const groupKey = g => `${g.layer}:${g.label}`;
@@ -65,13 +68,13 @@ export function shorten(text, max) {
 }
 
 /** The "Show more" button's text: the next page (or what is left) and how many are not listed yet. */
-export function moreLabel(rest, page = LIST_PAGE) {
+export function moreLabel(rest, page = MORE_PAGE) {
   return `Show ${Math.min(rest, page).toLocaleString('en')} more (${rest.toLocaleString('en')} not listed)`;
 }
 
 /** A span's item: its text (a button that opens it), who marked it, and whether its edit waits to be saved. */
 function itemOf(a, bold, waiting, seesEveryone) {
-  // A page of 500 items per group is drawn at once: plain DOM calls, no attribute objects to walk per element.
+  // A page of items per group is drawn at once: plain DOM calls, no attribute objects to walk per element.
   const li = document.createElement('li');
   const button = document.createElement('button');
   button.type = 'button';
@@ -109,7 +112,7 @@ export class SpanList {
     // touched (with 5,000 spans, rebuilding every list item on every edit was most of an edit's cost).
     this.sections = new Map(); // group key -> { items, shown, selected, element }
     this.collapsed = new Set(); // keys of the groups the person folded: they stay folded across redraws
-    // One listener for every item (a page of 500 per group: a listener each was a good part of the first draw).
+    // One listener for every item (pages of hundreds per group: a listener each was a good part of the first draw).
     list.addEventListener('click', e => {
       const item = e.target.closest?.('.annotation-item');
       if (item && list.contains(item)) options.onOpen(item.dataset.annotation);
@@ -155,7 +158,7 @@ export class SpanList {
   /**
    * Brings a drawn section up to `entry`: its count, its items and its "Show more". An item whose span object and
    * marks (open, not saved) are unchanged keeps its element, so one span added to a group of thousands inserts one
-   * item instead of rebuilding the page of 500 (which was most of a keyboard edit's time with 5,000 spans).
+   * item instead of rebuilding the page of hundreds (which was most of a keyboard edit's time with 5,000 spans).
    */
   patch(drawn, { key, group: g, shown, rest }, selectedId) {
     const { colourOf, seesEveryone } = this.options;
@@ -182,7 +185,7 @@ export class SpanList {
 
   /** Lists the next page of a group and moves the keyboard focus to its first new item, where the person was heading. */
   showMore(key, shown) {
-    this.listed.set(key, shown + LIST_PAGE);
+    this.listed.set(key, shown + MORE_PAGE);
     const { annotations, selectedId } = this.options.current();
     this.render(annotations, selectedId);
     const section = [...this.list.querySelectorAll('.span-group')].find(e => `${e.dataset.layer}:${e.dataset.label}` === key);
