@@ -31,6 +31,50 @@ public static class Measure
         return (seconds, (peak - before) / 1048576.0, before / 1048576.0);
     }
 
+    /// <summary>
+    /// CPU seconds spent so far by this process (the app and the bench's own clients) and by the PostgreSQL server (its
+    /// postmaster and every process it started: backends, WAL writer, checkpointer), read from /proc. Two readings
+    /// around a phase say where the machine's CPU went per operation; null where /proc cannot be read.
+    /// </summary>
+    public static async Task<Func<(double Process, double Postgres)>?> CpuMeterAsync(string connectionString)
+    {
+        try
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("SELECT pg_backend_pid()", connection);
+            var backend = (int)(await command.ExecuteScalarAsync())!;
+            var postmaster = Stat(backend)!.Value.Parent;
+            return () => (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, PostgresSeconds(postmaster));
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    // USER_HZ: /proc counts CPU time in these ticks, 100 a second on every Linux the runtime supports.
+    private const double TicksPerSecond = 100;
+
+    private static double PostgresSeconds(int postmaster)
+    {
+        long ticks = 0;
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+            if (int.TryParse(Path.GetFileName(folder), out var pid) && Stat(pid) is { } stat && (pid == postmaster || stat.Parent == postmaster))
+                ticks += stat.Ticks;
+        return ticks / TicksPerSecond;
+    }
+
+    /// <summary>A process's parent and user + system CPU ticks (/proc/PID/stat: fields 4, 14 and 15, counted after the name's closing parenthesis).</summary>
+    private static (int Parent, long Ticks)? Stat(int pid)
+    {
+        string line;
+        try { line = File.ReadAllText($"/proc/{pid}/stat"); }
+        catch (IOException) { return null; } // gone meanwhile
+        var fields = line[(line.LastIndexOf(')') + 2)..].Split(' ');
+        return (int.Parse(fields[1]), long.Parse(fields[11]) + long.Parse(fields[12]));
+    }
+
     public static double ResidentMegabytes() => Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
 
     /// <summary>The kernel's high-water mark of the process's resident set since it started or since <see cref="ResetPeak"/>.</summary>

@@ -31,12 +31,29 @@ public static class WriteBench
         var own = new List<long>();
         for (var i = 0; i < Writers; i++) own.Add(await DocumentAsync(lead, text));
 
+        // Where each phase's CPU went, per create: this process (the app and the bench's clients) and PostgreSQL.
+        var cpu = await Measure.CpuMeterAsync(await TestDatabase.ConnectionStringAsync());
+        var cpuPerCreate = new Dictionary<string, (double Process, double Postgres)>();
+        async Task<double> Metered(string phase, Func<Task<(double PerSecond, int Count)>> run)
+        {
+            var before = cpu?.Invoke();
+            var (perSecond, count) = await run();
+            if (cpu?.Invoke() is { } after && before is { } start && count > 0)
+            {
+                cpuPerCreate[phase] = ((after.Process - start.Process) * 1000 / count, (after.Postgres - start.Postgres) * 1000 / count);
+                Console.WriteLine($"  cpu per operation, {phase}: {cpuPerCreate[phase].Process:0.000} ms in this process (app and clients), {cpuPerCreate[phase].Postgres:0.000} ms in PostgreSQL");
+            }
+            return perSecond;
+        }
+
         var rawOne = await RawInsertsAsync(1);
-        var rawMany = await RawInsertsAsync(Writers);
+        var rawMany = default((double PerSecond, double P50, double P99, int Count));
+        await Metered("raw INSERT + commit, 16 connections", async () => { rawMany = await RawInsertsAsync(Writers); return (rawMany.PerSecond, rawMany.Count); });
 
         // Warm-up, not measured: run alone, this part would otherwise time the first creates' just-in-time compilation
         // (the editor and live parts that come before it in a full run warm the hub's path, not the REST one).
         for (var i = 0; i < SingleWriterRounds; i++) await RestCreateAsync(lead.Http, own[0], 60_000 + i);
+        await SettleAsync(await DocumentAsync(lead, text));
 
         // One writer: the latency of a create, request to answer.
         var latencies = new List<double>();
@@ -78,11 +95,11 @@ public static class WriteBench
             await RestCreateAsync(bareHttp, 1, i);
             bareLatencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
-        var bareMany = await WritersAsync((w, start) => RestCreateAsync(bareHttp, 1, start));
+        var bareMany = await Metered("bare HTTP, 16 writers", () => WritersAsync((w, start) => RestCreateAsync(bareHttp, 1, start)));
 
-        var onOne = await WritersAsync((w, start) => RestCreateAsync(lead.Http, shared, start));
-        var hubOnOne = await WritersAsync((w, start) => HubCreateAsync(hubs[w], shared, start));
-        var onMany = await WritersAsync((w, start) => RestCreateAsync(lead.Http, own[w], start));
+        var onOne = await Metered("REST, 16 writers on one project", () => WritersAsync((w, start) => RestCreateAsync(lead.Http, shared, start)));
+        var hubOnOne = await Metered("hub, 16 writers on one project", () => WritersAsync((w, start) => HubCreateAsync(hubs[w], shared, start)));
+        var onMany = await Metered("REST, 16 writers on 16 projects", () => WritersAsync((w, start) => RestCreateAsync(lead.Http, own[w], start)));
         foreach (var hub in hubs) await hub.DisposeAsync();
 
         return
@@ -97,6 +114,7 @@ public static class WriteBench
                 ">= 2,000/s and >= 0.25x", hubOnOne >= 2000 && hubOnOne >= 0.25 * rawMany.PerSecond),
             new($"REST: {Writers} writers on {Writers} projects", onMany, "/s", $"single-row INSERT + commit, {Writers} connections", rawMany.PerSecond,
                 ">= 0.5x", onMany >= 0.5 * rawMany.PerSecond),
+            .. CpuFigures(cpuPerCreate),
             new("bare HTTP (context): the same POST, one writer, to an endpoint that only answers 201 (p50)", Figure.Median(bareLatencies), "ms",
                 "single-row INSERT + commit, 1 connection (p50)", rawOne.P50, "context", null),
             new($"bare HTTP (context): {Writers} writers, the same POSTs to an endpoint that only answers 201", bareMany, "/s",
@@ -104,8 +122,24 @@ public static class WriteBench
         ];
     }
 
+    /// <summary>
+    /// Context beside the rates: the CPU one create cost, in PostgreSQL (beside one raw INSERT + commit's) and in this
+    /// process (the app with the bench's clients, beside one bare POST's). On a machine whose cores are all busy, these
+    /// say which side a faster rate has to come from.
+    /// </summary>
+    private static IEnumerable<Figure> CpuFigures(Dictionary<string, (double Process, double Postgres)> cpu)
+    {
+        if (!cpu.TryGetValue("raw INSERT + commit, 16 connections", out var raw) || !cpu.TryGetValue("bare HTTP, 16 writers", out var bare)) yield break;
+        foreach (var phase in new[] { "REST, 16 writers on one project", "hub, 16 writers on one project", "REST, 16 writers on 16 projects" })
+        {
+            if (!cpu.TryGetValue(phase, out var spent)) continue;
+            yield return new($"CPU in PostgreSQL per create (context), {phase}", spent.Postgres, "ms", "PostgreSQL's CPU per raw INSERT + commit, 16 connections", raw.Postgres, "context", null);
+            yield return new($"CPU in the app and the bench's clients per create (context), {phase}", spent.Process, "ms", "the same per bare POST (16 writers)", bare.Process, "context", null);
+        }
+    }
+
     /// <summary>Creates per second with <see cref="Writers"/> concurrent writers for <see cref="Window"/>; every answer must be a 201.</summary>
-    private static async Task<double> WritersAsync(Func<int, int, Task> create)
+    private static async Task<(double PerSecond, int Count)> WritersAsync(Func<int, int, Task> create)
     {
         var count = 0;
         var deadline = Stopwatch.GetTimestamp() + (long)(Window.TotalSeconds * Stopwatch.Frequency);
@@ -119,7 +153,7 @@ public static class WriteBench
                 Interlocked.Increment(ref count);
             }
         }));
-        return count / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return (count / Stopwatch.GetElapsedTime(started).TotalSeconds, count);
     }
 
     /// <summary>One create over REST; anything but a 201 stops the benchmark.</summary>
@@ -172,8 +206,25 @@ public static class WriteBench
         }
     }
 
+    /// <summary>
+    /// Makes the database one a team has worked in for a while: 20,000 earlier spans (on a document of their own, in a
+    /// project of its own), and the tables analyzed, as a running server's autovacuum analyzes a table as it grows. A fresh
+    /// database is not that: the app plans each write statement once per connection (ChangeLog), and a plan made while a
+    /// table holds a few hundred rows reads the whole table (right for a few hundred rows) until an ANALYZE replaces it.
+    /// In a part of a few minutes on a new database the autovacuum may not come at all: measured so, the creates' look-up
+    /// of earlier spans read every span of the table in every batch (1 to 3.5 ms of PostgreSQL's time, growing as it ran).
+    /// </summary>
+    private static async Task SettleAsync(long history)
+    {
+        await TestDatabase.SeedSpansAsync(history, 20_000, spacing: 3);
+        await using var connection = new NpgsqlConnection(await TestDatabase.ConnectionStringAsync());
+        await connection.OpenAsync();
+        await using var analyze = new NpgsqlCommand("ANALYZE annotations, change_events, document_states, project_sequences, documents, projects, project_members", connection);
+        await analyze.ExecuteNonQueryAsync();
+    }
+
     /// <summary>PostgreSQL alone: single-row INSERTs, each its own commit, on <paramref name="connections"/> connections.</summary>
-    private static async Task<(double PerSecond, double P50, double P99)> RawInsertsAsync(int connections)
+    private static async Task<(double PerSecond, double P50, double P99, int Count)> RawInsertsAsync(int connections)
     {
         var connectionString = await TestDatabase.ConnectionStringAsync();
         await using (var setup = new NpgsqlConnection(connectionString))
@@ -202,6 +253,6 @@ public static class WriteBench
             }
             lock (latencies) latencies.AddRange(mine);
         }));
-        return (count / Stopwatch.GetElapsedTime(started).TotalSeconds, Figure.Median(latencies), Figure.Percentile(latencies, 0.99));
+        return (count / Stopwatch.GetElapsedTime(started).TotalSeconds, Figure.Median(latencies), Figure.Percentile(latencies, 0.99), count);
     }
 }

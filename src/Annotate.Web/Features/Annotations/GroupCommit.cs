@@ -233,9 +233,6 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
             throw new ArgumentException("One batch per project: a project's creates are decided together.", nameof(batches));
         var batch = batches.SelectMany(b => b.Creates).ToArray();
         var ids = batch.Select(c => c.Annotation.Id).Distinct().ToArray();
-        var documents = batch.Select(c => c.Annotation.DocumentId).Distinct().ToArray();
-        var users = batch.Select(c => c.Annotation.AnnotatorId).Distinct().ToArray();
-        var starts = batch.Select(c => c.Annotation.Start).Distinct().ToArray();
         NpgsqlBatchCommand[] reads =
         [
             // One row per create, in batch order (the role is the member's; the labels are listed only when the label is unknown).
@@ -264,11 +261,26 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
                     SqlColumns.Of(batch, c => c.Annotation.Label),
                 },
             },
-            // A superset of the clashes (same uuid, or possibly the same span), narrowed while deciding.
+            // A superset of the clashes (same uuid, or the same writer's span at the same place), narrowed while deciding.
+            // Each create's place is looked up on its own (LATERAL, by the document and start index): a filter of the
+            // batch's documents, writers and starts as three lists once read every span of a busy document per batch
+            // (1.7 ms of PostgreSQL's 3.2 ms a batch of 8, growing with the document).
             new($"""
-                SELECT {AnnotationColumns} FROM annotations
-                WHERE id = ANY($1) OR document_id = ANY($2) AND annotator_id = ANY($3) AND start = ANY($4)
-                """) { Parameters = { new() { Value = ids }, new() { Value = documents }, new() { Value = users }, new() { Value = starts } } },
+                SELECT {AnnotationColumns} FROM annotations WHERE id = ANY($1)
+                UNION ALL
+                SELECT c.* FROM unnest($2::bigint[], $3::text[], $4::int[]) AS k(document_id, annotator_id, start),
+                    LATERAL (SELECT {AnnotationColumns} FROM annotations a
+                             WHERE a.document_id = k.document_id AND a.start = k.start AND a.annotator_id = k.annotator_id) c
+                """)
+            {
+                Parameters =
+                {
+                    new() { Value = ids },
+                    SqlColumns.Of(batch, c => c.Annotation.DocumentId),
+                    SqlColumns.Of(batch, c => c.Annotation.AnnotatorId),
+                    SqlColumns.Of(batch, c => c.Annotation.Start),
+                },
+            },
         ];
         return log.WriteBatchAsync(batches.Select(b => b.ProjectId).ToArray(), reads, async (reader, entries) =>
         {
