@@ -44,6 +44,8 @@ public static class Measure
             await connection.OpenAsync();
             await using var command = new Npgsql.NpgsqlCommand("SELECT pg_backend_pid()", connection);
             var backend = (int)(await command.ExecuteScalarAsync())!;
+            // A server on another machine (a configured one) has its pids there: a local process of that number is not it.
+            if (!File.ReadAllText($"/proc/{backend}/cmdline").StartsWith("postgres", StringComparison.Ordinal)) return null;
             var postmaster = Stat(backend)!.Value.Parent;
             return () => (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, PostgresSeconds(postmaster));
         }
